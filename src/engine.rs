@@ -1,0 +1,89 @@
+//! `Engine` and `Config`: settings shared by every store and module.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tandem_vm_core::store::SigRegistry;
+
+/// When function bodies are translated to bytecode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Translation {
+    /// On first call (start-up pays only for validation).
+    #[default]
+    Lazy,
+    /// Every function when the module is created.
+    Eager,
+}
+
+/// Engine configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) consume_fuel: bool,
+    pub(crate) translation: Translation,
+    pub(crate) max_call_depth: u64,
+    pub(crate) max_stack_slots: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { consume_fuel: false, translation: Translation::Lazy, max_call_depth: 20_000, max_stack_slots: 1 << 20 }
+    }
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Charge fuel for executed instructions (see `Store::set_fuel`).
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+    /// Lazy (default) or eager translation.
+    pub fn translation(&mut self, mode: Translation) -> &mut Self {
+        self.translation = mode;
+        self
+    }
+    /// Most nested wasm calls before a `StackOverflow` trap (default 20 000).
+    pub fn max_call_depth(&mut self, depth: u64) -> &mut Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+    /// Size of a store's value stack in 8-byte slots (default 1 Mi slots).
+    pub fn max_stack_slots(&mut self, slots: usize) -> &mut Self {
+        self.max_stack_slots = slots.max(16);
+        self
+    }
+}
+
+pub(crate) struct EngineInner {
+    pub(crate) config: Config,
+    pub(crate) sigs: Arc<SigRegistry>,
+    pub(crate) id: u64,
+}
+
+/// Compilation and configuration context shared by modules and stores.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Self {
+        Engine { inner: Arc::new(EngineInner { config: config.clone(), sigs: Arc::default(), id: next_id() }) }
+    }
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default())
+    }
+}

@@ -1,0 +1,464 @@
+//! Functions: `Func`, `TypedFunc`, host functions (`Func::wrap`, `Func::new`)
+//! and the `Caller` they receive.
+
+use crate::errors::{Error, Result};
+use crate::externals::Extern;
+use crate::store::{AsContext, AsContextMut, StoreInner, check_store};
+use crate::values::{ExternRef, FuncType, Val, ValType, raw_funcref};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use tandem_vm_core::store::StoreOpaque;
+use tandem_vm_core::value::ValRaw;
+use tandem_vm_core::vmctx::{VMContext, VMContextHeader, VMFuncRef};
+
+/// A function (wasm or host) in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Func {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+/// A host function before it is placed in a store.
+pub(crate) type HostFn<T> = Arc<dyn Fn(Caller<'_, T>, &mut [ValRaw]) -> Result<()> + Send + Sync>;
+
+/// Places `f` in the store as a host function.
+pub(crate) fn host_func_in_store<T: 'static>(store: &mut StoreInner<T>, ty: FuncType, f: HostFn<T>) -> Func {
+    let callback = Box::new(move |opaque: *mut StoreOpaque, caller: *mut VMContext, buf: &mut [ValRaw]| {
+        // SAFETY: host functions of a `Store<T>` are only created by this
+        // function with that store's `StoreInner<T>`, whose first field (repr(C))
+        // is the `StoreOpaque`; the store is alive and not otherwise borrowed
+        // while wasm calls out.
+        let store = unsafe { &mut *(opaque as *mut StoreInner<T>) };
+        f(Caller { store, vmctx: caller }, buf).map_err(Error::into_host_error)
+    });
+    let index = store.opaque.add_host_func(ty, callback);
+    Func { store_id: store.opaque.id, index }
+}
+
+/// Calls `funcref` with `buf` holding the arguments; results replace them.
+pub(crate) fn call_raw(opaque: &mut StoreOpaque, funcref: *const VMFuncRef, buf: &mut [ValRaw]) -> Result<()> {
+    let store: *mut StoreOpaque = opaque;
+    // SAFETY: `funcref` belongs to this store (checked by the callers), `buf`
+    // holds max(params, results) slots of its type, and from here until the
+    // call returns the store is reached only through raw pointers.
+    let ok = unsafe { ((*funcref).array_call)(funcref, core::ptr::null_mut(), buf.as_mut_ptr(), buf.len()) };
+    if ok {
+        Ok(())
+    } else {
+        // SAFETY: the call has returned; the store is ours again.
+        Err(Error::from_pending(unsafe { (*store).take_pending() }))
+    }
+}
+
+impl Func {
+    /// A host function from a typed closure (optionally taking a `Caller` first).
+    pub fn wrap<T: 'static, Params, Results>(
+        mut store: impl AsContextMut<Data = T>,
+        f: impl IntoFunc<T, Params, Results>,
+    ) -> Func {
+        let (ty, hf) = f.into_func();
+        host_func_in_store(store.as_context_mut(), ty, hf)
+    }
+
+    /// A host function with a dynamic signature.
+    pub fn new<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Func {
+        let hf = dynamic_host_fn(ty.clone(), f);
+        host_func_in_store(store.as_context_mut(), ty, hf)
+    }
+
+    pub(crate) fn funcref(&self, store: &StoreOpaque) -> Result<*const VMFuncRef> {
+        check_store(store, self.store_id)?;
+        store.funcs.get(self.index as usize).map(|f| f.funcref).ok_or_else(|| Error::usage("unknown function"))
+    }
+
+    pub(crate) fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Option<Func> {
+        let f = raw_funcref(raw)?;
+        // SAFETY: a non-null funcref value always points at a live record of this store.
+        let sig = unsafe { (*f).sig };
+        let ty = store.sigs.lookup(sig).unwrap_or_default();
+        let index = store.register_func(f, &ty);
+        Some(Func { store_id: store.id, index })
+    }
+
+    /// The function's type.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let opaque = &store.as_context().opaque;
+        match check_store(opaque, self.store_id) {
+            Ok(()) => opaque.funcs.get(self.index as usize).map(|f| f.ty.clone()).unwrap_or_default(),
+            Err(_) => FuncType::default(),
+        }
+    }
+
+    /// Calls the function; `results` must have room for its results.
+    pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
+        let opaque = &mut store.as_context_mut().opaque;
+        let funcref = self.funcref(opaque)?;
+        let ty = opaque.funcs[self.index as usize].ty.clone();
+        if params.len() != ty.params().len() {
+            return Err(Error::type_error(format!("expected {} arguments, got {}", ty.params().len(), params.len())));
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::type_error(format!(
+                "expected room for {} results, got {}",
+                ty.results().len(),
+                results.len()
+            )));
+        }
+        let mut buf = vec![ValRaw(0); ty.params().len().max(ty.results().len()).max(1)];
+        for (i, (p, want)) in params.iter().zip(ty.params()).enumerate() {
+            if p.ty() != *want {
+                return Err(Error::type_error(format!("argument {i}: expected {want}, got {}", p.ty())));
+            }
+            buf[i] = p.to_raw(opaque)?;
+        }
+        call_raw(opaque, funcref, &mut buf)?;
+        for (i, (r, ty)) in results.iter_mut().zip(ty.results()).enumerate() {
+            *r = Val::from_raw(buf[i], *ty, opaque);
+        }
+        Ok(())
+    }
+
+    /// A statically typed view of this function.
+    pub fn typed<P: WasmParams, R: WasmResults>(&self, store: impl AsContext) -> Result<TypedFunc<P, R>> {
+        let ty = self.ty(&store);
+        check_store(&store.as_context().opaque, self.store_id)?;
+        if ty.params() != P::valtypes().as_slice() || ty.results() != R::valtypes().as_slice() {
+            return Err(Error::type_error(format!(
+                "function is {ty}, not {}",
+                FuncType::new(P::valtypes(), R::valtypes())
+            )));
+        }
+        Ok(TypedFunc { func: *self, _marker: PhantomData })
+    }
+}
+
+impl Func {
+    /// The raw adapter behind `Func::new`, shared with `Linker::func_new`.
+    pub(crate) fn new_dynamic_adapter<T: 'static>(
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> HostFn<T> {
+        dynamic_host_fn(ty, f)
+    }
+}
+
+fn dynamic_host_fn<T: 'static>(
+    ty: FuncType,
+    f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+) -> HostFn<T> {
+    Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
+        let opaque: *mut StoreOpaque = &mut caller.store.opaque;
+        // SAFETY: the store outlives the call; these references end before
+        // `caller` is handed to the closure.
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Val::from_raw(buf.get(i).copied().unwrap_or_default(), *t, unsafe { &mut *opaque }))
+            .collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        f(caller, &params, &mut results)?;
+        for (i, (r, want)) in results.iter().zip(ty.results()).enumerate() {
+            if r.ty() != *want {
+                return Err(Error::type_error(format!("host result {i}: expected {want}, got {}", r.ty())));
+            }
+            // SAFETY: `caller` was consumed; the store is reachable only via `opaque`.
+            let raw = r.to_raw(unsafe { &*opaque })?;
+            if let Some(slot) = buf.get_mut(i) {
+                *slot = raw;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The calling context a host function receives: the store and the calling instance.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut StoreInner<T>,
+    pub(crate) vmctx: *mut VMContext,
+}
+
+impl<T> Caller<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.store.data
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.store.data
+    }
+
+    /// An export of the calling instance (e.g. its "memory").
+    pub fn get_export(&mut self, name: &str) -> Option<Extern> {
+        if self.vmctx.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null caller vmctx is the live VMContext of a wasm
+        // instance of this store; its header names the instance.
+        let id = unsafe {
+            let inst = (*(self.vmctx as *const VMContextHeader)).instance as *const tandem_vm_core::store::InstanceData;
+            (*inst).id
+        };
+        let instance = crate::instance::Instance { store_id: self.store.opaque.id, index: id };
+        instance.get_export(&mut *self.store, name)
+    }
+
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.set_fuel(fuel)
+    }
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.get_fuel()
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> &StoreInner<T> {
+        self.store
+    }
+}
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_context_mut(&mut self) -> &mut StoreInner<T> {
+        self.store
+    }
+}
+
+/// A function with a statically known signature.
+pub struct TypedFunc<P, R> {
+    func: Func,
+    _marker: PhantomData<fn(P) -> R>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P, R> Copy for TypedFunc<P, R> {}
+
+impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
+    pub fn func(&self) -> Func {
+        self.func
+    }
+
+    pub fn call(&self, mut store: impl AsContextMut, params: P) -> Result<R> {
+        let opaque = &mut store.as_context_mut().opaque;
+        let funcref = self.func.funcref(opaque)?;
+        let mut buf = vec![ValRaw(0); P::valtypes().len().max(R::valtypes().len()).max(1)];
+        params.into_raws(opaque, &mut buf)?;
+        call_raw(opaque, funcref, &mut buf)?;
+        Ok(R::from_raws(&buf, opaque))
+    }
+}
+
+/// A Rust type that is a wasm value type.
+pub trait WasmTy: Sized + Send + 'static {
+    fn valtype() -> ValType;
+    #[doc(hidden)]
+    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw>;
+    #[doc(hidden)]
+    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self;
+}
+
+macro_rules! wasm_ty_num {
+    ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$r:ident| $from:expr;)*) => {$(
+        impl WasmTy for $t {
+            fn valtype() -> ValType { ValType::$vt }
+            fn into_raw(self, _: &StoreOpaque) -> Result<ValRaw> { let $v = self; Ok($to) }
+            fn from_raw($r: ValRaw, _: &mut StoreOpaque) -> Self { $from }
+        }
+    )*};
+}
+wasm_ty_num! {
+    i32 => I32, |v| ValRaw::i32(v), |r| r.get_i32();
+    u32 => I32, |v| ValRaw(v as u64), |r| r.get_u32();
+    i64 => I64, |v| ValRaw::i64(v), |r| r.get_i64();
+    u64 => I64, |v| ValRaw(v), |r| r.0;
+    f32 => F32, |v| ValRaw::f32_bits(v.to_bits()), |r| r.get_f32();
+    f64 => F64, |v| ValRaw::f64_bits(v.to_bits()), |r| r.get_f64();
+}
+
+impl WasmTy for Option<Func> {
+    fn valtype() -> ValType {
+        ValType::FuncRef
+    }
+    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
+        Val::FuncRef(self).to_raw(store)
+    }
+    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self {
+        Func::from_raw(raw, store)
+    }
+}
+
+impl WasmTy for Option<ExternRef> {
+    fn valtype() -> ValType {
+        ValType::ExternRef
+    }
+    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
+        Val::ExternRef(self).to_raw(store)
+    }
+    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self {
+        ExternRef::from_raw(raw, store)
+    }
+}
+
+/// A list of wasm values: `()`, one `WasmTy`, or a tuple of them.
+pub trait WasmParams: Sized + Send + 'static {
+    fn valtypes() -> Vec<ValType>;
+    #[doc(hidden)]
+    fn into_raws(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()>;
+    #[doc(hidden)]
+    fn from_raws(buf: &[ValRaw], store: &mut StoreOpaque) -> Self;
+}
+
+pub use WasmParams as WasmResults;
+
+impl<A: WasmTy> WasmParams for A {
+    fn valtypes() -> Vec<ValType> {
+        vec![A::valtype()]
+    }
+    fn into_raws(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()> {
+        if let Some(slot) = buf.first_mut() {
+            *slot = self.into_raw(store)?;
+        }
+        Ok(())
+    }
+    fn from_raws(buf: &[ValRaw], store: &mut StoreOpaque) -> Self {
+        A::from_raw(buf.first().copied().unwrap_or_default(), store)
+    }
+}
+
+macro_rules! wasm_params_tuple {
+    ($($A:ident)*) => {
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+        impl<$($A: WasmTy),*> WasmParams for ($($A,)*) {
+            fn valtypes() -> Vec<ValType> {
+                vec![$($A::valtype()),*]
+            }
+            fn into_raws(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()> {
+                let ($($A,)*) = self;
+                let mut i = 0;
+                $(
+                    if let Some(slot) = buf.get_mut(i) { *slot = $A.into_raw(store)?; }
+                    i += 1;
+                )*
+                Ok(())
+            }
+            fn from_raws(buf: &[ValRaw], store: &mut StoreOpaque) -> Self {
+                let mut i = 0;
+                $(
+                    let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), store);
+                    i += 1;
+                )*
+                ($($A,)*)
+            }
+        }
+    };
+}
+wasm_params_tuple!();
+wasm_params_tuple!(A1);
+wasm_params_tuple!(A1 A2);
+wasm_params_tuple!(A1 A2 A3);
+wasm_params_tuple!(A1 A2 A3 A4);
+wasm_params_tuple!(A1 A2 A3 A4 A5);
+wasm_params_tuple!(A1 A2 A3 A4 A5 A6);
+wasm_params_tuple!(A1 A2 A3 A4 A5 A6 A7);
+wasm_params_tuple!(A1 A2 A3 A4 A5 A6 A7 A8);
+wasm_params_tuple!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+wasm_params_tuple!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+
+/// What a host closure may return: results, or `Result` of results.
+pub trait WasmRet {
+    fn valtypes() -> Vec<ValType>;
+    #[doc(hidden)]
+    fn store_results(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()>;
+}
+
+impl<R: WasmResults> WasmRet for R {
+    fn valtypes() -> Vec<ValType> {
+        R::valtypes()
+    }
+    fn store_results(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()> {
+        self.into_raws(store, buf)
+    }
+}
+
+impl<R: WasmResults> WasmRet for Result<R> {
+    fn valtypes() -> Vec<ValType> {
+        R::valtypes()
+    }
+    fn store_results(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()> {
+        self?.into_raws(store, buf)
+    }
+}
+
+/// Marker for closures that take a `Caller` first.
+pub struct WithCaller;
+
+/// A Rust closure usable as a host function.
+pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
+    #[doc(hidden)]
+    fn into_func(self) -> (FuncType, HostFn<T>);
+}
+
+macro_rules! into_func {
+    ($($A:ident)*) => {
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+        impl<T: 'static, F, $($A: WasmTy,)* R: WasmRet> IntoFunc<T, ($($A,)*), R> for F
+        where
+            F: Fn($($A),*) -> R + Send + Sync + 'static,
+        {
+            fn into_func(self) -> (FuncType, HostFn<T>) {
+                let ty = FuncType::new(vec![$($A::valtype()),*], R::valtypes());
+                let f: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
+                    let opaque = &mut caller.store.opaque;
+                    let mut i = 0;
+                    $(
+                        let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), opaque);
+                        i += 1;
+                    )*
+                    let r = (self)($($A),*);
+                    r.store_results(opaque, buf)
+                });
+                (ty, f)
+            }
+        }
+
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+        impl<T: 'static, F, $($A: WasmTy,)* R: WasmRet> IntoFunc<T, (WithCaller, $($A,)*), R> for F
+        where
+            F: Fn(Caller<'_, T>, $($A),*) -> R + Send + Sync + 'static,
+        {
+            fn into_func(self) -> (FuncType, HostFn<T>) {
+                let ty = FuncType::new(vec![$($A::valtype()),*], R::valtypes());
+                let f: HostFn<T> = Arc::new(move |mut caller: Caller<'_, T>, buf: &mut [ValRaw]| {
+                    let opaque: *mut StoreOpaque = &mut caller.store.opaque;
+                    let mut i = 0;
+                    $(
+                        // SAFETY: the store is alive; this borrow ends at once.
+                        let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), unsafe { &mut *opaque });
+                        i += 1;
+                    )*
+                    let r = (self)(caller, $($A),*);
+                    // SAFETY: `caller` was consumed by the closure; the store is
+                    // alive and reachable only through `opaque` now.
+                    r.store_results(unsafe { &*opaque }, buf)
+                });
+                (ty, f)
+            }
+        }
+    };
+}
+into_func!();
+into_func!(A1);
+into_func!(A1 A2);
+into_func!(A1 A2 A3);
+into_func!(A1 A2 A3 A4);
+into_func!(A1 A2 A3 A4 A5);
+into_func!(A1 A2 A3 A4 A5 A6);
+into_func!(A1 A2 A3 A4 A5 A6 A7);
+into_func!(A1 A2 A3 A4 A5 A6 A7 A8);
+into_func!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+into_func!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);

@@ -1,0 +1,103 @@
+//! `Module`: a validated module, ready to instantiate in any store of its engine.
+
+use crate::engine::{Engine, Translation};
+use crate::errors::{Error, ErrorKind, Result};
+use std::sync::Arc;
+use tandem_vm_core::bytecode::CompiledFunc;
+use tandem_vm_core::module_env::{EntityType, ExportIndex, ModuleEnv};
+use tandem_vm_core::store::ModuleInfo;
+
+/// A compiled module.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) engine: Engine,
+    pub(crate) info: Arc<ModuleInfo>,
+}
+
+/// The kind of an import or export, with its type.
+pub type ExternType = EntityType;
+
+impl Module {
+    /// Validates `bytes` (binary, or text when the `wat` feature is on).
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        #[cfg(feature = "wat")]
+        {
+            if !bytes.starts_with(b"\0asm") {
+                let binary = wat::parse_bytes(bytes).map_err(|e| Error::from_kind(ErrorKind::Wat(e.to_string())))?;
+                return Self::from_binary(engine, &binary);
+            }
+        }
+        Self::from_binary(engine, bytes)
+    }
+
+    /// Validates a binary module.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let env = ModuleEnv::new(bytes)?;
+        let cfg = engine.config();
+        let info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
+        let module = Module { engine: engine.clone(), info: Arc::new(info) };
+        if cfg.translation == Translation::Eager {
+            for i in 0..module.info.env.num_defined_funcs() {
+                module.compiled(i)?;
+            }
+        }
+        Ok(module)
+    }
+
+    /// The bytecode of defined function `def_index`, translating it if needed.
+    pub fn compiled(&self, def_index: u32) -> Result<Arc<CompiledFunc>> {
+        let slot = self
+            .info
+            .code
+            .get(def_index as usize)
+            .ok_or_else(|| Error::usage(format!("no defined function {def_index}")))?;
+        match slot.get_or_init(|| tandem_interp::translate(&self.info, def_index).map(Arc::new)) {
+            Ok(f) => Ok(f.clone()),
+            Err(e) => Err(e.clone().into()),
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Name from the name section.
+    pub fn name(&self) -> Option<&str> {
+        self.info.env.names.module.as_deref()
+    }
+
+    /// (module, name, type) of each import.
+    pub fn imports(&self) -> impl Iterator<Item = (&str, &str, &ExternType)> {
+        self.info.env.imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), &i.ty))
+    }
+
+    /// (name, type) of each export.
+    pub fn exports(&self) -> impl Iterator<Item = (&str, ExternType)> {
+        let env = &self.info.env;
+        env.exports.iter().map(move |(name, idx)| {
+            let ty = match *idx {
+                ExportIndex::Func(f) => EntityType::Func(env.funcs[f as usize]),
+                ExportIndex::Table(t) => EntityType::Table(env.tables[t as usize]),
+                ExportIndex::Memory(m) => EntityType::Memory(env.memories[m as usize]),
+                ExportIndex::Global(g) => EntityType::Global(env.globals[g as usize]),
+            };
+            (name.as_str(), ty)
+        })
+    }
+
+    /// The function type with index `index` in this module's type section.
+    pub fn func_type(&self, type_index: u32) -> Option<&crate::FuncType> {
+        self.info.env.types.get(type_index as usize)
+    }
+
+    /// Number of functions (imports included) and of defined functions.
+    pub fn num_funcs(&self) -> (u32, u32) {
+        (self.info.env.funcs.len() as u32, self.info.env.num_defined_funcs())
+    }
+
+    /// Display name of function `index` (name section), if any.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.info.env.func_name(index)
+    }
+}

@@ -1,0 +1,141 @@
+//! `Val`, `ExternRef` and the conversions between API values and raw slots.
+
+use crate::errors::{Error, Result};
+use crate::func::Func;
+use crate::store::{AsContext, AsContextMut};
+use tandem_vm_core::store::StoreOpaque;
+use tandem_vm_core::value::ValRaw;
+pub use tandem_vm_core::value::{FuncType, ValType};
+use tandem_vm_core::vmctx::VMFuncRef;
+
+/// A wasm value. Floats are kept as bits so NaN payloads survive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    FuncRef(Option<Func>),
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    pub fn f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+    }
+    pub fn f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+    }
+    /// The zero (or null) value of `ty`.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    pub(crate) fn to_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
+        Ok(match self {
+            Val::I32(v) => ValRaw::i32(v),
+            Val::I64(v) => ValRaw::i64(v),
+            Val::F32(v) => ValRaw::f32_bits(v),
+            Val::F64(v) => ValRaw::f64_bits(v),
+            Val::FuncRef(None) | Val::ExternRef(None) => ValRaw(0),
+            Val::FuncRef(Some(f)) => ValRaw(f.funcref(store)? as u64),
+            Val::ExternRef(Some(r)) => {
+                crate::store::check_store(store, r.store_id)?;
+                ValRaw(r.index as u64 + 1)
+            }
+        })
+    }
+
+    pub(crate) fn from_raw(raw: ValRaw, ty: ValType, store: &mut StoreOpaque) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw.get_i32()),
+            ValType::I64 => Val::I64(raw.get_i64()),
+            ValType::F32 => Val::F32(raw.get_u32()),
+            ValType::F64 => Val::F64(raw.0),
+            ValType::FuncRef => Val::FuncRef(Func::from_raw(raw, store)),
+            ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw, store)),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+
+/// An opaque host reference passed to wasm as `externref`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExternRef {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Wraps `value` in a new reference owned by the store.
+    pub fn new<T>(mut store: impl AsContextMut<Data = T>, value: impl std::any::Any + Send + Sync) -> ExternRef {
+        let opaque = &mut store.as_context_mut().opaque;
+        opaque.externrefs.push(Box::new(value));
+        ExternRef { store_id: opaque.id, index: opaque.externrefs.len() as u32 - 1 }
+    }
+
+    /// The value this reference wraps.
+    pub fn data<'a, T: 'a>(
+        &self,
+        store: &'a impl AsContext<Data = T>,
+    ) -> Result<&'a (dyn std::any::Any + Send + Sync)> {
+        let opaque = &store.as_context().opaque;
+        crate::store::check_store(opaque, self.store_id)?;
+        opaque.externrefs.get(self.index as usize).map(|b| &**b).ok_or_else(|| Error::usage("dangling externref"))
+    }
+
+    pub(crate) fn from_raw(raw: ValRaw, store: &StoreOpaque) -> Option<ExternRef> {
+        if raw.0 == 0 {
+            return None;
+        }
+        Some(ExternRef { store_id: store.id, index: (raw.0 - 1) as u32 })
+    }
+}
+
+/// The funcref record of a raw funcref value, if not null.
+pub(crate) fn raw_funcref(raw: ValRaw) -> Option<*const VMFuncRef> {
+    (raw.0 != 0).then_some(raw.0 as *const VMFuncRef)
+}

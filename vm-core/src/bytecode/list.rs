@@ -1,0 +1,226 @@
+//! The single list of bytecode instructions.
+//!
+//! Every op is written once here as `Name { operand: Kind, ... }`. From this
+//! list `super` generates the `Opcode` enum, the decoded `Op` enum, one
+//! operand struct per op (`ops::Name`, read unchecked by the dispatch loop),
+//! the encoder, the checked decoder and the disassembler.
+//!
+//! Operand kinds (fixed width, little endian):
+//! - `Slot` (2 bytes): a value slot of the current frame (params, locals, temporaries);
+//! - `U32`  (4 bytes): an index, a memory offset, a fuel amount or a 32-bit immediate;
+//! - `U64`  (8 bytes): a 64-bit immediate;
+//! - `Target` (4 bytes): an absolute byte position in the function's code;
+//! - `Ty` (1 byte): a `ValType` code, kept so a compiler knows the slot's type.
+//!
+//! Naming: `<Type><Op>` for typed numeric ops on slots (`lhs`, `rhs`, `src`,
+//! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
+//! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
+//! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
+
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+            // --- control ---
+            Unreachable {};
+            ConsumeFuel { amount: U32 };
+            Br { target: Target };
+            BrIfNez { cond: Slot, target: Target };
+            BrIfEqz { cond: Slot, target: Target };
+            BrTable { index: Slot, len: U32 };
+            Return {};
+            Call { func: U32, args: Slot };
+            CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
+            // --- moves and constants ---
+            Copy { dst: Slot, src: Slot, ty: Ty };
+            Const32 { dst: Slot, imm: U32 };
+            Const64 { dst: Slot, imm: U64 };
+            Select { dst: Slot, cond: Slot, a: Slot, b: Slot, ty: Ty };
+            // --- globals ---
+            GlobalGet { dst: Slot, offset: U32 };
+            GlobalSet { src: Slot, offset: U32 };
+            GlobalGetImported { dst: Slot, offset: U32 };
+            GlobalSetImported { src: Slot, offset: U32 };
+            // --- memory ---
+            I32Load { dst: Slot, addr: Slot, offset: U32 };
+            I64Load { dst: Slot, addr: Slot, offset: U32 };
+            F32Load { dst: Slot, addr: Slot, offset: U32 };
+            F64Load { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8S { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8U { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16S { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16U { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8S { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8U { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16S { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16U { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32S { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32U { dst: Slot, addr: Slot, offset: U32 };
+            I32Store { addr: Slot, value: Slot, offset: U32 };
+            I64Store { addr: Slot, value: Slot, offset: U32 };
+            F32Store { addr: Slot, value: Slot, offset: U32 };
+            F64Store { addr: Slot, value: Slot, offset: U32 };
+            I32Store8 { addr: Slot, value: Slot, offset: U32 };
+            I32Store16 { addr: Slot, value: Slot, offset: U32 };
+            I64Store8 { addr: Slot, value: Slot, offset: U32 };
+            I64Store16 { addr: Slot, value: Slot, offset: U32 };
+            I64Store32 { addr: Slot, value: Slot, offset: U32 };
+            MemorySize { dst: Slot };
+            MemoryGrow { dst: Slot, delta: Slot };
+            MemoryFill { dst: Slot, value: Slot, len: Slot };
+            MemoryCopy { dst: Slot, src: Slot, len: Slot };
+            MemoryInit { data: U32, dst: Slot, src: Slot, len: Slot };
+            DataDrop { data: U32 };
+            // --- tables and references ---
+            TableGet { dst: Slot, table: U32, index: Slot };
+            TableSet { table: U32, index: Slot, value: Slot };
+            TableSize { dst: Slot, table: U32 };
+            TableGrow { dst: Slot, table: U32, init: Slot, delta: Slot };
+            TableFill { table: U32, dst: Slot, value: Slot, len: Slot };
+            TableCopy { dst_table: U32, src_table: U32, dst: Slot, src: Slot, len: Slot };
+            TableInit { table: U32, elem: U32, dst: Slot, src: Slot, len: Slot };
+            ElemDrop { elem: U32 };
+            RefFunc { dst: Slot, func: U32 };
+            RefIsNull { dst: Slot, src: Slot };
+            // --- i32 ---
+            I32Add { dst: Slot, lhs: Slot, rhs: Slot };
+            I32AddImm { dst: Slot, lhs: Slot, imm: U32 };
+            I32Sub { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Mul { dst: Slot, lhs: Slot, rhs: Slot };
+            I32DivS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32DivU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RemS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RemU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32And { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Or { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Xor { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Shl { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Rotl { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Rotr { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Eq { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Ne { dst: Slot, lhs: Slot, rhs: Slot };
+            I32LtS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32LtU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32GtS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32GtU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32LeS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32LeU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32GeS { dst: Slot, lhs: Slot, rhs: Slot };
+            I32GeU { dst: Slot, lhs: Slot, rhs: Slot };
+            I32Clz { dst: Slot, src: Slot };
+            I32Ctz { dst: Slot, src: Slot };
+            I32Popcnt { dst: Slot, src: Slot };
+            I32Eqz { dst: Slot, src: Slot };
+            I32Extend8S { dst: Slot, src: Slot };
+            I32Extend16S { dst: Slot, src: Slot };
+            I32WrapI64 { dst: Slot, src: Slot };
+            I32TruncF32S { dst: Slot, src: Slot };
+            I32TruncF32U { dst: Slot, src: Slot };
+            I32TruncF64S { dst: Slot, src: Slot };
+            I32TruncF64U { dst: Slot, src: Slot };
+            I32TruncSatF32S { dst: Slot, src: Slot };
+            I32TruncSatF32U { dst: Slot, src: Slot };
+            I32TruncSatF64S { dst: Slot, src: Slot };
+            I32TruncSatF64U { dst: Slot, src: Slot };
+            // --- i64 ---
+            I64Add { dst: Slot, lhs: Slot, rhs: Slot };
+            I64AddImm { dst: Slot, lhs: Slot, imm: U64 };
+            I64Sub { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Mul { dst: Slot, lhs: Slot, rhs: Slot };
+            I64DivS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64DivU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RemS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RemU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64And { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Or { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Xor { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Shl { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Rotl { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Rotr { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Eq { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Ne { dst: Slot, lhs: Slot, rhs: Slot };
+            I64LtS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64LtU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64GtS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64GtU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64LeS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64LeU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64GeS { dst: Slot, lhs: Slot, rhs: Slot };
+            I64GeU { dst: Slot, lhs: Slot, rhs: Slot };
+            I64Clz { dst: Slot, src: Slot };
+            I64Ctz { dst: Slot, src: Slot };
+            I64Popcnt { dst: Slot, src: Slot };
+            I64Eqz { dst: Slot, src: Slot };
+            I64Extend8S { dst: Slot, src: Slot };
+            I64Extend16S { dst: Slot, src: Slot };
+            I64Extend32S { dst: Slot, src: Slot };
+            I64ExtendI32S { dst: Slot, src: Slot };
+            I64ExtendI32U { dst: Slot, src: Slot };
+            I64TruncF32S { dst: Slot, src: Slot };
+            I64TruncF32U { dst: Slot, src: Slot };
+            I64TruncF64S { dst: Slot, src: Slot };
+            I64TruncF64U { dst: Slot, src: Slot };
+            I64TruncSatF32S { dst: Slot, src: Slot };
+            I64TruncSatF32U { dst: Slot, src: Slot };
+            I64TruncSatF64S { dst: Slot, src: Slot };
+            I64TruncSatF64U { dst: Slot, src: Slot };
+            // --- f32 ---
+            F32Add { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Sub { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Mul { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Div { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Min { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Max { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Copysign { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Eq { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Ne { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Lt { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Gt { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Le { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Ge { dst: Slot, lhs: Slot, rhs: Slot };
+            F32Abs { dst: Slot, src: Slot };
+            F32Neg { dst: Slot, src: Slot };
+            F32Ceil { dst: Slot, src: Slot };
+            F32Floor { dst: Slot, src: Slot };
+            F32Trunc { dst: Slot, src: Slot };
+            F32Nearest { dst: Slot, src: Slot };
+            F32Sqrt { dst: Slot, src: Slot };
+            F32ConvertI32S { dst: Slot, src: Slot };
+            F32ConvertI32U { dst: Slot, src: Slot };
+            F32ConvertI64S { dst: Slot, src: Slot };
+            F32ConvertI64U { dst: Slot, src: Slot };
+            F32DemoteF64 { dst: Slot, src: Slot };
+            // --- f64 ---
+            F64Add { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Sub { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Mul { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Div { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Min { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Max { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Copysign { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Eq { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Ne { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Lt { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Gt { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Le { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Ge { dst: Slot, lhs: Slot, rhs: Slot };
+            F64Abs { dst: Slot, src: Slot };
+            F64Neg { dst: Slot, src: Slot };
+            F64Ceil { dst: Slot, src: Slot };
+            F64Floor { dst: Slot, src: Slot };
+            F64Trunc { dst: Slot, src: Slot };
+            F64Nearest { dst: Slot, src: Slot };
+            F64Sqrt { dst: Slot, src: Slot };
+            F64ConvertI32S { dst: Slot, src: Slot };
+            F64ConvertI32U { dst: Slot, src: Slot };
+            F64ConvertI64S { dst: Slot, src: Slot };
+            F64ConvertI64U { dst: Slot, src: Slot };
+            F64PromoteF32 { dst: Slot, src: Slot };
+        }
+    };
+}

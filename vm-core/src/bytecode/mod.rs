@@ -1,0 +1,337 @@
+//! Tandem's register bytecode: the format both tiers consume.
+//!
+//! The op list lives in `list.rs`; everything here is generated from it.
+//! A function's code is a byte string of `opcode (1 byte) operands...`.
+//! [`decode`] is the checked decoder (disassembler, fuzzing, the JIT);
+//! the interpreter reads operands with the unchecked `ops::Name::read`.
+
+mod list;
+
+use crate::value::ValType;
+use core::fmt;
+
+/// A frame-relative value slot.
+pub type Slot = u16;
+/// A 32-bit index, offset or immediate.
+pub type U32 = u32;
+/// A 64-bit immediate.
+pub type U64 = u64;
+/// An absolute code position.
+pub type Target = u32;
+/// A `ValType` code.
+pub type Ty = u8;
+
+/// An operand kind: fixed width, little endian.
+pub trait Operand: Copy + fmt::Display {
+    const SIZE: usize;
+    fn write(self, out: &mut Vec<u8>);
+    fn read(bytes: &[u8]) -> Self;
+}
+
+macro_rules! impl_operand {
+    ($($t:ty),*) => {$(
+        impl Operand for $t {
+            const SIZE: usize = core::mem::size_of::<$t>();
+            #[inline(always)]
+            fn write(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            #[inline(always)]
+            fn read(bytes: &[u8]) -> Self {
+                let mut buf = [0u8; core::mem::size_of::<$t>()];
+                buf.copy_from_slice(&bytes[..Self::SIZE]);
+                <$t>::from_le_bytes(buf)
+            }
+        }
+    )*};
+}
+impl_operand!(u8, u16, u32, u64);
+
+/// The checked decoder found bytes that are not an instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub pc: usize,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid bytecode at {}", self.pc)
+    }
+}
+
+macro_rules! define_ops {
+    ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
+        /// One byte per instruction kind, in list order.
+        #[repr(u8)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Opcode { $($name),* }
+
+        impl Opcode {
+            /// All opcodes in list order.
+            pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
+
+            /// The opcode for a byte, if any.
+            #[inline]
+            pub fn from_u8(b: u8) -> Option<Opcode> {
+                Self::ALL.get(b as usize).copied()
+            }
+
+            /// The opcode for a byte known to be one.
+            ///
+            /// # Safety
+            /// `b` must be less than `Opcode::ALL.len()`.
+            #[inline(always)]
+            pub unsafe fn from_u8_unchecked(b: u8) -> Opcode {
+                debug_assert!((b as usize) < Self::ALL.len());
+                // SAFETY: Opcode is repr(u8) with variants 0..ALL.len(), and the
+                // caller guarantees b is one of them.
+                unsafe { core::mem::transmute::<u8, Opcode>(b) }
+            }
+
+            /// The instruction's name as written in the list.
+            pub fn name(self) -> &'static str {
+                match self { $(Opcode::$name => stringify!($name)),* }
+            }
+        }
+
+        /// A decoded instruction.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Op { $($name { $($field: $kind),* }),* }
+
+        impl Op {
+            pub fn opcode(&self) -> Opcode {
+                match self { $(Op::$name { .. } => Opcode::$name),* }
+            }
+
+            /// Appends the encoding of `self` to `out`.
+            pub fn encode(&self, out: &mut Vec<u8>) {
+                match *self {
+                    $(Op::$name { $($field),* } => {
+                        out.push(Opcode::$name as u8);
+                        $( Operand::write($field, out); )*
+                    })*
+                }
+            }
+
+            /// Encoded size in bytes (trailing `BrTable` targets excluded).
+            pub fn size(&self) -> usize {
+                match self { $(Op::$name { .. } => ops::$name::SIZE),* }
+            }
+
+            fn fmt_operands(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match *self {
+                    $(Op::$name { $($field),* } => {
+                        let mut _first = true;
+                        $(
+                            if !_first { f.write_str(",")?; }
+                            _first = false;
+                            write!(f, " {}={}", stringify!($field), OperandDisplay::<$kind>($field))?;
+                        )*
+                        Ok(())
+                    })*
+                }
+            }
+        }
+
+        /// One operand struct per instruction, read by the dispatch loop.
+        #[allow(non_snake_case, dead_code)]
+        pub mod ops {
+            use super::*;
+            $(
+                #[derive(Clone, Copy, Debug)]
+                pub struct $name { $(pub $field: $kind),* }
+                impl $name {
+                    /// Encoded size including the opcode byte.
+                    pub const SIZE: usize = 1 $(+ <$kind as Operand>::SIZE)*;
+
+                    /// Reads the operands that follow the opcode byte.
+                    ///
+                    /// # Safety
+                    /// `ip` must point at the opcode byte of this instruction
+                    /// inside a code buffer with at least `SIZE` readable bytes.
+                    #[inline(always)]
+                    #[allow(unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+                    pub unsafe fn read(ip: *const u8) -> Self {
+                        // SAFETY: the caller guarantees SIZE bytes are readable at ip.
+                        let bytes = unsafe { core::slice::from_raw_parts(ip, Self::SIZE) };
+                        let mut at = 1;
+                        $(
+                            let $field = <$kind as Operand>::read(&bytes[at..]);
+                            at += <$kind as Operand>::SIZE;
+                        )*
+                        $name { $($field),* }
+                    }
+                }
+            )*
+        }
+
+        /// Checked decode of the instruction at `pc`; returns it and the next pc.
+        pub fn decode(code: &[u8], pc: usize) -> Result<(Op, usize), DecodeError> {
+            let err = DecodeError { pc };
+            let opcode = Opcode::from_u8(*code.get(pc).ok_or(err.clone())?).ok_or(err.clone())?;
+            match opcode {
+                $(Opcode::$name => {
+                    let size = ops::$name::SIZE;
+                    let _bytes = code.get(pc..pc + size).ok_or(err.clone())?;
+                    let mut _at = 1;
+                    $(
+                        let $field = <$kind as Operand>::read(&_bytes[_at..]);
+                        _at += <$kind as Operand>::SIZE;
+                    )*
+                    let op = Op::$name { $($field),* };
+                    let mut next = pc + size;
+                    if let Op::BrTable { len, .. } = op {
+                        let extra = (len as usize + 1).checked_mul(4).ok_or(err.clone())?;
+                        if code.len() < next + extra { return Err(err); }
+                        next += extra;
+                    }
+                    Ok((op, next))
+                })*
+            }
+        }
+    };
+}
+
+crate::for_each_op!(define_ops);
+
+struct OperandDisplay<T>(T);
+
+impl fmt::Display for OperandDisplay<u16> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u32> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u64> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u8> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match ValType::from_code(self.0) {
+            Some(t) => write!(f, "{t}"),
+            None => write!(f, "?{}", self.0),
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.opcode().name())?;
+        self.fmt_operands(f)
+    }
+}
+
+/// Reads target `i` of the `BrTable` at `pc` (checked).
+pub fn br_table_target(code: &[u8], pc: usize, i: usize) -> Option<Target> {
+    let at = pc + ops::BrTable::SIZE + i * 4;
+    code.get(at..at + 4).map(u32::read)
+}
+
+/// A translated function.
+#[derive(Clone, Debug, Default)]
+pub struct CompiledFunc {
+    /// The bytecode.
+    pub code: Vec<u8>,
+    /// Number of parameters (slots `0..num_params`).
+    pub num_params: u16,
+    /// Parameters plus declared locals (slots `0..num_locals`).
+    pub num_locals: u16,
+    /// Total slots of a frame (locals and temporaries).
+    pub num_slots: u16,
+    /// Number of results, written to slots `0..num_results` on return.
+    pub num_results: u16,
+    /// Types of the parameters and locals, in slot order.
+    pub local_types: Vec<ValType>,
+}
+
+/// Writes a readable listing of `func`'s code to `out`.
+pub fn disassemble(func: &CompiledFunc, out: &mut impl fmt::Write) -> fmt::Result {
+    writeln!(
+        out,
+        "  ; params={} locals={} slots={} results={}",
+        func.num_params, func.num_locals, func.num_slots, func.num_results
+    )?;
+    let mut pc = 0;
+    while pc < func.code.len() {
+        match decode(&func.code, pc) {
+            Ok((op, next)) => {
+                write!(out, "  {pc:>6}: {op}")?;
+                if let Op::BrTable { len, .. } = op {
+                    write!(out, " [")?;
+                    for i in 0..=len as usize {
+                        let t = br_table_target(&func.code, pc, i).unwrap_or(u32::MAX);
+                        write!(out, "{}{t}", if i == 0 { "" } else { " " })?;
+                    }
+                    write!(out, "]")?;
+                }
+                writeln!(out)?;
+                pc = next;
+            }
+            Err(e) => {
+                writeln!(out, "  {e}")?;
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_decode_roundtrip() {
+        let list = [
+            Op::I32Add { dst: 3, lhs: 1, rhs: 2 },
+            Op::Const64 { dst: 9, imm: 0x1234_5678_9abc_def0 },
+            Op::Copy { dst: 1, src: 65535, ty: ValType::F64.code() },
+            Op::CallIndirect { table: 2, sig: 7, index: 4, args: 5 },
+            Op::Return {},
+        ];
+        let mut code = Vec::new();
+        for op in &list {
+            op.encode(&mut code);
+        }
+        let mut pc = 0;
+        for op in &list {
+            let (got, next) = decode(&code, pc).unwrap();
+            assert_eq!(&got, op);
+            assert_eq!(next - pc, op.size());
+            pc = next;
+        }
+        assert_eq!(pc, code.len());
+    }
+
+    #[test]
+    fn decode_rejects_truncated_and_unknown() {
+        let mut code = Vec::new();
+        Op::I32Add { dst: 3, lhs: 1, rhs: 2 }.encode(&mut code);
+        assert!(decode(&code[..3], 0).is_err());
+        assert!(decode(&[0xff], 0).is_err());
+    }
+
+    #[test]
+    fn unchecked_read_matches_checked_decode() {
+        let mut code = Vec::new();
+        Op::I64AddImm { dst: 7, lhs: 8, imm: u64::MAX - 3 }.encode(&mut code);
+        // SAFETY: `code` holds exactly one encoded I64AddImm.
+        let o = unsafe { ops::I64AddImm::read(code.as_ptr()) };
+        assert_eq!((o.dst, o.lhs, o.imm), (7, 8, u64::MAX - 3));
+    }
+
+    #[test]
+    fn disassembly_names_every_operand() {
+        let mut f = CompiledFunc::default();
+        Op::I32Load { dst: 2, addr: 0, offset: 16 }.encode(&mut f.code);
+        let mut s = String::new();
+        disassemble(&f, &mut s).unwrap();
+        assert!(s.contains("I32Load dst=r2, addr=r0, offset=16"), "{s}");
+    }
+}

@@ -1,0 +1,518 @@
+//! The module environment: everything a validated module declares (types,
+//! imports, functions, tables, memories, globals, exports, segments, names),
+//! decoded and validated once with `wasmparser`.
+
+use crate::value::{FuncType, ValType};
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+
+/// What kind of problem a module has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleErrorKind {
+    /// The bytes are not a well-formed or valid Wasm 2.0 module.
+    Invalid,
+    /// The module is valid but uses a feature Tandem does not implement yet.
+    Unsupported,
+    /// A translator limit (e.g. more than 65 535 slots in one function).
+    ImplementationLimit,
+}
+
+/// A decoding, validation or unsupported-feature error, with the byte offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleError {
+    pub kind: ModuleErrorKind,
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+impl ModuleError {
+    pub fn invalid(message: impl Into<String>, offset: usize) -> Self {
+        ModuleError { kind: ModuleErrorKind::Invalid, message: message.into(), offset: Some(offset) }
+    }
+    pub fn unsupported(message: impl Into<String>, offset: Option<usize>) -> Self {
+        ModuleError { kind: ModuleErrorKind::Unsupported, message: message.into(), offset }
+    }
+    pub fn limit(message: impl Into<String>) -> Self {
+        ModuleError { kind: ModuleErrorKind::ImplementationLimit, message: message.into(), offset: None }
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for ModuleError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        ModuleError::invalid(e.message(), e.offset() as usize)
+    }
+}
+
+impl fmt::Display for ModuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ModuleErrorKind::Invalid => "invalid module",
+            ModuleErrorKind::Unsupported => "unsupported feature",
+            ModuleErrorKind::ImplementationLimit => "implementation limit",
+        };
+        match self.offset {
+            Some(off) => write!(f, "{what}: {} (at offset {off:#x})", self.message),
+            None => write!(f, "{what}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ModuleError {}
+
+/// Table type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableType {
+    pub element: ValType,
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+/// Memory type (32-bit, 64 KiB pages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryType {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+/// Global type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    pub ty: ValType,
+    pub mutable: bool,
+}
+
+/// One operator of a constant expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    RefNull,
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A constant expression (a short stack program).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+/// The kinds of an import or export.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntityType {
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+/// An import.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: EntityType,
+}
+
+/// What an export refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// Where an element or data segment goes.
+#[derive(Clone, Debug)]
+pub enum SegmentMode {
+    Active { index: u32, offset: ConstExpr },
+    Passive,
+    Declared,
+}
+
+/// An element segment: items are constant expressions (function indices
+/// become `RefFunc`).
+#[derive(Clone, Debug)]
+pub struct ElemSegment {
+    pub mode: SegmentMode,
+    pub ty: ValType,
+    pub items: Vec<ConstExpr>,
+}
+
+/// A data segment; `bytes` is a range of the module's bytes.
+#[derive(Clone, Debug)]
+pub struct DataSegment {
+    pub mode: SegmentMode,
+    pub bytes: Range<usize>,
+}
+
+/// A defined function's body: a range of the module's bytes.
+#[derive(Clone, Debug)]
+pub struct FuncBody {
+    pub range: Range<usize>,
+}
+
+/// Names from the name section.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    pub module: Option<String>,
+    pub funcs: HashMap<u32, String>,
+}
+
+/// The decoded, validated module.
+#[derive(Debug, Default)]
+pub struct ModuleEnv {
+    pub bytes: Arc<[u8]>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imports first.
+    pub funcs: Vec<u32>,
+    pub tables: Vec<TableType>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<GlobalType>,
+    /// Initialisers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    pub exports: Vec<(String, ExportIndex)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub bodies: Vec<FuncBody>,
+    pub names: Names,
+    pub num_imported_funcs: u32,
+    pub num_imported_tables: u32,
+    pub num_imported_memories: u32,
+    pub num_imported_globals: u32,
+}
+
+/// The feature set Tandem implements: Wasm 2.0 without SIMD.
+pub fn supported_features() -> WasmFeatures {
+    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+}
+
+impl ModuleEnv {
+    /// Decodes and validates `bytes` (every function body included).
+    pub fn new(bytes: &[u8]) -> Result<ModuleEnv, ModuleError> {
+        match Self::parse(bytes, supported_features()) {
+            Ok(env) => Ok(env),
+            Err(e) => {
+                // Tell "uses SIMD" apart from "is invalid": only a module that is
+                // valid with SIMD enabled is reported as unsupported.
+                if Self::parse(bytes, WasmFeatures::WASM2).is_ok() {
+                    Err(ModuleError::unsupported(
+                        format!("128-bit SIMD is not supported yet ({})", e.message),
+                        e.offset,
+                    ))
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// Type of function `index` (imports included).
+    pub fn func_type(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(*self.funcs.get(index as usize)? as usize)
+    }
+
+    /// Name of function `index` from the name section.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.names.funcs.get(&index).map(|s| s.as_str())
+    }
+
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.funcs.len() as u32 - self.num_imported_funcs
+    }
+
+    fn parse(bytes: &[u8], features: WasmFeatures) -> Result<ModuleEnv, ModuleError> {
+        let mut env = ModuleEnv { bytes: Arc::from(bytes), ..Default::default() };
+        let mut validator = Validator::new_with_features(features);
+        let mut allocs = wasmparser::FuncValidatorAllocations::default();
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload?;
+            match validator.payload(&payload)? {
+                wasmparser::ValidPayload::Func(func, body) => {
+                    let mut fv = func.into_validator(allocs);
+                    fv.validate(&body)?;
+                    allocs = fv.into_allocations();
+                }
+                wasmparser::ValidPayload::End(_) => {}
+                _ => {}
+            }
+            env.read_payload(payload)?;
+        }
+        Ok(env)
+    }
+
+    fn read_payload(&mut self, payload: Payload<'_>) -> Result<(), ModuleError> {
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    let params = convert_types(ty.params())?;
+                    let results = convert_types(ty.results())?;
+                    self.types.push(FuncType::new(params, results));
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let ty = match import.ty {
+                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                            self.funcs.push(t);
+                            self.num_imported_funcs += 1;
+                            EntityType::Func(t)
+                        }
+                        wasmparser::TypeRef::Table(t) => {
+                            let t = convert_table(&t)?;
+                            self.tables.push(t);
+                            self.num_imported_tables += 1;
+                            EntityType::Table(t)
+                        }
+                        wasmparser::TypeRef::Memory(m) => {
+                            let m = convert_memory(&m);
+                            self.memories.push(m);
+                            self.num_imported_memories += 1;
+                            EntityType::Memory(m)
+                        }
+                        wasmparser::TypeRef::Global(g) => {
+                            let g = convert_global(&g)?;
+                            self.globals.push(g);
+                            self.num_imported_globals += 1;
+                            EntityType::Global(g)
+                        }
+                        wasmparser::TypeRef::Tag(_) => {
+                            return Err(ModuleError::unsupported("exception tags", None));
+                        }
+                    };
+                    self.imports.push(Import { module: import.module.to_string(), name: import.name.to_string(), ty });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    self.funcs.push(t?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table?;
+                    if !matches!(table.init, wasmparser::TableInit::RefNull) {
+                        return Err(ModuleError::unsupported("table initialiser expressions", None));
+                    }
+                    self.tables.push(convert_table(&table.ty)?);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                let r = reader.range();
+                check_memory_limits_leb(&self.bytes, r.start as usize..r.end as usize)?;
+                for m in reader {
+                    self.memories.push(convert_memory(&m?));
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader {
+                    let g = g?;
+                    self.globals.push(convert_global(&g.ty)?);
+                    self.global_inits.push(convert_const(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e?;
+                    let index = match e.kind {
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                            ExportIndex::Func(e.index)
+                        }
+                        wasmparser::ExternalKind::Table => ExportIndex::Table(e.index),
+                        wasmparser::ExternalKind::Memory => ExportIndex::Memory(e.index),
+                        wasmparser::ExternalKind::Global => ExportIndex::Global(e.index),
+                        wasmparser::ExternalKind::Tag => {
+                            return Err(ModuleError::unsupported("exception tags", None));
+                        }
+                    };
+                    self.exports.push((e.name.to_string(), index));
+                }
+            }
+            Payload::StartSection { func, .. } => self.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem?;
+                    let mode = match elem.kind {
+                        wasmparser::ElementKind::Passive => SegmentMode::Passive,
+                        wasmparser::ElementKind::Declared => SegmentMode::Declared,
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: convert_const(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match elem.items {
+                        wasmparser::ElementItems::Functions(funcs) => {
+                            let mut items = Vec::new();
+                            for f in funcs {
+                                items.push(ConstExpr(vec![ConstOp::RefFunc(f?)]));
+                            }
+                            (ValType::FuncRef, items)
+                        }
+                        wasmparser::ElementItems::Expressions(ty, exprs) => {
+                            let ty = ValType::from_wasmparser(wasmparser::ValType::Ref(ty))
+                                .ok_or_else(|| ModuleError::unsupported("typed references", None))?;
+                            let mut items = Vec::new();
+                            for e in exprs {
+                                items.push(convert_const(&e?)?);
+                            }
+                            (ty, items)
+                        }
+                    };
+                    self.elems.push(ElemSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data?;
+                    let mode = match data.kind {
+                        wasmparser::DataKind::Passive => SegmentMode::Passive,
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            SegmentMode::Active { index: memory_index, offset: convert_const(&offset_expr)? }
+                        }
+                    };
+                    let end = data.range.end as usize;
+                    let start = end - data.data.len();
+                    self.datas.push(DataSegment { mode, bytes: start..end });
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let r = body.range();
+                self.bodies.push(FuncBody { range: r.start as usize..r.end as usize });
+            }
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    // A malformed name section is ignored, as the spec requires.
+                    let _ = self.read_names(names);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn read_names(&mut self, reader: wasmparser::NameSectionReader<'_>) -> wasmparser::Result<()> {
+        for name in reader {
+            match name? {
+                wasmparser::Name::Module { name, .. } => self.names.module = Some(name.to_string()),
+                wasmparser::Name::Function(map) => {
+                    for naming in map {
+                        let naming = naming?;
+                        self.names.funcs.insert(naming.index, naming.name.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 32-bit memory limits are `u32` LEB128s (at most 5 bytes); wasmparser reads
+/// them as `u64`, so overlong encodings are rejected here.
+fn check_memory_limits_leb(bytes: &[u8], range: Range<usize>) -> Result<(), ModuleError> {
+    let mut at = range.start;
+    let end = range.end.min(bytes.len());
+    let leb = |at: &mut usize| -> Result<u64, ModuleError> {
+        let start = *at;
+        let mut value = 0u64;
+        for i in 0.. {
+            let b = *bytes.get(*at).filter(|_| *at < end).ok_or_else(|| ModuleError::invalid("unexpected end", *at))?;
+            *at += 1;
+            if i < 10 {
+                value |= ((b & 0x7f) as u64) << (7 * i);
+            }
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        if *at - start > 5 {
+            return Err(ModuleError::invalid("integer representation too long", start));
+        }
+        Ok(value)
+    };
+    let count = leb(&mut at)?;
+    for _ in 0..count {
+        let flags = *bytes.get(at).ok_or_else(|| ModuleError::invalid("unexpected end", at))?;
+        at += 1;
+        if flags & 0x04 != 0 {
+            return Ok(()); // memory64: u64 limits, validated by wasmparser
+        }
+        leb(&mut at)?;
+        if flags & 0x01 != 0 {
+            leb(&mut at)?;
+        }
+        if flags & 0x08 != 0 {
+            leb(&mut at)?; // custom page size exponent
+        }
+    }
+    Ok(())
+}
+
+fn convert_types(tys: &[wasmparser::ValType]) -> Result<Vec<ValType>, ModuleError> {
+    tys.iter().map(|t| convert_val(*t)).collect()
+}
+
+fn convert_val(t: wasmparser::ValType) -> Result<ValType, ModuleError> {
+    ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported(format!("value type {t}"), None))
+}
+
+fn convert_table(t: &wasmparser::TableType) -> Result<TableType, ModuleError> {
+    if t.table64 || t.shared {
+        return Err(ModuleError::unsupported("64-bit or shared tables", None));
+    }
+    Ok(TableType { element: convert_val(wasmparser::ValType::Ref(t.element_type))?, min: t.initial, max: t.maximum })
+}
+
+fn convert_memory(m: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType { min: m.initial, max: m.maximum }
+}
+
+fn convert_global(g: &wasmparser::GlobalType) -> Result<GlobalType, ModuleError> {
+    Ok(GlobalType { ty: convert_val(g.content_type)?, mutable: g.mutable })
+}
+
+fn convert_const(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ModuleError> {
+    use wasmparser::Operator as O;
+    let mut ops = Vec::new();
+    let mut reader = e.get_operators_reader();
+    while !reader.eof() {
+        let offset = reader.original_position();
+        ops.push(match reader.read()? {
+            O::I32Const { value } => ConstOp::I32(value),
+            O::I64Const { value } => ConstOp::I64(value),
+            O::F32Const { value } => ConstOp::F32(value.bits()),
+            O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::RefNull { .. } => ConstOp::RefNull,
+            O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            O::End => continue,
+            other => {
+                return Err(ModuleError::unsupported(
+                    format!("constant expression operator {other:?}"),
+                    Some(offset as usize),
+                ));
+            }
+        });
+    }
+    Ok(ConstExpr(ops))
+}

@@ -1,0 +1,493 @@
+//! The type-erased store: it owns every instance, memory, table, global and
+//! host function, the value stack, the runtime limits and the pending trap.
+//! Wasm code reaches it through the `store` pointer of a VMContext header.
+
+use crate::bytecode::CompiledFunc;
+use crate::memory::MemoryInstance;
+use crate::module_env::{GlobalType, ModuleEnv, ModuleError};
+use crate::table::TableInstance;
+use crate::trap::{FrameInfo, TrapCode};
+use crate::value::{FuncType, ValRaw};
+use crate::vmctx::{VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// An error returned by a host function.
+pub type HostError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Engine-wide interning of function signatures, so `call_indirect` compares
+/// one integer.
+#[derive(Default)]
+pub struct SigRegistry {
+    map: Mutex<(HashMap<FuncType, u32>, Vec<FuncType>)>,
+}
+
+impl SigRegistry {
+    /// The id of `ty`, interning it on first sight.
+    pub fn intern(&self, ty: &FuncType) -> u32 {
+        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let (map, list) = &mut *guard;
+        if let Some(&id) = map.get(ty) {
+            return id;
+        }
+        let id = list.len() as u32;
+        list.push(ty.clone());
+        map.insert(ty.clone(), id);
+        id
+    }
+
+    /// The signature with id `id`.
+    pub fn lookup(&self, id: u32) -> Option<FuncType> {
+        let guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        guard.1.get(id as usize).cloned()
+    }
+}
+
+/// Translation result cached per defined function.
+pub type CodeSlot = OnceLock<Result<Arc<CompiledFunc>, ModuleError>>;
+
+/// A validated module ready to instantiate: its environment, interned
+/// signatures, VMContext layout and the lazily filled bytecode cache.
+pub struct ModuleInfo {
+    pub env: ModuleEnv,
+    /// Interned signature id of each type index.
+    pub sig_ids: Vec<u32>,
+    pub offsets: VMOffsets,
+    /// One slot per defined function, filled on first call (or eagerly).
+    pub code: Box<[CodeSlot]>,
+    /// Whether the bytecode charges fuel.
+    pub fuel: bool,
+    pub engine_id: u64,
+}
+
+impl ModuleInfo {
+    pub fn new(env: ModuleEnv, sigs: &SigRegistry, fuel: bool, engine_id: u64) -> Result<Self, ModuleError> {
+        let sig_ids = env.types.iter().map(|t| sigs.intern(t)).collect();
+        let num_imported_globals = env.num_imported_globals;
+        let offsets = VMOffsets::new(
+            env.num_imported_funcs,
+            env.num_defined_funcs(),
+            env.memories.len() as u32,
+            env.tables.len() as u32,
+            num_imported_globals,
+            env.globals.len() as u32 - num_imported_globals,
+        )
+        .ok_or_else(|| ModuleError::limit("VMContext larger than 4 GiB"))?;
+        let code = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
+        Ok(ModuleInfo { env, sig_ids, offsets, code, fuel, engine_id })
+    }
+}
+
+/// Why execution stopped.
+pub enum TrapReason {
+    Wasm(TrapCode),
+    Host(HostError),
+    /// A host function panicked; the panic resumes at the API boundary.
+    Panic(Box<dyn Any + Send>),
+}
+
+impl core::fmt::Debug for TrapReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            TrapReason::Wasm(c) => write!(f, "Wasm({c:?})"),
+            TrapReason::Host(e) => write!(f, "Host({e})"),
+            TrapReason::Panic(_) => write!(f, "Panic"),
+        }
+    }
+}
+
+/// A trap on its way out to the host, collecting frames as it unwinds.
+#[derive(Debug)]
+pub struct PendingTrap {
+    pub reason: TrapReason,
+    pub backtrace: Vec<FrameInfo>,
+}
+
+/// Store-wide resource limits.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreLimits {
+    pub max_memory_bytes: u64,
+    pub max_table_elements: u64,
+    pub max_instances: usize,
+    pub max_memories: usize,
+    pub max_tables: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            max_memory_bytes: 1 << 32,
+            max_table_elements: crate::table::MAX_TABLE_ELEMENTS,
+            max_instances: 10_000,
+            max_memories: 10_000,
+            max_tables: 10_000,
+        }
+    }
+}
+
+/// A host callback: the store (to be cast back by its creator, who knows the
+/// store's data type) and the argument/result buffer.
+pub type HostCallback =
+    Box<dyn Fn(*mut StoreOpaque, *mut crate::vmctx::VMContext, &mut [ValRaw]) -> Result<(), HostError> + Send + Sync>;
+
+/// A host function owned by a store; `funcref.vmctx` points at it.
+pub struct HostFunc {
+    pub funcref: VMFuncRef,
+    pub ty: FuncType,
+    pub callback: HostCallback,
+    pub store: *mut StoreOpaque,
+}
+
+/// The array-call entry of every host function.
+///
+/// # Safety
+/// `callee` must be the `funcref` of a live `HostFunc`, `args` must hold
+/// `capacity` slots, at least max(params, results) of its type.
+pub unsafe extern "C" fn host_array_call(
+    callee: *const VMFuncRef,
+    caller: *mut crate::vmctx::VMContext,
+    args: *mut ValRaw,
+    capacity: usize,
+) -> bool {
+    // SAFETY: per the contract, callee.vmctx is the HostFunc that owns callee.
+    let func = unsafe { &*((*callee).vmctx as *const HostFunc) };
+    // SAFETY: the caller provides `capacity` writable slots at `args`.
+    let buf = unsafe { core::slice::from_raw_parts_mut(args, capacity) };
+    let store = func.store;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (func.callback)(store, caller, buf)));
+    let reason = match result {
+        Ok(Ok(())) => return true,
+        Ok(Err(e)) => TrapReason::Host(e),
+        Err(payload) => TrapReason::Panic(payload),
+    };
+    // SAFETY: a HostFunc's store outlives it and no other reference to the
+    // store is live while wasm runs (callers hold only raw pointers).
+    unsafe { (*store).pending = Some(PendingTrap { reason, backtrace: Vec::new() }) };
+    false
+}
+
+/// A store-level handle to something an instance can import or export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// A function known to the store.
+pub struct FuncEntry {
+    pub funcref: *const VMFuncRef,
+    pub ty: FuncType,
+}
+
+/// A global known to the store.
+pub struct GlobalEntry {
+    pub def: *mut VMGlobalDefinition,
+    pub ty: GlobalType,
+}
+
+/// Hook for the embedder to veto growth.
+pub trait ResourceLimiter: Send {
+    /// May a memory grow from `current` to `desired` bytes?
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
+    /// May a table grow from `current` to `desired` elements?
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool;
+}
+
+/// The non-generic part of a store.
+pub struct StoreOpaque {
+    pub id: u64,
+    pub engine_id: u64,
+    pub limits: Box<VMRuntimeLimits>,
+    pub fuel_enabled: bool,
+    pub max_call_depth: u64,
+    pub resource_limits: StoreLimits,
+    pub limiter: Option<Box<dyn ResourceLimiter>>,
+    pub sigs: Arc<SigRegistry>,
+    instances: Vec<*mut InstanceData>,
+    memories: Vec<*mut MemoryInstance>,
+    tables: Vec<*mut TableInstance>,
+    host_globals: Vec<*mut VMGlobalDefinition>,
+    host_funcs: Vec<*mut HostFunc>,
+    pub globals: Vec<GlobalEntry>,
+    pub funcs: Vec<FuncEntry>,
+    func_ids: HashMap<usize, u32>,
+    pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// The interpreter's value stack (allocated on first use, never moved).
+    pub stack: Vec<ValRaw>,
+    pub stack_top: usize,
+    pub max_stack_slots: usize,
+    pub pending: Option<PendingTrap>,
+}
+
+// SAFETY: the raw pointers are owned allocations of this store (or of host
+// closures that are Send + Sync); a store is used by one thread at a time.
+unsafe impl Send for StoreOpaque {}
+
+impl StoreOpaque {
+    pub fn new(
+        id: u64,
+        engine_id: u64,
+        sigs: Arc<SigRegistry>,
+        fuel_enabled: bool,
+        max_call_depth: u64,
+        max_stack_slots: usize,
+    ) -> Self {
+        StoreOpaque {
+            id,
+            engine_id,
+            limits: Box::new(VMRuntimeLimits { fuel: 0, depth_remaining: max_call_depth }),
+            fuel_enabled,
+            max_call_depth,
+            resource_limits: StoreLimits::default(),
+            limiter: None,
+            sigs,
+            instances: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            host_globals: Vec::new(),
+            host_funcs: Vec::new(),
+            globals: Vec::new(),
+            funcs: Vec::new(),
+            func_ids: HashMap::new(),
+            externrefs: Vec::new(),
+            stack: Vec::new(),
+            stack_top: 0,
+            max_stack_slots,
+            pending: None,
+        }
+    }
+
+    /// Registers a funcref (deduplicated) and returns its store index.
+    pub fn register_func(&mut self, funcref: *const VMFuncRef, ty: &FuncType) -> u32 {
+        if let Some(&id) = self.func_ids.get(&(funcref as usize)) {
+            return id;
+        }
+        let id = self.funcs.len() as u32;
+        self.funcs.push(FuncEntry { funcref, ty: ty.clone() });
+        self.func_ids.insert(funcref as usize, id);
+        id
+    }
+
+    /// Adds a host function and returns its store index.
+    pub fn add_host_func(&mut self, ty: FuncType, callback: HostCallback) -> u32 {
+        let sig = self.sigs.intern(&ty);
+        let store = self as *mut StoreOpaque;
+        let func = Box::into_raw(Box::new(HostFunc {
+            funcref: VMFuncRef {
+                array_call: host_array_call,
+                wasm_call: core::ptr::null(),
+                vmctx: core::ptr::null_mut(),
+                sig,
+                index: u32::MAX,
+            },
+            ty: ty.clone(),
+            callback,
+            store,
+        }));
+        // SAFETY: `func` was just allocated and is owned by this store.
+        unsafe {
+            (*func).funcref.vmctx = func as *mut core::ffi::c_void;
+        }
+        self.host_funcs.push(func);
+        // SAFETY: as above; the funcref lives as long as the store.
+        let funcref = unsafe { &raw const (*func).funcref };
+        self.register_func(funcref, &ty)
+    }
+
+    /// Adds a host-owned global.
+    pub fn add_global(&mut self, ty: GlobalType, value: ValRaw) -> u32 {
+        let def = Box::into_raw(Box::new(VMGlobalDefinition { value, _reserved: 0 }));
+        self.host_globals.push(def);
+        self.globals.push(GlobalEntry { def, ty });
+        self.globals.len() as u32 - 1
+    }
+
+    /// Adds a memory; `None` if limits forbid it.
+    pub fn add_memory(&mut self, mem: Box<MemoryInstance>) -> Option<u32> {
+        if self.memories.len() >= self.resource_limits.max_memories {
+            return None;
+        }
+        self.memories.push(Box::into_raw(mem));
+        Some(self.memories.len() as u32 - 1)
+    }
+
+    /// Adds a table; `None` if limits forbid it.
+    pub fn add_table(&mut self, table: Box<TableInstance>) -> Option<u32> {
+        if self.tables.len() >= self.resource_limits.max_tables {
+            return None;
+        }
+        self.tables.push(Box::into_raw(table));
+        Some(self.tables.len() as u32 - 1)
+    }
+
+    pub fn memory_ptr(&self, i: u32) -> Option<*mut MemoryInstance> {
+        self.memories.get(i as usize).copied()
+    }
+    pub fn table_ptr(&self, i: u32) -> Option<*mut TableInstance> {
+        self.tables.get(i as usize).copied()
+    }
+    /// The `VMMemoryDefinition` of memory `i` (what VMContexts point at).
+    pub fn memory_def_ptr(&self, i: u32) -> Option<*mut crate::vmctx::VMMemoryDefinition> {
+        // SAFETY: the pointer is a live allocation owned by this store.
+        self.memory_ptr(i).map(|p| unsafe { &raw mut (*p).def })
+    }
+    /// The `VMTableDefinition` of table `i` (what VMContexts point at).
+    pub fn table_def_ptr(&self, i: u32) -> Option<*mut crate::vmctx::VMTableDefinition> {
+        // SAFETY: the pointer is a live allocation owned by this store.
+        self.table_ptr(i).map(|p| unsafe { &raw mut (*p).def })
+    }
+    pub fn memory(&self, i: u32) -> Option<&MemoryInstance> {
+        // SAFETY: the pointer is a live allocation owned by this store.
+        self.memories.get(i as usize).map(|&p| unsafe { &*p })
+    }
+    pub fn memory_mut(&mut self, i: u32) -> Option<&mut MemoryInstance> {
+        // SAFETY: as in `memory`; `&mut self` excludes other store users.
+        self.memories.get(i as usize).map(|&p| unsafe { &mut *p })
+    }
+    pub fn table(&self, i: u32) -> Option<&TableInstance> {
+        // SAFETY: the pointer is a live allocation owned by this store.
+        self.tables.get(i as usize).map(|&p| unsafe { &*p })
+    }
+    pub fn table_mut(&mut self, i: u32) -> Option<&mut TableInstance> {
+        // SAFETY: as in `table`; `&mut self` excludes other store users.
+        self.tables.get(i as usize).map(|&p| unsafe { &mut *p })
+    }
+    pub fn instance(&self, i: u32) -> Option<&InstanceData> {
+        // SAFETY: the pointer is a live allocation owned by this store.
+        self.instances.get(i as usize).map(|&p| unsafe { &*p })
+    }
+    pub fn num_instances(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// Asks the limiter (if any) and the store limits whether a memory may grow.
+    pub fn memory_may_grow(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool {
+        match &mut self.limiter {
+            Some(l) => l.memory_growing(current, desired, maximum),
+            None => true,
+        }
+    }
+
+    /// Asks the limiter (if any) whether a table may grow.
+    pub fn table_may_grow(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> bool {
+        match &mut self.limiter {
+            Some(l) => l.table_growing(current, desired, maximum),
+            None => true,
+        }
+    }
+
+    /// Grows memory `i` by `delta` pages, asking the limiter; old size or `None`.
+    pub fn grow_memory(&mut self, i: u32, delta: u64) -> Option<u64> {
+        let max_bytes = self.resource_limits.max_memory_bytes;
+        let mem = self.memory_ptr(i)?;
+        // SAFETY: live allocation owned by this store; no other reference is held.
+        let (cur, max) = unsafe { ((*mem).pages(), (*mem).max_pages()) };
+        let desired = cur.checked_add(delta)?;
+        if delta > 0
+            && !self.memory_may_grow(
+                (cur * crate::memory::WASM_PAGE_SIZE) as usize,
+                desired.saturating_mul(crate::memory::WASM_PAGE_SIZE) as usize,
+                Some((max * crate::memory::WASM_PAGE_SIZE) as usize),
+            )
+        {
+            return None;
+        }
+        // SAFETY: as above.
+        unsafe { (*mem).grow(delta, max_bytes) }
+    }
+
+    /// Grows table `i` by `delta` elements, asking the limiter; old size or `None`.
+    pub fn grow_table(&mut self, i: u32, delta: u64, init: ValRaw) -> Option<u64> {
+        let max_elems = self.resource_limits.max_table_elements;
+        let table = self.table_ptr(i)?;
+        // SAFETY: live allocation owned by this store; no other reference is held.
+        let (cur, max) = unsafe { ((*table).size(), (*table).ty.max) };
+        let desired = cur.checked_add(delta)?;
+        if delta > 0 && !self.table_may_grow(cur as usize, desired as usize, max.map(|m| m as usize)) {
+            return None;
+        }
+        // SAFETY: as above.
+        unsafe { (*table).grow(delta, init, max_elems) }
+    }
+
+    /// Takes the pending trap, or makes one up if a callee failed to set it.
+    pub fn take_pending(&mut self) -> PendingTrap {
+        self.pending.take().unwrap_or(PendingTrap {
+            reason: TrapReason::Host("callee failed without reporting a trap".into()),
+            backtrace: Vec::new(),
+        })
+    }
+
+    /// Appends an instance (used by instantiation).
+    pub(crate) fn push_instance(&mut self, inst: *mut InstanceData) -> u32 {
+        self.instances.push(inst);
+        self.instances.len() as u32 - 1
+    }
+}
+
+impl Drop for StoreOpaque {
+    fn drop(&mut self) {
+        // SAFETY: every pointer below was produced by Box::into_raw for this
+        // store and is freed exactly once, here.
+        unsafe {
+            for &p in &self.instances {
+                drop(Box::from_raw(p));
+            }
+            for &p in &self.memories {
+                drop(Box::from_raw(p));
+            }
+            for &p in &self.tables {
+                drop(Box::from_raw(p));
+            }
+            for &p in &self.host_globals {
+                drop(Box::from_raw(p));
+            }
+            for &p in &self.host_funcs {
+                drop(Box::from_raw(p));
+            }
+        }
+    }
+}
+
+/// One instance: its module, its VMContext allocation and its segments.
+pub struct InstanceData {
+    pub module: Arc<ModuleInfo>,
+    pub vmctx: *mut u8,
+    pub(crate) vmctx_layout: std::alloc::Layout,
+    /// Evaluated element segments (empty once dropped).
+    pub elems: Vec<Vec<ValRaw>>,
+    /// Dropped flags of data segments.
+    pub datas_dropped: Vec<bool>,
+    /// Store indices of this instance's memories, tables and globals.
+    pub memories: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub id: u32,
+}
+
+impl InstanceData {
+    /// The funcref record of function `index` (imports included).
+    pub fn func_ref(&self, index: u32) -> *const VMFuncRef {
+        let o = &self.module.offsets;
+        if index < o.num_imported_funcs {
+            // SAFETY: the offset is inside this VMContext and holds a pointer
+            // written at instantiation.
+            unsafe { *(self.vmctx.add(o.imported_func(index) as usize) as *const *const VMFuncRef) }
+        } else {
+            // SAFETY: the offset is inside this VMContext.
+            unsafe { self.vmctx.add(o.defined_func(index - o.num_imported_funcs) as usize) as *const VMFuncRef }
+        }
+    }
+}
+
+impl Drop for InstanceData {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `instantiate` with exactly this layout.
+        unsafe { std::alloc::dealloc(self.vmctx, self.vmctx_layout) };
+    }
+}
+
+pub use crate::instantiate::{InstantiationError, instantiate};

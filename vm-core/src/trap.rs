@@ -1,0 +1,83 @@
+//! Trap codes and the wasm backtrace both tiers report.
+
+use core::fmt;
+
+/// Why wasm execution stopped abnormally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrapCode {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    IntegerOverflow,
+    IntegerDivisionByZero,
+    BadConversionToInteger,
+    StackOverflow,
+    OutOfFuel,
+    UninitializedElement,
+    /// A function could not be translated (a runtime limit of the translator).
+    TranslationFailed,
+}
+
+impl TrapCode {
+    /// The message the spec testsuite and users see.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::IndirectCallToNull => "uninitialized element",
+            TrapCode::BadSignature => "indirect call type mismatch",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivisionByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::TranslationFailed => "function could not be translated",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// One frame of a wasm backtrace, innermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Function index in its module's index space (imports included).
+    pub func_index: u32,
+    /// Name from the module's name section, when present.
+    pub func_name: Option<String>,
+    /// Name of the module (from the name section), when present.
+    pub module_name: Option<String>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(m) = &self.module_name {
+            write!(f, "{m}!")?;
+        }
+        match &self.func_name {
+            Some(n) => write!(f, "{n} (func {})", self.func_index),
+            None => write!(f, "<wasm function {}>", self.func_index),
+        }
+    }
+}
+
+/// A wasm backtrace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Backtrace(pub Vec<FrameInfo>);
+
+impl fmt::Display for Backtrace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, frame) in self.0.iter().enumerate() {
+            writeln!(f, "  {i}: {frame}")?;
+        }
+        Ok(())
+    }
+}

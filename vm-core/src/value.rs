@@ -1,0 +1,161 @@
+//! Value types and the untyped 64-bit slot (`ValRaw`) that every tier and the
+//! array-call convention pass values in.
+
+use core::fmt;
+
+/// A WebAssembly value type (Wasm 2.0, SIMD excluded until it lands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    /// Converts a wasmparser value type; `None` for types Tandem does not support.
+    pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
+        Some(match ty {
+            wasmparser::ValType::I32 => ValType::I32,
+            wasmparser::ValType::I64 => ValType::I64,
+            wasmparser::ValType::F32 => ValType::F32,
+            wasmparser::ValType::F64 => ValType::F64,
+            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
+            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
+            _ => return None,
+        })
+    }
+
+    /// Is this a reference type?
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// A one-byte code used in bytecode operands (`Ty` operand kind).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// Inverse of [`ValType::code`].
+    pub fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
+            0 => ValType::I32,
+            1 => ValType::I64,
+            2 => ValType::F32,
+            3 => ValType::F64,
+            4 => ValType::FuncRef,
+            5 => ValType::ExternRef,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function signature.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+}
+
+impl FuncType {
+    pub fn new(params: impl IntoIterator<Item = ValType>, results: impl IntoIterator<Item = ValType>) -> Self {
+        FuncType { params: params.into_iter().collect(), results: results.into_iter().collect() }
+    }
+    pub fn params(&self) -> &[ValType] {
+        &self.params
+    }
+    pub fn results(&self) -> &[ValType] {
+        &self.results
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(func")?;
+        if !self.params.is_empty() {
+            write!(f, " (param")?;
+            for p in self.params.iter() {
+                write!(f, " {p}")?;
+            }
+            write!(f, ")")?;
+        }
+        if !self.results.is_empty() {
+            write!(f, " (result")?;
+            for r in self.results.iter() {
+                write!(f, " {r}")?;
+            }
+            write!(f, ")")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// One untyped value slot: the unit of the interpreter's value stack, of
+/// globals' payload and of the array-call convention's argument buffer.
+///
+/// i32/f32 live in the low 32 bits (upper bits unspecified), i64/f64 use all
+/// 64 bits, a funcref is the address of a `VMFuncRef` (0 = null), an externref
+/// is a store-local handle (0 = null).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct ValRaw(pub u64);
+
+impl ValRaw {
+    #[inline(always)]
+    pub fn i32(v: i32) -> Self {
+        ValRaw(v as u32 as u64)
+    }
+    #[inline(always)]
+    pub fn i64(v: i64) -> Self {
+        ValRaw(v as u64)
+    }
+    #[inline(always)]
+    pub fn f32_bits(v: u32) -> Self {
+        ValRaw(v as u64)
+    }
+    #[inline(always)]
+    pub fn f64_bits(v: u64) -> Self {
+        ValRaw(v)
+    }
+    #[inline(always)]
+    pub fn get_i32(self) -> i32 {
+        self.0 as u32 as i32
+    }
+    #[inline(always)]
+    pub fn get_u32(self) -> u32 {
+        self.0 as u32
+    }
+    #[inline(always)]
+    pub fn get_i64(self) -> i64 {
+        self.0 as i64
+    }
+    #[inline(always)]
+    pub fn get_f32(self) -> f32 {
+        f32::from_bits(self.0 as u32)
+    }
+    #[inline(always)]
+    pub fn get_f64(self) -> f64 {
+        f64::from_bits(self.0)
+    }
+}
+
+impl fmt::Debug for ValRaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ValRaw({:#x})", self.0)
+    }
+}

@@ -1,0 +1,284 @@
+//! The VMContext contract: the `#[repr(C)]` records shared by the interpreter
+//! and JIT code, and `VMOffsets`, the only place their offsets are computed.
+//!
+//! Layout of one instance's VMContext (all offsets from its start):
+//!
+//! ```text
+//! header            VMContextHeader (magic, store, limits, instance)
+//! imported funcs    [*const VMFuncRef; imported functions]   (the exporter's record)
+//! defined funcs     [VMFuncRef; defined functions]
+//! memories          [*mut VMMemoryDefinition; all memories]  (owned by the store)
+//! tables            [*mut VMTableDefinition; all tables]     (owned by the store)
+//! imported globals  [*mut VMGlobalDefinition; imported globals]
+//! defined globals   [VMGlobalDefinition; defined globals]    (16-byte aligned, inline)
+//! ```
+
+use crate::value::ValRaw;
+use core::ffi::c_void;
+
+/// Magic number in every VMContext header, checked in debug builds.
+pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"tndm");
+
+/// Opaque marker for a pointer to a VMContext.
+#[repr(C)]
+pub struct VMContext {
+    _private: [u8; 0],
+}
+
+/// The array-call entry every callable has (interpreted, compiled, host).
+///
+/// `callee` is the record being called (its `vmctx` and `index` say what to
+/// run), `caller_vmctx` the caller's VMContext (null from the host),
+/// `args_results` a buffer of `capacity` slots holding the arguments on entry
+/// and the results on return. Returns `false` when a trap or host error is
+/// pending in the store.
+pub type VMArrayCallFn = unsafe extern "C" fn(
+    callee: *const VMFuncRef,
+    caller_vmctx: *mut VMContext,
+    args_results: *mut ValRaw,
+    capacity: usize,
+) -> bool;
+
+/// A function reference: what `ref.func`, tables and calls go through.
+#[repr(C)]
+pub struct VMFuncRef {
+    pub array_call: VMArrayCallFn,
+    /// Native entry of compiled code (null until the function is compiled).
+    pub wasm_call: *const u8,
+    /// The owning instance's VMContext, or the host function's context.
+    pub vmctx: *mut c_void,
+    /// Engine-wide interned signature id.
+    pub sig: u32,
+    /// Function index in its module (unused for host functions).
+    pub index: u32,
+}
+
+/// A linear memory's base and length in bytes.
+#[repr(C)]
+pub struct VMMemoryDefinition {
+    pub base: *mut u8,
+    pub current_length: usize,
+}
+
+/// A table's element base and length.
+#[repr(C)]
+pub struct VMTableDefinition {
+    pub base: *mut ValRaw,
+    pub current_elements: usize,
+}
+
+/// A global's storage: 16 bytes so v128 fits later.
+#[repr(C, align(16))]
+#[derive(Default)]
+pub struct VMGlobalDefinition {
+    pub value: ValRaw,
+    pub _reserved: u64,
+}
+
+/// Per-store limits both tiers check.
+#[repr(C)]
+#[derive(Default)]
+pub struct VMRuntimeLimits {
+    /// Fuel left; execution traps when a block needs more than this.
+    pub fuel: u64,
+    /// Wasm frames that may still be pushed before `StackOverflow`.
+    pub depth_remaining: u64,
+}
+
+/// The fixed header at the start of every VMContext.
+#[repr(C)]
+pub struct VMContextHeader {
+    pub magic: u32,
+    pub _pad: u32,
+    /// The owning `StoreOpaque`.
+    pub store: *mut c_void,
+    /// The store's `VMRuntimeLimits`.
+    pub limits: *mut VMRuntimeLimits,
+    /// The owning `InstanceData`.
+    pub instance: *mut c_void,
+}
+
+/// Size in bytes of one pointer field.
+const PTR: u32 = core::mem::size_of::<usize>() as u32;
+
+/// Offsets of everything in one module's VMContext.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VMOffsets {
+    pub num_imported_funcs: u32,
+    pub num_defined_funcs: u32,
+    pub num_memories: u32,
+    pub num_tables: u32,
+    pub num_imported_globals: u32,
+    pub num_defined_globals: u32,
+    imported_funcs: u32,
+    defined_funcs: u32,
+    memories: u32,
+    tables: u32,
+    imported_globals: u32,
+    defined_globals: u32,
+    size: u32,
+}
+
+impl VMOffsets {
+    /// Computes the layout; `None` if it would not fit in 4 GiB.
+    pub fn new(
+        num_imported_funcs: u32,
+        num_defined_funcs: u32,
+        num_memories: u32,
+        num_tables: u32,
+        num_imported_globals: u32,
+        num_defined_globals: u32,
+    ) -> Option<Self> {
+        let header = core::mem::size_of::<VMContextHeader>() as u32;
+        let imported_funcs = header;
+        let defined_funcs = imported_funcs.checked_add(num_imported_funcs.checked_mul(PTR)?)?;
+        let memories = defined_funcs.checked_add(num_defined_funcs.checked_mul(Self::size_of_funcref() as u32)?)?;
+        let tables = memories.checked_add(num_memories.checked_mul(PTR)?)?;
+        let imported_globals = tables.checked_add(num_tables.checked_mul(PTR)?)?;
+        let after = imported_globals.checked_add(num_imported_globals.checked_mul(PTR)?)?;
+        let defined_globals = after.checked_add(15)? & !15;
+        let size = defined_globals.checked_add(num_defined_globals.checked_mul(16)?)?;
+        Some(VMOffsets {
+            num_imported_funcs,
+            num_defined_funcs,
+            num_memories,
+            num_tables,
+            num_imported_globals,
+            num_defined_globals,
+            imported_funcs,
+            defined_funcs,
+            memories,
+            tables,
+            imported_globals,
+            defined_globals,
+            size,
+        })
+    }
+
+    pub const fn size_of_funcref() -> usize {
+        3 * PTR as usize + 8
+    }
+    pub const fn header_magic() -> u32 {
+        0
+    }
+    pub const fn header_store() -> u32 {
+        8
+    }
+    pub const fn header_limits() -> u32 {
+        8 + PTR
+    }
+    pub const fn header_instance() -> u32 {
+        8 + 2 * PTR
+    }
+    pub const fn funcref_array_call() -> u32 {
+        0
+    }
+    pub const fn funcref_wasm_call() -> u32 {
+        PTR
+    }
+    pub const fn funcref_vmctx() -> u32 {
+        2 * PTR
+    }
+    pub const fn funcref_sig() -> u32 {
+        3 * PTR
+    }
+    pub const fn funcref_index() -> u32 {
+        3 * PTR + 4
+    }
+    pub const fn memory_base() -> u32 {
+        0
+    }
+    pub const fn memory_length() -> u32 {
+        PTR
+    }
+    pub const fn table_base() -> u32 {
+        0
+    }
+    pub const fn table_length() -> u32 {
+        PTR
+    }
+    pub const fn limits_fuel() -> u32 {
+        0
+    }
+    pub const fn limits_depth_remaining() -> u32 {
+        8
+    }
+
+    /// Offset of the pointer to imported function `i`'s record.
+    pub fn imported_func(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_funcs);
+        self.imported_funcs + i * PTR
+    }
+    /// Offset of defined function `i`'s record.
+    pub fn defined_func(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_defined_funcs);
+        self.defined_funcs + i * Self::size_of_funcref() as u32
+    }
+    /// Offset of the pointer to memory `i`'s definition.
+    pub fn memory(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_memories);
+        self.memories + i * PTR
+    }
+    /// Offset of the pointer to table `i`'s definition.
+    pub fn table(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_tables);
+        self.tables + i * PTR
+    }
+    /// Offset of the pointer to imported global `i`.
+    pub fn imported_global(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_globals);
+        self.imported_globals + i * PTR
+    }
+    /// Offset of defined global `i`'s inline storage.
+    pub fn defined_global(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_defined_globals);
+        self.defined_globals + i * 16
+    }
+    /// Total size of the VMContext in bytes.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::{align_of, offset_of, size_of};
+
+    #[test]
+    fn records_match_offsets() {
+        assert_eq!(size_of::<VMFuncRef>(), VMOffsets::size_of_funcref());
+        assert_eq!(offset_of!(VMFuncRef, array_call) as u32, VMOffsets::funcref_array_call());
+        assert_eq!(offset_of!(VMFuncRef, wasm_call) as u32, VMOffsets::funcref_wasm_call());
+        assert_eq!(offset_of!(VMFuncRef, vmctx) as u32, VMOffsets::funcref_vmctx());
+        assert_eq!(offset_of!(VMFuncRef, sig) as u32, VMOffsets::funcref_sig());
+        assert_eq!(offset_of!(VMFuncRef, index) as u32, VMOffsets::funcref_index());
+        assert_eq!(offset_of!(VMMemoryDefinition, base) as u32, VMOffsets::memory_base());
+        assert_eq!(offset_of!(VMMemoryDefinition, current_length) as u32, VMOffsets::memory_length());
+        assert_eq!(offset_of!(VMTableDefinition, base) as u32, VMOffsets::table_base());
+        assert_eq!(offset_of!(VMTableDefinition, current_elements) as u32, VMOffsets::table_length());
+        assert_eq!(size_of::<VMGlobalDefinition>(), 16);
+        assert_eq!(align_of::<VMGlobalDefinition>(), 16);
+        assert_eq!(offset_of!(VMRuntimeLimits, fuel) as u32, VMOffsets::limits_fuel());
+        assert_eq!(offset_of!(VMRuntimeLimits, depth_remaining) as u32, VMOffsets::limits_depth_remaining());
+        assert_eq!(offset_of!(VMContextHeader, magic) as u32, VMOffsets::header_magic());
+        assert_eq!(offset_of!(VMContextHeader, store) as u32, VMOffsets::header_store());
+        assert_eq!(offset_of!(VMContextHeader, limits) as u32, VMOffsets::header_limits());
+        assert_eq!(offset_of!(VMContextHeader, instance) as u32, VMOffsets::header_instance());
+    }
+
+    #[test]
+    fn regions_are_disjoint_and_aligned() {
+        let o = VMOffsets::new(2, 3, 1, 2, 1, 3).unwrap();
+        let header = size_of::<VMContextHeader>() as u32;
+        assert_eq!(o.imported_func(0), header);
+        assert_eq!(o.defined_func(0), header + 2 * PTR);
+        assert_eq!(o.memory(0), o.defined_func(2) + VMOffsets::size_of_funcref() as u32);
+        assert_eq!(o.table(0), o.memory(0) + PTR);
+        assert_eq!(o.imported_global(0), o.table(1) + PTR);
+        assert_eq!(o.defined_global(0) % 16, 0);
+        assert!(o.defined_global(0) >= o.imported_global(0) + PTR);
+        assert_eq!(o.size(), o.defined_global(2) + 16);
+        assert!(VMOffsets::new(u32::MAX, 1, 0, 0, 0, 0).is_none());
+    }
+}
