@@ -73,6 +73,12 @@ pub(crate) fn next_id() -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.inner.config).finish()
+    }
+}
+
 impl Engine {
     pub fn new(config: &Config) -> Self {
         Engine { inner: Arc::new(EngineInner { config: config.clone(), sigs: Arc::default(), id: next_id() }) }

@@ -238,6 +238,12 @@ impl<P, R> Clone for TypedFunc<P, R> {
 }
 impl<P, R> Copy for TypedFunc<P, R> {}
 
+impl<P, R> std::fmt::Debug for TypedFunc<P, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TypedFunc").field("func", &self.func).finish()
+    }
+}
+
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub fn func(&self) -> Func {
         self.func
@@ -332,7 +338,7 @@ impl<A: WasmTy> WasmParams for A {
 
 macro_rules! wasm_params_tuple {
     ($($A:ident)*) => {
-        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::unused_unit, clippy::allow_attributes)]
         impl<$($A: WasmTy),*> WasmParams for ($($A,)*) {
             fn valtypes() -> Vec<ValType> {
                 vec![$($A::valtype()),*]

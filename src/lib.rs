@@ -5,6 +5,7 @@
 //! [`Linker`] resolves imports by name.
 //!
 //! ```
+//! # #[cfg(feature = "wat")] {
 //! use tandem::{Caller, Engine, Linker, Module, Store};
 //!
 //! let engine = Engine::default();
@@ -24,6 +25,7 @@
 //! let run = instance.get_typed_func::<i32, i32>(&mut store, "run")?;
 //! assert_eq!(run.call(&mut store, 20)?, 41);
 //! assert_eq!(*store.data(), 1);
+//! # }
 //! # Ok::<(), tandem::Error>(())
 //! ```
 
@@ -47,6 +49,11 @@ pub use module::{ExternType, Module};
 pub use store::{AsContext, AsContextMut, Store, StoreInner};
 pub use tandem_vm_core::store::{ResourceLimiter, StoreLimits};
 pub use values::{ExternRef, FuncType, Val, ValType};
+
+/// The README's example is compiled and run as a doctest.
+#[cfg(all(doctest, feature = "wat"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The bytecode format, for tools (`tandem inspect`).
 pub mod bytecode {

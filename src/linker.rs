@@ -31,6 +31,12 @@ pub struct Linker<T> {
     allow_shadowing: bool,
 }
 
+impl<T> std::fmt::Debug for Linker<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linker").field("definitions", &self.defs.len()).finish()
+    }
+}
+
 impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Self {
         Linker { engine: engine.clone(), defs: HashMap::new(), allow_shadowing: false }

@@ -1,7 +1,7 @@
 //! `Module`: a validated module, ready to instantiate in any store of its engine.
 
 use crate::engine::{Engine, Translation};
-use crate::errors::{Error, ErrorKind, Result};
+use crate::errors::{Error, Result};
 use std::sync::Arc;
 use tandem_vm_core::bytecode::CompiledFunc;
 use tandem_vm_core::module_env::{EntityType, ExportIndex, ModuleEnv};
@@ -17,6 +17,12 @@ pub struct Module {
 /// The kind of an import or export, with its type.
 pub type ExternType = EntityType;
 
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").field("name", &self.name()).field("functions", &self.num_funcs()).finish()
+    }
+}
+
 impl Module {
     /// Validates `bytes` (binary, or text when the `wat` feature is on).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
@@ -24,7 +30,8 @@ impl Module {
         #[cfg(feature = "wat")]
         {
             if !bytes.starts_with(b"\0asm") {
-                let binary = wat::parse_bytes(bytes).map_err(|e| Error::from_kind(ErrorKind::Wat(e.to_string())))?;
+                let binary = wat::parse_bytes(bytes)
+                    .map_err(|e| Error::from_kind(crate::errors::ErrorKind::Wat(e.to_string())))?;
                 return Self::from_binary(engine, &binary);
             }
         }

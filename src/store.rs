@@ -20,6 +20,12 @@ pub struct Store<T> {
     pub(crate) inner: Box<StoreInner<T>>,
 }
 
+impl<T> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish()
+    }
+}
+
 impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Self {
         let cfg = engine.config();

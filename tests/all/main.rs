@@ -1,0 +1,7 @@
+//! Integration tests of the embedding API and the CLI (one test binary).
+
+mod api;
+mod cli;
+mod errors;
+mod fuel;
+mod traps;
