@@ -21,11 +21,18 @@ pub struct Config {
     pub(crate) translation: Translation,
     pub(crate) max_call_depth: u64,
     pub(crate) max_stack_slots: usize,
+    pub(crate) max_native_stack: usize,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { consume_fuel: false, translation: Translation::Lazy, max_call_depth: 20_000, max_stack_slots: 1 << 20 }
+        Config {
+            consume_fuel: false,
+            translation: Translation::Lazy,
+            max_call_depth: 20_000,
+            max_stack_slots: 1 << 20,
+            max_native_stack: 512 * 1024,
+        }
     }
 }
 
@@ -46,6 +53,13 @@ impl Config {
     /// Most nested wasm calls before a `StackOverflow` trap (default 20 000).
     pub fn max_call_depth(&mut self, depth: u64) -> &mut Self {
         self.max_call_depth = depth.max(1);
+        self
+    }
+    /// Native stack, in bytes, that nested host -> wasm re-entries may use
+    /// (default 512 KiB); deeper re-entry traps with `StackOverflow`. Wasm-to-wasm
+    /// calls use no native stack. The thread must have this much stack to spare.
+    pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_native_stack = bytes.max(16 * 1024);
         self
     }
     /// Size of a store's value stack in 8-byte slots (default 1 Mi slots).

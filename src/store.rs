@@ -37,6 +37,8 @@ impl<T> Store<T> {
             cfg.max_call_depth,
             cfg.max_stack_slots,
         );
+        let mut opaque = opaque;
+        opaque.max_native_stack = cfg.max_native_stack;
         Store { inner: Box::new(StoreInner { opaque, engine: engine.clone(), data }) }
     }
 

@@ -135,13 +135,24 @@ impl From<TrapCode> for Fault {
 /// # Safety
 /// See `interp_array_call`.
 unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mut ValRaw, capacity: usize) -> bool {
+    // Host -> wasm -> host -> wasm re-entry uses native stack per activation:
+    // bound it so deep re-entry traps instead of overflowing the thread's stack.
+    let marker = 0u8;
+    let here = &marker as *const u8 as usize;
     // SAFETY: the store outlives the call and no other reference to it is live.
-    let (saved_top, limits) = unsafe {
+    let (saved_top, limits, outermost) = unsafe {
         let s = &mut *store;
+        let outermost = s.native_stack_limit == 0;
+        if outermost {
+            s.native_stack_limit = here.saturating_sub(s.max_native_stack).max(1);
+        } else if here < s.native_stack_limit {
+            s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
+            return false;
+        }
         if s.stack.is_empty() {
             s.stack = vec![ValRaw(0); s.max_stack_slots];
         }
-        (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits)
+        (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits, outermost)
     };
     // SAFETY: limits is the store's boxed limits.
     let saved_depth = unsafe { (*limits).depth_remaining };
@@ -151,6 +162,9 @@ unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mu
     unsafe {
         (*store).stack_top = saved_top;
         (*limits).depth_remaining = saved_depth;
+        if outermost {
+            (*store).native_stack_limit = 0;
+        }
     }
     match result {
         Ok(()) => true,

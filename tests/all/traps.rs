@@ -128,3 +128,33 @@ fn trap_in_start_function_fails_instantiation() {
     let err = Instance::new(&mut store, &module, &[]).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::Unreachable));
 }
+
+/// wasm -> host -> wasm recursion `n` deep; returns `n` when it completes.
+fn reentry(n: i32) -> tandem::Result<i32> {
+    use tandem::Extern;
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "h" "down" (func $down (param i32) (result i32)))
+            (func (export "f") (param i32) (result i32)
+              (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    )?;
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("h", "down", |mut c: Caller<'_, ()>, n: i32| -> tandem::Result<i32> {
+        let f = c.get_export("f").and_then(Extern::into_func).expect("export f").typed::<i32, i32>(&c)?;
+        f.call(&mut c, n)
+    })?;
+    let inst = linker.instantiate(&mut store, &module)?;
+    let f = inst.get_typed_func::<i32, i32>(&mut store, "f")?;
+    f.call(&mut store, n)
+}
+
+#[test]
+fn deep_host_reentry_traps_instead_of_overflowing_the_native_stack() {
+    // Runs on the test thread's default 2 MiB stack.
+    assert_eq!(reentry(200).unwrap(), 200);
+    let err = reentry(1_000_000).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow), "{err}");
+}

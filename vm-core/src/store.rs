@@ -219,6 +219,11 @@ pub struct StoreOpaque {
     pub stack: Vec<ValRaw>,
     pub stack_top: usize,
     pub max_stack_slots: usize,
+    /// Native stack (bytes) that nested wasm activations may use, measured
+    /// from the outermost entry; re-entry past it traps with `StackOverflow`.
+    pub max_native_stack: usize,
+    /// Lowest native stack address an activation may start at (0: no wasm running).
+    pub native_stack_limit: usize,
     pub pending: Option<PendingTrap>,
 }
 
@@ -256,6 +261,8 @@ impl StoreOpaque {
             stack: Vec::new(),
             stack_top: 0,
             max_stack_slots,
+            max_native_stack: 512 * 1024,
+            native_stack_limit: 0,
             pending: None,
         }
     }
