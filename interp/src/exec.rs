@@ -299,6 +299,14 @@ fn run(
                 core::ptr::write_unaligned(mem_base.add(ea) as *mut [u8; $n], bytes);
             }};
         }
+        macro_rules! br_cmp {
+            ($Op:ident, $get:ident, $cmp:tt) => {{
+                let o = operands!($Op);
+                if get!(o.lhs).$get() $cmp get!(o.rhs).$get() {
+                    ip = code.add(o.target as usize);
+                }
+            }};
+        }
         // A call: push an interpreter frame, or call the entry natively.
         macro_rules! call {
             ($callee:expr, $args:expr) => {{
@@ -373,6 +381,26 @@ fn run(
                         ip = code.add(o.target as usize);
                     }
                 }
+                Opcode::BrI32Eq => br_cmp!(BrI32Eq, get_i32, ==),
+                Opcode::BrI32Ne => br_cmp!(BrI32Ne, get_i32, !=),
+                Opcode::BrI32LtS => br_cmp!(BrI32LtS, get_i32, <),
+                Opcode::BrI32LtU => br_cmp!(BrI32LtU, get_u32, <),
+                Opcode::BrI32GtS => br_cmp!(BrI32GtS, get_i32, >),
+                Opcode::BrI32GtU => br_cmp!(BrI32GtU, get_u32, >),
+                Opcode::BrI32LeS => br_cmp!(BrI32LeS, get_i32, <=),
+                Opcode::BrI32LeU => br_cmp!(BrI32LeU, get_u32, <=),
+                Opcode::BrI32GeS => br_cmp!(BrI32GeS, get_i32, >=),
+                Opcode::BrI32GeU => br_cmp!(BrI32GeU, get_u32, >=),
+                Opcode::BrI64Eq => br_cmp!(BrI64Eq, get_i64, ==),
+                Opcode::BrI64Ne => br_cmp!(BrI64Ne, get_i64, !=),
+                Opcode::BrI64LtS => br_cmp!(BrI64LtS, get_i64, <),
+                Opcode::BrI64LtU => br_cmp!(BrI64LtU, get_u64, <),
+                Opcode::BrI64GtS => br_cmp!(BrI64GtS, get_i64, >),
+                Opcode::BrI64GtU => br_cmp!(BrI64GtU, get_u64, >),
+                Opcode::BrI64LeS => br_cmp!(BrI64LeS, get_i64, <=),
+                Opcode::BrI64LeU => br_cmp!(BrI64LeU, get_u64, <=),
+                Opcode::BrI64GeS => br_cmp!(BrI64GeS, get_i64, >=),
+                Opcode::BrI64GeU => br_cmp!(BrI64GeU, get_u64, >=),
                 Opcode::BrTable => {
                     let o = ops::BrTable::read(ip);
                     let i = get!(o.index).get_u32().min(o.len) as usize;

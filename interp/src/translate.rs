@@ -77,6 +77,9 @@ struct Translator<'a> {
     /// (position of the dst field, the temporary it names) of the last
     /// result-producing instruction, for `local.set` fusion.
     last_result: Option<(usize, Slot)>,
+    /// (start, op) of the last instruction when it is an integer comparison
+    /// or `i32.eqz`, for compare-and-branch fusion.
+    last_cmp: Option<(usize, Op)>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -111,6 +114,7 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         reachable: true,
         dead_depth: 0,
         last_result: None,
+        last_cmp: None,
         fuel_site: None,
         fuel_count: 0,
         too_many_slots: false,
@@ -147,6 +151,50 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
     })
 }
 
+/// Can `op` be fused into a following conditional branch?
+fn fusable_compare(op: &Op) -> bool {
+    fuse_compare(*op, true, 0).is_some()
+}
+
+/// The branch that jumps when `cmp`'s result is non-zero (`when`) or zero.
+fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
+    macro_rules! pick {
+        ($lhs:expr, $rhs:expr, $yes:ident, $no:ident) => {
+            Some(if when {
+                Op::$yes { lhs: $lhs, rhs: $rhs, target }
+            } else {
+                Op::$no { lhs: $lhs, rhs: $rhs, target }
+            })
+        };
+    }
+    match cmp {
+        Op::I32Eqz { src, .. } => {
+            Some(if when { Op::BrIfEqz { cond: src, target } } else { Op::BrIfNez { cond: src, target } })
+        }
+        Op::I32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Eq, BrI32Ne),
+        Op::I32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Ne, BrI32Eq),
+        Op::I32LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtS, BrI32GeS),
+        Op::I32LtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtU, BrI32GeU),
+        Op::I32GtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtS, BrI32LeS),
+        Op::I32GtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtU, BrI32LeU),
+        Op::I32LeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeS, BrI32GtS),
+        Op::I32LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeU, BrI32GtU),
+        Op::I32GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeS, BrI32LtS),
+        Op::I32GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeU, BrI32LtU),
+        Op::I64Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI64Eq, BrI64Ne),
+        Op::I64Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI64Ne, BrI64Eq),
+        Op::I64LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LtS, BrI64GeS),
+        Op::I64LtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LtU, BrI64GeU),
+        Op::I64GtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GtS, BrI64LeS),
+        Op::I64GtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GtU, BrI64LeU),
+        Op::I64LeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LeS, BrI64GtS),
+        Op::I64LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LeU, BrI64GtU),
+        Op::I64GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeS, BrI64LtS),
+        Op::I64GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeU, BrI64LtU),
+        _ => None,
+    }
+}
+
 fn block_type(env: &ModuleEnv, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
     match bt {
         BlockType::Empty => (vec![], vec![]),
@@ -163,14 +211,35 @@ impl Translator<'_> {
 
     fn emit(&mut self, op: Op) {
         self.last_result = None;
+        self.last_cmp = None;
         op.encode(&mut self.code);
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
     fn emit_result(&mut self, op: Op, dst: Slot) {
-        let pos = self.code.len() + 1;
+        let start = self.code.len();
         op.encode(&mut self.code);
-        self.last_result = Some((pos, dst));
+        self.last_result = Some((start + 1, dst));
+        self.last_cmp = fusable_compare(&op).then_some((start, op));
+    }
+
+    /// Emits a branch to `target` taken when `cond` is non-zero (`when`
+    /// true) or zero (`when` false); returns the position of its target
+    /// field. A comparison that produced `cond` just before is fused in.
+    fn cond_branch(&mut self, cond: Slot, when: bool, target: u32) -> usize {
+        if let (Some((start, cmp)), Some((_, dst))) = (self.last_cmp, self.last_result)
+            && dst == cond
+            && let Some(op) = fuse_compare(cmp, when, target)
+        {
+            self.code.truncate(start);
+            let at = self.code.len() + op.size() - 4;
+            self.emit(op);
+            return at;
+        }
+        let op = if when { Op::BrIfNez { cond, target } } else { Op::BrIfEqz { cond, target } };
+        let at = self.code.len() + op.size() - 4;
+        self.emit(op);
+        at
     }
 
     fn pos(&self) -> u32 {
@@ -201,6 +270,7 @@ impl Translator<'_> {
     /// A new label: later code may be reached from elsewhere.
     fn label_here(&mut self) {
         self.last_result = None;
+        self.last_cmp = None;
         self.start_fuel_block();
     }
 
@@ -694,8 +764,7 @@ impl Translator<'_> {
                         c.shift = n + 1;
                     }
                 }
-                let at = self.code.len() + 3;
-                self.emit(Op::BrIfEqz { cond, target: 0 });
+                let at = self.cond_branch(cond, false, 0);
                 if let Some(c) = self.ctrl.last_mut() {
                     c.else_patch = Some(at);
                 }
@@ -711,8 +780,7 @@ impl Translator<'_> {
                 let (cond, _) = self.pop_slot();
                 let idx = self.ctrl.len() - 1 - relative_depth as usize;
                 if self.ctrl[idx].kind == CtrlKind::Function {
-                    let at = self.code.len() + 3;
-                    self.emit(Op::BrIfEqz { cond, target: 0 });
+                    let at = self.cond_branch(cond, false, 0);
                     self.emit_return();
                     let here = self.pos();
                     self.patch(at, here);
@@ -720,14 +788,18 @@ impl Translator<'_> {
                     let n = self.ctrl[idx].label_types().len();
                     let base = self.ctrl[idx].base;
                     if self.needs_copies(n, base) {
-                        let at = self.code.len() + 3;
-                        self.emit(Op::BrIfEqz { cond, target: 0 });
+                        let at = self.cond_branch(cond, false, 0);
                         self.copy_top_to(n, base);
                         self.jump_to(idx, |target| Op::Br { target });
                         let here = self.pos();
                         self.patch(at, here);
+                    } else if self.ctrl[idx].kind == CtrlKind::Loop {
+                        let target = self.ctrl[idx].loop_start;
+                        self.cond_branch(cond, true, target);
                     } else {
-                        self.jump_to(idx, |target| Op::BrIfNez { cond, target });
+                        let at = self.cond_branch(cond, true, 0);
+                        self.ctrl[idx].branched = true;
+                        self.ctrl[idx].patches.push(at);
                     }
                 }
                 self.start_fuel_block();

@@ -36,21 +36,32 @@ OPTIONS:
     -h, --help              Print this help
 ";
 
+/// Writes to stdout; a closed pipe (e.g. `| head`) ends the command quietly.
+fn out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Quiet),
+        Err(e) => Err(Failure::Runtime(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Writes a line to stderr; if stderr is gone there is no one left to tell.
+fn err(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            print!("{HELP}");
-            ExitCode::SUCCESS
-        }
-        Some("-V" | "--version") => {
-            println!("tandem {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
+        None | Some("-h" | "--help" | "help") => report(out(HELP)),
+        Some("-V" | "--version") => report(out(&format!("tandem {}\n", env!("CARGO_PKG_VERSION")))),
         Some("run") => report(run(&args[1..])),
         Some("inspect") => report(inspect(&args[1..])),
         Some(other) => {
-            eprintln!("error: unknown command `{other}`\n\n{HELP}");
+            err(&format!("error: unknown command `{other}`\n\n{HELP}"));
             ExitCode::from(2)
         }
     }
@@ -60,6 +71,8 @@ fn main() -> ExitCode {
 enum Failure {
     Usage(String),
     Runtime(String),
+    /// Output was cut off by the reader: stop without a message.
+    Quiet,
 }
 
 impl From<Error> for Failure {
@@ -72,13 +85,14 @@ fn report(r: Result<(), Failure>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}\n\nRun `tandem --help` for usage.");
+            err(&format!("error: {m}\n\nRun `tandem --help` for usage."));
             ExitCode::from(2)
         }
         Err(Failure::Runtime(m)) => {
-            eprintln!("error: {m}");
+            err(&format!("error: {m}"));
             ExitCode::from(1)
         }
+        Err(Failure::Quiet) => ExitCode::from(1),
     }
 }
 
@@ -142,8 +156,7 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
 
 fn run(args: &[String]) -> Result<(), Failure> {
     let Some(opts) = parse_run(args)? else {
-        print!("{RUN_HELP}");
-        return Ok(());
+        return out(RUN_HELP);
     };
     let engine = Engine::new(&opts.config);
     let module = read_module(&engine, &opts.file)?;
@@ -179,10 +192,8 @@ fn run(args: &[String]) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     func.call(&mut store, &params, &mut results)?;
-    for r in &results {
-        println!("{}", format_val(r));
-    }
-    Ok(())
+    let text: String = results.iter().map(|r| format_val(r) + "\n").collect();
+    out(&text)
 }
 
 fn parse_int(s: &str, bits: u32) -> Option<i64> {
@@ -258,16 +269,13 @@ fn inspect(args: &[String]) -> Result<(), Failure> {
     for def in 0..defined {
         let index = imported + def;
         let name = module.func_name(index).map(|n| format!(" ${n}")).unwrap_or_default();
-        println!("func[{index}]{name}:");
+        let mut text = format!("func[{index}]{name}:\n");
         match module.compiled(def) {
-            Ok(f) => {
-                let mut text = String::new();
-                // Writing to a String cannot fail.
-                let _ = tandem::bytecode::disassemble(&f, &mut text);
-                print!("{text}");
-            }
-            Err(e) => println!("  error: {e}"),
+            // Writing to a String cannot fail.
+            Ok(f) => drop(tandem::bytecode::disassemble(&f, &mut text)),
+            Err(e) => text.push_str(&format!("  error: {e}\n")),
         }
+        out(&text)?;
     }
     Ok(())
 }

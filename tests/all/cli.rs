@@ -90,3 +90,19 @@ fn inspect_disassembles_every_function() {
     assert!(out.contains("func[0] $fib:") && out.contains("Call func=0") && out.contains("Return"), "{out}");
     assert_eq!(out.matches("func[").count(), 4);
 }
+
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["inspect", &example()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+}

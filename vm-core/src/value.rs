@@ -145,6 +145,10 @@ impl ValRaw {
         self.0 as i64
     }
     #[inline(always)]
+    pub fn get_u64(self) -> u64 {
+        self.0
+    }
+    #[inline(always)]
     pub fn get_f32(self) -> f32 {
         f32::from_bits(self.0 as u32)
     }

@@ -15,6 +15,7 @@
 //! Naming: `<Type><Op>` for typed numeric ops on slots (`lhs`, `rhs`, `src`,
 //! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
 //! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
+//! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it.
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
 
 #[macro_export]
@@ -29,6 +30,27 @@ macro_rules! for_each_op {
             BrIfNez { cond: Slot, target: Target };
             BrIfEqz { cond: Slot, target: Target };
             BrTable { index: Slot, len: U32 };
+            // compare-and-branch: jump to `target` when `lhs <cmp> rhs`
+            BrI32Eq { lhs: Slot, rhs: Slot, target: Target };
+            BrI32Ne { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LtS { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LtU { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GtS { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GtU { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LeS { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LeU { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GeS { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GeU { lhs: Slot, rhs: Slot, target: Target };
+            BrI64Eq { lhs: Slot, rhs: Slot, target: Target };
+            BrI64Ne { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LtS { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LtU { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GtS { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GtU { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LeS { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LeU { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GeS { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GeU { lhs: Slot, rhs: Slot, target: Target };
             Return {};
             Call { func: U32, args: Slot };
             CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
