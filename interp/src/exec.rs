@@ -142,15 +142,22 @@ unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mu
     // SAFETY: the store outlives the call and no other reference to it is live.
     let (saved_top, limits, outermost) = unsafe {
         let s = &mut *store;
+        if s.stack.is_empty() {
+            match tandem_vm_core::alloc::try_zeroed_vec(s.max_stack_slots) {
+                Some(stack) => s.stack = stack,
+                None => {
+                    s.pending =
+                        Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
+                    return false;
+                }
+            }
+        }
         let outermost = s.native_stack_limit == 0;
         if outermost {
             s.native_stack_limit = here.saturating_sub(s.max_native_stack).max(1);
         } else if here < s.native_stack_limit {
             s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
             return false;
-        }
-        if s.stack.is_empty() {
-            s.stack = vec![ValRaw(0); s.max_stack_slots];
         }
         (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits, outermost)
     };

@@ -2,6 +2,7 @@
 //! agree on (module environment, VMContext layout, values, traps, memories,
 //! tables, globals, instantiation, the bytecode format).
 
+pub mod alloc;
 pub mod bytecode;
 pub mod module_env;
 pub mod num;

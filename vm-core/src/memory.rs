@@ -26,9 +26,7 @@ impl MemoryInstance {
             return None;
         }
         let bytes = usize::try_from(ty.min * WASM_PAGE_SIZE).ok()?;
-        let mut data = Vec::new();
-        data.try_reserve_exact(bytes).ok()?;
-        data.resize(bytes, 0);
+        let data = crate::alloc::try_zeroed_vec(bytes)?;
         let mut mem = Box::new(MemoryInstance {
             def: VMMemoryDefinition { base: core::ptr::null_mut(), current_length: 0 },
             data,

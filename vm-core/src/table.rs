@@ -21,9 +21,10 @@ impl TableInstance {
         if ty.min > max_elements.min(MAX_TABLE_ELEMENTS) {
             return None;
         }
-        let mut elements = Vec::new();
-        elements.try_reserve_exact(ty.min as usize).ok()?;
-        elements.resize(ty.min as usize, init);
+        let mut elements: Vec<ValRaw> = crate::alloc::try_zeroed_vec(ty.min as usize)?;
+        if init != ValRaw(0) {
+            elements.fill(init);
+        }
         let mut t = Box::new(TableInstance {
             def: VMTableDefinition { base: core::ptr::null_mut(), current_elements: 0 },
             elements,
