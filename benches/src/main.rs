@@ -1,0 +1,258 @@
+//! Tandem's benchmark harness: every kernel under Tandem's interpreter and
+//! under wasmi 2.0 in the same process, results cross-checked, then start-up
+//! on a large generated module, translation throughput and bytecode size.
+//!
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME]
+
+mod generate;
+
+use std::time::{Duration, Instant};
+
+/// A kernel: a module exporting `run(i32) -> i64`, and its default argument
+/// (chosen so one run takes roughly 0.2-2 s on the reference machine).
+struct Kernel {
+    name: &'static str,
+    wasm: Vec<u8>,
+    arg: i32,
+}
+
+fn kernels(scale: f64) -> Vec<Kernel> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let list: [(&str, &str, i32); 13] = [
+        ("fib", "kernels/fib.wat", 32),
+        ("ackermann", "built/ackermann.wasm", 250),
+        ("collatz", "kernels/collatz.wat", 150_000),
+        ("sieve", "built/sieve.wasm", 8),
+        ("matmul", "built/matmul.wasm", 8),
+        ("sort", "built/sort.wasm", 8),
+        ("memmove", "built/memmove.wasm", 60_000),
+        ("nbody", "built/nbody.wasm", 150_000),
+        ("mandelbrot", "built/mandelbrot.wasm", 600),
+        ("spectral", "built/spectral.wasm", 500),
+        ("sha256", "built/sha256.wasm", 12),
+        ("vm", "built/vm.wasm", 300),
+        ("indirect", "built/indirect.wasm", 1000),
+    ];
+    list.iter()
+        .map(|(name, path, arg)| {
+            let bytes = std::fs::read(format!("{dir}{path}")).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let wasm = if path.ends_with(".wat") { wat::parse_bytes(&bytes).expect("valid wat").into_owned() } else { bytes };
+            let arg = if *name == "fib" {
+                // fib's cost grows by ~1.6x per step: scale the work, not the argument.
+                *arg + (scale.log(1.618).round() as i32)
+            } else {
+                ((*arg as f64) * scale).max(1.0) as i32
+            };
+            Kernel { name, wasm, arg }
+        })
+        .collect()
+}
+
+/// One engine's prepared kernel: call it with the argument.
+type Runner = Box<dyn FnMut(i32) -> i64>;
+
+fn tandem_runner(wasm: &[u8], cfg: &tandem::Config) -> Runner {
+    let engine = tandem::Engine::new(cfg);
+    let module = tandem::Module::new(&engine, wasm).expect("tandem compiles");
+    let mut store = tandem::Store::new(&engine, ());
+    let inst = tandem::Instance::new(&mut store, &module, &[]).expect("tandem instantiates");
+    let run = inst.get_typed_func::<i32, i64>(&mut store, "run").expect("run export");
+    Box::new(move |n| run.call(&mut store, n).expect("tandem runs"))
+}
+
+fn wasmi_runner(wasm: &[u8]) -> Runner {
+    let engine = wasmi::Engine::default();
+    let module = wasmi::Module::new(&engine, wasm).expect("wasmi compiles");
+    let mut store = wasmi::Store::new(&engine, ());
+    let linker = wasmi::Linker::<()>::new(&engine);
+    let inst = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
+    let run = inst.get_typed_func::<i32, i64>(&store, "run").expect("run export");
+    Box::new(move |n| run.call(&mut store, n).expect("wasmi runs"))
+}
+
+struct Stats {
+    min: Duration,
+    median: Duration,
+    max: Duration,
+}
+
+fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    Stats { min: v[0], median: v[v.len() / 2], max: v[v.len() - 1] }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn geomean(v: &[f64]) -> f64 {
+    (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let runs: usize = flag("--runs").and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
+    let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let only = flag("--only");
+
+    println!("# Execution: median of {runs} runs (min..max), engines interleaved, results cross-checked");
+    println!("{:<11} {:>6} {:>24} {:>24} {:>8}", "kernel", "arg", "tandem ms", "wasmi ms", "t/wasmi");
+    let mut ratios = Vec::new();
+    for k in kernels(scale) {
+        if only.as_ref().is_some_and(|o| !k.name.contains(o.as_str())) {
+            continue;
+        }
+        let mut t = tandem_runner(&k.wasm, &tandem::Config::new());
+        let mut w = wasmi_runner(&k.wasm);
+        // Warm-up run; also the cross-check of results.
+        let (rt, rw) = (t(k.arg), w(k.arg));
+        assert_eq!(rt, rw, "{}: tandem and wasmi disagree", k.name);
+        let (mut tt, mut tw) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let s = Instant::now();
+            assert_eq!(t(k.arg), rt);
+            tt.push(s.elapsed());
+            let s = Instant::now();
+            assert_eq!(w(k.arg), rw);
+            tw.push(s.elapsed());
+        }
+        let (st, sw) = (stats(tt), stats(tw));
+        let ratio = st.median.as_secs_f64() / sw.median.as_secs_f64();
+        ratios.push(ratio);
+        println!(
+            "{:<11} {:>6} {:>8.1} ({:>6.1}..{:>6.1}) {:>8.1} ({:>6.1}..{:>6.1}) {:>8.2}",
+            k.name,
+            k.arg,
+            ms(st.median),
+            ms(st.min),
+            ms(st.max),
+            ms(sw.median),
+            ms(sw.min),
+            ms(sw.max),
+            ratio
+        );
+    }
+    if !ratios.is_empty() {
+        println!("{:<11} {:>6} {:>24} {:>24} {:>8.2}", "geomean", "", "", "", geomean(&ratios));
+    }
+    if only.is_some() {
+        return;
+    }
+    startup(runs);
+    bytecode_size();
+}
+
+fn code_section_size(wasm: &[u8]) -> usize {
+    let mut size = 0;
+    for p in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionStart { size: s, .. }) = p {
+            size = s as usize;
+        }
+    }
+    size
+}
+
+fn body_sizes(wasm: &[u8]) -> Vec<usize> {
+    let mut v = Vec::new();
+    for p in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = p {
+            let r = body.range();
+            v.push((r.end - r.start) as usize);
+        }
+    }
+    v
+}
+
+fn time_it(runs: usize, mut f: impl FnMut()) -> Stats {
+    f(); // warm caches and allocator
+    stats((0..runs).map(|_| {
+        let s = Instant::now();
+        f();
+        s.elapsed()
+    }).collect())
+}
+
+fn startup(runs: usize) {
+    let big = generate::large_module(4400, 14, 42);
+    let code = code_section_size(&big);
+    println!();
+    println!(
+        "# Start-up: Module::new + instantiate + first call of `main`, generated module: {:.2} MB, code section {:.2} MB",
+        big.len() as f64 / 1e6,
+        code as f64 / 1e6
+    );
+    let expected = {
+        let mut s = tandem::Store::new(&tandem::Engine::default(), ());
+        let m = tandem::Module::new(s.engine(), &big).expect("compiles");
+        let i = tandem::Instance::new(&mut s, &m, &[]).expect("instantiates");
+        i.get_typed_func::<i32, i32>(&mut s, "main").unwrap().call(&mut s, 7).unwrap()
+    };
+    let tandem_start = |mode: tandem::Translation| {
+        let big = big.clone();
+        move || {
+            let mut cfg = tandem::Config::new();
+            cfg.translation(mode);
+            let engine = tandem::Engine::new(&cfg);
+            let m = tandem::Module::new(&engine, &big).expect("compiles");
+            let mut s = tandem::Store::new(&engine, ());
+            let i = tandem::Instance::new(&mut s, &m, &[]).expect("instantiates");
+            let r = i.get_typed_func::<i32, i32>(&mut s, "main").unwrap().call(&mut s, 7).unwrap();
+            assert_eq!(r, expected);
+        }
+    };
+    let wasmi_start = |mode: wasmi::CompilationMode| {
+        let big = big.clone();
+        move || {
+            let mut cfg = wasmi::Config::default();
+            cfg.compilation_mode(mode);
+            let engine = wasmi::Engine::new(&cfg);
+            let m = wasmi::Module::new(&engine, &big).expect("compiles");
+            let mut s = wasmi::Store::new(&engine, ());
+            let l = wasmi::Linker::<()>::new(&engine);
+            let i = l.instantiate_and_start(&mut s, &m).expect("instantiates");
+            let r = i.get_typed_func::<i32, i32>(&s, "main").unwrap().call(&mut s, 7).unwrap();
+            assert_eq!(r, expected);
+        }
+    };
+    let rows: Vec<(&str, Stats)> = vec![
+        ("tandem lazy (eager validation)", time_it(runs, tandem_start(tandem::Translation::Lazy))),
+        ("wasmi lazy-translation (eager validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation))),
+        ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
+        ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager))),
+        ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
+    ];
+    println!("{:<44} {:>28} {:>12}", "mode", "ms median (min..max)", "ns/code byte");
+    for (name, s) in &rows {
+        println!(
+            "{:<44} {:>10.1} ({:>6.1}..{:>6.1}) {:>12.1}",
+            name,
+            ms(s.median),
+            ms(s.min),
+            ms(s.max),
+            s.median.as_secs_f64() * 1e9 / code as f64
+        );
+    }
+}
+
+fn bytecode_size() {
+    println!();
+    println!("# Bytecode size: Tandem bytecode bytes per wasm function-body byte (eager translation)");
+    let mut cfg = tandem::Config::new();
+    cfg.translation(tandem::Translation::Eager);
+    let engine = tandem::Engine::new(&cfg);
+    let mut modules: Vec<(String, Vec<u8>)> = kernels(1.0).into_iter().map(|k| (k.name.to_string(), k.wasm)).collect();
+    modules.push(("generated".into(), generate::large_module(4400, 14, 42)));
+    let (mut tw, mut tb) = (0usize, 0usize);
+    for (name, wasm) in &modules {
+        let m = tandem::Module::new(&engine, wasm).expect("compiles");
+        let (total, defined) = m.num_funcs();
+        let _ = total;
+        let wasm_bytes: usize = body_sizes(wasm).iter().sum();
+        let bc: usize = (0..defined).map(|i| m.compiled(i).map(|f| f.code.len()).unwrap_or(0)).sum();
+        tw += wasm_bytes;
+        tb += bc;
+        println!("{:<11} {:>9} wasm bytes {:>9} bytecode bytes {:>6.2}x", name, wasm_bytes, bc, bc as f64 / wasm_bytes as f64);
+    }
+    println!("{:<11} {:>9} wasm bytes {:>9} bytecode bytes {:>6.2}x", "total", tw, tb, tb as f64 / tw as f64);
+}
