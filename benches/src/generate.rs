@@ -98,7 +98,7 @@ pub fn large_module(funcs: usize, snippets: usize, seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed | 1);
     let mut text = String::from("(module (memory 1)\n");
     for i in 0..funcs {
-        let _ = write!(text, "(func $f{i} (param i32 i32) (result i32) (local i32 i64 f64)\n");
+        let _ = writeln!(text, "(func $f{i} (param i32 i32) (result i32) (local i32 i64 f64)");
         for _ in 0..snippets {
             snippet(&mut text, &mut rng, i);
         }

@@ -36,7 +36,8 @@ fn kernels(scale: f64) -> Vec<Kernel> {
     list.iter()
         .map(|(name, path, arg)| {
             let bytes = std::fs::read(format!("{dir}{path}")).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let wasm = if path.ends_with(".wat") { wat::parse_bytes(&bytes).expect("valid wat").into_owned() } else { bytes };
+            let wasm =
+                if path.ends_with(".wat") { wat::parse_bytes(&bytes).expect("valid wat").into_owned() } else { bytes };
             let arg = if *name == "fib" {
                 // fib's cost grows by ~1.6x per step: scale the work, not the argument.
                 *arg + (scale.log(1.618).round() as i32)
@@ -166,11 +167,15 @@ fn body_sizes(wasm: &[u8]) -> Vec<usize> {
 
 fn time_it(runs: usize, mut f: impl FnMut()) -> Stats {
     f(); // warm caches and allocator
-    stats((0..runs).map(|_| {
-        let s = Instant::now();
-        f();
-        s.elapsed()
-    }).collect())
+    stats(
+        (0..runs)
+            .map(|_| {
+                let s = Instant::now();
+                f();
+                s.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn startup(runs: usize) {
@@ -217,7 +222,10 @@ fn startup(runs: usize) {
     };
     let rows: Vec<(&str, Stats)> = vec![
         ("tandem lazy (eager validation)", time_it(runs, tandem_start(tandem::Translation::Lazy))),
-        ("wasmi lazy-translation (eager validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation))),
+        (
+            "wasmi lazy-translation (eager validation)",
+            time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation)),
+        ),
         ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
         ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager))),
         ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
@@ -252,7 +260,13 @@ fn bytecode_size() {
         let bc: usize = (0..defined).map(|i| m.compiled(i).map(|f| f.code.len()).unwrap_or(0)).sum();
         tw += wasm_bytes;
         tb += bc;
-        println!("{:<11} {:>9} wasm bytes {:>9} bytecode bytes {:>6.2}x", name, wasm_bytes, bc, bc as f64 / wasm_bytes as f64);
+        println!(
+            "{:<11} {:>9} wasm bytes {:>9} bytecode bytes {:>6.2}x",
+            name,
+            wasm_bytes,
+            bc,
+            bc as f64 / wasm_bytes as f64
+        );
     }
     println!("{:<11} {:>9} wasm bytes {:>9} bytecode bytes {:>6.2}x", "total", tw, tb, tb as f64 / tw as f64);
 }

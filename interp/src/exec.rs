@@ -1,4 +1,9 @@
-//! The dispatch loop.
+//! The dispatch loop: one handler function per op (generated from the op
+//! list), each ending by calling the next op's handler. In release builds
+//! those are sibling calls, compiled to jumps, so every handler dispatches
+//! on its own (threaded code); debug builds return to a driver loop instead.
+//! `tests/all/dispatch.rs` runs long loops on a small thread stack in
+//! release mode to catch a handler whose tail call the compiler dropped.
 //!
 //! # The trusted-bytecode contract
 //! Bytecode comes only from `translate` run on a module that `wasmparser`
@@ -14,7 +19,7 @@
 
 use crate::translate::translate;
 use std::sync::Arc;
-use tandem_vm_core::bytecode::{CompiledFunc, Opcode, ops};
+use tandem_vm_core::bytecode::{CompiledFunc, ops};
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::{FrameInfo, TrapCode};
@@ -69,11 +74,28 @@ fn instance_of(vmctx: *mut u8) -> *mut InstanceData {
 }
 
 /// Bytecode of `func_index` in the instance of `vmctx`, translated on first use.
+///
+/// The fast path takes no closure and lends no stack address to other code,
+/// so the call handlers stay eligible for tail calls.
+#[inline(always)]
 fn code_for(vmctx: *mut u8, func_index: u32) -> Result<*const CompiledFunc, TrapCode> {
     // SAFETY: the instance lives as long as its store, which outlives this call.
     let inst = unsafe { &*instance_of(vmctx) };
     let module = &inst.module;
-    let def = func_index.checked_sub(module.env.num_imported_funcs).ok_or(TrapCode::TranslationFailed)?;
+    let def = func_index.wrapping_sub(module.env.num_imported_funcs);
+    match module.code.get(def as usize).and_then(|slot| slot.get()) {
+        Some(Ok(f)) => Ok(Arc::as_ptr(f)),
+        _ => translate_now(vmctx, def),
+    }
+}
+
+/// Translates defined function `def` (first call), or reports why it cannot run.
+#[cold]
+#[inline(never)]
+fn translate_now(vmctx: *mut u8, def: u32) -> Result<*const CompiledFunc, TrapCode> {
+    // SAFETY: as in `code_for`.
+    let inst = unsafe { &*instance_of(vmctx) };
+    let module = &inst.module;
     let slot = module.code.get(def as usize).ok_or(TrapCode::TranslationFailed)?;
     match slot.get_or_init(|| translate(module, def).map(Arc::new)) {
         Ok(f) => Ok(Arc::as_ptr(f)),
@@ -121,6 +143,8 @@ enum Fault {
     Trap(TrapCode),
     /// A callee already left a pending trap in the store.
     Pending,
+    /// Not a fault: the outermost frame returned (handlers' way to stop).
+    Returned,
 }
 
 impl From<TrapCode> for Fault {
@@ -183,6 +207,7 @@ unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mu
                 Fault::Trap(code) => {
                     s.pending = Some(PendingTrap { reason: TrapReason::Wasm(code), backtrace: trace });
                 }
+                Fault::Returned => return true,
                 Fault::Pending => {
                     let p = s.pending.get_or_insert_with(|| PendingTrap {
                         reason: TrapReason::Host("callee failed without reporting a trap".into()),
@@ -221,7 +246,663 @@ fn range_ok(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The state handlers keep in registers.
+#[derive(Clone, Copy)]
+struct Regs {
+    ip: *const u8,
+    sp: *mut ValRaw,
+    mem_base: *mut u8,
+    mem_len: usize,
+}
+
+/// The rest of the interpreter state, reached through a pointer.
+struct Ctx<'a> {
+    store: *mut StoreOpaque,
+    limits: *mut VMRuntimeLimits,
+    frames: &'a mut Vec<Frame>,
+    stack_base: *mut ValRaw,
+    stack_len: usize,
+    vmctx: *mut u8,
+    /// Start of the running function's code (branch targets are offsets).
+    code: *const u8,
+    fault: Option<Fault>,
+    /// Where results go when the outermost frame returns.
+    entry_results: u16,
+    args: *mut ValRaw,
+    capacity: usize,
+    /// Registers handed back to the driver loop (debug builds).
+    #[cfg(debug_assertions)]
+    regs: Regs,
+}
+
+/// How a handler finished.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Done {
+    /// The outermost frame returned.
+    Returned,
+    /// `cx.fault` says why execution stopped.
+    Faulted,
+    /// Debug builds: run the handler for `cx.regs.ip` next.
+    #[cfg(debug_assertions)]
+    Next,
+}
+
+type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>) -> Done;
+
+/// Continues with the handler of the instruction at `r.ip`.
+#[cfg(not(debug_assertions))]
+macro_rules! dispatch {
+    ($r:expr, $cx:expr) => {{
+        let r: Regs = $r;
+        // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
+        return unsafe { (HANDLERS[*r.ip as usize])(r.ip, r.sp, r.mem_base, r.mem_len, $cx) };
+    }};
+}
+
+#[cfg(debug_assertions)]
+macro_rules! dispatch {
+    ($r:expr, $cx:expr) => {{
+        $cx.regs = $r;
+        return Done::Next;
+    }};
+}
+
+macro_rules! get {
+    ($r:ident, $s:expr) => {
+        *$r.sp.add($s as usize)
+    };
+}
+macro_rules! set {
+    ($r:ident, $s:expr, $v:expr) => {
+        *$r.sp.add($s as usize) = $v
+    };
+}
+macro_rules! operands {
+    ($r:ident, $Op:ident) => {{
+        let o = ops::$Op::read($r.ip);
+        $r.ip = $r.ip.add(ops::$Op::SIZE);
+        o
+    }};
+}
+macro_rules! binop {
+    ($r:ident, $Op:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let $a = get!($r, o.lhs).$get();
+        let $b = get!($r, o.rhs).$get();
+        set!($r, o.dst, $e);
+    }};
+}
+macro_rules! unop {
+    ($r:ident, $Op:ident, $get:ident, |$a:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let $a = get!($r, o.src).$get();
+        set!($r, o.dst, $e);
+    }};
+}
+macro_rules! load {
+    ($r:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
+        let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
+        set!($r, o.dst, $e);
+    }};
+}
+macro_rules! store {
+    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
+        let $v = get!($r, o.value);
+        let bytes: [u8; $n] = $e;
+        core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
+    }};
+}
+macro_rules! br_cmp {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        if get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
+            $r.ip = $cx.code.add(o.target as usize);
+        }
+    }};
+}
+
+/// Defines one handler per op: `Name => body;` where `body` may use `?` on
+/// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
+/// and the rest of the state through `cx`.
+macro_rules! handlers {
+    ($r:ident, $cx:ident; $($name:ident => $body:expr;)*) => {
+        #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
+        mod h {
+            use super::*;
+            $(
+                pub(super) unsafe fn $name(
+                    ip: *const u8,
+                    sp: *mut ValRaw,
+                    mem_base: *mut u8,
+                    mem_len: usize,
+                    $cx: &mut Ctx<'_>,
+                ) -> Done {
+                    let mut $r = Regs { ip, sp, mem_base, mem_len };
+                    #[allow(unreachable_code, clippy::allow_attributes)]
+                    let result: Result<(), Fault> = (|| {
+                        // SAFETY: trusted-bytecode contract (module docs); the
+                        // store and its instances outlive the call.
+                        unsafe { $body };
+                        Ok(())
+                    })();
+                    match result {
+                        Ok(()) => dispatch!($r, $cx),
+                        Err(Fault::Returned) => Done::Returned,
+                        Err(f) => {
+                            $cx.fault = Some(f);
+                            Done::Faulted
+                        }
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// The handler table, in opcode order; bytes past the list trap.
+macro_rules! handler_table {
+    ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
+        static HANDLERS: [Handler; 256] = {
+            let list: &[Handler] = &[$(h::$name as Handler),*];
+            let mut table = [invalid_opcode as Handler; 256];
+            let mut i = 0;
+            while i < list.len() {
+                table[i] = list[i];
+                i += 1;
+            }
+            table
+        };
+    };
+}
+tandem_vm_core::for_each_op!(handler_table);
+
+/// Never reached with trusted bytecode; a defence for the unexpected.
+unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>) -> Done {
+    cx.fault = Some(Fault::Trap(TrapCode::Unreachable));
+    Done::Faulted
+}
+
+/// Pushes a frame for an interpreted callee, or calls a host/compiled callee
+/// through its array-call entry.
+///
+/// # Safety
+/// Trusted-bytecode contract; `callee` is a live funcref record.
+#[inline(always)]
+unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args_slot: usize) -> Result<(), Fault> {
+    // SAFETY: forwarded contract of this function.
+    unsafe {
+        let cur = cx.frames.last_mut().expect("a frame is running");
+        cur.ip = r.ip;
+        if is_interpreted(callee) {
+            let cvmctx = (*callee).vmctx as *mut u8;
+            let cindex = (*callee).index;
+            let cf = code_for(cvmctx, cindex)?;
+            let new_base = cur.base + args_slot;
+            let cfr = &*cf;
+            if new_base + cfr.num_slots as usize > cx.stack_len || (*cx.limits).depth_remaining == 0 {
+                return Err(TrapCode::StackOverflow.into());
+            }
+            (*cx.limits).depth_remaining -= 1;
+            r.sp = cx.stack_base.add(new_base);
+            for i in cfr.num_params as usize..cfr.num_locals as usize {
+                *r.sp.add(i) = ValRaw(0);
+            }
+            cx.frames.push(Frame {
+                func: cf,
+                vmctx: cvmctx,
+                base: new_base,
+                ip: cfr.code.as_ptr(),
+                func_index: cindex,
+            });
+            if cvmctx != cx.vmctx {
+                cx.vmctx = cvmctx;
+                (r.mem_base, r.mem_len) = memory_of(cvmctx);
+            }
+            r.ip = cfr.code.as_ptr();
+            cx.code = r.ip;
+        } else {
+            let cap = (*cur.func).num_slots as usize - args_slot;
+            (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
+            let ok = ((*callee).array_call)(callee, cx.vmctx as *mut VMContext, r.sp.add(args_slot), cap);
+            if !ok {
+                return Err(Fault::Pending);
+            }
+            (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+        }
+        Ok(())
+    }
+}
+
+handlers! { r, cx;
+    Return => {
+        cx.frames.pop();
+        (*cx.limits).depth_remaining += 1;
+        match cx.frames.last() {
+            None => {
+                let n = (cx.entry_results as usize).min(cx.capacity);
+                core::ptr::copy_nonoverlapping(r.sp, cx.args, n);
+                return Err(Fault::Returned);
+            }
+            Some(caller) => {
+                r.sp = cx.stack_base.add(caller.base);
+                r.ip = caller.ip;
+                cx.code = (*caller.func).code.as_ptr();
+                if caller.vmctx != cx.vmctx {
+                    cx.vmctx = caller.vmctx;
+                }
+                (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+            }
+        }
+    };
+    Call => {
+        let o = operands!(r, Call);
+        let callee = (*instance_of(cx.vmctx)).func_ref(o.func);
+        do_call(&mut r, cx, callee, o.args as usize)?;
+    };
+    CallIndirect => {
+        let o = operands!(r, CallIndirect);
+        let t = table_def(cx.vmctx, o.table);
+        let i = get!(r, o.index).get_u32() as usize;
+        if i >= (*t).current_elements {
+            return Err(TrapCode::TableOutOfBounds.into());
+        }
+        let callee = (*(*t).base.add(i)).0 as *const VMFuncRef;
+        if callee.is_null() {
+            return Err(TrapCode::IndirectCallToNull.into());
+        }
+        if (*callee).sig != o.sig {
+            return Err(TrapCode::BadSignature.into());
+        }
+        do_call(&mut r, cx, callee, o.args as usize)?;
+    };
+    Unreachable => return Err(TrapCode::Unreachable.into());
+    ConsumeFuel => {
+                    let o = operands!(r, ConsumeFuel);
+                    let fuel = &mut (*cx.limits).fuel;
+                    if *fuel < o.amount as u64 {
+                        *fuel = 0;
+                        return Err(TrapCode::OutOfFuel.into());
+                    }
+                    *fuel -= o.amount as u64;
+                };
+    Br => {
+                    let o = ops::Br::read(r.ip);
+                    r.ip = cx.code.add(o.target as usize);
+                };
+    BrIfNez => {
+                    let o = operands!(r, BrIfNez);
+                    if get!(r, o.cond).get_u32() != 0 {
+                        r.ip = cx.code.add(o.target as usize);
+                    }
+                };
+    BrIfEqz => {
+                    let o = operands!(r, BrIfEqz);
+                    if get!(r, o.cond).get_u32() == 0 {
+                        r.ip = cx.code.add(o.target as usize);
+                    }
+                };
+    BrI32Eq => br_cmp!(r, cx, BrI32Eq, get_i32, ==);
+    BrI32Ne => br_cmp!(r, cx, BrI32Ne, get_i32, !=);
+    BrI32LtS => br_cmp!(r, cx, BrI32LtS, get_i32, <);
+    BrI32LtU => br_cmp!(r, cx, BrI32LtU, get_u32, <);
+    BrI32GtS => br_cmp!(r, cx, BrI32GtS, get_i32, >);
+    BrI32GtU => br_cmp!(r, cx, BrI32GtU, get_u32, >);
+    BrI32LeS => br_cmp!(r, cx, BrI32LeS, get_i32, <=);
+    BrI32LeU => br_cmp!(r, cx, BrI32LeU, get_u32, <=);
+    BrI32GeS => br_cmp!(r, cx, BrI32GeS, get_i32, >=);
+    BrI32GeU => br_cmp!(r, cx, BrI32GeU, get_u32, >=);
+    BrI64Eq => br_cmp!(r, cx, BrI64Eq, get_i64, ==);
+    BrI64Ne => br_cmp!(r, cx, BrI64Ne, get_i64, !=);
+    BrI64LtS => br_cmp!(r, cx, BrI64LtS, get_i64, <);
+    BrI64LtU => br_cmp!(r, cx, BrI64LtU, get_u64, <);
+    BrI64GtS => br_cmp!(r, cx, BrI64GtS, get_i64, >);
+    BrI64GtU => br_cmp!(r, cx, BrI64GtU, get_u64, >);
+    BrI64LeS => br_cmp!(r, cx, BrI64LeS, get_i64, <=);
+    BrI64LeU => br_cmp!(r, cx, BrI64LeU, get_u64, <=);
+    BrI64GeS => br_cmp!(r, cx, BrI64GeS, get_i64, >=);
+    BrI64GeU => br_cmp!(r, cx, BrI64GeU, get_u64, >=);
+    BrTable => {
+                    let o = ops::BrTable::read(r.ip);
+                    let i = get!(r, o.index).get_u32().min(o.len) as usize;
+                    let at = r.ip.add(ops::BrTable::SIZE + i * 4);
+                    let target = u32::from_le_bytes(core::ptr::read_unaligned(at as *const [u8; 4]));
+                    r.ip = cx.code.add(target as usize);
+                };
+    Copy => {
+                    let o = operands!(r, Copy);
+                    set!(r, o.dst, get!(r, o.src));
+                };
+    Const32 => {
+                    let o = operands!(r, Const32);
+                    set!(r, o.dst, ValRaw(o.imm as u64));
+                };
+    Const64 => {
+                    let o = operands!(r, Const64);
+                    set!(r, o.dst, ValRaw(o.imm));
+                };
+    Select => {
+                    let o = operands!(r, Select);
+                    let v = if get!(r, o.cond).get_u32() != 0 { get!(r, o.a) } else { get!(r, o.b) };
+                    set!(r, o.dst, v);
+                };
+    GlobalGet => {
+                    let o = operands!(r, GlobalGet);
+                    set!(r, o.dst, (*(cx.vmctx.add(o.offset as usize) as *const VMGlobalDefinition)).value);
+                };
+    GlobalSet => {
+                    let o = operands!(r, GlobalSet);
+                    (*(cx.vmctx.add(o.offset as usize) as *mut VMGlobalDefinition)).value = get!(r, o.src);
+                };
+    GlobalGetImported => {
+                    let o = operands!(r, GlobalGetImported);
+                    let p = *(cx.vmctx.add(o.offset as usize) as *const *const VMGlobalDefinition);
+                    set!(r, o.dst, (*p).value);
+                };
+    GlobalSetImported => {
+                    let o = operands!(r, GlobalSetImported);
+                    let p = *(cx.vmctx.add(o.offset as usize) as *const *mut VMGlobalDefinition);
+                    (*p).value = get!(r, o.src);
+                };
+    I32Load => load!(r, I32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I64Load => load!(r, I64Load, 8, |b| ValRaw(u64::from_le_bytes(b)));
+    F32Load => load!(r, F32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    F64Load => load!(r, F64Load, 8, |b| ValRaw(u64::from_le_bytes(b)));
+    I32Load8S => load!(r, I32Load8S, 1, |b| ValRaw::i32(b[0] as i8 as i32));
+    I32Load8U => load!(r, I32Load8U, 1, |b| ValRaw(b[0] as u64));
+    I32Load16S => load!(r, I32Load16S, 2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
+    I32Load16U => load!(r, I32Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load8S => load!(r, I64Load8S, 1, |b| ValRaw::i64(b[0] as i8 as i64));
+    I64Load8U => load!(r, I64Load8U, 1, |b| ValRaw(b[0] as u64));
+    I64Load16S => load!(r, I64Load16S, 2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
+    I64Load16U => load!(r, I64Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load32S => load!(r, I64Load32S, 4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
+    I64Load32U => load!(r, I64Load32U, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I32Store => store!(r, I32Store, 4, |v| v.get_u32().to_le_bytes());
+    I64Store => store!(r, I64Store, 8, |v| v.0.to_le_bytes());
+    F32Store => store!(r, F32Store, 4, |v| v.get_u32().to_le_bytes());
+    F64Store => store!(r, F64Store, 8, |v| v.0.to_le_bytes());
+    I32Store8 => store!(r, I32Store8, 1, |v| [v.0 as u8]);
+    I32Store16 => store!(r, I32Store16, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 => store!(r, I64Store8, 1, |v| [v.0 as u8]);
+    I64Store16 => store!(r, I64Store16, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 => store!(r, I64Store32, 4, |v| (v.0 as u32).to_le_bytes());
+    MemorySize => {
+                    let o = operands!(r, MemorySize);
+                    set!(r, o.dst, ValRaw((r.mem_len as u64) / 65536));
+                };
+    MemoryGrow => {
+                    let o = operands!(r, MemoryGrow);
+                    let delta = get!(r, o.delta).get_u32() as u64;
+                    let mem = (&(*instance_of(cx.vmctx)).memories)[0];
+                    let grown = (*cx.store).grow_memory(mem, delta);
+                    set!(r, o.dst, ValRaw::i32(grown.map(|old| old as i32).unwrap_or(-1)));
+                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+                };
+    MemoryFill => {
+                    let o = operands!(r, MemoryFill);
+                    let (d, v, n) = (get!(r, o.dst).get_u32() as u64, get!(r, o.value).0 as u8, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, r.mem_len as u64) {
+                        return Err(TrapCode::MemoryOutOfBounds.into());
+                    }
+                    core::ptr::write_bytes(r.mem_base.add(d as usize), v, n as usize);
+                };
+    MemoryCopy => {
+                    let o = operands!(r, MemoryCopy);
+                    let (d, s, n) =
+                        (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, r.mem_len as u64) || !range_ok(s, n, r.mem_len as u64) {
+                        return Err(TrapCode::MemoryOutOfBounds.into());
+                    }
+                    core::ptr::copy(r.mem_base.add(s as usize), r.mem_base.add(d as usize), n as usize);
+                };
+    MemoryInit => {
+                    let o = operands!(r, MemoryInit);
+                    let inst = &*instance_of(cx.vmctx);
+                    let seg = &inst.module.env.datas[o.data as usize];
+                    let bytes: &[u8] = if inst.datas_dropped[o.data as usize] {
+                        &[]
+                    } else {
+                        &inst.module.env.bytes[seg.bytes.clone()]
+                    };
+                    let (d, s, n) =
+                        (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, r.mem_len as u64) || !range_ok(s, n, bytes.len() as u64) {
+                        return Err(TrapCode::MemoryOutOfBounds.into());
+                    }
+                    core::ptr::copy_nonoverlapping(
+                        bytes.as_ptr().add(s as usize),
+                        r.mem_base.add(d as usize),
+                        n as usize,
+                    );
+                };
+    DataDrop => {
+                    let o = operands!(r, DataDrop);
+                    (&mut (*instance_of(cx.vmctx)).datas_dropped)[o.data as usize] = true;
+                };
+    TableGet => {
+                    let o = operands!(r, TableGet);
+                    let t = table_def(cx.vmctx, o.table);
+                    let i = get!(r, o.index).get_u32() as usize;
+                    if i >= (*t).current_elements {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    set!(r, o.dst, *(*t).base.add(i));
+                };
+    TableSet => {
+                    let o = operands!(r, TableSet);
+                    let t = table_def(cx.vmctx, o.table);
+                    let i = get!(r, o.index).get_u32() as usize;
+                    if i >= (*t).current_elements {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    *(*t).base.add(i) = get!(r, o.value);
+                };
+    TableSize => {
+                    let o = operands!(r, TableSize);
+                    let t = table_def(cx.vmctx, o.table);
+                    set!(r, o.dst, ValRaw((*t).current_elements as u64));
+                };
+    TableGrow => {
+                    let o = operands!(r, TableGrow);
+                    let id = (&(*instance_of(cx.vmctx)).tables)[o.table as usize];
+                    let grown = (*cx.store).grow_table(id, get!(r, o.delta).get_u32() as u64, get!(r, o.init));
+                    set!(r, o.dst, ValRaw::i32(grown.map(|old| old as i32).unwrap_or(-1)));
+                };
+    TableFill => {
+                    let o = operands!(r, TableFill);
+                    let t = table_def(cx.vmctx, o.table);
+                    let (d, n) = (get!(r, o.dst).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, (*t).current_elements as u64) {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    let v = get!(r, o.value);
+                    for k in 0..n as usize {
+                        *(*t).base.add(d as usize + k) = v;
+                    }
+                };
+    TableCopy => {
+                    let o = operands!(r, TableCopy);
+                    let td = table_def(cx.vmctx, o.dst_table);
+                    let ts = table_def(cx.vmctx, o.src_table);
+                    let (d, s, n) =
+                        (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, (*td).current_elements as u64) || !range_ok(s, n, (*ts).current_elements as u64)
+                    {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    core::ptr::copy((*ts).base.add(s as usize), (*td).base.add(d as usize), n as usize);
+                };
+    TableInit => {
+                    let o = operands!(r, TableInit);
+                    let inst = &*instance_of(cx.vmctx);
+                    let items = &inst.elems[o.elem as usize];
+                    let t = table_def(cx.vmctx, o.table);
+                    let (d, s, n) =
+                        (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+                    if !range_ok(d, n, (*t).current_elements as u64) || !range_ok(s, n, items.len() as u64) {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    core::ptr::copy_nonoverlapping(
+                        items.as_ptr().add(s as usize),
+                        (*t).base.add(d as usize),
+                        n as usize,
+                    );
+                };
+    ElemDrop => {
+                    let o = operands!(r, ElemDrop);
+                    (&mut (*instance_of(cx.vmctx)).elems)[o.elem as usize] = Vec::new();
+                };
+    RefFunc => {
+                    let o = operands!(r, RefFunc);
+                    set!(r, o.dst, ValRaw((*instance_of(cx.vmctx)).func_ref(o.func) as u64));
+                };
+    RefIsNull => unop!(r, RefIsNull, get_i64, |a| ValRaw((a == 0) as u64));
+    I32Add => binop!(r, I32Add, get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
+    I32AddImm => {
+                    let o = operands!(r, I32AddImm);
+                    set!(r, o.dst, ValRaw::i32(get!(r, o.lhs).get_i32().wrapping_add(o.imm as i32)));
+                };
+    I32Sub => binop!(r, I32Sub, get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
+    I32Mul => binop!(r, I32Mul, get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
+    I32DivS => binop!(r, I32DivS, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
+    I32DivU => binop!(r, I32DivU, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
+    I32RemS => binop!(r, I32RemS, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
+    I32RemU => binop!(r, I32RemU, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
+    I32And => binop!(r, I32And, get_u32, |a, b| ValRaw((a & b) as u64));
+    I32Or => binop!(r, I32Or, get_u32, |a, b| ValRaw((a | b) as u64));
+    I32Xor => binop!(r, I32Xor, get_u32, |a, b| ValRaw((a ^ b) as u64));
+    I32Shl => binop!(r, I32Shl, get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
+    I32ShrS => binop!(r, I32ShrS, get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
+    I32ShrU => binop!(r, I32ShrU, get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
+    I32Rotl => binop!(r, I32Rotl, get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
+    I32Rotr => binop!(r, I32Rotr, get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
+    I32Eq => binop!(r, I32Eq, get_u32, |a, b| ValRaw((a == b) as u64));
+    I32Ne => binop!(r, I32Ne, get_u32, |a, b| ValRaw((a != b) as u64));
+    I32LtS => binop!(r, I32LtS, get_i32, |a, b| ValRaw((a < b) as u64));
+    I32LtU => binop!(r, I32LtU, get_u32, |a, b| ValRaw((a < b) as u64));
+    I32GtS => binop!(r, I32GtS, get_i32, |a, b| ValRaw((a > b) as u64));
+    I32GtU => binop!(r, I32GtU, get_u32, |a, b| ValRaw((a > b) as u64));
+    I32LeS => binop!(r, I32LeS, get_i32, |a, b| ValRaw((a <= b) as u64));
+    I32LeU => binop!(r, I32LeU, get_u32, |a, b| ValRaw((a <= b) as u64));
+    I32GeS => binop!(r, I32GeS, get_i32, |a, b| ValRaw((a >= b) as u64));
+    I32GeU => binop!(r, I32GeU, get_u32, |a, b| ValRaw((a >= b) as u64));
+    I32Clz => unop!(r, I32Clz, get_u32, |a| ValRaw(a.leading_zeros() as u64));
+    I32Ctz => unop!(r, I32Ctz, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
+    I32Popcnt => unop!(r, I32Popcnt, get_u32, |a| ValRaw(a.count_ones() as u64));
+    I32Eqz => unop!(r, I32Eqz, get_u32, |a| ValRaw((a == 0) as u64));
+    I32Extend8S => unop!(r, I32Extend8S, get_u32, |a| ValRaw::i32(a as i8 as i32));
+    I32Extend16S => unop!(r, I32Extend16S, get_u32, |a| ValRaw::i32(a as i16 as i32));
+    I32WrapI64 => unop!(r, I32WrapI64, get_u32, |a| ValRaw(a as u64));
+    I32TruncF32S => unop!(r, I32TruncF32S, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
+    I32TruncF32U => unop!(r, I32TruncF32U, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
+    I32TruncF64S => unop!(r, I32TruncF64S, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
+    I32TruncF64U => unop!(r, I32TruncF64U, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
+    I32TruncSatF32S => unop!(r, I32TruncSatF32S, get_f32, |a| ValRaw::i32(a as i32));
+    I32TruncSatF32U => unop!(r, I32TruncSatF32U, get_f32, |a| ValRaw(a as u32 as u64));
+    I32TruncSatF64S => unop!(r, I32TruncSatF64S, get_f64, |a| ValRaw::i32(a as i32));
+    I32TruncSatF64U => unop!(r, I32TruncSatF64U, get_f64, |a| ValRaw(a as u32 as u64));
+    I64Add => binop!(r, I64Add, get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
+    I64AddImm => {
+                    let o = operands!(r, I64AddImm);
+                    set!(r, o.dst, ValRaw(get!(r, o.lhs).0.wrapping_add(o.imm)));
+                };
+    I64Sub => binop!(r, I64Sub, get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
+    I64Mul => binop!(r, I64Mul, get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
+    I64DivS => binop!(r, I64DivS, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
+    I64DivU => binop!(r, I64DivU, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
+    I64RemS => binop!(r, I64RemS, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
+    I64RemU => binop!(r, I64RemU, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
+    I64And => binop!(r, I64And, get_i64, |a, b| ValRaw::i64(a & b));
+    I64Or => binop!(r, I64Or, get_i64, |a, b| ValRaw::i64(a | b));
+    I64Xor => binop!(r, I64Xor, get_i64, |a, b| ValRaw::i64(a ^ b));
+    I64Shl => binop!(r, I64Shl, get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
+    I64ShrS => binop!(r, I64ShrS, get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
+    I64ShrU => binop!(r, I64ShrU, get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
+    I64Rotl => binop!(r, I64Rotl, get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
+    I64Rotr => binop!(r, I64Rotr, get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
+    I64Eq => binop!(r, I64Eq, get_i64, |a, b| ValRaw((a == b) as u64));
+    I64Ne => binop!(r, I64Ne, get_i64, |a, b| ValRaw((a != b) as u64));
+    I64LtS => binop!(r, I64LtS, get_i64, |a, b| ValRaw((a < b) as u64));
+    I64LtU => binop!(r, I64LtU, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
+    I64GtS => binop!(r, I64GtS, get_i64, |a, b| ValRaw((a > b) as u64));
+    I64GtU => binop!(r, I64GtU, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
+    I64LeS => binop!(r, I64LeS, get_i64, |a, b| ValRaw((a <= b) as u64));
+    I64LeU => binop!(r, I64LeU, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
+    I64GeS => binop!(r, I64GeS, get_i64, |a, b| ValRaw((a >= b) as u64));
+    I64GeU => binop!(r, I64GeU, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
+    I64Clz => unop!(r, I64Clz, get_i64, |a| ValRaw(a.leading_zeros() as u64));
+    I64Ctz => unop!(r, I64Ctz, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
+    I64Popcnt => unop!(r, I64Popcnt, get_i64, |a| ValRaw(a.count_ones() as u64));
+    I64Eqz => unop!(r, I64Eqz, get_i64, |a| ValRaw((a == 0) as u64));
+    I64Extend8S => unop!(r, I64Extend8S, get_i64, |a| ValRaw::i64(a as i8 as i64));
+    I64Extend16S => unop!(r, I64Extend16S, get_i64, |a| ValRaw::i64(a as i16 as i64));
+    I64Extend32S => unop!(r, I64Extend32S, get_i64, |a| ValRaw::i64(a as i32 as i64));
+    I64ExtendI32S => unop!(r, I64ExtendI32S, get_i32, |a| ValRaw::i64(a as i64));
+    I64ExtendI32U => unop!(r, I64ExtendI32U, get_u32, |a| ValRaw(a as u64));
+    I64TruncF32S => unop!(r, I64TruncF32S, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
+    I64TruncF32U => unop!(r, I64TruncF32U, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
+    I64TruncF64S => unop!(r, I64TruncF64S, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
+    I64TruncF64U => unop!(r, I64TruncF64U, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
+    I64TruncSatF32S => unop!(r, I64TruncSatF32S, get_f32, |a| ValRaw::i64(a as i64));
+    I64TruncSatF32U => unop!(r, I64TruncSatF32U, get_f32, |a| ValRaw(a as u64));
+    I64TruncSatF64S => unop!(r, I64TruncSatF64S, get_f64, |a| ValRaw::i64(a as i64));
+    I64TruncSatF64U => unop!(r, I64TruncSatF64U, get_f64, |a| ValRaw(a as u64));
+    F32Add => binop!(r, F32Add, get_f32, |a, b| f32v(a + b));
+    F32Sub => binop!(r, F32Sub, get_f32, |a, b| f32v(a - b));
+    F32Mul => binop!(r, F32Mul, get_f32, |a, b| f32v(a * b));
+    F32Div => binop!(r, F32Div, get_f32, |a, b| f32v(a / b));
+    F32Min => binop!(r, F32Min, get_f32, |a, b| f32v(num::f32_min(a, b)));
+    F32Max => binop!(r, F32Max, get_f32, |a, b| f32v(num::f32_max(a, b)));
+    F32Copysign => binop!(r, F32Copysign, get_f32, |a, b| f32v(a.copysign(b)));
+    F32Eq => binop!(r, F32Eq, get_f32, |a, b| ValRaw((a == b) as u64));
+    F32Ne => binop!(r, F32Ne, get_f32, |a, b| ValRaw((a != b) as u64));
+    F32Lt => binop!(r, F32Lt, get_f32, |a, b| ValRaw((a < b) as u64));
+    F32Gt => binop!(r, F32Gt, get_f32, |a, b| ValRaw((a > b) as u64));
+    F32Le => binop!(r, F32Le, get_f32, |a, b| ValRaw((a <= b) as u64));
+    F32Ge => binop!(r, F32Ge, get_f32, |a, b| ValRaw((a >= b) as u64));
+    F32Abs => unop!(r, F32Abs, get_f32, |a| f32v(a.abs()));
+    F32Neg => unop!(r, F32Neg, get_f32, |a| f32v(-a));
+    F32Ceil => unop!(r, F32Ceil, get_f32, |a| f32v(num::f32_ceil(a)));
+    F32Floor => unop!(r, F32Floor, get_f32, |a| f32v(num::f32_floor(a)));
+    F32Trunc => unop!(r, F32Trunc, get_f32, |a| f32v(num::f32_trunc(a)));
+    F32Nearest => unop!(r, F32Nearest, get_f32, |a| f32v(num::f32_nearest(a)));
+    F32Sqrt => unop!(r, F32Sqrt, get_f32, |a| f32v(a.sqrt()));
+    F32ConvertI32S => unop!(r, F32ConvertI32S, get_i32, |a| f32v(a as f32));
+    F32ConvertI32U => unop!(r, F32ConvertI32U, get_u32, |a| f32v(a as f32));
+    F32ConvertI64S => unop!(r, F32ConvertI64S, get_i64, |a| f32v(a as f32));
+    F32ConvertI64U => unop!(r, F32ConvertI64U, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
+    F32DemoteF64 => unop!(r, F32DemoteF64, get_f64, |a| f32v(a as f32));
+    F64Add => binop!(r, F64Add, get_f64, |a, b| f64v(a + b));
+    F64Sub => binop!(r, F64Sub, get_f64, |a, b| f64v(a - b));
+    F64Mul => binop!(r, F64Mul, get_f64, |a, b| f64v(a * b));
+    F64Div => binop!(r, F64Div, get_f64, |a, b| f64v(a / b));
+    F64Min => binop!(r, F64Min, get_f64, |a, b| f64v(num::f64_min(a, b)));
+    F64Max => binop!(r, F64Max, get_f64, |a, b| f64v(num::f64_max(a, b)));
+    F64Copysign => binop!(r, F64Copysign, get_f64, |a, b| f64v(a.copysign(b)));
+    F64Eq => binop!(r, F64Eq, get_f64, |a, b| ValRaw((a == b) as u64));
+    F64Ne => binop!(r, F64Ne, get_f64, |a, b| ValRaw((a != b) as u64));
+    F64Lt => binop!(r, F64Lt, get_f64, |a, b| ValRaw((a < b) as u64));
+    F64Gt => binop!(r, F64Gt, get_f64, |a, b| ValRaw((a > b) as u64));
+    F64Le => binop!(r, F64Le, get_f64, |a, b| ValRaw((a <= b) as u64));
+    F64Ge => binop!(r, F64Ge, get_f64, |a, b| ValRaw((a >= b) as u64));
+    F64Abs => unop!(r, F64Abs, get_f64, |a| f64v(a.abs()));
+    F64Neg => unop!(r, F64Neg, get_f64, |a| f64v(-a));
+    F64Ceil => unop!(r, F64Ceil, get_f64, |a| f64v(num::f64_ceil(a)));
+    F64Floor => unop!(r, F64Floor, get_f64, |a| f64v(num::f64_floor(a)));
+    F64Trunc => unop!(r, F64Trunc, get_f64, |a| f64v(num::f64_trunc(a)));
+    F64Nearest => unop!(r, F64Nearest, get_f64, |a| f64v(num::f64_nearest(a)));
+    F64Sqrt => unop!(r, F64Sqrt, get_f64, |a| f64v(a.sqrt()));
+    F64ConvertI32S => unop!(r, F64ConvertI32S, get_i32, |a| f64v(a as f64));
+    F64ConvertI32U => unop!(r, F64ConvertI32U, get_u32, |a| f64v(a as f64));
+    F64ConvertI64S => unop!(r, F64ConvertI64S, get_i64, |a| f64v(a as f64));
+    F64ConvertI64U => unop!(r, F64ConvertI64U, get_i64, |a| f64v(a as u64 as f64));
+    F64PromoteF32 => unop!(r, F64PromoteF32, get_f32, |a| f64v(a as f64));
+}
+
 fn run(
     store: *mut StoreOpaque,
     limits: *mut VMRuntimeLimits,
@@ -231,566 +912,56 @@ fn run(
     args: *mut ValRaw,
     capacity: usize,
 ) -> Result<(), Fault> {
-    // SAFETY: everything in this function relies on the trusted-bytecode
-    // contract (module docs) and on the store outliving the call with no
-    // other live reference to it; each raw access below cites one of these.
+    // SAFETY: the store outlives the call with no other live reference to
+    // it; `code_for` gives trusted bytecode whose frame fits the stack
+    // (checked below).
     unsafe {
         let stack_base: *mut ValRaw = (*store).stack.as_mut_ptr();
         let stack_len = (*store).stack.len();
         let entry = code_for(entry_vmctx, entry_index)?;
         let base = (*store).stack_top;
         let f = &*entry;
+        frames.push(Frame { func: entry, vmctx: entry_vmctx, base, ip: f.code.as_ptr(), func_index: entry_index });
         if base + f.num_slots as usize > stack_len || (*limits).depth_remaining == 0 {
-            frames.push(Frame { func: entry, vmctx: entry_vmctx, base, ip: f.code.as_ptr(), func_index: entry_index });
             return Err(TrapCode::StackOverflow.into());
         }
         (*limits).depth_remaining -= 1;
-        let mut sp = stack_base.add(base);
+        let sp = stack_base.add(base);
         let nparams = (f.num_params as usize).min(capacity);
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         for i in f.num_params as usize..f.num_locals as usize {
             *sp.add(i) = ValRaw(0);
         }
-        frames.push(Frame { func: entry, vmctx: entry_vmctx, base, ip: f.code.as_ptr(), func_index: entry_index });
-        let mut vmctx = entry_vmctx;
-        let mut ip: *const u8 = f.code.as_ptr();
-        let mut code: *const u8 = ip;
-        let (mut mem_base, mut mem_len) = memory_of(vmctx);
-
-        macro_rules! get {
-            ($s:expr) => {
-                *sp.add($s as usize)
-            };
-        }
-        macro_rules! set {
-            ($s:expr, $v:expr) => {
-                *sp.add($s as usize) = $v
-            };
-        }
-        macro_rules! operands {
-            ($Op:ident) => {{
-                let o = ops::$Op::read(ip);
-                ip = ip.add(ops::$Op::SIZE);
-                o
-            }};
-        }
-        macro_rules! binop {
-            ($Op:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
-                let o = operands!($Op);
-                let $a = get!(o.lhs).$get();
-                let $b = get!(o.rhs).$get();
-                set!(o.dst, $e);
-            }};
-        }
-        macro_rules! unop {
-            ($Op:ident, $get:ident, |$a:ident| $e:expr) => {{
-                let o = operands!($Op);
-                let $a = get!(o.src).$get();
-                set!(o.dst, $e);
-            }};
-        }
-        macro_rules! load {
-            ($Op:ident, $n:literal, |$b:ident| $e:expr) => {{
-                let o = operands!($Op);
-                let ea = bounds(mem_len, get!(o.addr).get_u32(), o.offset, $n)?;
-                let $b: [u8; $n] = core::ptr::read_unaligned(mem_base.add(ea) as *const [u8; $n]);
-                set!(o.dst, $e);
-            }};
-        }
-        macro_rules! store {
-            ($Op:ident, $n:literal, |$v:ident| $e:expr) => {{
-                let o = operands!($Op);
-                let ea = bounds(mem_len, get!(o.addr).get_u32(), o.offset, $n)?;
-                let $v = get!(o.value);
-                let bytes: [u8; $n] = $e;
-                core::ptr::write_unaligned(mem_base.add(ea) as *mut [u8; $n], bytes);
-            }};
-        }
-        macro_rules! br_cmp {
-            ($Op:ident, $get:ident, $cmp:tt) => {{
-                let o = operands!($Op);
-                if get!(o.lhs).$get() $cmp get!(o.rhs).$get() {
-                    ip = code.add(o.target as usize);
-                }
-            }};
-        }
-        // A call: push an interpreter frame, or call the entry natively.
-        macro_rules! call {
-            ($callee:expr, $args:expr) => {{
-                let callee: *const VMFuncRef = $callee;
-                let args_slot = $args as usize;
-                let cur = frames.last_mut().expect("a frame is running");
-                cur.ip = ip;
-                if is_interpreted(callee) {
-                    let cvmctx = (*callee).vmctx as *mut u8;
-                    let cindex = (*callee).index;
-                    let cf = code_for(cvmctx, cindex)?;
-                    let new_base = cur.base + args_slot;
-                    let cfr = &*cf;
-                    if new_base + cfr.num_slots as usize > stack_len || (*limits).depth_remaining == 0 {
-                        return Err(TrapCode::StackOverflow.into());
-                    }
-                    (*limits).depth_remaining -= 1;
-                    sp = stack_base.add(new_base);
-                    for i in cfr.num_params as usize..cfr.num_locals as usize {
-                        *sp.add(i) = ValRaw(0);
-                    }
-                    frames.push(Frame {
-                        func: cf,
-                        vmctx: cvmctx,
-                        base: new_base,
-                        ip: cfr.code.as_ptr(),
-                        func_index: cindex,
-                    });
-                    if cvmctx != vmctx {
-                        vmctx = cvmctx;
-                        (mem_base, mem_len) = memory_of(vmctx);
-                    }
-                    ip = cfr.code.as_ptr();
-                    code = ip;
-                } else {
-                    let cap = (*cur.func).num_slots as usize - args_slot;
-                    (*store).stack_top = cur.base + (*cur.func).num_slots as usize;
-                    let ok = ((*callee).array_call)(callee, vmctx as *mut VMContext, sp.add(args_slot), cap);
-                    if !ok {
-                        return Err(Fault::Pending);
-                    }
-                    (mem_base, mem_len) = memory_of(vmctx);
-                }
-            }};
-        }
-
-        loop {
-            match Opcode::from_u8_unchecked(*ip) {
-                Opcode::Unreachable => return Err(TrapCode::Unreachable.into()),
-                Opcode::ConsumeFuel => {
-                    let o = operands!(ConsumeFuel);
-                    let fuel = &mut (*limits).fuel;
-                    if *fuel < o.amount as u64 {
-                        *fuel = 0;
-                        return Err(TrapCode::OutOfFuel.into());
-                    }
-                    *fuel -= o.amount as u64;
-                }
-                Opcode::Br => {
-                    let o = ops::Br::read(ip);
-                    ip = code.add(o.target as usize);
-                }
-                Opcode::BrIfNez => {
-                    let o = operands!(BrIfNez);
-                    if get!(o.cond).get_u32() != 0 {
-                        ip = code.add(o.target as usize);
-                    }
-                }
-                Opcode::BrIfEqz => {
-                    let o = operands!(BrIfEqz);
-                    if get!(o.cond).get_u32() == 0 {
-                        ip = code.add(o.target as usize);
-                    }
-                }
-                Opcode::BrI32Eq => br_cmp!(BrI32Eq, get_i32, ==),
-                Opcode::BrI32Ne => br_cmp!(BrI32Ne, get_i32, !=),
-                Opcode::BrI32LtS => br_cmp!(BrI32LtS, get_i32, <),
-                Opcode::BrI32LtU => br_cmp!(BrI32LtU, get_u32, <),
-                Opcode::BrI32GtS => br_cmp!(BrI32GtS, get_i32, >),
-                Opcode::BrI32GtU => br_cmp!(BrI32GtU, get_u32, >),
-                Opcode::BrI32LeS => br_cmp!(BrI32LeS, get_i32, <=),
-                Opcode::BrI32LeU => br_cmp!(BrI32LeU, get_u32, <=),
-                Opcode::BrI32GeS => br_cmp!(BrI32GeS, get_i32, >=),
-                Opcode::BrI32GeU => br_cmp!(BrI32GeU, get_u32, >=),
-                Opcode::BrI64Eq => br_cmp!(BrI64Eq, get_i64, ==),
-                Opcode::BrI64Ne => br_cmp!(BrI64Ne, get_i64, !=),
-                Opcode::BrI64LtS => br_cmp!(BrI64LtS, get_i64, <),
-                Opcode::BrI64LtU => br_cmp!(BrI64LtU, get_u64, <),
-                Opcode::BrI64GtS => br_cmp!(BrI64GtS, get_i64, >),
-                Opcode::BrI64GtU => br_cmp!(BrI64GtU, get_u64, >),
-                Opcode::BrI64LeS => br_cmp!(BrI64LeS, get_i64, <=),
-                Opcode::BrI64LeU => br_cmp!(BrI64LeU, get_u64, <=),
-                Opcode::BrI64GeS => br_cmp!(BrI64GeS, get_i64, >=),
-                Opcode::BrI64GeU => br_cmp!(BrI64GeU, get_u64, >=),
-                Opcode::BrTable => {
-                    let o = ops::BrTable::read(ip);
-                    let i = get!(o.index).get_u32().min(o.len) as usize;
-                    let at = ip.add(ops::BrTable::SIZE + i * 4);
-                    let target = u32::from_le_bytes(core::ptr::read_unaligned(at as *const [u8; 4]));
-                    ip = code.add(target as usize);
-                }
-                Opcode::Return => {
-                    frames.pop();
-                    (*limits).depth_remaining += 1;
-                    match frames.last() {
-                        None => {
-                            let f = &*entry;
-                            let n = (f.num_results as usize).min(capacity);
-                            core::ptr::copy_nonoverlapping(sp, args, n);
-                            return Ok(());
-                        }
-                        Some(caller) => {
-                            sp = stack_base.add(caller.base);
-                            ip = caller.ip;
-                            code = (*caller.func).code.as_ptr();
-                            if caller.vmctx != vmctx {
-                                vmctx = caller.vmctx;
-                            }
-                            (mem_base, mem_len) = memory_of(vmctx);
-                        }
-                    }
-                }
-                Opcode::Call => {
-                    let o = operands!(Call);
-                    let callee = (*instance_of(vmctx)).func_ref(o.func);
-                    call!(callee, o.args);
-                }
-                Opcode::CallIndirect => {
-                    let o = operands!(CallIndirect);
-                    let t = table_def(vmctx, o.table);
-                    let i = get!(o.index).get_u32() as usize;
-                    if i >= (*t).current_elements {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    let callee = (*(*t).base.add(i)).0 as *const VMFuncRef;
-                    if callee.is_null() {
-                        return Err(TrapCode::IndirectCallToNull.into());
-                    }
-                    if (*callee).sig != o.sig {
-                        return Err(TrapCode::BadSignature.into());
-                    }
-                    call!(callee, o.args);
-                }
-                Opcode::Copy => {
-                    let o = operands!(Copy);
-                    set!(o.dst, get!(o.src));
-                }
-                Opcode::Const32 => {
-                    let o = operands!(Const32);
-                    set!(o.dst, ValRaw(o.imm as u64));
-                }
-                Opcode::Const64 => {
-                    let o = operands!(Const64);
-                    set!(o.dst, ValRaw(o.imm));
-                }
-                Opcode::Select => {
-                    let o = operands!(Select);
-                    let v = if get!(o.cond).get_u32() != 0 { get!(o.a) } else { get!(o.b) };
-                    set!(o.dst, v);
-                }
-                Opcode::GlobalGet => {
-                    let o = operands!(GlobalGet);
-                    set!(o.dst, (*(vmctx.add(o.offset as usize) as *const VMGlobalDefinition)).value);
-                }
-                Opcode::GlobalSet => {
-                    let o = operands!(GlobalSet);
-                    (*(vmctx.add(o.offset as usize) as *mut VMGlobalDefinition)).value = get!(o.src);
-                }
-                Opcode::GlobalGetImported => {
-                    let o = operands!(GlobalGetImported);
-                    let p = *(vmctx.add(o.offset as usize) as *const *const VMGlobalDefinition);
-                    set!(o.dst, (*p).value);
-                }
-                Opcode::GlobalSetImported => {
-                    let o = operands!(GlobalSetImported);
-                    let p = *(vmctx.add(o.offset as usize) as *const *mut VMGlobalDefinition);
-                    (*p).value = get!(o.src);
-                }
-                Opcode::I32Load => load!(I32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64)),
-                Opcode::I64Load => load!(I64Load, 8, |b| ValRaw(u64::from_le_bytes(b))),
-                Opcode::F32Load => load!(F32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64)),
-                Opcode::F64Load => load!(F64Load, 8, |b| ValRaw(u64::from_le_bytes(b))),
-                Opcode::I32Load8S => load!(I32Load8S, 1, |b| ValRaw::i32(b[0] as i8 as i32)),
-                Opcode::I32Load8U => load!(I32Load8U, 1, |b| ValRaw(b[0] as u64)),
-                Opcode::I32Load16S => load!(I32Load16S, 2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32)),
-                Opcode::I32Load16U => load!(I32Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64)),
-                Opcode::I64Load8S => load!(I64Load8S, 1, |b| ValRaw::i64(b[0] as i8 as i64)),
-                Opcode::I64Load8U => load!(I64Load8U, 1, |b| ValRaw(b[0] as u64)),
-                Opcode::I64Load16S => load!(I64Load16S, 2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64)),
-                Opcode::I64Load16U => load!(I64Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64)),
-                Opcode::I64Load32S => load!(I64Load32S, 4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64)),
-                Opcode::I64Load32U => load!(I64Load32U, 4, |b| ValRaw(u32::from_le_bytes(b) as u64)),
-                Opcode::I32Store => store!(I32Store, 4, |v| v.get_u32().to_le_bytes()),
-                Opcode::I64Store => store!(I64Store, 8, |v| v.0.to_le_bytes()),
-                Opcode::F32Store => store!(F32Store, 4, |v| v.get_u32().to_le_bytes()),
-                Opcode::F64Store => store!(F64Store, 8, |v| v.0.to_le_bytes()),
-                Opcode::I32Store8 => store!(I32Store8, 1, |v| [v.0 as u8]),
-                Opcode::I32Store16 => store!(I32Store16, 2, |v| (v.0 as u16).to_le_bytes()),
-                Opcode::I64Store8 => store!(I64Store8, 1, |v| [v.0 as u8]),
-                Opcode::I64Store16 => store!(I64Store16, 2, |v| (v.0 as u16).to_le_bytes()),
-                Opcode::I64Store32 => store!(I64Store32, 4, |v| (v.0 as u32).to_le_bytes()),
-                Opcode::MemorySize => {
-                    let o = operands!(MemorySize);
-                    set!(o.dst, ValRaw((mem_len as u64) / 65536));
-                }
-                Opcode::MemoryGrow => {
-                    let o = operands!(MemoryGrow);
-                    let delta = get!(o.delta).get_u32() as u64;
-                    let mem = (&(*instance_of(vmctx)).memories)[0];
-                    let r = (*store).grow_memory(mem, delta);
-                    set!(o.dst, ValRaw::i32(r.map(|old| old as i32).unwrap_or(-1)));
-                    (mem_base, mem_len) = memory_of(vmctx);
-                }
-                Opcode::MemoryFill => {
-                    let o = operands!(MemoryFill);
-                    let (d, v, n) = (get!(o.dst).get_u32() as u64, get!(o.value).0 as u8, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, mem_len as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::write_bytes(mem_base.add(d as usize), v, n as usize);
-                }
-                Opcode::MemoryCopy => {
-                    let o = operands!(MemoryCopy);
-                    let (d, s, n) =
-                        (get!(o.dst).get_u32() as u64, get!(o.src).get_u32() as u64, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, mem_len as u64) || !range_ok(s, n, mem_len as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::copy(mem_base.add(s as usize), mem_base.add(d as usize), n as usize);
-                }
-                Opcode::MemoryInit => {
-                    let o = operands!(MemoryInit);
-                    let inst = &*instance_of(vmctx);
-                    let seg = &inst.module.env.datas[o.data as usize];
-                    let bytes: &[u8] = if inst.datas_dropped[o.data as usize] {
-                        &[]
-                    } else {
-                        &inst.module.env.bytes[seg.bytes.clone()]
-                    };
-                    let (d, s, n) =
-                        (get!(o.dst).get_u32() as u64, get!(o.src).get_u32() as u64, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, mem_len as u64) || !range_ok(s, n, bytes.len() as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::copy_nonoverlapping(
-                        bytes.as_ptr().add(s as usize),
-                        mem_base.add(d as usize),
-                        n as usize,
-                    );
-                }
-                Opcode::DataDrop => {
-                    let o = operands!(DataDrop);
-                    (&mut (*instance_of(vmctx)).datas_dropped)[o.data as usize] = true;
-                }
-                Opcode::TableGet => {
-                    let o = operands!(TableGet);
-                    let t = table_def(vmctx, o.table);
-                    let i = get!(o.index).get_u32() as usize;
-                    if i >= (*t).current_elements {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    set!(o.dst, *(*t).base.add(i));
-                }
-                Opcode::TableSet => {
-                    let o = operands!(TableSet);
-                    let t = table_def(vmctx, o.table);
-                    let i = get!(o.index).get_u32() as usize;
-                    if i >= (*t).current_elements {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    *(*t).base.add(i) = get!(o.value);
-                }
-                Opcode::TableSize => {
-                    let o = operands!(TableSize);
-                    let t = table_def(vmctx, o.table);
-                    set!(o.dst, ValRaw((*t).current_elements as u64));
-                }
-                Opcode::TableGrow => {
-                    let o = operands!(TableGrow);
-                    let id = (&(*instance_of(vmctx)).tables)[o.table as usize];
-                    let r = (*store).grow_table(id, get!(o.delta).get_u32() as u64, get!(o.init));
-                    set!(o.dst, ValRaw::i32(r.map(|old| old as i32).unwrap_or(-1)));
-                }
-                Opcode::TableFill => {
-                    let o = operands!(TableFill);
-                    let t = table_def(vmctx, o.table);
-                    let (d, n) = (get!(o.dst).get_u32() as u64, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*t).current_elements as u64) {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    let v = get!(o.value);
-                    for k in 0..n as usize {
-                        *(*t).base.add(d as usize + k) = v;
-                    }
-                }
-                Opcode::TableCopy => {
-                    let o = operands!(TableCopy);
-                    let td = table_def(vmctx, o.dst_table);
-                    let ts = table_def(vmctx, o.src_table);
-                    let (d, s, n) =
-                        (get!(o.dst).get_u32() as u64, get!(o.src).get_u32() as u64, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*td).current_elements as u64) || !range_ok(s, n, (*ts).current_elements as u64)
-                    {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    core::ptr::copy((*ts).base.add(s as usize), (*td).base.add(d as usize), n as usize);
-                }
-                Opcode::TableInit => {
-                    let o = operands!(TableInit);
-                    let inst = &*instance_of(vmctx);
-                    let items = &inst.elems[o.elem as usize];
-                    let t = table_def(vmctx, o.table);
-                    let (d, s, n) =
-                        (get!(o.dst).get_u32() as u64, get!(o.src).get_u32() as u64, get!(o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*t).current_elements as u64) || !range_ok(s, n, items.len() as u64) {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    core::ptr::copy_nonoverlapping(
-                        items.as_ptr().add(s as usize),
-                        (*t).base.add(d as usize),
-                        n as usize,
-                    );
-                }
-                Opcode::ElemDrop => {
-                    let o = operands!(ElemDrop);
-                    (&mut (*instance_of(vmctx)).elems)[o.elem as usize] = Vec::new();
-                }
-                Opcode::RefFunc => {
-                    let o = operands!(RefFunc);
-                    set!(o.dst, ValRaw((*instance_of(vmctx)).func_ref(o.func) as u64));
-                }
-                Opcode::RefIsNull => unop!(RefIsNull, get_i64, |a| ValRaw((a == 0) as u64)),
-                // --- i32 ---
-                Opcode::I32Add => binop!(I32Add, get_i32, |a, b| ValRaw::i32(a.wrapping_add(b))),
-                Opcode::I32AddImm => {
-                    let o = operands!(I32AddImm);
-                    set!(o.dst, ValRaw::i32(get!(o.lhs).get_i32().wrapping_add(o.imm as i32)));
-                }
-                Opcode::I32Sub => binop!(I32Sub, get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b))),
-                Opcode::I32Mul => binop!(I32Mul, get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b))),
-                Opcode::I32DivS => binop!(I32DivS, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?)),
-                Opcode::I32DivU => binop!(I32DivU, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64)),
-                Opcode::I32RemS => binop!(I32RemS, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?)),
-                Opcode::I32RemU => binop!(I32RemU, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64)),
-                Opcode::I32And => binop!(I32And, get_u32, |a, b| ValRaw((a & b) as u64)),
-                Opcode::I32Or => binop!(I32Or, get_u32, |a, b| ValRaw((a | b) as u64)),
-                Opcode::I32Xor => binop!(I32Xor, get_u32, |a, b| ValRaw((a ^ b) as u64)),
-                Opcode::I32Shl => binop!(I32Shl, get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64)),
-                Opcode::I32ShrS => binop!(I32ShrS, get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32))),
-                Opcode::I32ShrU => binop!(I32ShrU, get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64)),
-                Opcode::I32Rotl => binop!(I32Rotl, get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64)),
-                Opcode::I32Rotr => binop!(I32Rotr, get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64)),
-                Opcode::I32Eq => binop!(I32Eq, get_u32, |a, b| ValRaw((a == b) as u64)),
-                Opcode::I32Ne => binop!(I32Ne, get_u32, |a, b| ValRaw((a != b) as u64)),
-                Opcode::I32LtS => binop!(I32LtS, get_i32, |a, b| ValRaw((a < b) as u64)),
-                Opcode::I32LtU => binop!(I32LtU, get_u32, |a, b| ValRaw((a < b) as u64)),
-                Opcode::I32GtS => binop!(I32GtS, get_i32, |a, b| ValRaw((a > b) as u64)),
-                Opcode::I32GtU => binop!(I32GtU, get_u32, |a, b| ValRaw((a > b) as u64)),
-                Opcode::I32LeS => binop!(I32LeS, get_i32, |a, b| ValRaw((a <= b) as u64)),
-                Opcode::I32LeU => binop!(I32LeU, get_u32, |a, b| ValRaw((a <= b) as u64)),
-                Opcode::I32GeS => binop!(I32GeS, get_i32, |a, b| ValRaw((a >= b) as u64)),
-                Opcode::I32GeU => binop!(I32GeU, get_u32, |a, b| ValRaw((a >= b) as u64)),
-                Opcode::I32Clz => unop!(I32Clz, get_u32, |a| ValRaw(a.leading_zeros() as u64)),
-                Opcode::I32Ctz => unop!(I32Ctz, get_u32, |a| ValRaw(a.trailing_zeros() as u64)),
-                Opcode::I32Popcnt => unop!(I32Popcnt, get_u32, |a| ValRaw(a.count_ones() as u64)),
-                Opcode::I32Eqz => unop!(I32Eqz, get_u32, |a| ValRaw((a == 0) as u64)),
-                Opcode::I32Extend8S => unop!(I32Extend8S, get_u32, |a| ValRaw::i32(a as i8 as i32)),
-                Opcode::I32Extend16S => unop!(I32Extend16S, get_u32, |a| ValRaw::i32(a as i16 as i32)),
-                Opcode::I32WrapI64 => unop!(I32WrapI64, get_u32, |a| ValRaw(a as u64)),
-                Opcode::I32TruncF32S => unop!(I32TruncF32S, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?)),
-                Opcode::I32TruncF32U => unop!(I32TruncF32U, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64)),
-                Opcode::I32TruncF64S => unop!(I32TruncF64S, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?)),
-                Opcode::I32TruncF64U => unop!(I32TruncF64U, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64)),
-                Opcode::I32TruncSatF32S => unop!(I32TruncSatF32S, get_f32, |a| ValRaw::i32(a as i32)),
-                Opcode::I32TruncSatF32U => unop!(I32TruncSatF32U, get_f32, |a| ValRaw(a as u32 as u64)),
-                Opcode::I32TruncSatF64S => unop!(I32TruncSatF64S, get_f64, |a| ValRaw::i32(a as i32)),
-                Opcode::I32TruncSatF64U => unop!(I32TruncSatF64U, get_f64, |a| ValRaw(a as u32 as u64)),
-                // --- i64 ---
-                Opcode::I64Add => binop!(I64Add, get_i64, |a, b| ValRaw::i64(a.wrapping_add(b))),
-                Opcode::I64AddImm => {
-                    let o = operands!(I64AddImm);
-                    set!(o.dst, ValRaw(get!(o.lhs).0.wrapping_add(o.imm)));
-                }
-                Opcode::I64Sub => binop!(I64Sub, get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b))),
-                Opcode::I64Mul => binop!(I64Mul, get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b))),
-                Opcode::I64DivS => binop!(I64DivS, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?)),
-                Opcode::I64DivU => binop!(I64DivU, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?)),
-                Opcode::I64RemS => binop!(I64RemS, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?)),
-                Opcode::I64RemU => binop!(I64RemU, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?)),
-                Opcode::I64And => binop!(I64And, get_i64, |a, b| ValRaw::i64(a & b)),
-                Opcode::I64Or => binop!(I64Or, get_i64, |a, b| ValRaw::i64(a | b)),
-                Opcode::I64Xor => binop!(I64Xor, get_i64, |a, b| ValRaw::i64(a ^ b)),
-                Opcode::I64Shl => binop!(I64Shl, get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32))),
-                Opcode::I64ShrS => binop!(I64ShrS, get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32))),
-                Opcode::I64ShrU => binop!(I64ShrU, get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32))),
-                Opcode::I64Rotl => binop!(I64Rotl, get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32))),
-                Opcode::I64Rotr => binop!(I64Rotr, get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32))),
-                Opcode::I64Eq => binop!(I64Eq, get_i64, |a, b| ValRaw((a == b) as u64)),
-                Opcode::I64Ne => binop!(I64Ne, get_i64, |a, b| ValRaw((a != b) as u64)),
-                Opcode::I64LtS => binop!(I64LtS, get_i64, |a, b| ValRaw((a < b) as u64)),
-                Opcode::I64LtU => binop!(I64LtU, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64)),
-                Opcode::I64GtS => binop!(I64GtS, get_i64, |a, b| ValRaw((a > b) as u64)),
-                Opcode::I64GtU => binop!(I64GtU, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64)),
-                Opcode::I64LeS => binop!(I64LeS, get_i64, |a, b| ValRaw((a <= b) as u64)),
-                Opcode::I64LeU => binop!(I64LeU, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64)),
-                Opcode::I64GeS => binop!(I64GeS, get_i64, |a, b| ValRaw((a >= b) as u64)),
-                Opcode::I64GeU => binop!(I64GeU, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64)),
-                Opcode::I64Clz => unop!(I64Clz, get_i64, |a| ValRaw(a.leading_zeros() as u64)),
-                Opcode::I64Ctz => unop!(I64Ctz, get_i64, |a| ValRaw(a.trailing_zeros() as u64)),
-                Opcode::I64Popcnt => unop!(I64Popcnt, get_i64, |a| ValRaw(a.count_ones() as u64)),
-                Opcode::I64Eqz => unop!(I64Eqz, get_i64, |a| ValRaw((a == 0) as u64)),
-                Opcode::I64Extend8S => unop!(I64Extend8S, get_i64, |a| ValRaw::i64(a as i8 as i64)),
-                Opcode::I64Extend16S => unop!(I64Extend16S, get_i64, |a| ValRaw::i64(a as i16 as i64)),
-                Opcode::I64Extend32S => unop!(I64Extend32S, get_i64, |a| ValRaw::i64(a as i32 as i64)),
-                Opcode::I64ExtendI32S => unop!(I64ExtendI32S, get_i32, |a| ValRaw::i64(a as i64)),
-                Opcode::I64ExtendI32U => unop!(I64ExtendI32U, get_u32, |a| ValRaw(a as u64)),
-                Opcode::I64TruncF32S => unop!(I64TruncF32S, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?)),
-                Opcode::I64TruncF32U => unop!(I64TruncF32U, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?)),
-                Opcode::I64TruncF64S => unop!(I64TruncF64S, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?)),
-                Opcode::I64TruncF64U => unop!(I64TruncF64U, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?)),
-                Opcode::I64TruncSatF32S => unop!(I64TruncSatF32S, get_f32, |a| ValRaw::i64(a as i64)),
-                Opcode::I64TruncSatF32U => unop!(I64TruncSatF32U, get_f32, |a| ValRaw(a as u64)),
-                Opcode::I64TruncSatF64S => unop!(I64TruncSatF64S, get_f64, |a| ValRaw::i64(a as i64)),
-                Opcode::I64TruncSatF64U => unop!(I64TruncSatF64U, get_f64, |a| ValRaw(a as u64)),
-                // --- f32 ---
-                Opcode::F32Add => binop!(F32Add, get_f32, |a, b| f32v(a + b)),
-                Opcode::F32Sub => binop!(F32Sub, get_f32, |a, b| f32v(a - b)),
-                Opcode::F32Mul => binop!(F32Mul, get_f32, |a, b| f32v(a * b)),
-                Opcode::F32Div => binop!(F32Div, get_f32, |a, b| f32v(a / b)),
-                Opcode::F32Min => binop!(F32Min, get_f32, |a, b| f32v(num::f32_min(a, b))),
-                Opcode::F32Max => binop!(F32Max, get_f32, |a, b| f32v(num::f32_max(a, b))),
-                Opcode::F32Copysign => binop!(F32Copysign, get_f32, |a, b| f32v(a.copysign(b))),
-                Opcode::F32Eq => binop!(F32Eq, get_f32, |a, b| ValRaw((a == b) as u64)),
-                Opcode::F32Ne => binop!(F32Ne, get_f32, |a, b| ValRaw((a != b) as u64)),
-                Opcode::F32Lt => binop!(F32Lt, get_f32, |a, b| ValRaw((a < b) as u64)),
-                Opcode::F32Gt => binop!(F32Gt, get_f32, |a, b| ValRaw((a > b) as u64)),
-                Opcode::F32Le => binop!(F32Le, get_f32, |a, b| ValRaw((a <= b) as u64)),
-                Opcode::F32Ge => binop!(F32Ge, get_f32, |a, b| ValRaw((a >= b) as u64)),
-                Opcode::F32Abs => unop!(F32Abs, get_f32, |a| f32v(a.abs())),
-                Opcode::F32Neg => unop!(F32Neg, get_f32, |a| f32v(-a)),
-                Opcode::F32Ceil => unop!(F32Ceil, get_f32, |a| f32v(num::f32_ceil(a))),
-                Opcode::F32Floor => unop!(F32Floor, get_f32, |a| f32v(num::f32_floor(a))),
-                Opcode::F32Trunc => unop!(F32Trunc, get_f32, |a| f32v(num::f32_trunc(a))),
-                Opcode::F32Nearest => unop!(F32Nearest, get_f32, |a| f32v(num::f32_nearest(a))),
-                Opcode::F32Sqrt => unop!(F32Sqrt, get_f32, |a| f32v(a.sqrt())),
-                Opcode::F32ConvertI32S => unop!(F32ConvertI32S, get_i32, |a| f32v(a as f32)),
-                Opcode::F32ConvertI32U => unop!(F32ConvertI32U, get_u32, |a| f32v(a as f32)),
-                Opcode::F32ConvertI64S => unop!(F32ConvertI64S, get_i64, |a| f32v(a as f32)),
-                Opcode::F32ConvertI64U => unop!(F32ConvertI64U, get_i64, |a| f32v(num::f32_convert_u64(a as u64))),
-                Opcode::F32DemoteF64 => unop!(F32DemoteF64, get_f64, |a| f32v(a as f32)),
-                // --- f64 ---
-                Opcode::F64Add => binop!(F64Add, get_f64, |a, b| f64v(a + b)),
-                Opcode::F64Sub => binop!(F64Sub, get_f64, |a, b| f64v(a - b)),
-                Opcode::F64Mul => binop!(F64Mul, get_f64, |a, b| f64v(a * b)),
-                Opcode::F64Div => binop!(F64Div, get_f64, |a, b| f64v(a / b)),
-                Opcode::F64Min => binop!(F64Min, get_f64, |a, b| f64v(num::f64_min(a, b))),
-                Opcode::F64Max => binop!(F64Max, get_f64, |a, b| f64v(num::f64_max(a, b))),
-                Opcode::F64Copysign => binop!(F64Copysign, get_f64, |a, b| f64v(a.copysign(b))),
-                Opcode::F64Eq => binop!(F64Eq, get_f64, |a, b| ValRaw((a == b) as u64)),
-                Opcode::F64Ne => binop!(F64Ne, get_f64, |a, b| ValRaw((a != b) as u64)),
-                Opcode::F64Lt => binop!(F64Lt, get_f64, |a, b| ValRaw((a < b) as u64)),
-                Opcode::F64Gt => binop!(F64Gt, get_f64, |a, b| ValRaw((a > b) as u64)),
-                Opcode::F64Le => binop!(F64Le, get_f64, |a, b| ValRaw((a <= b) as u64)),
-                Opcode::F64Ge => binop!(F64Ge, get_f64, |a, b| ValRaw((a >= b) as u64)),
-                Opcode::F64Abs => unop!(F64Abs, get_f64, |a| f64v(a.abs())),
-                Opcode::F64Neg => unop!(F64Neg, get_f64, |a| f64v(-a)),
-                Opcode::F64Ceil => unop!(F64Ceil, get_f64, |a| f64v(num::f64_ceil(a))),
-                Opcode::F64Floor => unop!(F64Floor, get_f64, |a| f64v(num::f64_floor(a))),
-                Opcode::F64Trunc => unop!(F64Trunc, get_f64, |a| f64v(num::f64_trunc(a))),
-                Opcode::F64Nearest => unop!(F64Nearest, get_f64, |a| f64v(num::f64_nearest(a))),
-                Opcode::F64Sqrt => unop!(F64Sqrt, get_f64, |a| f64v(a.sqrt())),
-                Opcode::F64ConvertI32S => unop!(F64ConvertI32S, get_i32, |a| f64v(a as f64)),
-                Opcode::F64ConvertI32U => unop!(F64ConvertI32U, get_u32, |a| f64v(a as f64)),
-                Opcode::F64ConvertI64S => unop!(F64ConvertI64S, get_i64, |a| f64v(a as f64)),
-                Opcode::F64ConvertI64U => unop!(F64ConvertI64U, get_i64, |a| f64v(a as u64 as f64)),
-                Opcode::F64PromoteF32 => unop!(F64PromoteF32, get_f32, |a| f64v(a as f64)),
+        let (mem_base, mem_len) = memory_of(entry_vmctx);
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len };
+        let mut cx = Ctx {
+            store,
+            limits,
+            frames,
+            stack_base,
+            stack_len,
+            vmctx: entry_vmctx,
+            code: regs.ip,
+            fault: None,
+            entry_results: f.num_results,
+            args,
+            capacity,
+            #[cfg(debug_assertions)]
+            regs,
+        };
+        #[cfg(not(debug_assertions))]
+        let done = (HANDLERS[*regs.ip as usize])(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx);
+        #[cfg(debug_assertions)]
+        let done = loop {
+            let r = cx.regs;
+            match (HANDLERS[*r.ip as usize])(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx) {
+                Done::Next => continue,
+                other => break other,
             }
+        };
+        match done {
+            Done::Returned => Ok(()),
+            _ => Err(cx.fault.take().unwrap_or(Fault::Trap(TrapCode::Unreachable))),
         }
     }
 }

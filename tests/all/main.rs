@@ -2,6 +2,7 @@
 
 mod api;
 mod cli;
+mod dispatch;
 mod errors;
 mod fuel;
 mod traps;

@@ -1,0 +1,44 @@
+//! Guards the threaded dispatch: in release builds every handler must reach
+//! the next one through a sibling call compiled to a jump. If the compiler
+//! keeps a real call for some handler, the native stack grows with every
+//! executed instruction of that kind; running the benchmark kernels (millions
+//! of instructions, most opcodes) on a 128 KiB thread then overflows and
+//! aborts this test binary. Results are checked against values computed by
+//! hand or by wasmi (see benches/).
+
+use tandem::{Engine, Instance, Module, Store};
+
+fn run_kernel(wasm: &[u8], arg: i32) -> i64 {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wasm).expect("kernel compiles");
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).expect("kernel instantiates");
+    let run = inst.get_typed_func::<i32, i64>(&mut store, "run").expect("run export");
+    run.call(&mut store, arg).expect("kernel runs")
+}
+
+#[test]
+fn long_runs_on_a_small_native_stack() {
+    let kernels: Vec<(&str, &[u8], i32, i64)> = vec![
+        ("sieve", include_bytes!("../../benches/built/sieve.wasm"), 1, 82025),
+        ("ackermann", include_bytes!("../../benches/built/ackermann.wasm"), 1, 256),
+        ("nbody", include_bytes!("../../benches/built/nbody.wasm"), 1, -169074954),
+        ("spectral", include_bytes!("../../benches/built/spectral.wasm"), 1, 1_000_000_000),
+        ("sha256", include_bytes!("../../benches/built/sha256.wasm"), 1, -2997717518306859580),
+        ("vm", include_bytes!("../../benches/built/vm.wasm"), 1, -258584080),
+        ("indirect", include_bytes!("../../benches/built/indirect.wasm"), 1, 72878437),
+        ("sort", include_bytes!("../../benches/built/sort.wasm"), 1, 1074620097),
+        ("memmove", include_bytes!("../../benches/built/memmove.wasm"), 1, 130),
+        ("matmul", include_bytes!("../../benches/built/matmul.wasm"), 1, -245473),
+        ("mandelbrot", include_bytes!("../../benches/built/mandelbrot.wasm"), 1, 0),
+    ];
+    let handle = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(move || {
+            for (name, wasm, arg, want) in kernels {
+                assert_eq!(run_kernel(wasm, arg), want, "{name}");
+            }
+        })
+        .expect("thread starts");
+    handle.join().expect("kernels ran");
+}
