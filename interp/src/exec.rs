@@ -426,6 +426,21 @@ unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx:
     Done::Faulted
 }
 
+/// Zeroes a new frame's declared locals and fills its constant slots.
+///
+/// # Safety
+/// `sp` must have `f.num_slots` writable slots.
+#[inline(always)]
+unsafe fn init_frame(sp: *mut ValRaw, f: &CompiledFunc) {
+    // SAFETY: locals and constants lie below `num_slots` (translator invariant).
+    unsafe {
+        for i in f.num_params as usize..f.num_locals as usize {
+            *sp.add(i) = ValRaw(0);
+        }
+        core::ptr::copy_nonoverlapping(f.consts.as_ptr(), sp.add(f.const_base as usize), f.consts.len());
+    }
+}
+
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
 /// through its array-call entry.
 ///
@@ -448,9 +463,7 @@ unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args
             }
             (*cx.limits).depth_remaining -= 1;
             r.sp = cx.stack_base.add(new_base);
-            for i in cfr.num_params as usize..cfr.num_locals as usize {
-                *r.sp.add(i) = ValRaw(0);
-            }
+            init_frame(r.sp, cfr);
             cx.frames.push(Frame {
                 func: cf,
                 vmctx: cvmctx,
@@ -929,9 +942,7 @@ fn run(
         let sp = stack_base.add(base);
         let nparams = (f.num_params as usize).min(capacity);
         core::ptr::copy_nonoverlapping(args, sp, nparams);
-        for i in f.num_params as usize..f.num_locals as usize {
-            *sp.add(i) = ValRaw(0);
-        }
+        init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
         let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len };
         let mut cx = Ctx {

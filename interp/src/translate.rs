@@ -10,7 +10,8 @@
 //! are fixed when the block opens, so block ends need no shuffling.
 #![forbid(unsafe_code)]
 
-use tandem_vm_core::bytecode::{CompiledFunc, Op, Slot};
+use std::collections::HashMap;
+use tandem_vm_core::bytecode::{CompiledFunc, Op, Slot, decode};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::ValType;
@@ -83,7 +84,17 @@ struct Translator<'a> {
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
+    /// Distinct constants used as operands, each with its constant slot.
+    consts: Vec<u64>,
+    const_index: HashMap<u64, u16>,
 }
+
+/// During translation a constant's slot is written as `CONST_TAG + index`;
+/// `place_consts` rewrites it once the frame layout is known.
+const CONST_TAG: u16 = 0xC000;
+/// Result `j` of the function is written to absolute slot `j` on return;
+/// during translation that slot is named `RESULT_TAG + j`.
+const RESULT_TAG: u16 = 0xB000;
 
 /// Translates defined function `def_index` of `info` into bytecode.
 pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, ModuleError> {
@@ -93,6 +104,9 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
     let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?.clone();
     let body =
         FunctionBody::new(wasmparser::BinaryReader::new(&env.bytes[body.range.clone()], body.range.start as u64));
+    if ty.results().len() >= (CONST_TAG - RESULT_TAG) as usize {
+        return Err(ModuleError::limit("more than 4095 results"));
+    }
     let mut local_types: Vec<ValType> = ty.params().to_vec();
     for local in body.get_locals_reader()? {
         let (count, t) = local?;
@@ -118,6 +132,8 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         fuel_site: None,
         fuel_count: 0,
         too_many_slots: false,
+        consts: Vec::new(),
+        const_index: HashMap::new(),
     };
     t.ctrl.push(Control {
         kind: CtrlKind::Function,
@@ -137,11 +153,16 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         t.operator(op)?;
     }
     t.flush_fuel();
-    let num_slots = (t.num_locals as usize + t.max_height).max(ty.results().len()).max(ty.params().len());
-    if t.too_many_slots || num_slots > u16::MAX as usize {
-        return Err(ModuleError::limit("function needs more than 65535 value slots"));
+    let num_slots =
+        (t.num_locals as usize + t.consts.len() + t.max_height).max(ty.results().len()).max(ty.params().len());
+    if t.too_many_slots || num_slots >= RESULT_TAG as usize {
+        return Err(ModuleError::limit("function needs more than 45055 value slots"));
     }
+    let const_base = t.num_locals as u16;
+    layout_frame(&mut t.code, const_base, t.consts.len() as u16)?;
     Ok(CompiledFunc {
+        consts: t.consts.iter().map(|&c| tandem_vm_core::ValRaw(c)).collect(),
+        const_base,
         code: t.code,
         num_params: ty.params().len() as u16,
         num_locals: t.num_locals as u16,
@@ -149,6 +170,35 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         num_results: ty.results().len() as u16,
         local_types: t.local_types,
     })
+}
+
+/// Lays out the frame as `[params and locals][constants][temporaries]`:
+/// constant placeholders (`CONST_TAG + i`) become `num_locals + i`, and
+/// temporaries (written as `num_locals + height`) move up by `num_consts`.
+/// Constants sit below every temporary, so a callee's frame, which starts at
+/// a temporary of its caller, never overlaps them.
+fn layout_frame(code: &mut [u8], num_locals: u16, num_consts: u16) -> Result<(), ModuleError> {
+    let mut pc = 0;
+    while pc < code.len() {
+        let (op, next) = decode(code, pc).map_err(|e| ModuleError::limit(format!("translator bug: {e}")))?;
+        let (offsets, n) = op.opcode().slot_offsets();
+        for &off in &offsets[..n] {
+            let at = pc + off as usize;
+            let slot = u16::from_le_bytes([code[at], code[at + 1]]);
+            let placed = if slot >= CONST_TAG {
+                num_locals + (slot - CONST_TAG)
+            } else if slot >= RESULT_TAG {
+                slot - RESULT_TAG
+            } else if slot >= num_locals {
+                slot + num_consts
+            } else {
+                slot
+            };
+            code[at..at + 2].copy_from_slice(&placed.to_le_bytes());
+        }
+        pc = next;
+    }
+    Ok(())
 }
 
 /// Can `op` be fused into a following conditional branch?
@@ -301,20 +351,37 @@ impl Translator<'_> {
         self.stack.pop().unwrap_or(Operand { kind: Kind::Temp, ty: ValType::I32 })
     }
 
-    /// Slot holding operand `i` of the stack, materialising a constant into
-    /// its temporary.
+    /// Slot holding operand `i` of the stack (a constant's slot for a constant).
     fn slot_at(&mut self, i: usize) -> Slot {
         let op = self.stack[i];
         match op.kind {
             Kind::Local(l) => l as Slot,
             Kind::Temp => self.temp_slot(i),
-            Kind::Const(bits) => {
-                let dst = self.temp_slot(i);
-                self.emit_const(dst, bits, op.ty);
-                self.stack[i].kind = Kind::Temp;
-                dst
-            }
+            Kind::Const(bits) => match self.const_slot(bits) {
+                Some(s) => s,
+                None => {
+                    let dst = self.temp_slot(i);
+                    self.emit_const(dst, bits, op.ty);
+                    self.stack[i].kind = Kind::Temp;
+                    dst
+                }
+            },
         }
+    }
+
+    /// The placeholder slot of constant `bits` (`None` once the function
+    /// has as many distinct constants as placeholders can name).
+    fn const_slot(&mut self, bits: u64) -> Option<Slot> {
+        if let Some(&i) = self.const_index.get(&bits) {
+            return Some(CONST_TAG + i);
+        }
+        let i = self.consts.len();
+        if i >= (u16::MAX - CONST_TAG) as usize {
+            return None;
+        }
+        self.consts.push(bits);
+        self.const_index.insert(bits, i as u16);
+        Some(CONST_TAG + i as u16)
     }
 
     fn emit_const(&mut self, dst: Slot, bits: u64, ty: ValType) {
@@ -443,7 +510,10 @@ impl Translator<'_> {
         }
         for j in 0..n {
             let i = len - n + j;
-            self.copy_operand_to(i, j as Slot);
+            // Results below `num_locals` are ordinary slots; above, they
+            // would read as temporaries, so they get a placeholder.
+            let dst = if j < self.num_locals as usize { j as Slot } else { RESULT_TAG + j as Slot };
+            self.copy_operand_to(i, dst);
         }
         self.emit(Op::Return {});
     }

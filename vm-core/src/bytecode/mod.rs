@@ -24,6 +24,8 @@ pub type Ty = u8;
 /// An operand kind: fixed width, little endian.
 pub trait Operand: Copy + fmt::Display {
     const SIZE: usize;
+    /// Is this operand kind a `Slot`?
+    const IS_SLOT: bool = false;
     fn write(self, out: &mut Vec<u8>);
     fn read(bytes: &[u8]) -> Self;
 }
@@ -32,6 +34,7 @@ macro_rules! impl_operand {
     ($($t:ty),*) => {$(
         impl Operand for $t {
             const SIZE: usize = core::mem::size_of::<$t>();
+            const IS_SLOT: bool = core::mem::size_of::<$t>() == core::mem::size_of::<Slot>();
             #[inline(always)]
             fn write(self, out: &mut Vec<u8>) {
                 out.extend_from_slice(&self.to_le_bytes());
@@ -86,6 +89,29 @@ macro_rules! define_ops {
                 // SAFETY: Opcode is repr(u8) with variants 0..ALL.len(), and the
                 // caller guarantees b is one of them.
                 unsafe { core::mem::transmute::<u8, Opcode>(b) }
+            }
+
+            /// Byte offsets (from the opcode byte) of this instruction's
+            /// `Slot` operands, and how many there are.
+            pub fn slot_offsets(self) -> ([u8; 8], usize) {
+                match self {
+                    $(Opcode::$name => {
+                        #[allow(unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
+                        {
+                            let mut out = [0u8; 8];
+                            let mut n = 0;
+                            let mut at = 1usize;
+                            $(
+                                if <$kind as Operand>::IS_SLOT {
+                                    out[n] = at as u8;
+                                    n += 1;
+                                }
+                                at += <$kind as Operand>::SIZE;
+                            )*
+                            (out, n)
+                        }
+                    })*
+                }
             }
 
             /// The instruction's name as written in the list.
@@ -248,6 +274,10 @@ pub struct CompiledFunc {
     pub num_results: u16,
     /// Types of the parameters and locals, in slot order.
     pub local_types: Vec<ValType>,
+    /// Constants, copied into slots `const_base..` when a frame starts.
+    pub consts: Vec<crate::value::ValRaw>,
+    /// First constant slot.
+    pub const_base: u16,
 }
 
 /// Writes a readable listing of `func`'s code to `out`.
@@ -257,6 +287,9 @@ pub fn disassemble(func: &CompiledFunc, out: &mut impl fmt::Write) -> fmt::Resul
         "  ; params={} locals={} slots={} results={}",
         func.num_params, func.num_locals, func.num_slots, func.num_results
     )?;
+    for (i, c) in func.consts.iter().enumerate() {
+        writeln!(out, "  ; r{} = const {:#x}", func.const_base as usize + i, c.0)?;
+    }
     let mut pc = 0;
     while pc < func.code.len() {
         match decode(&func.code, pc) {
@@ -307,6 +340,16 @@ mod tests {
             pc = next;
         }
         assert_eq!(pc, code.len());
+    }
+
+    #[test]
+    fn slot_offsets_follow_the_list() {
+        assert_eq!(Opcode::I32Add.slot_offsets(), ([1, 3, 5, 0, 0, 0, 0, 0], 3));
+        // Const64 { dst: Slot, imm: U64 }: one slot, at 1.
+        assert_eq!(Opcode::Const64.slot_offsets().1, 1);
+        // CallIndirect { table: U32, sig: U32, index: Slot, args: Slot }
+        assert_eq!(Opcode::CallIndirect.slot_offsets(), ([9, 11, 0, 0, 0, 0, 0, 0], 2));
+        assert_eq!(Opcode::Br.slot_offsets().1, 0);
     }
 
     #[test]
