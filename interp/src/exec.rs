@@ -371,6 +371,10 @@ macro_rules! br_cmp {
 macro_rules! handlers {
     ($r:ident, $cx:ident; $($name:ident => $body:expr;)*) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
+        #[expect(
+            clippy::neg_cmp_op_on_partial_ord,
+            reason = "BrF32NotLt and friends mean exactly !(a < b): true when either operand is NaN"
+        )]
         mod h {
             use super::*;
             $(
@@ -578,6 +582,78 @@ handlers! { r, cx;
     BrI64LeU => br_cmp!(r, cx, BrI64LeU, get_u64, <=);
     BrI64GeS => br_cmp!(r, cx, BrI64GeS, get_i64, >=);
     BrI64GeU => br_cmp!(r, cx, BrI64GeU, get_u64, >=);
+    BrF32Eq => br_cmp!(r, cx, BrF32Eq, get_f32, ==);
+    BrF32Ne => br_cmp!(r, cx, BrF32Ne, get_f32, !=);
+    BrF32Lt => br_cmp!(r, cx, BrF32Lt, get_f32, <);
+    BrF32Gt => br_cmp!(r, cx, BrF32Gt, get_f32, >);
+    BrF32Le => br_cmp!(r, cx, BrF32Le, get_f32, <=);
+    BrF32Ge => br_cmp!(r, cx, BrF32Ge, get_f32, >=);
+    BrF32NotLt => {
+        let o = operands!(r, BrF32NotLt);
+        if !(get!(r, o.lhs).get_f32() < get!(r, o.rhs).get_f32()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF32NotGt => {
+        let o = operands!(r, BrF32NotGt);
+        if !(get!(r, o.lhs).get_f32() > get!(r, o.rhs).get_f32()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF32NotLe => {
+        let o = operands!(r, BrF32NotLe);
+        if !(get!(r, o.lhs).get_f32() <= get!(r, o.rhs).get_f32()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF32NotGe => {
+        let o = operands!(r, BrF32NotGe);
+        if !(get!(r, o.lhs).get_f32() >= get!(r, o.rhs).get_f32()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF64Eq => br_cmp!(r, cx, BrF64Eq, get_f64, ==);
+    BrF64Ne => br_cmp!(r, cx, BrF64Ne, get_f64, !=);
+    BrF64Lt => br_cmp!(r, cx, BrF64Lt, get_f64, <);
+    BrF64Gt => br_cmp!(r, cx, BrF64Gt, get_f64, >);
+    BrF64Le => br_cmp!(r, cx, BrF64Le, get_f64, <=);
+    BrF64Ge => br_cmp!(r, cx, BrF64Ge, get_f64, >=);
+    BrF64NotLt => {
+        let o = operands!(r, BrF64NotLt);
+        if !(get!(r, o.lhs).get_f64() < get!(r, o.rhs).get_f64()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF64NotGt => {
+        let o = operands!(r, BrF64NotGt);
+        if !(get!(r, o.lhs).get_f64() > get!(r, o.rhs).get_f64()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF64NotLe => {
+        let o = operands!(r, BrF64NotLe);
+        if !(get!(r, o.lhs).get_f64() <= get!(r, o.rhs).get_f64()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrF64NotGe => {
+        let o = operands!(r, BrF64NotGe);
+        if !(get!(r, o.lhs).get_f64() >= get!(r, o.rhs).get_f64()) {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrI64Eqz => {
+        let o = operands!(r, BrI64Eqz);
+        if get!(r, o.cond).get_u64() == 0 {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
+    BrI64Nez => {
+        let o = operands!(r, BrI64Nez);
+        if get!(r, o.cond).get_u64() != 0 {
+            r.ip = cx.code.add(o.target as usize);
+        }
+    };
     BrTable => {
                     let o = ops::BrTable::read(r.ip);
                     let i = get!(r, o.index).get_u32().min(o.len) as usize;

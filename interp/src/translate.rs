@@ -201,7 +201,8 @@ fn layout_frame(code: &mut [u8], num_locals: u16, num_consts: u16) -> Result<(),
     Ok(())
 }
 
-/// Can `op` be fused into a following conditional branch?
+/// Can `op` be fused into a following conditional branch? (Float
+/// comparisons branch on "not" forms when inverted: NaN compares false.)
 fn fusable_compare(op: &Op) -> bool {
     fuse_compare(*op, true, 0).is_some()
 }
@@ -221,6 +222,21 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
         Op::I32Eqz { src, .. } => {
             Some(if when { Op::BrIfEqz { cond: src, target } } else { Op::BrIfNez { cond: src, target } })
         }
+        Op::I64Eqz { src, .. } => {
+            Some(if when { Op::BrI64Eqz { cond: src, target } } else { Op::BrI64Nez { cond: src, target } })
+        }
+        Op::F32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Eq, BrF32Ne),
+        Op::F32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Ne, BrF32Eq),
+        Op::F32Lt { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Lt, BrF32NotLt),
+        Op::F32Gt { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Gt, BrF32NotGt),
+        Op::F32Le { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Le, BrF32NotLe),
+        Op::F32Ge { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Ge, BrF32NotGe),
+        Op::F64Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Eq, BrF64Ne),
+        Op::F64Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Ne, BrF64Eq),
+        Op::F64Lt { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Lt, BrF64NotLt),
+        Op::F64Gt { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Gt, BrF64NotGt),
+        Op::F64Le { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Le, BrF64NotLe),
+        Op::F64Ge { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Ge, BrF64NotGe),
         Op::I32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Eq, BrI32Ne),
         Op::I32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Ne, BrI32Eq),
         Op::I32LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtS, BrI32GeS),

@@ -5,4 +5,5 @@ mod cli;
 mod dispatch;
 mod errors;
 mod fuel;
+mod fusion;
 mod traps;

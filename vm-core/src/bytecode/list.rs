@@ -15,7 +15,9 @@
 //! Naming: `<Type><Op>` for typed numeric ops on slots (`lhs`, `rhs`, `src`,
 //! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
 //! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
-//! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it.
+//! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
+//! `BrF32NotLt` and friends jump when the comparison is false (which, with
+//! NaNs, is not the opposite comparison).
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
 
 #[macro_export]
@@ -29,6 +31,28 @@ macro_rules! for_each_op {
             Br { target: Target };
             BrIfNez { cond: Slot, target: Target };
             BrIfEqz { cond: Slot, target: Target };
+            BrF32Eq { lhs: Slot, rhs: Slot, target: Target };
+            BrF32Ne { lhs: Slot, rhs: Slot, target: Target };
+            BrF32Lt { lhs: Slot, rhs: Slot, target: Target };
+            BrF32Gt { lhs: Slot, rhs: Slot, target: Target };
+            BrF32Le { lhs: Slot, rhs: Slot, target: Target };
+            BrF32Ge { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotLt { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotGt { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotLe { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotGe { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Eq { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Ne { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Lt { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Gt { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Le { lhs: Slot, rhs: Slot, target: Target };
+            BrF64Ge { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotLt { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotGt { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotLe { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotGe { lhs: Slot, rhs: Slot, target: Target };
+            BrI64Eqz { cond: Slot, target: Target };
+            BrI64Nez { cond: Slot, target: Target };
             BrTable { index: Slot, len: U32 };
             // compare-and-branch: jump to `target` when `lhs <cmp> rhs`
             BrI32Eq { lhs: Slot, rhs: Slot, target: Target };
