@@ -6,6 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p ../built
 for c in *.c; do
+  [ "$c" = zstd.c ] && continue
   clang --target=wasm32-wasi -O2 -nostartfiles -Wl,--no-entry -Wl,--export=run \
     -o "../built/${c%.c}.wasm" "$c"
 done
+
+# zstd.c links the zstd library, whose sources come with the zstd-sys crate
+# (`cargo fetch` a crate that depends on zstd-sys 2.1.2 first).
+zstd=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/zstd-sys-2.1.2+zstd.1.5.7/zstd/lib 2>/dev/null | head -1)
+if [ -n "$zstd" ]; then
+  clang --target=wasm32-wasi -O2 -nostartfiles -Wl,--no-entry -Wl,--export=run \
+    -DZSTD_DISABLE_ASM -DZSTD_LEGACY_SUPPORT=0 -DDEBUGLEVEL=0 \
+    -I "$zstd" -I "$zstd/common" -o ../built/zstd.wasm zstd.c \
+    "$zstd"/common/*.c "$zstd"/compress/*.c "$zstd"/decompress/*.c
+else
+  echo "zstd-sys sources not found: ../built/zstd.wasm not rebuilt" >&2
+fi

@@ -2,7 +2,7 @@
 //! under wasmi 2.0 in the same process, results cross-checked, then start-up
 //! on a large generated module, translation throughput and bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--startup]
 
 mod generate;
 
@@ -18,7 +18,7 @@ struct Kernel {
 
 fn kernels(scale: f64) -> Vec<Kernel> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let list: [(&str, &str, i32); 13] = [
+    let list: [(&str, &str, i32); 14] = [
         ("fib", "kernels/fib.wat", 32),
         ("ackermann", "built/ackermann.wasm", 250),
         ("collatz", "kernels/collatz.wat", 150_000),
@@ -32,6 +32,7 @@ fn kernels(scale: f64) -> Vec<Kernel> {
         ("sha256", "built/sha256.wasm", 12),
         ("vm", "built/vm.wasm", 300),
         ("indirect", "built/indirect.wasm", 1000),
+        ("zstd", "built/zstd.wasm", 6),
     ];
     list.iter()
         .map(|(name, path, arg)| {
@@ -96,6 +97,10 @@ fn main() {
     let runs: usize = flag("--runs").and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
     let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let only = flag("--only");
+    if args.iter().any(|a| a == "--startup") {
+        startup(runs);
+        return;
+    }
 
     println!("# Execution: median of {runs} runs (min..max), engines interleaved, results cross-checked");
     println!("{:<11} {:>6} {:>24} {:>24} {:>8}", "kernel", "arg", "tandem ms", "wasmi ms", "t/wasmi");
@@ -179,45 +184,53 @@ fn time_it(runs: usize, mut f: impl FnMut()) -> Stats {
 }
 
 fn startup(runs: usize) {
-    let big = generate::large_module(4400, 14, 42);
-    let code = code_section_size(&big);
+    let generated = generate::large_module(4400, 14, 42);
+    let zstd = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/built/zstd.wasm")).expect("built/zstd.wasm");
+    // (name, module, export, argument): the first call does little work.
+    let subjects: [(&str, Vec<u8>, &str); 2] = [("generated", generated, "main"), ("zstd", zstd, "run")];
+    for (name, wasm, export) in subjects {
+        startup_of(runs, name, &wasm, export);
+    }
+}
+
+fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
+    let code = code_section_size(wasm);
     println!();
     println!(
-        "# Start-up: Module::new + instantiate + first call of `main`, generated module: {:.2} MB, code section {:.2} MB",
-        big.len() as f64 / 1e6,
+        "# Start-up: Module::new + instantiate + first call of `{export}(0)`; {name}: {:.2} MB, code section {:.2} MB",
+        wasm.len() as f64 / 1e6,
         code as f64 / 1e6
     );
-    let expected = {
-        let mut s = tandem::Store::new(&tandem::Engine::default(), ());
-        let m = tandem::Module::new(s.engine(), &big).expect("compiles");
-        let i = tandem::Instance::new(&mut s, &m, &[]).expect("instantiates");
-        i.get_typed_func::<i32, i32>(&mut s, "main").unwrap().call(&mut s, 7).unwrap()
-    };
     let tandem_start = |mode: tandem::Translation| {
-        let big = big.clone();
         move || {
             let mut cfg = tandem::Config::new();
             cfg.translation(mode);
             let engine = tandem::Engine::new(&cfg);
-            let m = tandem::Module::new(&engine, &big).expect("compiles");
+            let m = tandem::Module::new(&engine, wasm).expect("compiles");
             let mut s = tandem::Store::new(&engine, ());
             let i = tandem::Instance::new(&mut s, &m, &[]).expect("instantiates");
-            let r = i.get_typed_func::<i32, i32>(&mut s, "main").unwrap().call(&mut s, 7).unwrap();
-            assert_eq!(r, expected);
+            let f = i.get_func(&mut s, export).unwrap();
+            let mut out = [tandem::Val::I64(0)];
+            let ty = f.ty(&s);
+            let arg = tandem::Val::default_for(ty.params()[0]);
+            out[0] = tandem::Val::default_for(ty.results()[0]);
+            f.call(&mut s, &[arg], &mut out).unwrap();
         }
     };
     let wasmi_start = |mode: wasmi::CompilationMode| {
-        let big = big.clone();
         move || {
             let mut cfg = wasmi::Config::default();
             cfg.compilation_mode(mode);
             let engine = wasmi::Engine::new(&cfg);
-            let m = wasmi::Module::new(&engine, &big).expect("compiles");
+            let m = wasmi::Module::new(&engine, wasm).expect("compiles");
             let mut s = wasmi::Store::new(&engine, ());
             let l = wasmi::Linker::<()>::new(&engine);
             let i = l.instantiate_and_start(&mut s, &m).expect("instantiates");
-            let r = i.get_typed_func::<i32, i32>(&s, "main").unwrap().call(&mut s, 7).unwrap();
-            assert_eq!(r, expected);
+            let f = i.get_func(&s, export).unwrap();
+            let ty = f.ty(&s);
+            let arg = wasmi::Val::default_for_ty(ty.params()[0]);
+            let mut out = [wasmi::Val::default_for_ty(ty.results()[0])];
+            f.call(&mut s, &[arg], &mut out).unwrap();
         }
     };
     let rows: Vec<(&str, Stats)> = vec![
@@ -229,11 +242,18 @@ fn startup(runs: usize) {
         ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
         ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager))),
         ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
+        (
+            "(floor: wasmparser validate_all alone)",
+            time_it(runs, || {
+                let mut v = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
+                v.validate_all(wasm).expect("valid");
+            }),
+        ),
     ];
     println!("{:<44} {:>28} {:>12}", "mode", "ms median (min..max)", "ns/code byte");
     for (name, s) in &rows {
         println!(
-            "{:<44} {:>10.1} ({:>6.1}..{:>6.1}) {:>12.1}",
+            "{:<44} {:>10.2} ({:>6.2}..{:>6.2}) {:>12.1}",
             name,
             ms(s.median),
             ms(s.min),

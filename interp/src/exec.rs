@@ -41,12 +41,12 @@ pub unsafe extern "C" fn interp_array_call(
     capacity: usize,
 ) -> bool {
     // SAFETY: per the contract, callee is a live record of an instance.
-    let (vmctx, index) = unsafe { ((*callee).vmctx as *mut u8, (*callee).index) };
+    let vmctx = unsafe { (*callee).vmctx as *mut u8 };
     // SAFETY: a defined function's vmctx starts with a VMContextHeader.
     let store = unsafe { (*(vmctx as *const VMContextHeader)).store as *mut StoreOpaque };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: forwarded contract of this function.
-        unsafe { execute(store, vmctx, index, args, capacity) }
+        unsafe { execute(store, callee, args, capacity) }
     }));
     match result {
         Ok(ok) => ok,
@@ -73,32 +73,41 @@ fn instance_of(vmctx: *mut u8) -> *mut InstanceData {
     unsafe { (*(vmctx as *const VMContextHeader)).instance as *mut InstanceData }
 }
 
-/// Bytecode of `func_index` in the instance of `vmctx`, translated on first use.
-///
-/// The fast path takes no closure and lends no stack address to other code,
-/// so the call handlers stay eligible for tail calls.
+/// Bytecode of interpreted function `callee`, translated on first use and
+/// then cached in the funcref record.
 #[inline(always)]
-fn code_for(vmctx: *mut u8, func_index: u32) -> Result<*const CompiledFunc, TrapCode> {
-    // SAFETY: the instance lives as long as its store, which outlives this call.
-    let inst = unsafe { &*instance_of(vmctx) };
-    let module = &inst.module;
-    let def = func_index.wrapping_sub(module.env.num_imported_funcs);
-    match module.code.get(def as usize).and_then(|slot| slot.get()) {
-        Some(Ok(f)) => Ok(Arc::as_ptr(f)),
-        _ => translate_now(vmctx, def),
+fn code_for(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCode> {
+    // SAFETY: callee is a live funcref record of an interpreted function.
+    let code = unsafe { (*callee).code };
+    if !code.is_null() {
+        return Ok(code as *const CompiledFunc);
     }
+    translate_now(callee)
 }
 
-/// Translates defined function `def` (first call), or reports why it cannot run.
+/// Translates `callee` (first call) and caches its bytecode in the record, or
+/// reports why it cannot run. Out of line: it lends stack addresses to
+/// `OnceLock`, which would keep the call handlers from tail calling.
 #[cold]
 #[inline(never)]
-fn translate_now(vmctx: *mut u8, def: u32) -> Result<*const CompiledFunc, TrapCode> {
-    // SAFETY: as in `code_for`.
+fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCode> {
+    // SAFETY: callee is live; its vmctx is its instance's VMContext, whose
+    // instance lives as long as the store.
+    let (vmctx, index) = unsafe { ((*callee).vmctx as *mut u8, (*callee).index) };
+    // SAFETY: as above.
     let inst = unsafe { &*instance_of(vmctx) };
     let module = &inst.module;
+    let def = index.wrapping_sub(module.env.num_imported_funcs);
     let slot = module.code.get(def as usize).ok_or(TrapCode::TranslationFailed)?;
     match slot.get_or_init(|| translate(module, def).map(Arc::new)) {
-        Ok(f) => Ok(Arc::as_ptr(f)),
+        Ok(f) => {
+            let ptr = Arc::as_ptr(f);
+            // SAFETY: records of defined functions live in their instance's
+            // VMContext, which is writable and owned by the store; the module
+            // (and so the Arc) outlives the instance.
+            unsafe { (*(callee as *mut VMFuncRef)).code = ptr.cast() };
+            Ok(ptr)
+        }
         Err(_) => Err(TrapCode::TranslationFailed),
     }
 }
@@ -158,7 +167,7 @@ impl From<TrapCode> for Fault {
 ///
 /// # Safety
 /// See `interp_array_call`.
-unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mut ValRaw, capacity: usize) -> bool {
+unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut ValRaw, capacity: usize) -> bool {
     // Host -> wasm -> host -> wasm re-entry uses native stack per activation:
     // bound it so deep re-entry traps instead of overflowing the thread's stack.
     let marker = 0u8;
@@ -188,7 +197,7 @@ unsafe fn execute(store: *mut StoreOpaque, vmctx: *mut u8, index: u32, args: *mu
     // SAFETY: limits is the store's boxed limits.
     let saved_depth = unsafe { (*limits).depth_remaining };
     let mut frames: Vec<Frame> = Vec::new();
-    let result = run(store, limits, &mut frames, vmctx, index, args, capacity);
+    let result = run(store, limits, &mut frames, callee, args, capacity);
     // SAFETY: as above.
     unsafe {
         (*store).stack_top = saved_top;
@@ -456,10 +465,10 @@ unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args
     unsafe {
         let cur = cx.frames.last_mut().expect("a frame is running");
         cur.ip = r.ip;
-        if is_interpreted(callee) {
+        if !(*callee).code.is_null() || is_interpreted(callee) {
             let cvmctx = (*callee).vmctx as *mut u8;
             let cindex = (*callee).index;
-            let cf = code_for(cvmctx, cindex)?;
+            let cf = code_for(callee)?;
             let new_base = cur.base + args_slot;
             let cfr = &*cf;
             if new_base + cfr.num_slots as usize > cx.stack_len || (*cx.limits).depth_remaining == 0 {
@@ -508,16 +517,23 @@ handlers! { r, cx;
                 r.sp = cx.stack_base.add(caller.base);
                 r.ip = caller.ip;
                 cx.code = (*caller.func).code.as_ptr();
+                // Growth inside this instance already updated the registers
+                // (MemoryGrow, and every return from a host call refreshes).
                 if caller.vmctx != cx.vmctx {
                     cx.vmctx = caller.vmctx;
+                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
                 }
-                (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
             }
         }
     };
     Call => {
         let o = operands!(r, Call);
-        let callee = (*instance_of(cx.vmctx)).func_ref(o.func);
+        let callee = cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
+        do_call(&mut r, cx, callee, o.args as usize)?;
+    };
+    CallImported => {
+        let o = operands!(r, CallImported);
+        let callee = *(cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
         do_call(&mut r, cx, callee, o.args as usize)?;
     };
     CallIndirect => {
@@ -996,8 +1012,7 @@ fn run(
     store: *mut StoreOpaque,
     limits: *mut VMRuntimeLimits,
     frames: &mut Vec<Frame>,
-    entry_vmctx: *mut u8,
-    entry_index: u32,
+    callee: *const VMFuncRef,
     args: *mut ValRaw,
     capacity: usize,
 ) -> Result<(), Fault> {
@@ -1007,7 +1022,8 @@ fn run(
     unsafe {
         let stack_base: *mut ValRaw = (*store).stack.as_mut_ptr();
         let stack_len = (*store).stack.len();
-        let entry = code_for(entry_vmctx, entry_index)?;
+        let (entry_vmctx, entry_index) = ((*callee).vmctx as *mut u8, (*callee).index);
+        let entry = code_for(callee)?;
         let base = (*store).stack_top;
         let f = &*entry;
         frames.push(Frame { func: entry, vmctx: entry_vmctx, base, ip: f.code.as_ptr(), func_index: entry_index });

@@ -761,7 +761,15 @@ impl Translator<'_> {
         }
         let args = self.temp_slot(len - n);
         match (func, index) {
-            (Some(func), _) => self.emit(Op::Call { func, args }),
+            (Some(func), _) => {
+                let o = &self.info.offsets;
+                let nimp = self.env.num_imported_funcs;
+                if func < nimp {
+                    self.emit(Op::CallImported { func, offset: o.imported_func(func), args })
+                } else {
+                    self.emit(Op::Call { func, offset: o.defined_func(func - nimp), args })
+                }
+            }
             (None, Some(index)) => {
                 let sig = self.info.sig_ids[type_index as usize];
                 self.emit(Op::CallIndirect { table, sig, index, args })

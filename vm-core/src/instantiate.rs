@@ -243,8 +243,14 @@ pub fn instantiate(
         let sig = module.sig_ids[env.funcs[index as usize] as usize];
         // SAFETY: the record's offset is inside the VMContext and aligned.
         unsafe {
-            *(vmctx.add(offsets.defined_func(i) as usize) as *mut VMFuncRef) =
-                VMFuncRef { array_call: interp_entry, wasm_call: core::ptr::null(), vmctx: vmctx.cast(), sig, index };
+            *(vmctx.add(offsets.defined_func(i) as usize) as *mut VMFuncRef) = VMFuncRef {
+                array_call: interp_entry,
+                wasm_call: core::ptr::null(),
+                vmctx: vmctx.cast(),
+                sig,
+                index,
+                code: core::ptr::null(),
+            };
         }
     }
     // Memories and tables (the definitions are store-owned; VMContext points at them).

@@ -289,6 +289,7 @@ impl StoreOpaque {
                 vmctx: core::ptr::null_mut(),
                 sig,
                 index: u32::MAX,
+                code: core::ptr::null(),
             },
             ty: ty.clone(),
             callback,

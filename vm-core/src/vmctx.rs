@@ -51,6 +51,9 @@ pub struct VMFuncRef {
     pub sig: u32,
     /// Function index in its module (unused for host functions).
     pub index: u32,
+    /// The interpreter's bytecode (`CompiledFunc`) once translated, else
+    /// null: lets interpreted calls skip the module lookup.
+    pub code: *const c_void,
 }
 
 /// A linear memory's base and length in bytes.
@@ -156,7 +159,7 @@ impl VMOffsets {
     }
 
     pub const fn size_of_funcref() -> usize {
-        3 * PTR as usize + 8
+        4 * PTR as usize + 8
     }
     pub const fn header_magic() -> u32 {
         0
@@ -184,6 +187,9 @@ impl VMOffsets {
     }
     pub const fn funcref_index() -> u32 {
         3 * PTR + 4
+    }
+    pub const fn funcref_code() -> u32 {
+        3 * PTR + 8
     }
     pub const fn memory_base() -> u32 {
         0
@@ -253,6 +259,7 @@ mod tests {
         assert_eq!(offset_of!(VMFuncRef, vmctx) as u32, VMOffsets::funcref_vmctx());
         assert_eq!(offset_of!(VMFuncRef, sig) as u32, VMOffsets::funcref_sig());
         assert_eq!(offset_of!(VMFuncRef, index) as u32, VMOffsets::funcref_index());
+        assert_eq!(offset_of!(VMFuncRef, code) as u32, VMOffsets::funcref_code());
         assert_eq!(offset_of!(VMMemoryDefinition, base) as u32, VMOffsets::memory_base());
         assert_eq!(offset_of!(VMMemoryDefinition, current_length) as u32, VMOffsets::memory_length());
         assert_eq!(offset_of!(VMTableDefinition, base) as u32, VMOffsets::table_base());

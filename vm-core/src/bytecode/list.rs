@@ -15,6 +15,8 @@
 //! Naming: `<Type><Op>` for typed numeric ops on slots (`lhs`, `rhs`, `src`,
 //! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
 //! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
+//! `Call` names a defined function and the VMContext offset of its funcref
+//! record; `CallImported` the offset of the pointer to the exporter's record.
 //! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
 //! `BrF32NotLt` and friends jump when the comparison is false (which, with
 //! NaNs, is not the opposite comparison).
@@ -76,7 +78,8 @@ macro_rules! for_each_op {
             BrI64GeS { lhs: Slot, rhs: Slot, target: Target };
             BrI64GeU { lhs: Slot, rhs: Slot, target: Target };
             Return {};
-            Call { func: U32, args: Slot };
+            Call { func: U32, offset: U32, args: Slot };
+            CallImported { func: U32, offset: U32, args: Slot };
             CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
             // --- moves and constants ---
             Copy { dst: Slot, src: Slot, ty: Ty };
