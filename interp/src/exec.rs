@@ -454,6 +454,39 @@ unsafe fn init_frame(sp: *mut ValRaw, f: &CompiledFunc) {
     }
 }
 
+/// Pops the current frame (results are in its slots `0..`), continuing in
+/// the caller or finishing the activation (`Fault::Returned`).
+///
+/// # Safety
+/// Trusted-bytecode contract.
+#[inline(always)]
+unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fault> {
+    // SAFETY: forwarded contract of this function.
+    unsafe {
+        cx.frames.pop();
+        (*cx.limits).depth_remaining += 1;
+        match cx.frames.last() {
+            None => {
+                let n = (cx.entry_results as usize).min(cx.capacity);
+                core::ptr::copy_nonoverlapping(r.sp, cx.args, n);
+                return Err(Fault::Returned);
+            }
+            Some(caller) => {
+                r.sp = cx.stack_base.add(caller.base);
+                r.ip = caller.ip;
+                cx.code = (*caller.func).code.as_ptr();
+                // Growth inside this instance already updated the registers
+                // (MemoryGrow, and every return from a host call refreshes).
+                if caller.vmctx != cx.vmctx {
+                    cx.vmctx = caller.vmctx;
+                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
 /// through its array-call entry.
 ///
@@ -504,27 +537,11 @@ unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args
 }
 
 handlers! { r, cx;
-    Return => {
-        cx.frames.pop();
-        (*cx.limits).depth_remaining += 1;
-        match cx.frames.last() {
-            None => {
-                let n = (cx.entry_results as usize).min(cx.capacity);
-                core::ptr::copy_nonoverlapping(r.sp, cx.args, n);
-                return Err(Fault::Returned);
-            }
-            Some(caller) => {
-                r.sp = cx.stack_base.add(caller.base);
-                r.ip = caller.ip;
-                cx.code = (*caller.func).code.as_ptr();
-                // Growth inside this instance already updated the registers
-                // (MemoryGrow, and every return from a host call refreshes).
-                if caller.vmctx != cx.vmctx {
-                    cx.vmctx = caller.vmctx;
-                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
-                }
-            }
-        }
+    Return => do_return(&mut r, cx)?;
+    ReturnSlot => {
+        let o = operands!(r, ReturnSlot);
+        *r.sp = get!(r, o.src);
+        do_return(&mut r, cx)?;
     };
     Call => {
         let o = operands!(r, Call);

@@ -516,6 +516,11 @@ impl Translator<'_> {
     fn emit_return(&mut self) {
         let n = self.ctrl[0].results.len();
         let len = self.stack.len();
+        if n == 1 {
+            let src = self.slot_at(len - 1);
+            self.emit(Op::ReturnSlot { src });
+            return;
+        }
         // Sources that are locals inside the destination range are moved out first.
         for j in 0..n {
             if let Kind::Local(l) = self.stack[len - n + j].kind

@@ -15,6 +15,7 @@
 //! Naming: `<Type><Op>` for typed numeric ops on slots (`lhs`, `rhs`, `src`,
 //! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
 //! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
+//! `ReturnSlot` moves its one result to slot 0 and returns.
 //! `Call` names a defined function and the VMContext offset of its funcref
 //! record; `CallImported` the offset of the pointer to the exporter's record.
 //! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
@@ -78,6 +79,7 @@ macro_rules! for_each_op {
             BrI64GeS { lhs: Slot, rhs: Slot, target: Target };
             BrI64GeU { lhs: Slot, rhs: Slot, target: Target };
             Return {};
+            ReturnSlot { src: Slot };
             Call { func: U32, offset: U32, args: Slot };
             CallImported { func: U32, offset: U32, args: Slot };
             CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
