@@ -4,14 +4,21 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tandem_vm_core::store::SigRegistry;
 
-/// When function bodies are translated to bytecode.
+/// When function bodies are validated and translated to bytecode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Translation {
-    /// On first call (start-up pays only for validation).
+    /// Validate every body when the module is created, translate each on
+    /// its first call (start-up pays only for validation).
     #[default]
     Lazy,
-    /// Every function when the module is created.
+    /// Validate and translate every body when the module is created (one
+    /// pass per body).
     Eager,
+    /// Validate and translate each body on its first call: the fastest
+    /// start-up, but an invalid body is only reported when it is first
+    /// called (as an `ErrorKind::Module` error), so whether a module is
+    /// accepted depends on what runs.
+    LazyValidation,
 }
 
 /// Engine configuration.

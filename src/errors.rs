@@ -113,6 +113,11 @@ impl Error {
         match p.reason {
             TrapReason::Wasm(code) => Error::from_kind(ErrorKind::Trap(Trap { code, backtrace })),
             TrapReason::Host(error) => {
+                // A body that failed deferred validation or translation.
+                let error = match error.downcast::<ModuleError>() {
+                    Ok(e) => return Error::from_kind(ErrorKind::Module(*e)),
+                    Err(other) => other,
+                };
                 // An `Error` returned by a host function travels boxed: unwrap it.
                 match error.downcast::<HostErrorBox>() {
                     Ok(inner) => {

@@ -4,7 +4,7 @@ use crate::engine::{Engine, Translation};
 use crate::errors::{Error, Result};
 use std::sync::Arc;
 use tandem_vm_core::bytecode::CompiledFunc;
-use tandem_vm_core::module_env::{EntityType, ExportIndex, ModuleEnv};
+use tandem_vm_core::module_env::{BodyValidation, EntityType, ExportIndex, ModuleEnv};
 use tandem_vm_core::store::ModuleInfo;
 
 /// A compiled module.
@@ -40,8 +40,12 @@ impl Module {
 
     /// Validates a binary module.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let env = ModuleEnv::new(bytes)?;
         let cfg = engine.config();
+        let bodies = match cfg.translation {
+            Translation::Lazy => BodyValidation::Eager,
+            Translation::Eager | Translation::LazyValidation => BodyValidation::Deferred,
+        };
+        let env = ModuleEnv::with_body_validation(bytes, bodies)?;
         let info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
         let module = Module { engine: engine.clone(), info: Arc::new(info) };
         if cfg.translation == Translation::Eager {

@@ -239,6 +239,7 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
             "wasmi lazy-translation (eager validation)",
             time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation)),
         ),
+        ("tandem lazy-validation", time_it(runs, tandem_start(tandem::Translation::LazyValidation))),
         ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
         ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager))),
         ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),

@@ -20,6 +20,7 @@
 use crate::translate::translate;
 use std::sync::Arc;
 use tandem_vm_core::bytecode::{CompiledFunc, ops};
+use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::{FrameInfo, TrapCode};
@@ -76,7 +77,7 @@ fn instance_of(vmctx: *mut u8) -> *mut InstanceData {
 /// Bytecode of interpreted function `callee`, translated on first use and
 /// then cached in the funcref record.
 #[inline(always)]
-fn code_for(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCode> {
+fn code_for(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault> {
     // SAFETY: callee is a live funcref record of an interpreted function.
     let code = unsafe { (*callee).code };
     if !code.is_null() {
@@ -90,7 +91,7 @@ fn code_for(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCode> {
 /// `OnceLock`, which would keep the call handlers from tail calling.
 #[cold]
 #[inline(never)]
-fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCode> {
+fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault> {
     // SAFETY: callee is live; its vmctx is its instance's VMContext, whose
     // instance lives as long as the store.
     let (vmctx, index) = unsafe { ((*callee).vmctx as *mut u8, (*callee).index) };
@@ -98,7 +99,7 @@ fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCo
     let inst = unsafe { &*instance_of(vmctx) };
     let module = &inst.module;
     let def = index.wrapping_sub(module.env.num_imported_funcs);
-    let slot = module.code.get(def as usize).ok_or(TrapCode::TranslationFailed)?;
+    let slot = module.code.get(def as usize).ok_or(Fault::Trap(TrapCode::TranslationFailed))?;
     match slot.get_or_init(|| translate(module, def).map(Arc::new)) {
         Ok(f) => {
             let ptr = Arc::as_ptr(f);
@@ -108,7 +109,7 @@ fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, TrapCo
             unsafe { (*(callee as *mut VMFuncRef)).code = ptr.cast() };
             Ok(ptr)
         }
-        Err(_) => Err(TrapCode::TranslationFailed),
+        Err(e) => Err(Fault::Invalid(Box::new(e.clone()))),
     }
 }
 
@@ -154,6 +155,8 @@ enum Fault {
     Pending,
     /// Not a fault: the outermost frame returned (handlers' way to stop).
     Returned,
+    /// The callee's body failed (deferred) validation or translation.
+    Invalid(Box<ModuleError>),
 }
 
 impl From<TrapCode> for Fault {
@@ -217,6 +220,9 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
                     s.pending = Some(PendingTrap { reason: TrapReason::Wasm(code), backtrace: trace });
                 }
                 Fault::Returned => return true,
+                Fault::Invalid(e) => {
+                    s.pending = Some(PendingTrap { reason: TrapReason::Host(e), backtrace: trace });
+                }
                 Fault::Pending => {
                     let p = s.pending.get_or_insert_with(|| PendingTrap {
                         reason: TrapReason::Host("callee failed without reporting a trap".into()),

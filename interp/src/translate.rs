@@ -102,14 +102,28 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
     let body = env.bodies.get(def_index as usize).ok_or_else(|| ModuleError::limit("no such function body"))?;
     let func_index = env.num_imported_funcs + def_index;
     let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?.clone();
-    let body =
-        FunctionBody::new(wasmparser::BinaryReader::new(&env.bytes[body.range.clone()], body.range.start as u64));
+    // Decode with the Wasm 2.0 feature set (so e.g. a non-zero "reserved"
+    // memory byte is malformed), SIMD included so that SIMD reaches the
+    // translator and is reported as unsupported rather than malformed.
+    let body = FunctionBody::new(wasmparser::BinaryReader::new_features(
+        &env.bytes[body.range.clone()],
+        body.range.start as u64,
+        wasmparser::WasmFeatures::WASM2,
+    ));
     if ty.results().len() >= (CONST_TAG - RESULT_TAG) as usize {
         return Err(ModuleError::limit("more than 4095 results"));
     }
+    // Deferred validation happens here, operator by operator, before each
+    // operator is translated (the translator assumes valid input).
+    let mut validator = env.pending.get(def_index as usize).map(|p| p.validator());
     let mut local_types: Vec<ValType> = ty.params().to_vec();
-    for local in body.get_locals_reader()? {
-        let (count, t) = local?;
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, t) = locals.read()?;
+        if let Some(v) = &mut validator {
+            v.define_locals(offset, count, t)?;
+        }
         let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported("local type", None))?;
         if local_types.len() + count as usize > u16::MAX as usize {
             return Err(ModuleError::limit("more than 65535 locals"));
@@ -149,8 +163,20 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
     t.start_fuel_block();
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
+        let offset = reader.original_position();
         let op = reader.read()?;
+        if let Some(v) = &mut validator {
+            v.op(offset, &op)?;
+        }
         t.operator(op)?;
+    }
+    if let Some(v) = &validator
+        && v.control_stack_height() != 0
+    {
+        return Err(ModuleError::invalid(
+            "control frames remain at end of function body",
+            reader.original_position() as usize,
+        ));
     }
     t.flush_fuel();
     let num_slots =

@@ -31,7 +31,8 @@ as `null`. Each result is printed on its own line.
 OPTIONS:
     --invoke NAME           Call export NAME (default: `_start`, if exported)
     --fuel N                Run with N units of fuel; running out is a trap
-    --translation MODE      `lazy` (default: translate on first call) or `eager`
+    --translation MODE      `lazy` (default: validate now, translate on first call),
+                            `eager` (both now) or `lazy-validation` (both on first call)
     --max-call-depth N      Nested calls allowed before a stack-overflow trap
     -h, --help              Print this help
 ";
@@ -134,6 +135,9 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
                 }
                 "eager" => {
                     config.translation(Translation::Eager);
+                }
+                "lazy-validation" => {
+                    config.translation(Translation::LazyValidation);
                 }
                 other => return Err(Failure::Usage(format!("unknown translation mode `{other}`"))),
             },

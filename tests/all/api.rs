@@ -211,7 +211,7 @@ fn eager_and_lazy_translation_agree() {
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $l (i32.lt_s (local.get $i) (local.get 0))))
         (local.get $acc)))"#;
-    for mode in [Translation::Lazy, Translation::Eager] {
+    for mode in [Translation::Lazy, Translation::Eager, Translation::LazyValidation] {
         let mut cfg = Config::new();
         cfg.translation(mode);
         let engine = Engine::new(&cfg);
@@ -222,4 +222,34 @@ fn eager_and_lazy_translation_agree() {
         // sum of i^2 for i in 0..10 = 285
         assert_eq!(f.call(&mut store, 10).unwrap(), 285, "{mode:?}");
     }
+}
+
+#[test]
+fn lazy_validation_reports_an_invalid_body_on_first_call() {
+    // Function 1 is invalid (returns i64 for i32); function 0 is fine.
+    let text = r#"(module
+        (func (export "good") (result i32) (i32.const 7))
+        (func (export "bad") (result i32) (i64.const 1)))"#;
+    // The text parser does not type-check, so this yields the invalid binary.
+    let bytes = wat::parse_str(text).unwrap();
+    for mode in [Translation::Lazy, Translation::Eager] {
+        let mut cfg = Config::new();
+        cfg.translation(mode);
+        let err = Module::new(&Engine::new(&cfg), &bytes).unwrap_err();
+        assert!(matches!(err.kind(), tandem::ErrorKind::Module(_)), "{mode:?}: {err}");
+    }
+    let mut cfg = Config::new();
+    cfg.translation(Translation::LazyValidation);
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, &bytes).expect("bodies are not validated yet");
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let good = inst.get_typed_func::<(), i32>(&mut store, "good").unwrap();
+    assert_eq!(good.call(&mut store, ()).unwrap(), 7);
+    let bad = inst.get_typed_func::<(), i32>(&mut store, "bad").unwrap();
+    let err = bad.call(&mut store, ()).unwrap_err();
+    assert!(matches!(err.kind(), tandem::ErrorKind::Module(_)), "{err}");
+    assert!(err.to_string().contains("type mismatch"), "{err}");
+    // The store stays usable.
+    assert_eq!(good.call(&mut store, ()).unwrap(), 7);
 }

@@ -169,6 +169,38 @@ pub struct Names {
     pub funcs: HashMap<u32, String>,
 }
 
+/// A function body whose validation was deferred to translation.
+#[derive(Clone, Debug)]
+pub struct PendingBody {
+    pub resources: wasmparser::ValidatorResources,
+    pub index: u32,
+    pub ty: u32,
+}
+
+impl PendingBody {
+    /// A validator for this body. SIMD is enabled here so that a body using
+    /// it reaches the translator, which reports "unsupported" rather than
+    /// "invalid".
+    pub fn validator(&self) -> wasmparser::FuncValidator<wasmparser::ValidatorResources> {
+        wasmparser::FuncToValidate {
+            resources: self.resources.clone(),
+            index: self.index,
+            ty: self.ty,
+            features: WasmFeatures::WASM2,
+        }
+        .into_validator(Default::default())
+    }
+}
+
+/// When function bodies are validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyValidation {
+    /// While the module is decoded.
+    Eager,
+    /// By the translator, in the same pass that translates the body.
+    Deferred,
+}
+
 /// The decoded, validated module.
 #[derive(Debug, Default)]
 pub struct ModuleEnv {
@@ -187,6 +219,8 @@ pub struct ModuleEnv {
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
     pub bodies: Vec<FuncBody>,
+    /// With deferred body validation: one entry per defined function.
+    pub pending: Vec<PendingBody>,
     pub names: Names,
     pub num_imported_funcs: u32,
     pub num_imported_tables: u32,
@@ -202,7 +236,13 @@ pub fn supported_features() -> WasmFeatures {
 impl ModuleEnv {
     /// Decodes and validates `bytes` (every function body included).
     pub fn new(bytes: &[u8]) -> Result<ModuleEnv, ModuleError> {
-        match Self::parse(bytes, supported_features()) {
+        Self::with_body_validation(bytes, BodyValidation::Eager)
+    }
+
+    /// Decodes and validates `bytes`; function bodies are validated now or,
+    /// with `BodyValidation::Deferred`, by the translator (`pending`).
+    pub fn with_body_validation(bytes: &[u8], bodies: BodyValidation) -> Result<ModuleEnv, ModuleError> {
+        match Self::parse(bytes, supported_features(), bodies) {
             Ok(env) => Ok(env),
             Err(e) => {
                 // Tell "uses SIMD" apart from "is invalid": only a module that is
@@ -233,18 +273,23 @@ impl ModuleEnv {
         self.funcs.len() as u32 - self.num_imported_funcs
     }
 
-    fn parse(bytes: &[u8], features: WasmFeatures) -> Result<ModuleEnv, ModuleError> {
+    fn parse(bytes: &[u8], features: WasmFeatures, bodies: BodyValidation) -> Result<ModuleEnv, ModuleError> {
         let mut env = ModuleEnv { bytes: Arc::from(bytes), ..Default::default() };
         let mut validator = Validator::new_with_features(features);
         let mut allocs = wasmparser::FuncValidatorAllocations::default();
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload?;
             match validator.payload(&payload)? {
-                wasmparser::ValidPayload::Func(func, body) => {
-                    let mut fv = func.into_validator(allocs);
-                    fv.validate(&body)?;
-                    allocs = fv.into_allocations();
-                }
+                wasmparser::ValidPayload::Func(func, body) => match bodies {
+                    BodyValidation::Eager => {
+                        let mut fv = func.into_validator(allocs);
+                        fv.validate(&body)?;
+                        allocs = fv.into_allocations();
+                    }
+                    BodyValidation::Deferred => {
+                        env.pending.push(PendingBody { resources: func.resources, index: func.index, ty: func.ty });
+                    }
+                },
                 wasmparser::ValidPayload::End(_) => {}
                 _ => {}
             }
