@@ -75,7 +75,7 @@ impl Module {
 
     /// Name from the name section.
     pub fn name(&self) -> Option<&str> {
-        self.info.env.names.module.as_deref()
+        self.info.env.module_name()
     }
 
     /// (module, name, type) of each import.

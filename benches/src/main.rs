@@ -2,7 +2,7 @@
 //! under wasmi 2.0 in the same process, results cross-checked, then start-up
 //! on a large generated module, translation throughput and bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--startup]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--startup] [--emit-generated FILE]
 
 mod generate;
 
@@ -97,6 +97,10 @@ fn main() {
     let runs: usize = flag("--runs").and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
     let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let only = flag("--only");
+    if let Some(path) = flag("--emit-generated") {
+        std::fs::write(&path, generate::large_module(4400, 14, 42)).expect("write the generated module");
+        return;
+    }
     if args.iter().any(|a| a == "--startup") {
         startup(runs);
         return;

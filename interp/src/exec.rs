@@ -243,7 +243,7 @@ fn frame_info(f: &Frame) -> FrameInfo {
     FrameInfo {
         func_index: f.func_index,
         func_name: env.func_name(f.func_index).map(str::to_string),
-        module_name: env.names.module.clone(),
+        module_name: env.module_name().map(str::to_string),
     }
 }
 

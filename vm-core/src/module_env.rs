@@ -221,7 +221,10 @@ pub struct ModuleEnv {
     pub bodies: Vec<FuncBody>,
     /// With deferred body validation: one entry per defined function.
     pub pending: Vec<PendingBody>,
-    pub names: Names,
+    /// The name section's bytes (a range of `bytes`), parsed on first use:
+    /// only backtraces and tools need names, start-up should not pay for them.
+    pub name_section: Option<Range<usize>>,
+    names: std::sync::OnceLock<Names>,
     pub num_imported_funcs: u32,
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
@@ -266,7 +269,25 @@ impl ModuleEnv {
 
     /// Name of function `index` from the name section.
     pub fn func_name(&self, index: u32) -> Option<&str> {
-        self.names.funcs.get(&index).map(|s| s.as_str())
+        self.names().funcs.get(&index).map(|s| s.as_str())
+    }
+
+    /// Names from the name section (empty if absent or malformed).
+    pub fn names(&self) -> &Names {
+        self.names.get_or_init(|| {
+            let mut names = Names::default();
+            if let Some(range) = &self.name_section {
+                let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
+                // A malformed name section is ignored, as the spec requires.
+                let _ = read_names(&mut names, wasmparser::NameSectionReader::new(reader));
+            }
+            names
+        })
+    }
+
+    /// Name of the module from the name section.
+    pub fn module_name(&self) -> Option<&str> {
+        self.names().module.as_deref()
     }
 
     pub fn num_defined_funcs(&self) -> u32 {
@@ -438,29 +459,11 @@ impl ModuleEnv {
                 let r = body.range();
                 self.bodies.push(FuncBody { range: r.start as usize..r.end as usize });
             }
-            Payload::CustomSection(reader) => {
-                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                    // A malformed name section is ignored, as the spec requires.
-                    let _ = self.read_names(names);
-                }
+            Payload::CustomSection(reader) if reader.name() == "name" => {
+                let start = reader.data_offset() as usize;
+                self.name_section = Some(start..start + reader.data().len());
             }
             _ => {}
-        }
-        Ok(())
-    }
-
-    fn read_names(&mut self, reader: wasmparser::NameSectionReader<'_>) -> wasmparser::Result<()> {
-        for name in reader {
-            match name? {
-                wasmparser::Name::Module { name, .. } => self.names.module = Some(name.to_string()),
-                wasmparser::Name::Function(map) => {
-                    for naming in map {
-                        let naming = naming?;
-                        self.names.funcs.insert(naming.index, naming.name.to_string());
-                    }
-                }
-                _ => {}
-            }
         }
         Ok(())
     }
@@ -502,6 +505,22 @@ fn check_memory_limits_leb(bytes: &[u8], range: Range<usize>) -> Result<(), Modu
         }
         if flags & 0x08 != 0 {
             leb(&mut at)?; // custom page size exponent
+        }
+    }
+    Ok(())
+}
+
+fn read_names(names: &mut Names, reader: wasmparser::NameSectionReader<'_>) -> wasmparser::Result<()> {
+    for name in reader {
+        match name? {
+            wasmparser::Name::Module { name, .. } => names.module = Some(name.to_string()),
+            wasmparser::Name::Function(map) => {
+                for naming in map {
+                    let naming = naming?;
+                    names.funcs.insert(naming.index, naming.name.to_string());
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
