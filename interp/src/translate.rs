@@ -10,12 +10,13 @@
 //! are fixed when the block opens, so block ends need no shuffling.
 #![forbid(unsafe_code)]
 
+use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{CompiledFunc, Op, Slot, decode};
+use tandem_vm_core::bytecode::{CompiledFunc, Op, Slot};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
-use tandem_vm_core::value::ValType;
-use wasmparser::{BlockType, FunctionBody, Operator};
+use tandem_vm_core::value::{FuncType, ValType};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
@@ -44,10 +45,10 @@ struct Control {
     kind: CtrlKind,
     /// Stack height of the block's first param/result slot.
     base: usize,
-    params: Vec<ValType>,
-    results: Vec<ValType>,
+    params: SmallVec<[ValType; 2]>,
+    results: SmallVec<[ValType; 2]>,
     /// Code positions of `Target` fields to patch with the end label.
-    patches: Vec<usize>,
+    patches: SmallVec<[usize; 2]>,
     /// Loop header position.
     loop_start: u32,
     /// For `if`: the `BrIfEqz` target to patch with the else/end position.
@@ -86,7 +87,10 @@ struct Translator<'a> {
     too_many_slots: bool,
     /// Distinct constants used as operands, each with its constant slot.
     consts: Vec<u64>,
-    const_index: HashMap<u64, u16>,
+    const_index: HashMap<u64, u16, BuildMulHasher>,
+    /// Code positions of slot operands that name temporaries, constants or
+    /// results (everything `layout_frame` renumbers).
+    fixups: Vec<u32>,
 }
 
 /// During translation a constant's slot is written as `CONST_TAG + index`;
@@ -96,12 +100,34 @@ const CONST_TAG: u16 = 0xC000;
 /// during translation that slot is named `RESULT_TAG + j`.
 const RESULT_TAG: u16 = 0xB000;
 
+/// Buffers reused from one translated function to the next.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<Operand>,
+    ctrl: Vec<Control>,
+    consts: Vec<u64>,
+    const_index: HashMap<u64, u16, BuildMulHasher>,
+    fixups: Vec<u32>,
+    validator: Option<wasmparser::FuncValidatorAllocations>,
+}
+
+std::thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
 /// Translates defined function `def_index` of `info` into bytecode.
 pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, ModuleError> {
+    let mut scratch = SCRATCH.with(|s| s.take()).unwrap_or_default();
+    let result = translate_with(info, def_index, &mut scratch);
+    SCRATCH.with(|s| s.set(Some(scratch)));
+    result
+}
+
+fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> Result<CompiledFunc, ModuleError> {
     let env = &info.env;
     let body = env.bodies.get(def_index as usize).ok_or_else(|| ModuleError::limit("no such function body"))?;
     let func_index = env.num_imported_funcs + def_index;
-    let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?.clone();
+    let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?;
     // Decode with the Wasm 2.0 feature set (so e.g. a non-zero "reserved"
     // memory byte is malformed), SIMD included so that SIMD reaches the
     // translator and is reported as unsupported rather than malformed.
@@ -115,7 +141,8 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
     }
     // Deferred validation happens here, operator by operator, before each
     // operator is translated (the translator assumes valid input).
-    let mut validator = env.pending.get(def_index as usize).map(|p| p.validator());
+    let mut validator =
+        env.pending.get(def_index as usize).map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
     let mut local_types: Vec<ValType> = ty.params().to_vec();
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
@@ -130,12 +157,17 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         }
         local_types.extend(std::iter::repeat_n(t, count as usize));
     }
+    scratch.stack.clear();
+    scratch.ctrl.clear();
+    scratch.consts.clear();
+    scratch.const_index.clear();
+    scratch.fixups.clear();
     let mut t = Translator {
         env,
         info,
         code: Vec::with_capacity((body.range().end - body.range().start) as usize * 2),
-        stack: Vec::new(),
-        ctrl: Vec::new(),
+        stack: std::mem::take(&mut scratch.stack),
+        ctrl: std::mem::take(&mut scratch.ctrl),
         num_locals: local_types.len() as u32,
         local_types,
         max_height: 0,
@@ -146,85 +178,84 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
         fuel_site: None,
         fuel_count: 0,
         too_many_slots: false,
-        consts: Vec::new(),
-        const_index: HashMap::new(),
+        consts: std::mem::take(&mut scratch.consts),
+        const_index: std::mem::take(&mut scratch.const_index),
+        fixups: std::mem::take(&mut scratch.fixups),
     };
-    t.ctrl.push(Control {
-        kind: CtrlKind::Function,
-        base: 0,
-        params: Vec::new(),
-        results: ty.results().to_vec(),
-        patches: Vec::new(),
-        loop_start: 0,
-        else_patch: None,
-        shift: 0,
-        branched: false,
-    });
-    t.start_fuel_block();
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        let offset = reader.original_position();
-        let op = reader.read()?;
-        if let Some(v) = &mut validator {
-            v.op(offset, &op)?;
-        }
-        t.operator(op)?;
+    let result = t.run(ty, body, validator.as_mut());
+    // Hand the buffers back for the next function, whatever happened.
+    if let Some(v) = validator {
+        scratch.validator = Some(v.into_allocations());
     }
-    if let Some(v) = &validator
-        && v.control_stack_height() != 0
-    {
-        return Err(ModuleError::invalid(
-            "control frames remain at end of function body",
-            reader.original_position() as usize,
-        ));
-    }
-    t.flush_fuel();
-    let num_slots =
-        (t.num_locals as usize + t.consts.len() + t.max_height).max(ty.results().len()).max(ty.params().len());
-    if t.too_many_slots || num_slots >= RESULT_TAG as usize {
-        return Err(ModuleError::limit("function needs more than 45055 value slots"));
-    }
-    let const_base = t.num_locals as u16;
-    layout_frame(&mut t.code, const_base, t.consts.len() as u16)?;
+    let consts = t.consts.iter().map(|&c| tandem_vm_core::ValRaw(c)).collect();
+    scratch.stack = std::mem::take(&mut t.stack);
+    scratch.ctrl = std::mem::take(&mut t.ctrl);
+    scratch.consts = std::mem::take(&mut t.consts);
+    scratch.const_index = std::mem::take(&mut t.const_index);
+    scratch.fixups = std::mem::take(&mut t.fixups);
+    let num_slots = result?;
     Ok(CompiledFunc {
-        consts: t.consts.iter().map(|&c| tandem_vm_core::ValRaw(c)).collect(),
-        const_base,
+        consts,
+        const_base: t.num_locals as u16,
         code: t.code,
         num_params: ty.params().len() as u16,
         num_locals: t.num_locals as u16,
-        num_slots: num_slots as u16,
+        num_slots,
         num_results: ty.results().len() as u16,
         local_types: t.local_types,
     })
 }
 
+/// A fast hasher for small integer keys (the constant pool's bit patterns).
+#[derive(Default, Clone, Copy)]
+struct BuildMulHasher;
+
+struct MulHasher(u64);
+
+impl std::hash::BuildHasher for BuildMulHasher {
+    type Hasher = MulHasher;
+    fn build_hasher(&self) -> MulHasher {
+        MulHasher(0)
+    }
+}
+
+impl std::hash::Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 /// Lays out the frame as `[params and locals][constants][temporaries]`:
-/// constant placeholders (`CONST_TAG + i`) become `num_locals + i`, and
-/// temporaries (written as `num_locals + height`) move up by `num_consts`.
+/// constant placeholders (`CONST_TAG + i`) become `num_locals + i`, result
+/// placeholders (`RESULT_TAG + j`) become `j`, and temporaries (written as
+/// `num_locals + height`) move up by `num_consts`. `fixups` holds the code
+/// position of every slot operand that was not a local when emitted.
 /// Constants sit below every temporary, so a callee's frame, which starts at
 /// a temporary of its caller, never overlaps them.
-fn layout_frame(code: &mut [u8], num_locals: u16, num_consts: u16) -> Result<(), ModuleError> {
-    let mut pc = 0;
-    while pc < code.len() {
-        let (op, next) = decode(code, pc).map_err(|e| ModuleError::limit(format!("translator bug: {e}")))?;
-        let (offsets, n) = op.opcode().slot_offsets();
-        for &off in &offsets[..n] {
-            let at = pc + off as usize;
-            let slot = u16::from_le_bytes([code[at], code[at + 1]]);
-            let placed = if slot >= CONST_TAG {
-                num_locals + (slot - CONST_TAG)
-            } else if slot >= RESULT_TAG {
-                slot - RESULT_TAG
-            } else if slot >= num_locals {
-                slot + num_consts
-            } else {
-                slot
-            };
-            code[at..at + 2].copy_from_slice(&placed.to_le_bytes());
-        }
-        pc = next;
+fn layout_frame(code: &mut [u8], fixups: &[u32], num_locals: u16, num_consts: u16) {
+    for &at in fixups {
+        let at = at as usize;
+        let slot = u16::from_le_bytes([code[at], code[at + 1]]);
+        let placed = if slot >= CONST_TAG {
+            num_locals + (slot - CONST_TAG)
+        } else if slot >= RESULT_TAG {
+            slot - RESULT_TAG
+        } else if slot >= num_locals {
+            slot + num_consts
+        } else {
+            // A fused `local.set` retargeted this result to a local.
+            slot
+        };
+        code[at..at + 2].copy_from_slice(&placed.to_le_bytes());
     }
-    Ok(())
 }
 
 /// Can `op` be fused into a following conditional branch? (Float
@@ -287,32 +318,96 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
     }
 }
 
-fn block_type(env: &ModuleEnv, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+type Types = SmallVec<[ValType; 2]>;
+
+fn block_type(env: &ModuleEnv, bt: BlockType) -> (Types, Types) {
     match bt {
-        BlockType::Empty => (vec![], vec![]),
-        BlockType::Type(t) => (vec![], ValType::from_wasmparser(t).into_iter().collect()),
+        BlockType::Empty => (SmallVec::new(), SmallVec::new()),
+        BlockType::Type(t) => (SmallVec::new(), ValType::from_wasmparser(t).into_iter().collect()),
         BlockType::FuncType(i) => {
             let ft = &env.types[i as usize];
-            (ft.params().to_vec(), ft.results().to_vec())
+            (ft.params().iter().copied().collect(), ft.results().iter().copied().collect())
         }
     }
 }
 
 impl Translator<'_> {
+    /// Translates the operators of `body`, validating each first when a
+    /// validator is given; returns the frame size in slots.
+    fn run(
+        &mut self,
+        ty: &FuncType,
+        body: FunctionBody<'_>,
+        mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+    ) -> Result<u16, ModuleError> {
+        self.ctrl.push(Control {
+            kind: CtrlKind::Function,
+            base: 0,
+            params: SmallVec::new(),
+            results: ty.results().iter().copied().collect(),
+            patches: SmallVec::new(),
+            loop_start: 0,
+            else_patch: None,
+            shift: 0,
+            branched: false,
+        });
+        self.start_fuel_block();
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let offset = reader.original_position();
+            let op = reader.read()?;
+            if let Some(v) = validator.as_deref_mut() {
+                v.op(offset, &op)?;
+            }
+            self.operator(op)?;
+        }
+        if let Some(v) = validator.as_deref()
+            && v.control_stack_height() != 0
+        {
+            return Err(ModuleError::invalid(
+                "control frames remain at end of function body",
+                reader.original_position() as usize,
+            ));
+        }
+        self.flush_fuel();
+        let num_slots = (self.num_locals as usize + self.consts.len() + self.max_height)
+            .max(ty.results().len())
+            .max(ty.params().len());
+        if self.too_many_slots || num_slots >= RESULT_TAG as usize {
+            return Err(ModuleError::limit("function needs more than 45055 value slots"));
+        }
+        layout_frame(&mut self.code, &self.fixups, self.num_locals as u16, self.consts.len() as u16);
+        Ok(num_slots as u16)
+    }
+
     // ----- emission -----
 
     fn emit(&mut self, op: Op) {
         self.last_result = None;
         self.last_cmp = None;
-        op.encode(&mut self.code);
+        self.encode(op);
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
     fn emit_result(&mut self, op: Op, dst: Slot) {
         let start = self.code.len();
-        op.encode(&mut self.code);
+        self.encode(op);
         self.last_result = Some((start + 1, dst));
         self.last_cmp = fusable_compare(&op).then_some((start, op));
+    }
+
+    /// Appends `op` and notes its slot operands that `layout_frame` renumbers.
+    fn encode(&mut self, op: Op) {
+        let start = self.code.len();
+        op.encode(&mut self.code);
+        let (offsets, n) = op.opcode().slot_offsets();
+        for &off in &offsets[..n] {
+            let at = start + off as usize;
+            let slot = u16::from_le_bytes([self.code[at], self.code[at + 1]]);
+            if slot as u32 >= self.num_locals {
+                self.fixups.push(at as u32);
+            }
+        }
     }
 
     /// Emits a branch to `target` taken when `cond` is non-zero (`when`
@@ -324,6 +419,9 @@ impl Translator<'_> {
             && let Some(op) = fuse_compare(cmp, when, target)
         {
             self.code.truncate(start);
+            while self.fixups.last().is_some_and(|&f| f as usize >= start) {
+                self.fixups.pop();
+            }
             let at = self.code.len() + op.size() - 4;
             self.emit(op);
             return at;
@@ -581,7 +679,7 @@ impl Translator<'_> {
             base,
             params,
             results,
-            patches: Vec::new(),
+            patches: SmallVec::new(),
             loop_start: 0,
             else_patch: None,
             shift: 0,

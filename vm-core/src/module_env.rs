@@ -181,14 +181,17 @@ impl PendingBody {
     /// A validator for this body. SIMD is enabled here so that a body using
     /// it reaches the translator, which reports "unsupported" rather than
     /// "invalid".
-    pub fn validator(&self) -> wasmparser::FuncValidator<wasmparser::ValidatorResources> {
+    pub fn validator(
+        &self,
+        allocs: wasmparser::FuncValidatorAllocations,
+    ) -> wasmparser::FuncValidator<wasmparser::ValidatorResources> {
         wasmparser::FuncToValidate {
             resources: self.resources.clone(),
             index: self.index,
             ty: self.ty,
             features: WasmFeatures::WASM2,
         }
-        .into_validator(Default::default())
+        .into_validator(allocs)
     }
 }
 
