@@ -380,6 +380,17 @@ macro_rules! br_cmp {
     }};
 }
 
+/// Jumps when the comparison is false (with NaN operands that is not the
+/// opposite comparison).
+macro_rules! br_not_cmp {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        if !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
+            $r.ip = $cx.code.add(o.target as usize);
+        }
+    }};
+}
+
 /// Defines one handler per op: `Name => body;` where `body` may use `?` on
 /// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
 /// and the rest of the state through `cx`.
@@ -627,60 +638,20 @@ handlers! { r, cx;
     BrF32Gt => br_cmp!(r, cx, BrF32Gt, get_f32, >);
     BrF32Le => br_cmp!(r, cx, BrF32Le, get_f32, <=);
     BrF32Ge => br_cmp!(r, cx, BrF32Ge, get_f32, >=);
-    BrF32NotLt => {
-        let o = operands!(r, BrF32NotLt);
-        if !(get!(r, o.lhs).get_f32() < get!(r, o.rhs).get_f32()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF32NotGt => {
-        let o = operands!(r, BrF32NotGt);
-        if !(get!(r, o.lhs).get_f32() > get!(r, o.rhs).get_f32()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF32NotLe => {
-        let o = operands!(r, BrF32NotLe);
-        if !(get!(r, o.lhs).get_f32() <= get!(r, o.rhs).get_f32()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF32NotGe => {
-        let o = operands!(r, BrF32NotGe);
-        if !(get!(r, o.lhs).get_f32() >= get!(r, o.rhs).get_f32()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
+    BrF32NotLt => br_not_cmp!(r, cx, BrF32NotLt, get_f32, <);
+    BrF32NotGt => br_not_cmp!(r, cx, BrF32NotGt, get_f32, >);
+    BrF32NotLe => br_not_cmp!(r, cx, BrF32NotLe, get_f32, <=);
+    BrF32NotGe => br_not_cmp!(r, cx, BrF32NotGe, get_f32, >=);
     BrF64Eq => br_cmp!(r, cx, BrF64Eq, get_f64, ==);
     BrF64Ne => br_cmp!(r, cx, BrF64Ne, get_f64, !=);
     BrF64Lt => br_cmp!(r, cx, BrF64Lt, get_f64, <);
     BrF64Gt => br_cmp!(r, cx, BrF64Gt, get_f64, >);
     BrF64Le => br_cmp!(r, cx, BrF64Le, get_f64, <=);
     BrF64Ge => br_cmp!(r, cx, BrF64Ge, get_f64, >=);
-    BrF64NotLt => {
-        let o = operands!(r, BrF64NotLt);
-        if !(get!(r, o.lhs).get_f64() < get!(r, o.rhs).get_f64()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF64NotGt => {
-        let o = operands!(r, BrF64NotGt);
-        if !(get!(r, o.lhs).get_f64() > get!(r, o.rhs).get_f64()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF64NotLe => {
-        let o = operands!(r, BrF64NotLe);
-        if !(get!(r, o.lhs).get_f64() <= get!(r, o.rhs).get_f64()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrF64NotGe => {
-        let o = operands!(r, BrF64NotGe);
-        if !(get!(r, o.lhs).get_f64() >= get!(r, o.rhs).get_f64()) {
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
+    BrF64NotLt => br_not_cmp!(r, cx, BrF64NotLt, get_f64, <);
+    BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, get_f64, >);
+    BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, get_f64, <=);
+    BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, get_f64, >=);
     BrI64Eqz => {
         let o = operands!(r, BrI64Eqz);
         if get!(r, o.cond).get_u64() == 0 {

@@ -358,7 +358,6 @@ fn trap_matches(code: TrapCode, message: &str) -> bool {
                 | (TrapCode::TableOutOfBounds, "out of bounds table access")
                 | (TrapCode::MemoryOutOfBounds, "out of bounds memory access")
         )
-        || (code == TrapCode::UninitializedElement && message.starts_with("uninitialized"))
 }
 
 /// Runs every file of a spec-suite folder and prints one line per file and

@@ -15,7 +15,6 @@ pub enum TrapCode {
     BadConversionToInteger,
     StackOverflow,
     OutOfFuel,
-    UninitializedElement,
     /// A function could not be translated (a runtime limit of the translator).
     TranslationFailed,
 }
@@ -34,7 +33,6 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
-            TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::TranslationFailed => "function could not be translated",
         }
     }
