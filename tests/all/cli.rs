@@ -94,8 +94,11 @@ fn inspect_disassembles_every_function() {
 #[test]
 fn closed_stdout_is_not_a_panic() {
     use std::process::Stdio;
+    // Megabytes of disassembly: far more than a pipe buffer, so writing
+    // fails whether or not the child started before the pipe was closed.
+    let big = format!("{}/benches/built/zstd.wasm", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args(["inspect", &example()])
+        .args(["inspect", &big])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
