@@ -29,6 +29,7 @@ pub struct Config {
     pub(crate) max_call_depth: u64,
     pub(crate) max_stack_slots: usize,
     pub(crate) max_native_stack: usize,
+    pub(crate) parallel_validation: bool,
 }
 
 impl Default for Config {
@@ -39,6 +40,7 @@ impl Default for Config {
             max_call_depth: 20_000,
             max_stack_slots: 1 << 20,
             max_native_stack: 512 * 1024,
+            parallel_validation: true,
         }
     }
 }
@@ -60,6 +62,12 @@ impl Config {
     /// Most nested wasm calls before a `StackOverflow` trap (default 20 000).
     pub fn max_call_depth(&mut self, depth: u64) -> &mut Self {
         self.max_call_depth = depth.max(1);
+        self
+    }
+    /// Validate function bodies of large modules on several threads (default
+    /// on). Only `Translation::Lazy` validates all bodies at load.
+    pub fn parallel_validation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_validation = enable;
         self
     }
     /// Native stack, in bytes, that nested host -> wasm re-entries may use

@@ -42,6 +42,7 @@ impl Module {
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let cfg = engine.config();
         let bodies = match cfg.translation {
+            Translation::Lazy if cfg.parallel_validation => BodyValidation::EagerParallel,
             Translation::Lazy => BodyValidation::Eager,
             Translation::Eager | Translation::LazyValidation => BodyValidation::Deferred,
         };

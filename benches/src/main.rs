@@ -205,10 +205,10 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
         wasm.len() as f64 / 1e6,
         code as f64 / 1e6
     );
-    let tandem_start = |mode: tandem::Translation| {
+    let tandem_start = |mode: tandem::Translation, parallel: bool| {
         move || {
             let mut cfg = tandem::Config::new();
-            cfg.translation(mode);
+            cfg.translation(mode).parallel_validation(parallel);
             let engine = tandem::Engine::new(&cfg);
             let m = tandem::Module::new(&engine, wasm).expect("compiles");
             let mut s = tandem::Store::new(&engine, ());
@@ -238,14 +238,15 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
         }
     };
     let rows: Vec<(&str, Stats)> = vec![
-        ("tandem lazy (eager validation)", time_it(runs, tandem_start(tandem::Translation::Lazy))),
+        ("tandem lazy (eager validation, parallel)", time_it(runs, tandem_start(tandem::Translation::Lazy, true))),
+        ("tandem lazy (eager validation, 1 thread)", time_it(runs, tandem_start(tandem::Translation::Lazy, false))),
         (
             "wasmi lazy-translation (eager validation)",
             time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation)),
         ),
-        ("tandem lazy-validation", time_it(runs, tandem_start(tandem::Translation::LazyValidation))),
+        ("tandem lazy-validation", time_it(runs, tandem_start(tandem::Translation::LazyValidation, true))),
         ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
-        ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager))),
+        ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager, true))),
         ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
         (
             "(floor: wasmparser validate_all alone)",
