@@ -108,6 +108,20 @@ impl Memory {
         opaque.memory_mut(self.index).map(|m| m.data_mut()).unwrap_or(&mut [])
     }
 
+    /// The memory's bytes and the store's host data at once (host functions
+    /// need both, e.g. WASI reading guest buffers while updating its state).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: &'a mut impl AsContextMut<Data = T>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let crate::store::StoreInner { opaque, data, .. } = store.as_context_mut();
+        let bytes: &'a mut [u8] = match check_store(opaque, self.store_id) {
+            Ok(()) => opaque.memory_mut(self.index).map(|m| m.data_mut()).unwrap_or(&mut []),
+            Err(_) => &mut [],
+        };
+        (bytes, data)
+    }
+
     /// Copies `buf.len()` bytes at `offset` into `buf`.
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
         let data = self.get(&store.as_context().opaque)?.data();

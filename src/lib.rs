@@ -38,6 +38,8 @@ mod linker;
 mod module;
 mod store;
 mod values;
+#[cfg(feature = "wasi")]
+pub mod wasi;
 
 pub use engine::{Config, Engine, Translation};
 pub use errors::{Backtrace, Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};

@@ -24,12 +24,20 @@ tandem run: instantiate a module and call one of its exports
 USAGE:
     tandem run [OPTIONS] FILE [ARGS...]
 
-ARGS are parsed from the parameter types of the called function: integers
-in decimal (or 0x hex), floats in decimal or nan/inf/-inf, references only
-as `null`. Each result is printed on its own line.
+Without --invoke, runs the module's `_start` (a WASI command): ARGS become the
+guest's argv after FILE, stdin/stdout/stderr are inherited, and the guest's
+exit code becomes tandem's. With --invoke, ARGS are parsed from the parameter
+types of the called function: integers in decimal (or 0x hex), floats in
+decimal or nan/inf/-inf, references only as `null`; each result is printed on
+its own line. Options may come before FILE or right after it; the first other
+argument after FILE, and everything after it, belongs to the guest (use `--`
+to pass an argument that looks like one of tandem's options).
 
 OPTIONS:
-    --invoke NAME           Call export NAME (default: `_start`, if exported)
+    --invoke NAME           Call export NAME instead of `_start`
+    --dir HOST[::GUEST]     Let the guest use host directory HOST, named GUEST
+                            (default: the same name); may be repeated
+    --env KEY=VALUE         Set an environment variable for the guest; may be repeated
     --fuel N                Run with N units of fuel; running out is a trap
     --translation MODE      `lazy` (default: validate now, translate on first call),
                             `eager` (both now) or `lazy-validation` (both on first call)
@@ -72,13 +80,18 @@ fn main() -> ExitCode {
 enum Failure {
     Usage(String),
     Runtime(String),
+    /// An error from the runtime, examined before it is reported.
+    Error(Error),
+    /// The guest exited with this status (WASI `proc_exit`).
+    #[cfg(feature = "wasi")]
+    Exit(i32),
     /// Output was cut off by the reader: stop without a message.
     Quiet,
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure::Runtime(e.to_string())
+        Failure::Error(e)
     }
 }
 
@@ -94,6 +107,15 @@ fn report(r: Result<(), Failure>) -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Quiet) => ExitCode::from(1),
+        Err(Failure::Error(e)) => {
+            err(&format!("error: {e}"));
+            ExitCode::from(1)
+        }
+        #[cfg(feature = "wasi")]
+        Err(Failure::Exit(code)) => {
+            // Like a native process: only the low 8 bits reach the parent.
+            ExitCode::from(code as u8)
+        }
     }
 }
 
@@ -105,6 +127,8 @@ fn read_module(engine: &Engine, path: &str) -> Result<Module, Failure> {
 struct RunOptions {
     file: String,
     invoke: Option<String>,
+    dirs: Vec<(String, String)>,
+    env: Vec<(String, String)>,
     fuel: Option<u64>,
     args: Vec<String>,
     config: Config,
@@ -114,6 +138,8 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
     let mut file = None;
     let mut invoke = None;
     let mut fuel = None;
+    let mut dirs = Vec::new();
+    let mut env = Vec::new();
     let mut positional = Vec::new();
     let mut config = Config::new();
     let mut it = args.iter();
@@ -125,6 +151,20 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
             "-h" | "--help" if !flags_done => return Ok(None),
             "--" if !flags_done => flags_done = true,
             "--invoke" if !flags_done => invoke = Some(value("--invoke")?),
+            "--dir" if !flags_done => {
+                let v = value("--dir")?;
+                let (host, guest) = match v.split_once("::") {
+                    Some((h, g)) => (h.to_string(), g.to_string()),
+                    None => (v.clone(), v.clone()),
+                };
+                dirs.push((host, guest));
+            }
+            "--env" if !flags_done => {
+                let v = value("--env")?;
+                let (k, val) =
+                    v.split_once('=').ok_or_else(|| Failure::Usage(format!("`--env {v}`: expected KEY=VALUE")))?;
+                env.push((k.to_string(), val.to_string()));
+            }
             "--fuel" if !flags_done => {
                 let v = value("--fuel")?;
                 fuel = Some(v.parse::<u64>().map_err(|_| Failure::Usage(format!("bad fuel amount `{v}`")))?);
@@ -148,14 +188,19 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
             }
             s if s.starts_with("--") && !flags_done => return Err(Failure::Usage(format!("unknown option `{s}`"))),
             _ if file.is_none() => file = Some(a.clone()),
-            _ => positional.push(a.clone()),
+            _ => {
+                // The first argument after FILE starts the guest's (or the
+                // invoked function's) arguments: from here on nothing is ours.
+                flags_done = true;
+                positional.push(a.clone());
+            }
         }
     }
     let file = file.ok_or_else(|| Failure::Usage("`run` needs a FILE".into()))?;
     if fuel.is_some() {
         config.consume_fuel(true);
     }
-    Ok(Some(RunOptions { file, invoke, fuel, args: positional, config }))
+    Ok(Some(RunOptions { file, invoke, dirs, env, fuel, args: positional, config }))
 }
 
 fn run(args: &[String]) -> Result<(), Failure> {
@@ -164,40 +209,81 @@ fn run(args: &[String]) -> Result<(), Failure> {
     };
     let engine = Engine::new(&opts.config);
     let module = read_module(&engine, &opts.file)?;
-    let mut store = Store::new(&engine, ());
+    #[cfg(feature = "wasi")]
+    let (mut store, linker) = {
+        let mut b = tandem::wasi::WasiCtxBuilder::new().inherit_stdio();
+        let mut argv = vec![opts.file.clone()];
+        if opts.invoke.is_none() {
+            argv.extend(opts.args.iter().cloned());
+        }
+        b = b.args(argv);
+        for (k, v) in &opts.env {
+            b = b.env(k, v);
+        }
+        for (host, guest) in &opts.dirs {
+            b = b
+                .preopened_dir(host, guest)
+                .map_err(|e| Failure::Runtime(format!("cannot open directory `{host}`: {e}")))?;
+        }
+        let store = Store::new(&engine, b.build());
+        let mut linker = Linker::new(&engine);
+        tandem::wasi::add_to_linker(&mut linker)?;
+        (store, linker)
+    };
+    #[cfg(not(feature = "wasi"))]
+    let (mut store, linker) = {
+        if !opts.dirs.is_empty() || !opts.env.is_empty() {
+            return Err(Failure::Usage("--dir and --env need the `wasi` feature".into()));
+        }
+        (Store::new(&engine, ()), Linker::new(&engine))
+    };
     if let Some(fuel) = opts.fuel {
         store.set_fuel(fuel)?;
     }
-    let linker = Linker::new(&engine);
-    let instance = linker.instantiate(&mut store, &module)?;
-    let name = match &opts.invoke {
-        Some(n) => n.clone(),
-        None if instance.get_func(&mut store, "_start").is_some() => "_start".to_string(),
-        None if opts.args.is_empty() => return Ok(()),
-        None => return Err(Failure::Usage("arguments given but no `--invoke NAME`".into())),
-    };
-    let func: Func = instance
-        .get_func(&mut store, &name)
-        .ok_or_else(|| Failure::Runtime(format!("`{}` has no exported function `{name}`", opts.file)))?;
-    let ty = func.ty(&store);
-    if ty.params().len() != opts.args.len() {
-        return Err(Failure::Usage(format!(
-            "`{name}` takes {} argument(s) {ty}, {} given",
-            ty.params().len(),
-            opts.args.len()
-        )));
+    let result = (|| {
+        let instance = linker.instantiate(&mut store, &module)?;
+        let name = match &opts.invoke {
+            Some(n) => n.clone(),
+            None if instance.get_func(&mut store, "_start").is_some() => "_start".to_string(),
+            None => return Ok(None),
+        };
+        let func: Func = instance
+            .get_func(&mut store, &name)
+            .ok_or_else(|| Failure::Runtime(format!("`{}` has no exported function `{name}`", opts.file)))?;
+        let ty = func.ty(&store);
+        let call_args = if opts.invoke.is_some() { opts.args.as_slice() } else { &[] };
+        if ty.params().len() != call_args.len() {
+            return Err(Failure::Usage(format!(
+                "`{name}` takes {} argument(s) {ty}, {} given",
+                ty.params().len(),
+                call_args.len()
+            )));
+        }
+        let params = ty
+            .params()
+            .iter()
+            .zip(call_args)
+            .enumerate()
+            .map(|(i, (t, a))| parse_val(*t, a).map_err(|m| Failure::Usage(format!("argument {}: {m}", i + 1))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        func.call(&mut store, &params, &mut results)?;
+        Ok(Some(results))
+    })();
+    match result {
+        Ok(Some(results)) => {
+            let text: String = results.iter().map(|r| format_val(r) + "\n").collect();
+            out(&text)
+        }
+        Ok(None) => Ok(()),
+        #[cfg(feature = "wasi")]
+        Err(Failure::Error(e)) if e.downcast_ref::<tandem::wasi::I32Exit>().is_some() => {
+            let code = e.downcast_ref::<tandem::wasi::I32Exit>().map(|x| x.0).unwrap_or(1);
+            Err(Failure::Exit(code))
+        }
+        Err(Failure::Error(e)) => Err(Failure::Runtime(e.to_string())),
+        Err(other) => Err(other),
     }
-    let params = ty
-        .params()
-        .iter()
-        .zip(&opts.args)
-        .enumerate()
-        .map(|(i, (t, a))| parse_val(*t, a).map_err(|m| Failure::Usage(format!("argument {}: {m}", i + 1))))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    func.call(&mut store, &params, &mut results)?;
-    let text: String = results.iter().map(|r| format_val(r) + "\n").collect();
-    out(&text)
 }
 
 fn parse_int(s: &str, bits: u32) -> Option<i64> {

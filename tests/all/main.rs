@@ -7,3 +7,5 @@ mod errors;
 mod fuel;
 mod fusion;
 mod traps;
+#[cfg(feature = "wasi")]
+mod wasi;
