@@ -212,7 +212,12 @@ fn run(args: &[String]) -> Result<(), Failure> {
     #[cfg(feature = "wasi")]
     let (mut store, linker) = {
         let mut b = tandem::wasi::WasiCtxBuilder::new().inherit_stdio();
-        let mut argv = vec![opts.file.clone()];
+        // argv[0] is the file's name, as wasmtime passes it.
+        let program = std::path::Path::new(&opts.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| opts.file.clone());
+        let mut argv = vec![program];
         if opts.invoke.is_none() {
             argv.extend(opts.args.iter().cloned());
         }
