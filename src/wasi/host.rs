@@ -854,8 +854,31 @@ fn not_a_socket(ctx: &mut WasiCtx, fd: i32) -> R {
     Err(Errno::Notsock)
 }
 
-/// `poll_oneoff`: clock subscriptions sleep until the earliest deadline;
-/// descriptor subscriptions (files, stdio) are reported ready at once.
+/// Waits until the process's stdin is readable or `timeout_ns` passes
+/// (forever when `None`); true if readable.
+#[cfg(unix)]
+fn wait_for_stdin(timeout_ns: Option<u64>) -> std::result::Result<bool, Errno> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let timeout =
+        timeout_ns.map(|ns| Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as i64 });
+    loop {
+        match poll(&mut fds, timeout.as_ref()) {
+            Ok(n) => return Ok(n > 0),
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(Errno::from(std::io::Error::from(e))),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_for_stdin(_timeout_ns: Option<u64>) -> std::result::Result<bool, Errno> {
+    Ok(true)
+}
+
+/// `poll_oneoff`: descriptor subscriptions are ready at once (an inherited
+/// stdin is waited for); otherwise it sleeps until the earliest clock deadline.
 fn poll_oneoff(mem: &mut Mem<'_>, ctx: &mut WasiCtx, input: u32, output: u32, nsubs: u32, nevents: u32) -> R {
     if nsubs == 0 {
         return Err(Errno::Inval);
@@ -893,18 +916,31 @@ fn poll_oneoff(mem: &mut Mem<'_>, ctx: &mut WasiCtx, input: u32, output: u32, ns
         subs.push(sub);
     }
     let mut events: Vec<(u64, u16, u8)> = Vec::new();
+    // Descriptors are ready at once, except an inherited stdin waited for with
+    // poll(2) (up to the earliest clock deadline).
+    let mut stdin_waits = Vec::new();
     for s in subs.iter().filter(|s| s.tag != eventtype::CLOCK) {
-        let errno = match ctx.fd(s.fd, rights::POLL_FD_READWRITE) {
-            Ok(_) => Errno::Success,
-            Err(e) => e,
-        };
-        events.push((s.userdata, errno as u16, s.tag));
+        match ctx.fd(s.fd, rights::POLL_FD_READWRITE) {
+            Ok(fd) if s.tag == eventtype::FD_READ && matches!(fd.kind, FdKind::Stdin(super::Input::Inherit)) => {
+                stdin_waits.push(s.userdata)
+            }
+            Ok(_) => events.push((s.userdata, Errno::Success as u16, s.tag)),
+            Err(e) => events.push((s.userdata, e as u16, s.tag)),
+        }
     }
+    let wait = subs.iter().filter_map(|s| s.deadline).min();
     if events.is_empty() {
-        let wait = subs.iter().filter_map(|s| s.deadline).min().unwrap_or(0);
-        std::thread::sleep(std::time::Duration::from_nanos(wait));
-        for s in subs.iter().filter(|s| s.deadline.is_some_and(|d| d <= wait)) {
-            events.push((s.userdata, 0, eventtype::CLOCK));
+        let stdin_ready = !stdin_waits.is_empty() && wait_for_stdin(wait)?;
+        if stdin_ready {
+            events.extend(stdin_waits.iter().map(|&u| (u, 0, eventtype::FD_READ)));
+        } else {
+            let wait = wait.unwrap_or(0);
+            if stdin_waits.is_empty() {
+                std::thread::sleep(std::time::Duration::from_nanos(wait));
+            }
+            for s in subs.iter().filter(|s| s.deadline.is_some_and(|d| d <= wait)) {
+                events.push((s.userdata, 0, eventtype::CLOCK));
+            }
         }
     }
     for (i, (userdata, errno, tag)) in events.iter().enumerate() {

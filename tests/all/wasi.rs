@@ -200,3 +200,31 @@ fn cli_sandbox_escapes_fail() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("open link_out: Operation not permitted"));
     assert!(!root.join("escaped_dir").exists());
 }
+
+#[test]
+fn cli_poll_waits_for_stdin_or_timeout() {
+    use std::io::Write;
+    // An open pipe with no data: poll(stdin, 100 ms) times out.
+    let mut child = tandem()
+        .args(["run", &wasm_file("suite.wasm"), "poll"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "poll: 0 readable 0 waited at least 100ms 1\n");
+    // Data waiting: readable at once.
+    let mut child = tandem()
+        .args(["run", &wasm_file("suite.wasm"), "poll"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"x").unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "poll: 1 readable 1 waited at least 100ms 0\n");
+}

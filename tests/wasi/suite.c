@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,16 @@ static void stdin_echo(void) {
     printf("stdin bytes %zu hash %u\n", total, sum);
 }
 
+static void poll_stdin(void) {
+    struct pollfd p = {0, POLLIN, 0};
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int n = poll(&p, 1, 100);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    long waited = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+    printf("poll: %d readable %d waited at least 100ms %d\n", n, (p.revents & POLLIN) != 0, waited >= 100);
+}
+
 static void big_output(int argc, char **argv) {
     /* Writes N MiB of a repeating pattern to stdout in 64 KiB blocks. */
     long mib = argc > 2 ? atol(argv[2]) : 1;
@@ -224,6 +235,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "random")) random_bytes();
     else if (!strcmp(t, "stdin")) stdin_echo();
     else if (!strcmp(t, "big")) big_output(argc, argv);
+    else if (!strcmp(t, "poll")) poll_stdin();
     else if (!strcmp(t, "exit")) exit(argc > 2 ? atoi(argv[2]) : 0);
     else {
         fprintf(stderr, "unknown test %s\n", t);
