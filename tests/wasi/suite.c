@@ -209,6 +209,54 @@ static void poll_stdin(void) {
     printf("poll: %d readable %d waited at least 100ms %d\n", n, (p.revents & POLLIN) != 0, waited >= 100);
 }
 
+static void misc(void) {
+    int fd = open(at("m.bin"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0, "open");
+    int r = posix_fallocate(fd, 0, 4096);
+    struct stat st;
+    fstat(fd, &st);
+    printf("fallocate: %s size %lld\n", r == 0 ? "ok" : strerror(r), (long long)st.st_size);
+    int fl = fcntl(fd, F_GETFL);
+    printf("append before: %d\n", (fl & O_APPEND) != 0);
+    fcntl(fd, F_SETFL, fl | O_APPEND);
+    printf("append after: %d\n", (fcntl(fd, F_GETFL) & O_APPEND) != 0);
+    close(fd);
+    struct timespec res;
+    printf("getres realtime ok: %d\n", clock_getres(CLOCK_REALTIME, &res) == 0);
+    printf("isatty(fd) on a file: %d\n", isatty(3));
+    errno = 0;
+    printf("read from closed fd 77: %zd %s\n", read(77, &res, 1), strerror(errno));
+    errno = 0;
+    int d = open(at("."), O_RDONLY | O_DIRECTORY);
+    char buf[4];
+    printf("read a directory: %zd %s\n", read(d, buf, 4), strerror(errno));
+    close(d);
+    errno = 0;
+    printf("open missing: %d %s\n", open(at("nope/x"), O_RDONLY), strerror(errno));
+    errno = 0;
+    printf("create over a dir: %d %s\n", open(at("."), O_WRONLY | O_CREAT, 0644), strerror(errno));
+    errno = 0;
+    printf("excl existing: %d %s\n", open(at("m.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644), strerror(errno));
+    errno = 0;
+    printf("rmdir non-empty: %d %s\n", rmdir(at(".")) , strerror(errno));
+    CHECK(mkdir(at("d"), 0755) == 0, "mkdir d");
+    FILE *f = fopen(at("d/x"), "w");
+    fclose(f);
+    errno = 0;
+    printf("rmdir d (not empty): %d %s\n", rmdir(at("d")), strerror(errno));
+    errno = 0;
+    printf("unlink a dir: %d %s\n", unlink(at("d")), strerror(errno));
+    errno = 0;
+    printf("mkdir existing: %d %s\n", mkdir(at("d"), 0755), strerror(errno));
+    char link[64] = {0};
+    symlink("d/x", at("ln"));
+    ssize_t n = readlink(at("ln"), link, sizeof link - 1);
+    printf("readlink: %zd %s\n", n, link);
+    struct stat ls;
+    lstat(at("ln"), &ls);
+    printf("lstat is link: %d\n", S_ISLNK(ls.st_mode));
+}
+
 static void big_output(int argc, char **argv) {
     /* Writes N MiB of a repeating pattern to stdout in 64 KiB blocks. */
     long mib = argc > 2 ? atol(argv[2]) : 1;
@@ -236,6 +284,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "stdin")) stdin_echo();
     else if (!strcmp(t, "big")) big_output(argc, argv);
     else if (!strcmp(t, "poll")) poll_stdin();
+    else if (!strcmp(t, "misc")) misc();
     else if (!strcmp(t, "exit")) exit(argc > 2 ? atoi(argv[2]) : 0);
     else {
         fprintf(stderr, "unknown test %s\n", t);
