@@ -49,6 +49,7 @@ pub use instance::Instance;
 pub use linker::Linker;
 pub use module::{ExternType, Module};
 pub use store::{AsContext, AsContextMut, Store, StoreInner};
+pub use tandem_vm_core::module_env::{ModuleError, ModuleErrorKind};
 pub use tandem_vm_core::store::{ResourceLimiter, StoreLimits};
 pub use values::{ExternRef, FuncType, Val, ValType};
 

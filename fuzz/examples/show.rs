@@ -1,0 +1,28 @@
+//! Turns a fuzz input into the module the targets generate from it and says
+//! what each engine makes of it:
+//!   cargo run --example show -- artifacts/differential/crash-... [out.wasm]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let data = std::fs::read(&args[1]).expect("read the fuzz input");
+    let mut u = arbitrary::Unstructured::new(&data);
+    let wasm = tandem_fuzz::generate::module(&mut u).expect("input generates a module");
+    if let Some(out) = args.get(2) {
+        std::fs::write(out, &wasm).expect("write the module");
+    }
+    for mode in [tandem::Translation::Lazy, tandem::Translation::Eager] {
+        let mut c = tandem::Config::new();
+        c.translation(mode);
+        let r = tandem::Module::from_binary(&tandem::Engine::new(&c), &wasm);
+        println!("tandem {mode:?}: {:?}", r.map(|_| ()).map_err(|e| e.to_string()));
+    }
+    let r = wasmi::Module::new(&wasmi::Engine::default(), &wasm[..]);
+    println!("wasmi: {:?}", r.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+    use tandem_fuzz::oracle::DiffEngine;
+    let mut t = tandem_fuzz::oracle::Tandem::new(tandem::Translation::Lazy);
+    let mut w = tandem_fuzz::oracle::Wasmi::default();
+    println!("instantiate: tandem {:?}, wasmi {:?}", t.instantiate(&wasm), w.instantiate(&wasm));
+    let e = tandem::Engine::default();
+    let m = tandem::Module::from_binary(&e, &wasm).expect("valid");
+    let mut s = tandem::Store::new(&e, ());
+    println!("tandem instantiate error: {:?}", tandem::Instance::new(&mut s, &m, &[]).err());
+}

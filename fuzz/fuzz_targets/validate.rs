@@ -1,0 +1,24 @@
+//! Arbitrary bytes: decoding, validation and eager translation never panic,
+//! and Tandem accepts exactly what wasmparser (Wasm 2.0 minus SIMD) accepts.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut config = tandem::Config::new();
+    config.translation(tandem::Translation::Eager);
+    let engine = tandem::Engine::new(&config);
+    let ours = tandem::Module::from_binary(&engine, data);
+    let features = wasmparser::WasmFeatures::WASM2.difference(wasmparser::WasmFeatures::SIMD);
+    let theirs = wasmparser::Validator::new_with_features(features).validate_all(data);
+    match (&ours, &theirs) {
+        (Ok(_), Err(e)) => panic!("tandem accepted a module wasmparser rejects: {e}"),
+        (Err(e), Ok(_)) => {
+            // Only translator limits may reject a valid module.
+            assert!(
+                matches!(e.kind(), tandem::ErrorKind::Module(m) if m.kind != tandem::ModuleErrorKind::Invalid),
+                "tandem rejected a valid module: {e}"
+            );
+        }
+        _ => {}
+    }
+});

@@ -1,0 +1,40 @@
+//! wasm-smith configured for what Tandem implements: Wasm 2.0 without SIMD,
+//! no imports, every item exported, NaNs canonicalised (so results compare
+//! bit for bit across engines).
+
+use arbitrary::{Arbitrary, Unstructured};
+
+/// A module and the raw bytes left to derive call arguments from.
+pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
+    let mut c = wasm_smith::Config::arbitrary(u)?;
+    c.simd_enabled = false;
+    c.relaxed_simd_enabled = false;
+    c.threads_enabled = false;
+    c.shared_everything_threads_enabled = false;
+    c.exceptions_enabled = false;
+    c.gc_enabled = false;
+    c.tail_call_enabled = false;
+    c.memory64_enabled = false;
+    c.custom_page_sizes_enabled = false;
+    c.wide_arithmetic_enabled = false;
+    c.extended_const_enabled = false;
+    c.custom_descriptors_enabled = false;
+    c.multi_value_enabled = true;
+    c.bulk_memory_enabled = true;
+    c.reference_types_enabled = true;
+    c.sign_extension_ops_enabled = true;
+    c.saturating_float_to_int_enabled = true;
+    c.max_imports = 0;
+    c.min_imports = 0;
+    c.max_memories = 1;
+    c.min_memories = c.min_memories.min(1);
+    c.max_memory32_bytes = 16 << 20;
+    c.max_tables = c.max_tables.min(4);
+    c.min_tables = c.min_tables.min(c.max_tables as u32);
+    c.max_table_elements = c.max_table_elements.min(10_000);
+    c.export_everything = true;
+    c.canonicalize_nans = true;
+    c.min_funcs = 1;
+    c.max_funcs = c.max_funcs.max(1);
+    Ok(wasm_smith::Module::new(c, u)?.to_bytes())
+}

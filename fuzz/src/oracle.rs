@@ -1,0 +1,362 @@
+//! The differential oracle: run a module's exports in two engines and
+//! compare what can be observed (results, trap kinds, exported globals and
+//! memories). Resource limits (fuel, call depth) differ by design between
+//! engines, so once either engine hits one the comparison stops there.
+
+use arbitrary::Unstructured;
+
+/// What one call did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Result bits (references as 0 = null, 1 = non-null).
+    Values(Vec<u64>),
+    Trap(Trap),
+    /// Out of fuel or stack: engine-specific, ends the comparison.
+    Resource,
+}
+
+/// Trap kinds both engines agree on.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Trap {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    IntegerOverflow,
+    IntegerDivisionByZero,
+    BadConversionToInteger,
+    Other,
+    /// Instantiation failed (engines report segment and start-function
+    /// failures differently: one as a trap, the other as an error).
+    Instantiation,
+}
+
+/// A typed argument, engine-neutral.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    NullRef,
+}
+
+/// Arguments for a parameter list, drawn from the fuzz input.
+pub fn args(u: &mut Unstructured<'_>, params: &[wasmparser::ValType]) -> Vec<Arg> {
+    params
+        .iter()
+        .map(|p| match p {
+            wasmparser::ValType::I32 => Arg::I32(u.arbitrary().unwrap_or(0)),
+            wasmparser::ValType::I64 => Arg::I64(u.arbitrary().unwrap_or(0)),
+            wasmparser::ValType::F32 => Arg::F32(u.arbitrary().unwrap_or(0)),
+            wasmparser::ValType::F64 => Arg::F64(u.arbitrary().unwrap_or(0)),
+            _ => Arg::NullRef,
+        })
+        .collect()
+}
+
+/// An engine under test.
+pub trait DiffEngine {
+    fn name(&self) -> &'static str;
+    /// Instantiates; `None` if the engine rejects the module or its start traps.
+    fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>>;
+    /// Calls export `name` with `args`.
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome;
+    /// Exported globals' bits and a hash of each exported memory, by name.
+    fn snapshot(&mut self) -> Vec<(String, u64)>;
+}
+
+pub const FUEL: u64 = 1_000_000;
+
+fn hash(bytes: &[u8]) -> u64 {
+    // FNV-1a: deterministic and dependency-free.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// Tandem's interpreter.
+pub struct Tandem {
+    config: tandem::Config,
+    store: Option<tandem::Store<()>>,
+    instance: Option<tandem::Instance>,
+}
+
+impl Tandem {
+    pub fn new(translation: tandem::Translation) -> Self {
+        let mut config = tandem::Config::new();
+        config.consume_fuel(true).translation(translation);
+        Tandem { config, store: None, instance: None }
+    }
+}
+
+fn tandem_trap(e: &tandem::Error) -> Outcome {
+    use tandem::TrapCode as C;
+    match e.trap_code() {
+        Some(C::OutOfFuel | C::StackOverflow) => Outcome::Resource,
+        Some(C::Unreachable) => Outcome::Trap(Trap::Unreachable),
+        Some(C::MemoryOutOfBounds) => Outcome::Trap(Trap::MemoryOutOfBounds),
+        Some(C::TableOutOfBounds) => Outcome::Trap(Trap::TableOutOfBounds),
+        Some(C::IndirectCallToNull) => Outcome::Trap(Trap::IndirectCallToNull),
+        Some(C::BadSignature) => Outcome::Trap(Trap::BadSignature),
+        Some(C::IntegerOverflow) => Outcome::Trap(Trap::IntegerOverflow),
+        Some(C::IntegerDivisionByZero) => Outcome::Trap(Trap::IntegerDivisionByZero),
+        Some(C::BadConversionToInteger) => Outcome::Trap(Trap::BadConversionToInteger),
+        _ => Outcome::Trap(Trap::Other),
+    }
+}
+
+impl DiffEngine for Tandem {
+    fn name(&self) -> &'static str {
+        "tandem"
+    }
+    fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
+        let engine = tandem::Engine::new(&self.config);
+        let module = tandem::Module::from_binary(&engine, wasm).ok()?;
+        let mut store = tandem::Store::new(&engine, ());
+        store.set_fuel(FUEL).ok()?;
+        let r = match tandem::Instance::new(&mut store, &module, &[]) {
+            Ok(i) => {
+                self.instance = Some(i);
+                Ok(())
+            }
+            Err(e) => match tandem_trap(&e) {
+                Outcome::Resource => Err(Outcome::Resource),
+                _ if matches!(e.kind(), tandem::ErrorKind::Resource(_)) => Err(Outcome::Resource),
+                _ => Err(Outcome::Trap(Trap::Instantiation)),
+            },
+        };
+        self.store = Some(store);
+        Some(r)
+    }
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Outcome::Resource };
+        let Some(f) = inst.get_func(&mut *store, name) else { return Outcome::Resource };
+        let params: Vec<tandem::Val> = f
+            .ty(&*store)
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| match args.get(i).copied().unwrap_or(Arg::NullRef) {
+                Arg::I32(v) if *ty == tandem::ValType::I32 => tandem::Val::I32(v),
+                Arg::I64(v) if *ty == tandem::ValType::I64 => tandem::Val::I64(v),
+                Arg::F32(v) if *ty == tandem::ValType::F32 => tandem::Val::F32(v),
+                Arg::F64(v) if *ty == tandem::ValType::F64 => tandem::Val::F64(v),
+                _ => tandem::Val::default_for(*ty),
+            })
+            .collect();
+        let mut results: Vec<tandem::Val> =
+            f.ty(&*store).results().iter().map(|t| tandem::Val::default_for(*t)).collect();
+        let _ = store.set_fuel(FUEL);
+        match f.call(&mut *store, &params, &mut results) {
+            Ok(()) => Outcome::Values(
+                results
+                    .iter()
+                    .map(|v| match *v {
+                        tandem::Val::I32(x) => x as u32 as u64,
+                        tandem::Val::I64(x) => x as u64,
+                        tandem::Val::F32(x) => x as u64,
+                        tandem::Val::F64(x) => x,
+                        tandem::Val::FuncRef(r) => r.is_some() as u64,
+                        tandem::Val::ExternRef(r) => r.is_some() as u64,
+                    })
+                    .collect(),
+            ),
+            Err(e) => tandem_trap(&e),
+        }
+    }
+    fn snapshot(&mut self) -> Vec<(String, u64)> {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
+        let mut out = Vec::new();
+        for name in inst.export_names(&*store) {
+            match inst.get_export(&mut *store, &name) {
+                Some(tandem::Extern::Memory(m)) => out.push((name, hash(m.data(&*store)))),
+                Some(tandem::Extern::Global(g)) => {
+                    let v = match g.get(&mut *store) {
+                        tandem::Val::I32(x) => x as u32 as u64,
+                        tandem::Val::I64(x) => x as u64,
+                        tandem::Val::F32(x) => x as u64,
+                        tandem::Val::F64(x) => x,
+                        tandem::Val::FuncRef(r) => r.is_some() as u64,
+                        tandem::Val::ExternRef(r) => r.is_some() as u64,
+                    };
+                    out.push((name, v));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// wasmi 2.0, the independent oracle.
+#[derive(Default)]
+pub struct Wasmi {
+    store: Option<wasmi::Store<()>>,
+    instance: Option<wasmi::Instance>,
+}
+
+fn wasmi_trap(e: &wasmi::Error) -> Outcome {
+    use wasmi::TrapCode as C;
+    match e.as_trap_code() {
+        Some(C::OutOfFuel | C::StackOverflow) => Outcome::Resource,
+        Some(C::UnreachableCodeReached) => Outcome::Trap(Trap::Unreachable),
+        Some(C::MemoryOutOfBounds) => Outcome::Trap(Trap::MemoryOutOfBounds),
+        Some(C::TableOutOfBounds) => Outcome::Trap(Trap::TableOutOfBounds),
+        Some(C::IndirectCallToNull) => Outcome::Trap(Trap::IndirectCallToNull),
+        Some(C::BadSignature) => Outcome::Trap(Trap::BadSignature),
+        Some(C::IntegerOverflow) => Outcome::Trap(Trap::IntegerOverflow),
+        Some(C::IntegerDivisionByZero) => Outcome::Trap(Trap::IntegerDivisionByZero),
+        Some(C::BadConversionToInteger) => Outcome::Trap(Trap::BadConversionToInteger),
+        Some(_) => Outcome::Trap(Trap::Other),
+        None => Outcome::Resource,
+    }
+}
+
+fn wasmi_bits(v: &wasmi::Val) -> u64 {
+    match v {
+        wasmi::Val::I32(x) => *x as u32 as u64,
+        wasmi::Val::I64(x) => *x as u64,
+        wasmi::Val::F32(x) => x.to_bits() as u64,
+        wasmi::Val::F64(x) => x.to_bits(),
+        wasmi::Val::FuncRef(r) => (!r.is_null()) as u64,
+        wasmi::Val::ExternRef(r) => (!r.is_null()) as u64,
+        _ => 0,
+    }
+}
+
+impl DiffEngine for Wasmi {
+    fn name(&self) -> &'static str {
+        "wasmi"
+    }
+    fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(true);
+        let engine = wasmi::Engine::new(&config);
+        let module = wasmi::Module::new(&engine, wasm).ok()?;
+        let mut store = wasmi::Store::new(&engine, ());
+        store.set_fuel(FUEL).ok()?;
+        let linker = wasmi::Linker::<()>::new(&engine);
+        let r = match linker.instantiate_and_start(&mut store, &module) {
+            Ok(i) => {
+                self.instance = Some(i);
+                Ok(())
+            }
+            Err(e) => match wasmi_trap(&e) {
+                Outcome::Trap(_) | Outcome::Values(_) => Err(Outcome::Trap(Trap::Instantiation)),
+                // Without a trap code: a segment that does not fit, etc.
+                Outcome::Resource if e.as_trap_code().is_none() => Err(Outcome::Trap(Trap::Instantiation)),
+                Outcome::Resource => Err(Outcome::Resource),
+            },
+        };
+        self.store = Some(store);
+        Some(r)
+    }
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Outcome::Resource };
+        let Some(f) = inst.get_func(&*store, name) else { return Outcome::Resource };
+        let ty = f.ty(&*store);
+        let params: Vec<wasmi::Val> = args
+            .iter()
+            .zip(ty.params())
+            .map(|(a, t)| match *a {
+                Arg::I32(v) => wasmi::Val::I32(v),
+                Arg::I64(v) => wasmi::Val::I64(v),
+                Arg::F32(v) => wasmi::Val::F32(f32::from_bits(v).into()),
+                Arg::F64(v) => wasmi::Val::F64(f64::from_bits(v).into()),
+                Arg::NullRef => wasmi::Val::default_for_ty(*t),
+            })
+            .collect();
+        let mut results: Vec<wasmi::Val> = ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        let _ = store.set_fuel(FUEL);
+        match f.call(&mut *store, &params, &mut results) {
+            Ok(()) => Outcome::Values(results.iter().map(wasmi_bits).collect()),
+            Err(e) => wasmi_trap(&e),
+        }
+    }
+    fn snapshot(&mut self) -> Vec<(String, u64)> {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
+        let names: Vec<String> = inst.exports(&*store).map(|e| e.name().to_string()).collect();
+        let mut out = Vec::new();
+        for name in names {
+            match inst.get_export(&*store, &name) {
+                Some(wasmi::Extern::Memory(m)) => out.push((name, hash(m.data(&*store)))),
+                Some(wasmi::Extern::Global(g)) => out.push((name, wasmi_bits(&g.get(&*store)))),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Runs `wasm` in both engines and panics on any observable divergence.
+pub fn differential(wasm: &[u8], u: &mut Unstructured<'_>, a: &mut dyn DiffEngine, b: &mut dyn DiffEngine) {
+    let (Some(ia), Some(ib)) = (a.instantiate(wasm), b.instantiate(wasm)) else {
+        // Acceptance must agree: both engines validate Wasm 2.0 with wasmparser.
+        assert_eq!(
+            a.instantiate(wasm).is_some(),
+            b.instantiate(wasm).is_some(),
+            "{} and {} disagree on accepting the module",
+            a.name(),
+            b.name()
+        );
+        return;
+    };
+    match (&ia, &ib) {
+        (Err(Outcome::Resource), _) | (_, Err(Outcome::Resource)) => return,
+        _ => assert_eq!(ia, ib, "instantiation differs"),
+    }
+    if ia.is_err() {
+        return;
+    }
+    let mut funcs = Vec::new();
+    for p in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
+        if let wasmparser::Payload::ExportSection(r) = p {
+            for e in r.into_iter().flatten() {
+                if e.kind == wasmparser::ExternalKind::Func {
+                    funcs.push((e.name.to_string(), e.index));
+                }
+            }
+        }
+    }
+    let types = func_types(wasm);
+    for (name, index) in funcs {
+        let params = types.get(index as usize).cloned().unwrap_or_default();
+        let args = args(u, &params);
+        let (ra, rb) = (a.call(&name, &args), b.call(&name, &args));
+        if ra == Outcome::Resource || rb == Outcome::Resource {
+            return;
+        }
+        assert_eq!(ra, rb, "call {name}({args:?}) differs");
+        let (mut sa, mut sb) = (a.snapshot(), b.snapshot());
+        sa.sort();
+        sb.sort();
+        assert_eq!(sa, sb, "state after {name}({args:?}) differs");
+    }
+}
+
+/// Parameter types of every function (imports first).
+fn func_types(wasm: &[u8]) -> Vec<Vec<wasmparser::ValType>> {
+    let mut types = Vec::new();
+    let mut funcs = Vec::new();
+    for p in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
+        match p {
+            wasmparser::Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types().flatten() {
+                    types.push(t.params().to_vec());
+                }
+            }
+            wasmparser::Payload::FunctionSection(r) => {
+                for t in r.into_iter().flatten() {
+                    funcs.push(types.get(t as usize).cloned().unwrap_or_default());
+                }
+            }
+            _ => {}
+        }
+    }
+    funcs
+}
