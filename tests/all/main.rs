@@ -6,6 +6,7 @@ mod dispatch;
 mod errors;
 mod fuel;
 mod fusion;
+mod regressions;
 mod traps;
 #[cfg(feature = "wasi")]
 mod wasi;
