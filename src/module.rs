@@ -59,15 +59,7 @@ impl Module {
 
     /// The bytecode of defined function `def_index`, translating it if needed.
     pub fn compiled(&self, def_index: u32) -> Result<Arc<CompiledFunc>> {
-        let slot = self
-            .info
-            .code
-            .get(def_index as usize)
-            .ok_or_else(|| Error::usage(format!("no defined function {def_index}")))?;
-        match slot.get_or_init(|| tandem_interp::translate(&self.info, def_index).map(Arc::new)) {
-            Ok(f) => Ok(f.clone()),
-            Err(e) => Err(e.clone().into()),
-        }
+        Ok(tandem_interp::compiled(&self.info, def_index)?.clone())
     }
 
     pub fn engine(&self) -> &Engine {

@@ -5,31 +5,19 @@
 
 use arbitrary::Unstructured;
 
-/// What one call did.
+/// What one call did. Trap kinds are expressed as Tandem's `TrapCode`; the
+/// resource traps (`OutOfFuel`, `StackOverflow`) become `Resource`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Result bits (references as 0 = null, 1 = non-null).
     Values(Vec<u64>),
-    Trap(Trap),
-    /// Out of fuel or stack: engine-specific, ends the comparison.
-    Resource,
-}
-
-/// Trap kinds both engines agree on.
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-pub enum Trap {
-    Unreachable,
-    MemoryOutOfBounds,
-    TableOutOfBounds,
-    IndirectCallToNull,
-    BadSignature,
-    IntegerOverflow,
-    IntegerDivisionByZero,
-    BadConversionToInteger,
-    Other,
+    /// `None`: a trap kind the engines do not share.
+    Trap(Option<tandem::TrapCode>),
     /// Instantiation failed (engines report segment and start-function
     /// failures differently: one as a trap, the other as an error).
     Instantiation,
+    /// Out of fuel or stack: engine-specific, ends the comparison.
+    Resource,
 }
 
 /// A typed argument, engine-neutral.
@@ -95,18 +83,20 @@ impl Tandem {
 }
 
 fn tandem_trap(e: &tandem::Error) -> Outcome {
-    use tandem::TrapCode as C;
     match e.trap_code() {
-        Some(C::OutOfFuel | C::StackOverflow) => Outcome::Resource,
-        Some(C::Unreachable) => Outcome::Trap(Trap::Unreachable),
-        Some(C::MemoryOutOfBounds) => Outcome::Trap(Trap::MemoryOutOfBounds),
-        Some(C::TableOutOfBounds) => Outcome::Trap(Trap::TableOutOfBounds),
-        Some(C::IndirectCallToNull) => Outcome::Trap(Trap::IndirectCallToNull),
-        Some(C::BadSignature) => Outcome::Trap(Trap::BadSignature),
-        Some(C::IntegerOverflow) => Outcome::Trap(Trap::IntegerOverflow),
-        Some(C::IntegerDivisionByZero) => Outcome::Trap(Trap::IntegerDivisionByZero),
-        Some(C::BadConversionToInteger) => Outcome::Trap(Trap::BadConversionToInteger),
-        _ => Outcome::Trap(Trap::Other),
+        Some(tandem::TrapCode::OutOfFuel | tandem::TrapCode::StackOverflow) => Outcome::Resource,
+        code => Outcome::Trap(code),
+    }
+}
+
+fn tandem_bits(v: &tandem::Val) -> u64 {
+    match *v {
+        tandem::Val::I32(x) => x as u32 as u64,
+        tandem::Val::I64(x) => x as u64,
+        tandem::Val::F32(x) => x as u64,
+        tandem::Val::F64(x) => x,
+        tandem::Val::FuncRef(r) => r.is_some() as u64,
+        tandem::Val::ExternRef(r) => r.is_some() as u64,
     }
 }
 
@@ -127,7 +117,7 @@ impl DiffEngine for Tandem {
             Err(e) => match tandem_trap(&e) {
                 Outcome::Resource => Err(Outcome::Resource),
                 _ if matches!(e.kind(), tandem::ErrorKind::Resource(_)) => Err(Outcome::Resource),
-                _ => Err(Outcome::Trap(Trap::Instantiation)),
+                _ => Err(Outcome::Instantiation),
             },
         };
         self.store = Some(store);
@@ -153,19 +143,7 @@ impl DiffEngine for Tandem {
             f.ty(&*store).results().iter().map(|t| tandem::Val::default_for(*t)).collect();
         let _ = store.set_fuel(FUEL);
         match f.call(&mut *store, &params, &mut results) {
-            Ok(()) => Outcome::Values(
-                results
-                    .iter()
-                    .map(|v| match *v {
-                        tandem::Val::I32(x) => x as u32 as u64,
-                        tandem::Val::I64(x) => x as u64,
-                        tandem::Val::F32(x) => x as u64,
-                        tandem::Val::F64(x) => x,
-                        tandem::Val::FuncRef(r) => r.is_some() as u64,
-                        tandem::Val::ExternRef(r) => r.is_some() as u64,
-                    })
-                    .collect(),
-            ),
+            Ok(()) => Outcome::Values(results.iter().map(tandem_bits).collect()),
             Err(e) => tandem_trap(&e),
         }
     }
@@ -176,14 +154,7 @@ impl DiffEngine for Tandem {
             match inst.get_export(&mut *store, &name) {
                 Some(tandem::Extern::Memory(m)) => out.push((name, hash(m.data(&*store)))),
                 Some(tandem::Extern::Global(g)) => {
-                    let v = match g.get(&mut *store) {
-                        tandem::Val::I32(x) => x as u32 as u64,
-                        tandem::Val::I64(x) => x as u64,
-                        tandem::Val::F32(x) => x as u64,
-                        tandem::Val::F64(x) => x,
-                        tandem::Val::FuncRef(r) => r.is_some() as u64,
-                        tandem::Val::ExternRef(r) => r.is_some() as u64,
-                    };
+                    let v = tandem_bits(&g.get(&mut *store));
                     out.push((name, v));
                 }
                 _ => {}
@@ -201,20 +172,21 @@ pub struct Wasmi {
 }
 
 fn wasmi_trap(e: &wasmi::Error) -> Outcome {
+    use tandem::TrapCode as T;
     use wasmi::TrapCode as C;
-    match e.as_trap_code() {
-        Some(C::OutOfFuel | C::StackOverflow) => Outcome::Resource,
-        Some(C::UnreachableCodeReached) => Outcome::Trap(Trap::Unreachable),
-        Some(C::MemoryOutOfBounds) => Outcome::Trap(Trap::MemoryOutOfBounds),
-        Some(C::TableOutOfBounds) => Outcome::Trap(Trap::TableOutOfBounds),
-        Some(C::IndirectCallToNull) => Outcome::Trap(Trap::IndirectCallToNull),
-        Some(C::BadSignature) => Outcome::Trap(Trap::BadSignature),
-        Some(C::IntegerOverflow) => Outcome::Trap(Trap::IntegerOverflow),
-        Some(C::IntegerDivisionByZero) => Outcome::Trap(Trap::IntegerDivisionByZero),
-        Some(C::BadConversionToInteger) => Outcome::Trap(Trap::BadConversionToInteger),
-        Some(_) => Outcome::Trap(Trap::Other),
-        None => Outcome::Resource,
-    }
+    let code = match e.as_trap_code() {
+        None | Some(C::OutOfFuel | C::StackOverflow) => return Outcome::Resource,
+        Some(C::UnreachableCodeReached) => T::Unreachable,
+        Some(C::MemoryOutOfBounds) => T::MemoryOutOfBounds,
+        Some(C::TableOutOfBounds) => T::TableOutOfBounds,
+        Some(C::IndirectCallToNull) => T::IndirectCallToNull,
+        Some(C::BadSignature) => T::BadSignature,
+        Some(C::IntegerOverflow) => T::IntegerOverflow,
+        Some(C::IntegerDivisionByZero) => T::IntegerDivisionByZero,
+        Some(C::BadConversionToInteger) => T::BadConversionToInteger,
+        Some(_) => return Outcome::Trap(None),
+    };
+    Outcome::Trap(Some(code))
 }
 
 fn wasmi_bits(v: &wasmi::Val) -> u64 {
@@ -246,11 +218,11 @@ impl DiffEngine for Wasmi {
                 self.instance = Some(i);
                 Ok(())
             }
-            Err(e) => match wasmi_trap(&e) {
-                Outcome::Trap(_) | Outcome::Values(_) => Err(Outcome::Trap(Trap::Instantiation)),
-                // Without a trap code: a segment that does not fit, etc.
-                Outcome::Resource if e.as_trap_code().is_none() => Err(Outcome::Trap(Trap::Instantiation)),
-                Outcome::Resource => Err(Outcome::Resource),
+            // Without a trap code (a segment that does not fit, ...) it is
+            // an instantiation failure, not a resource limit.
+            Err(e) => match (e.as_trap_code(), wasmi_trap(&e)) {
+                (Some(_), Outcome::Resource) => Err(Outcome::Resource),
+                _ => Err(Outcome::Instantiation),
             },
         };
         self.store = Some(store);

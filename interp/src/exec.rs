@@ -17,7 +17,6 @@
 //! table indices, lengths, signatures, fuel, depth) is checked here.
 //! `SAFETY: trusted bytecode` below refers to this contract.
 
-use crate::translate::translate;
 use std::sync::Arc;
 use tandem_vm_core::bytecode::{CompiledFunc, ops};
 use tandem_vm_core::module_env::ModuleError;
@@ -99,8 +98,7 @@ fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault>
     let inst = unsafe { &*instance_of(vmctx) };
     let module = &inst.module;
     let def = index.wrapping_sub(module.env.num_imported_funcs);
-    let slot = module.code.get(def as usize).ok_or(Fault::Trap(TrapCode::TranslationFailed))?;
-    match slot.get_or_init(|| translate(module, def).map(Arc::new)) {
+    match crate::compiled(module, def) {
         Ok(f) => {
             let ptr = Arc::as_ptr(f);
             // SAFETY: records of defined functions live in their instance's
@@ -109,7 +107,7 @@ fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault>
             unsafe { (*(callee as *mut VMFuncRef)).code = ptr.cast() };
             Ok(ptr)
         }
-        Err(e) => Err(Fault::Invalid(Box::new(e.clone()))),
+        Err(e) => Err(Fault::Invalid(Box::new(e))),
     }
 }
 

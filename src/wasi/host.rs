@@ -97,6 +97,24 @@ impl WasiCtx {
         }
     }
 
+    /// Two directories at once (source and target of rename/link), each
+    /// checked for its right; they may be the same descriptor.
+    fn two_dirs(
+        &mut self,
+        a: i32,
+        rights_a: u64,
+        b: i32,
+        rights_b: u64,
+    ) -> std::result::Result<(&cap_std::fs::Dir, &cap_std::fs::Dir), Errno> {
+        self.dir(a as u32, rights_a)?;
+        self.dir(b as u32, rights_b)?;
+        let dir = |fd: i32| match self.fds.get(fd as u32 as usize) {
+            Some(Some(Fd { kind: FdKind::Dir { dir, .. }, .. })) => Ok(dir),
+            _ => Err(Errno::Notdir),
+        };
+        Ok((dir(a)?, dir(b)?))
+    }
+
     fn insert(&mut self, fd: Fd) -> std::result::Result<u32, Errno> {
         if let Some(free) = self.fds.iter().position(Option::is_none) {
             self.fds[free] = Some(fd);
@@ -334,6 +352,29 @@ fn read_into(
     Ok(total)
 }
 
+/// `fd_read`/`fd_pread`/`fd_write`/`fd_pwrite`: moves the iovecs' bytes and
+/// stores the count at `out`.
+#[expect(clippy::too_many_arguments, reason = "the four preview1 calls' operands, passed straight through")]
+fn transfer(
+    mem: &mut Mem<'_>,
+    ctx: &mut WasiCtx,
+    fd: i32,
+    iovs: i32,
+    len: i32,
+    offset: Option<u64>,
+    out: i32,
+    write: bool,
+) -> R {
+    let iovs = mem.iovecs(iovs as u32, len as u32)?;
+    let mut needed = if write { rights::FD_WRITE } else { rights::FD_READ };
+    if offset.is_some() {
+        needed |= rights::FD_SEEK;
+    }
+    let f = ctx.fd(fd as u32, needed)?;
+    let n = if write { write_from(f, mem, &iovs, offset)? } else { read_into(f, mem, &iovs, offset)? };
+    mem.put_u32(out as u32, n)
+}
+
 fn write_from(fd: &mut Fd, mem: &Mem<'_>, iovs: &[(u32, u32)], offset: Option<u64>) -> std::result::Result<u32, Errno> {
     let mut total: u32 = 0;
     let mut pos = offset;
@@ -476,28 +517,16 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     })?;
 
     wasi!("fd_write", |mem, ctx, fd: i32, iovs: i32, len: i32, nwritten: i32| {
-        let iovs = mem.iovecs(iovs as u32, len as u32)?;
-        let f = ctx.fd(fd as u32, rights::FD_WRITE)?;
-        let n = write_from(f, mem, &iovs, None)?;
-        mem.put_u32(nwritten as u32, n)
+        transfer(mem, ctx, fd, iovs, len, None, nwritten, true)
     });
     wasi!("fd_pwrite", |mem, ctx, fd: i32, iovs: i32, len: i32, offset: i64, nwritten: i32| {
-        let iovs = mem.iovecs(iovs as u32, len as u32)?;
-        let f = ctx.fd(fd as u32, rights::FD_WRITE | rights::FD_SEEK)?;
-        let n = write_from(f, mem, &iovs, Some(offset as u64))?;
-        mem.put_u32(nwritten as u32, n)
+        transfer(mem, ctx, fd, iovs, len, Some(offset as u64), nwritten, true)
     });
     wasi!("fd_read", |mem, ctx, fd: i32, iovs: i32, len: i32, nread: i32| {
-        let iovs = mem.iovecs(iovs as u32, len as u32)?;
-        let f = ctx.fd(fd as u32, rights::FD_READ)?;
-        let n = read_into(f, mem, &iovs, None)?;
-        mem.put_u32(nread as u32, n)
+        transfer(mem, ctx, fd, iovs, len, None, nread, false)
     });
     wasi!("fd_pread", |mem, ctx, fd: i32, iovs: i32, len: i32, offset: i64, nread: i32| {
-        let iovs = mem.iovecs(iovs as u32, len as u32)?;
-        let f = ctx.fd(fd as u32, rights::FD_READ | rights::FD_SEEK)?;
-        let n = read_into(f, mem, &iovs, Some(offset as u64))?;
-        mem.put_u32(nread as u32, n)
+        transfer(mem, ctx, fd, iovs, len, Some(offset as u64), nread, false)
     });
     wasi!("fd_seek", |mem, ctx, fd: i32, offset: i64, whence_v: i32, newoffset: i32| {
         let needed = if offset == 0 && whence_v as u8 == whence::CUR { rights::FD_TELL } else { rights::FD_SEEK };
@@ -753,15 +782,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     wasi!("path_rename", |mem, ctx, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| {
         let old = mem.str(old as u32, old_len as u32)?;
         let new = mem.str(new as u32, new_len as u32)?;
-        ctx.dir(fd as u32, rights::PATH_RENAME_SOURCE)?;
-        ctx.dir(new_fd as u32, rights::PATH_RENAME_TARGET)?;
-        let (
-            Some(Some(Fd { kind: FdKind::Dir { dir: from, .. }, .. })),
-            Some(Some(Fd { kind: FdKind::Dir { dir: to, .. }, .. })),
-        ) = (ctx.fds.get(fd as u32 as usize), ctx.fds.get(new_fd as u32 as usize))
-        else {
-            return Err(Errno::Notdir);
-        };
+        let (from, to) = ctx.two_dirs(fd, rights::PATH_RENAME_SOURCE, new_fd, rights::PATH_RENAME_TARGET)?;
         Ok(from.rename(old, to, new)?)
     });
     wasi!("path_link", |mem,
@@ -775,15 +796,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
                         new_len: i32| {
         let old = mem.str(old as u32, old_len as u32)?;
         let new = mem.str(new as u32, new_len as u32)?;
-        ctx.dir(fd as u32, rights::PATH_LINK_SOURCE)?;
-        ctx.dir(new_fd as u32, rights::PATH_LINK_TARGET)?;
-        let (
-            Some(Some(Fd { kind: FdKind::Dir { dir: from, .. }, .. })),
-            Some(Some(Fd { kind: FdKind::Dir { dir: to, .. }, .. })),
-        ) = (ctx.fds.get(fd as u32 as usize), ctx.fds.get(new_fd as u32 as usize))
-        else {
-            return Err(Errno::Notdir);
-        };
+        let (from, to) = ctx.two_dirs(fd, rights::PATH_LINK_SOURCE, new_fd, rights::PATH_LINK_TARGET)?;
         Ok(from.hard_link(old, to, new)?)
     });
     wasi!("path_symlink", |mem, ctx, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| {

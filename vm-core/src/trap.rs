@@ -15,8 +15,6 @@ pub enum TrapCode {
     BadConversionToInteger,
     StackOverflow,
     OutOfFuel,
-    /// A function could not be translated (a runtime limit of the translator).
-    TranslationFailed,
 }
 
 impl TrapCode {
@@ -33,7 +31,6 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
-            TrapCode::TranslationFailed => "function could not be translated",
         }
     }
 }
