@@ -21,6 +21,37 @@ pub enum Translation {
     LazyValidation,
 }
 
+/// Which tier runs wasm code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// The interpreter only: nothing needs executable memory.
+    Interp,
+    /// Compile every function with Cranelift when the module is created.
+    Jit,
+    /// Interpret first; compile a function once it has been called, or its
+    /// loops have iterated, often enough (see `Config::tier_up_thresholds`).
+    Tiered,
+}
+
+impl Default for Tier {
+    /// `Tiered` when the `jit` feature is built in, else `Interp`.
+    fn default() -> Self {
+        if cfg!(feature = "jit") { Tier::Tiered } else { Tier::Interp }
+    }
+}
+
+impl std::str::FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "interp" => Ok(Tier::Interp),
+            "jit" => Ok(Tier::Jit),
+            "tiered" => Ok(Tier::Tiered),
+            _ => Err(format!("unknown tier `{s}` (expected interp, jit or tiered)")),
+        }
+    }
+}
+
 /// Engine configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -30,6 +61,9 @@ pub struct Config {
     pub(crate) max_stack_slots: usize,
     pub(crate) max_native_stack: usize,
     pub(crate) parallel_validation: bool,
+    pub(crate) tier: Tier,
+    pub(crate) hot_calls: u32,
+    pub(crate) hot_loops: u32,
 }
 
 impl Default for Config {
@@ -41,6 +75,9 @@ impl Default for Config {
             max_stack_slots: 1 << 20,
             max_native_stack: 512 * 1024,
             parallel_validation: true,
+            tier: Tier::default(),
+            hot_calls: 1_000,
+            hot_loops: 10_000,
         }
     }
 }
@@ -75,6 +112,21 @@ impl Config {
     /// calls use no native stack. The thread must have this much stack to spare.
     pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_native_stack = bytes.max(16 * 1024);
+        self
+    }
+    /// Which tier runs the code (default: `Tiered` with the `jit` feature,
+    /// else `Interp`). `Jit` and `Tiered` need the `jit` feature: without it,
+    /// creating a module fails with a clear error.
+    pub fn tier(&mut self, tier: Tier) -> &mut Self {
+        self.tier = tier;
+        self
+    }
+    /// Tiered mode: compile a function after `calls` calls, or after its
+    /// loops have iterated `loop_iterations` times in total (defaults 1 000
+    /// and 10 000). A call that is running keeps running in the interpreter.
+    pub fn tier_up_thresholds(&mut self, calls: u32, loop_iterations: u32) -> &mut Self {
+        self.hot_calls = calls.max(1);
+        self.hot_loops = loop_iterations.max(1);
         self
     }
     /// Size of a store's value stack in 8-byte slots (default 1 Mi slots).

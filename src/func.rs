@@ -37,11 +37,27 @@ pub(crate) fn host_func_in_store<T: 'static>(store: &mut StoreInner<T>, ty: Func
 
 /// Calls `funcref` with `buf` holding the arguments; results replace them.
 pub(crate) fn call_raw(opaque: &mut StoreOpaque, funcref: *const VMFuncRef, buf: &mut [ValRaw]) -> Result<()> {
+    // The outermost entry fixes how low the native stack may go: compiled
+    // code checks it in every prologue, the interpreter on every re-entry.
+    let marker = 0u8;
+    let here = &marker as *const u8 as usize;
+    let outermost = opaque.limits.stack_limit == 0;
+    if outermost {
+        opaque.limits.stack_limit = here.saturating_sub(opaque.max_native_stack).max(1);
+    }
+    let saved_depth = opaque.limits.depth_remaining;
     let store: *mut StoreOpaque = opaque;
     // SAFETY: `funcref` belongs to this store (checked by the callers), `buf`
     // holds max(params, results) slots of its type, and from here until the
     // call returns the store is reached only through raw pointers.
     let ok = unsafe { ((*funcref).array_call)(funcref, core::ptr::null_mut(), buf.as_mut_ptr(), buf.len()) };
+    // SAFETY: the call has returned; the store is ours again.
+    unsafe {
+        (*store).limits.depth_remaining = saved_depth;
+        if outermost {
+            (*store).limits.stack_limit = 0;
+        }
+    }
     if ok {
         Ok(())
     } else {

@@ -88,6 +88,16 @@ pub(crate) fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports
         core.push(e.to_core());
     }
     let id = tandem_vm_core::store::instantiate(opaque, &module.info, &core, tandem_interp::interp_array_call)?;
+    if module.engine.config().tier == crate::engine::Tier::Jit
+        && let Some(inst) = opaque.instance(id)
+    {
+        // Every function was compiled with the module: point the records at it.
+        for (def, native) in module.info.native.iter().enumerate() {
+            if let Some(n) = native.get() {
+                inst.set_native(def as u32, n);
+            }
+        }
+    }
     if let Some(start) = module.info.env.start {
         let funcref = opaque.instance(id).map(|i| i.func_ref(start)).ok_or_else(|| Error::usage("lost instance"))?;
         let mut buf = [ValRaw(0); 1];

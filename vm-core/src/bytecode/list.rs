@@ -22,6 +22,11 @@
 //! `BrF32NotLt` and friends jump when the comparison is false (which, with
 //! NaNs, is not the opposite comparison).
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
+//! `Reinterpret` copies bits between the integer and float type of one
+//! width; `ty` is the destination type (a compiler needs both types).
+//! `HotCall` (function entry) and `HotLoop` (loop headers) count towards
+//! tier-up; they are emitted only when the module is interpreted in tiered
+//! mode, charge no fuel and compile to nothing.
 
 #[macro_export]
 #[doc(hidden)]
@@ -31,6 +36,8 @@ macro_rules! for_each_op {
             // --- control ---
             Unreachable {};
             ConsumeFuel { amount: U32 };
+            HotCall {};
+            HotLoop {};
             Br { target: Target };
             BrIfNez { cond: Slot, target: Target };
             BrIfEqz { cond: Slot, target: Target };
@@ -85,6 +92,7 @@ macro_rules! for_each_op {
             CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
             // --- moves and constants ---
             Copy { dst: Slot, src: Slot, ty: Ty };
+            Reinterpret { dst: Slot, src: Slot, ty: Ty };
             Const32 { dst: Slot, imm: U32 };
             Const64 { dst: Slot, imm: U64 };
             Select { dst: Slot, cond: Slot, a: Slot, b: Slot, ty: Ty };

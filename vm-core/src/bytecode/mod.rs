@@ -278,6 +278,22 @@ pub struct CompiledFunc {
     pub consts: Vec<crate::value::ValRaw>,
     /// First constant slot.
     pub const_base: u16,
+    /// Calls and loop iterations counted by `HotCall` / `HotLoop`.
+    pub hot: HotCounters,
+}
+
+/// Tier-up counters of one function (shared by every instance of its module;
+/// racy increments are fine, they only decide when to compile).
+#[derive(Debug, Default)]
+pub struct HotCounters {
+    pub calls: core::sync::atomic::AtomicU32,
+    pub loops: core::sync::atomic::AtomicU32,
+}
+
+impl Clone for HotCounters {
+    fn clone(&self) -> Self {
+        HotCounters::default()
+    }
 }
 
 /// Writes a readable listing of `func`'s code to `out`.

@@ -1,0 +1,142 @@
+//! Tandem's Cranelift tier. It compiles the interpreter's register bytecode
+//! (not raw wasm) to machine code that runs on the same VMContext, so
+//! compiled and interpreted functions call each other through the same
+//! funcref records, trap with the same codes and charge the same fuel.
+//!
+//! # Calling convention of compiled code
+//! Every compiled function has a native entry (`VMFuncRef::wasm_call`):
+//!
+//! ```text
+//! fn(vmctx, [results_area if >1 result], params...) -> (ok: i8, [result if 1 result])
+//! ```
+//!
+//! `ok == 0` means a trap or host error is pending in the store; callers
+//! return at once, adding their own frame to the backtrace (no unwinding, no
+//! signal handlers: every check is an explicit branch). With more than one
+//! result, the callee writes them as `ValRaw`s to `results_area`. Each
+//! compiled function also gets an array-call adapter (the `VMArrayCallFn`
+//! every record has), so the interpreter and the host call it like anything
+//! else.
+//!
+//! Compiled code calls a defined function of the same batch directly; every
+//! other call goes through the callee's record: its native entry when it has
+//! one, else its array-call entry (interpreted and host functions).
+
+mod builtins;
+mod lower;
+
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
+use std::sync::Arc;
+use tandem_vm_core::bytecode::CompiledFunc;
+use tandem_vm_core::store::{ModuleInfo, NativeCode, SigRegistry};
+use tandem_vm_core::vmctx::VMArrayCallFn;
+
+/// Why a function could not be compiled.
+#[derive(Debug, Clone)]
+pub struct CompileError(pub String);
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JIT compilation failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Executable memory of one compiled batch, freed with its module.
+struct CodeMemory(Option<JITModule>);
+
+// SAFETY: after `finalize_definitions` the JIT module is only kept to free its
+// memory on drop; no method is called on it from any thread before that.
+unsafe impl Send for CodeMemory {}
+// SAFETY: as above: shared references never touch it.
+unsafe impl Sync for CodeMemory {}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            // SAFETY: the module owning this memory is being dropped, which
+            // happens only after every instance (and so every funcref record
+            // pointing at this code) is gone.
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+/// Is compiled code supported on this machine?
+pub fn is_supported() -> bool {
+    cranelift_native::builder().is_ok()
+}
+
+fn new_module() -> Result<JITModule, CompileError> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| CompileError(e.to_string()));
+    set(&mut flags, "opt_level", "speed")?;
+    set(&mut flags, "is_pic", "false")?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    // Compiled code never unwinds: traps return a flag.
+    set(&mut flags, "unwind_info", "false")?;
+    let isa = cranelift_native::builder()
+        .map_err(|e| CompileError(format!("unsupported host: {e}")))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| CompileError(e.to_string()))?;
+    Ok(JITModule::new(JITBuilder::with_isa(isa, default_libcall_names())))
+}
+
+/// Compiles the defined functions `defs` of `info` (their bytecode in
+/// `code`, same order) in one batch, records the result in `info.native`
+/// and returns it. Functions of the batch call each other directly.
+/// Functions already compiled are returned as they are.
+pub fn compile(
+    info: &ModuleInfo,
+    sigs: &SigRegistry,
+    defs: &[(u32, Arc<CompiledFunc>)],
+) -> Result<Vec<NativeCode>, CompileError> {
+    let todo: Vec<&(u32, Arc<CompiledFunc>)> =
+        defs.iter().filter(|(d, _)| info.native.get(*d as usize).is_some_and(|n| n.get().is_none())).collect();
+    if !todo.is_empty() {
+        let mut module = new_module()?;
+        let mut ids: Vec<(u32, FuncId, FuncId)> = Vec::with_capacity(todo.len());
+        let mut batch = std::collections::HashMap::new();
+        for (def, _) in &todo {
+            let ty = lower::func_type(info, *def).ok_or_else(|| CompileError(format!("no function {def}")))?;
+            let sig = lower::native_signature(&module, ty);
+            let native = module
+                .declare_function(&format!("f{def}"), Linkage::Local, &sig)
+                .map_err(|e| CompileError(e.to_string()))?;
+            let array = module
+                .declare_function(&format!("a{def}"), Linkage::Local, &lower::array_signature(&module))
+                .map_err(|e| CompileError(e.to_string()))?;
+            batch.insert(*def, native);
+            ids.push((*def, native, array));
+        }
+        let mut ctx = module.make_context();
+        let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
+        for ((def, code), (_, native, array)) in todo.iter().zip(&ids) {
+            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch)?;
+            lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, info, *def, *native, *array)?;
+        }
+        module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
+        for (def, native, array) in &ids {
+            let wasm_call = module.get_finalized_function(*native);
+            let array_ptr = module.get_finalized_function(*array);
+            // SAFETY: `array` was compiled with `array_signature`, the
+            // `VMArrayCallFn` signature in the platform's C convention.
+            let array_call = unsafe { core::mem::transmute::<*const u8, VMArrayCallFn>(array_ptr) };
+            // A racing compilation of the same function may have won: keep
+            // its code (both are equivalent) and ours stays unused.
+            let _ = info.native[*def as usize].set(NativeCode { wasm_call, array_call });
+        }
+        info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
+    }
+    defs.iter()
+        .map(|(d, _)| {
+            info.native
+                .get(*d as usize)
+                .and_then(|n| n.get().copied())
+                .ok_or_else(|| CompileError(format!("function {d} was not compiled")))
+        })
+        .collect()
+}

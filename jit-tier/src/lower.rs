@@ -1,0 +1,1483 @@
+//! Register bytecode -> Cranelift IR. This file is the only place compiled
+//! code reaches VMContext fields, always through vm-core's `VMOffsets`.
+//!
+//! Every (slot, type) pair is a Cranelift `Variable`: the bytecode is typed
+//! (a slot read with type T was last written with type T on every path, by
+//! wasm validation), so each class (i32, i64 and references, f32, f64) of a
+//! slot gets its own variable and SSA construction does the rest. Constant
+//! slots start as constants (of every class). `Const32`/`Const64` do not say which type they
+//! hold, so they define both classes of their width.
+//!
+//! Traps branch to one block per function that reports the code and returns
+//! `ok = 0`; a failed callee branches to a block that adds this function's
+//! frame to the backtrace and returns `ok = 0` too. Fuel is charged exactly
+//! where the interpreter charges it (`ConsumeFuel`, same amounts, same
+//! behaviour when it runs out).
+
+use crate::CompileError;
+use crate::builtins;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::{
+    AbiParam, Block, BlockArg, FuncRef, InstBuilder, JumpTableData, MemFlagsData, SigRef, Signature, StackSlot,
+    StackSlotData, StackSlotKind, Type, UserFuncName, Value, types,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_jit::JITModule;
+use cranelift_module::{FuncId, Module};
+use std::collections::HashMap;
+use tandem_vm_core::bytecode::{CompiledFunc, Op, br_table_target, decode};
+use tandem_vm_core::store::{ModuleInfo, SigRegistry};
+use tandem_vm_core::trap::TrapCode;
+use tandem_vm_core::value::{FuncType, ValType};
+use tandem_vm_core::vmctx::VMOffsets;
+
+/// Value classes: each slot has one variable per class it is used with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Cls {
+    I32 = 0,
+    I64 = 1,
+    F32 = 2,
+    F64 = 3,
+}
+use Cls::*;
+
+fn cls(t: ValType) -> Cls {
+    match t {
+        ValType::I32 => I32,
+        ValType::I64 | ValType::FuncRef | ValType::ExternRef => I64,
+        ValType::F32 => F32,
+        ValType::F64 => F64,
+    }
+}
+
+fn ir(c: Cls) -> Type {
+    match c {
+        I32 => types::I32,
+        I64 => types::I64,
+        F32 => types::F32,
+        F64 => types::F64,
+    }
+}
+
+const PTR: Type = types::I64;
+
+/// Loads and stores of VMContext records and of our own buffers: aligned,
+/// never trapping.
+fn trusted() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Guest memory accesses: bounds-checked before, so they cannot trap, but
+/// may be unaligned; wasm memory is little endian.
+fn guest() -> MemFlagsData {
+    MemFlagsData::new().with_notrap().with_endianness(cranelift_codegen::ir::Endianness::Little)
+}
+
+pub(crate) fn func_type(info: &ModuleInfo, def: u32) -> Option<&FuncType> {
+    info.env.func_type(def.checked_add(info.env.num_imported_funcs)?)
+}
+
+/// `fn(vmctx, [results_area], params...) -> (ok, [result])`.
+pub(crate) fn native_signature(module: &JITModule, ty: &FuncType) -> Signature {
+    let mut sig = module.make_signature();
+    native_signature_into(&mut sig, ty);
+    sig
+}
+
+fn native_signature_into(sig: &mut Signature, ty: &FuncType) {
+    sig.params.push(AbiParam::new(PTR));
+    if ty.results().len() > 1 {
+        sig.params.push(AbiParam::new(PTR));
+    }
+    sig.params.extend(ty.params().iter().map(|&t| AbiParam::new(ir(cls(t)))));
+    sig.returns.push(AbiParam::new(types::I8));
+    if ty.results().len() == 1 {
+        sig.returns.push(AbiParam::new(ir(cls(ty.results()[0]))));
+    }
+}
+
+/// The `VMArrayCallFn` signature: `fn(callee, caller_vmctx, args, capacity) -> bool`.
+pub(crate) fn array_signature(module: &JITModule) -> Signature {
+    let mut sig = module.make_signature();
+    sig.params.extend([AbiParam::new(PTR); 4]);
+    sig.returns.push(AbiParam::new(types::I8));
+    sig
+}
+
+/// Loads a `ValRaw` slot at `p + off` as class `c`.
+fn load_raw(b: &mut FunctionBuilder<'_>, c: Cls, p: Value, off: i32) -> Value {
+    b.ins().load(ir(c), trusted(), p, off)
+}
+
+/// Stores `v` of class `c` as a whole `ValRaw` (32-bit values zero-extended).
+fn store_raw(b: &mut FunctionBuilder<'_>, c: Cls, v: Value, p: Value, off: i32) {
+    let v = match c {
+        I32 => b.ins().uextend(types::I64, v),
+        F32 => {
+            let bits = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+            b.ins().uextend(types::I64, bits)
+        }
+        I64 | F64 => v,
+    };
+    b.ins().store(trusted(), v, p, off);
+}
+
+fn zero(b: &mut FunctionBuilder<'_>, c: Cls) -> Value {
+    match c {
+        I32 => b.ins().iconst(types::I32, 0),
+        I64 => b.ins().iconst(types::I64, 0),
+        F32 => b.ins().f32const(Ieee32::with_bits(0)),
+        F64 => b.ins().f64const(Ieee64::with_bits(0)),
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> CompileError {
+    CompileError(e.to_string())
+}
+
+/// The array-call adapter of compiled function `def`: reads the arguments
+/// from the buffer, calls the native entry, writes the results back.
+pub(crate) fn lower_array_adapter(
+    module: &mut JITModule,
+    ctx: &mut cranelift_codegen::Context,
+    fctx: &mut FunctionBuilderContext,
+    info: &ModuleInfo,
+    def: u32,
+    native: FuncId,
+    id: FuncId,
+) -> Result<(), CompileError> {
+    let ty = func_type(info, def).ok_or_else(|| err("no such function"))?;
+    ctx.func.signature = array_signature(module);
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let callee_fn = module.declare_func_in_func(native, b.func);
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let (callee, args) = (b.block_params(entry)[0], b.block_params(entry)[2]);
+        let vmctx = b.ins().load(PTR, trusted(), callee, VMOffsets::funcref_vmctx() as i32);
+        let mut call_args = vec![vmctx];
+        if ty.results().len() > 1 {
+            // Results go straight to the buffer: the parameters are in
+            // registers by the time the callee writes them.
+            call_args.push(args);
+        }
+        for (i, &t) in ty.params().iter().enumerate() {
+            call_args.push(load_raw(&mut b, cls(t), args, 8 * i as i32));
+        }
+        let call = b.ins().call(callee_fn, &call_args);
+        let rets = b.inst_results(call).to_vec();
+        if ty.results().len() == 1 {
+            store_raw(&mut b, cls(ty.results()[0]), rets[1], args, 0);
+        }
+        b.ins().return_(&[rets[0]]);
+        b.seal_all_blocks();
+        b.finalize(module.target_config());
+    }
+    module.define_function(id, ctx).map_err(|e| err(format!("{e:?}")))?;
+    module.clear_context(ctx);
+    Ok(())
+}
+
+/// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
+/// the defined functions compiled together to their ids (direct calls).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lower_function(
+    module: &mut JITModule,
+    ctx: &mut cranelift_codegen::Context,
+    fctx: &mut FunctionBuilderContext,
+    info: &ModuleInfo,
+    sigs: &SigRegistry,
+    def: u32,
+    code: &CompiledFunc,
+    id: FuncId,
+    batch: &HashMap<u32, FuncId>,
+) -> Result<(), CompileError> {
+    let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
+    ctx.func.signature = native_signature(module, &ty);
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    {
+        let b = FunctionBuilder::new(&mut ctx.func, fctx);
+        let cfg = module.target_config();
+        let mut l = Lower::new(b, module, info, sigs, def, code, &ty, batch)?;
+        l.body()?;
+        let Lower { mut b, .. } = l;
+        b.seal_all_blocks();
+        b.finalize(cfg);
+    }
+    module.define_function(id, ctx).map_err(|e| err(format!("{e:?}")))?;
+    module.clear_context(ctx);
+    Ok(())
+}
+
+struct Lower<'a, 'm> {
+    b: FunctionBuilder<'a>,
+    module: &'m mut JITModule,
+    info: &'a ModuleInfo,
+    sigs: &'a SigRegistry,
+    f: &'a CompiledFunc,
+    ty: &'a FuncType,
+    func_index: u32,
+    batch: &'a HashMap<u32, FuncId>,
+    vars: Vec<[Option<Variable>; 4]>,
+    vmctx: Value,
+    limits: Value,
+    results_area: Option<Value>,
+    mem: Option<(Variable, Variable)>,
+    blocks: HashMap<u32, Block>,
+    trap_block: Block,
+    fail_block: Block,
+    fuel_block: Option<Block>,
+    call_buf: Option<(StackSlot, u32)>,
+    ret_area: Option<StackSlot>,
+    global_types: HashMap<u32, ValType>,
+    native_sigs: HashMap<u32, SigRef>,
+    array_sig: Option<SigRef>,
+    direct: HashMap<u32, FuncRef>,
+}
+
+impl<'a, 'm> Lower<'a, 'm> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        mut b: FunctionBuilder<'a>,
+        module: &'m mut JITModule,
+        info: &'a ModuleInfo,
+        sigs: &'a SigRegistry,
+        def: u32,
+        f: &'a CompiledFunc,
+        ty: &'a FuncType,
+        batch: &'a HashMap<u32, FuncId>,
+    ) -> Result<Self, CompileError> {
+        let o = &info.offsets;
+        let mut global_types = HashMap::new();
+        for (i, g) in info.env.globals.iter().enumerate() {
+            let i = i as u32;
+            let off = if i < o.num_imported_globals {
+                o.imported_global(i)
+            } else {
+                o.defined_global(i - o.num_imported_globals)
+            };
+            global_types.insert(off, g.ty);
+        }
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let vmctx = params[0];
+        let results_area = (ty.results().len() > 1).then(|| params[1]);
+        let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
+        let trap_block = b.create_block();
+        b.append_block_param(trap_block, types::I32);
+        let fail_block = b.create_block();
+        let mut l = Lower {
+            b,
+            module,
+            info,
+            sigs,
+            f,
+            ty,
+            func_index: def + info.env.num_imported_funcs,
+            batch,
+            vars: vec![[None; 4]; f.num_slots as usize],
+            vmctx,
+            limits,
+            results_area,
+            mem: None,
+            blocks: HashMap::new(),
+            trap_block,
+            fail_block,
+            fuel_block: None,
+            call_buf: None,
+            ret_area: None,
+            global_types,
+            native_sigs: HashMap::new(),
+            array_sig: None,
+            direct: HashMap::new(),
+        };
+        // Stack-limit check: deep recursion traps instead of overflowing.
+        let sp = l.b.ins().get_stack_pointer(PTR);
+        let limit = l.b.ins().load(PTR, trusted(), limits, VMOffsets::limits_stack_limit() as i32);
+        let low = l.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        l.trap_if(low, TrapCode::StackOverflow);
+        let first = if results_area.is_some() { 2 } else { 1 };
+        for (i, &t) in ty.params().iter().enumerate() {
+            l.set(i as u16, cls(t), params[first + i]);
+        }
+        for i in f.num_params as usize..f.num_locals as usize {
+            let t = *f.local_types.get(i).ok_or_else(|| err("missing local type"))?;
+            let z = zero(&mut l.b, cls(t));
+            l.set(i as u16, cls(t), z);
+        }
+        // Constant slots start with their constant in every class; results
+        // may later overwrite them (slot 0 can be a constant slot).
+        for (k, c) in f.consts.iter().enumerate() {
+            let slot = (f.const_base as usize + k) as u16;
+            let bits = c.0;
+            let i32v = l.b.ins().iconst(types::I32, bits as u32 as i64);
+            let i64v = l.b.ins().iconst(types::I64, bits as i64);
+            let f32v = l.b.ins().f32const(Ieee32::with_bits(bits as u32));
+            let f64v = l.b.ins().f64const(Ieee64::with_bits(bits));
+            l.set(slot, I32, i32v);
+            l.set(slot, I64, i64v);
+            l.set(slot, F32, f32v);
+            l.set(slot, F64, f64v);
+        }
+        if o.num_memories > 0 {
+            let base = l.b.declare_var(PTR);
+            let len = l.b.declare_var(PTR);
+            l.mem = Some((base, len));
+            l.reload_memory();
+        }
+        Ok(l)
+    }
+
+    fn var(&mut self, slot: u16, c: Cls) -> Result<Variable, CompileError> {
+        let entry = self.vars.get_mut(slot as usize).ok_or_else(|| err(format!("slot {slot} out of range")))?;
+        Ok(match entry[c as usize] {
+            Some(v) => v,
+            None => {
+                let v = self.b.declare_var(ir(c));
+                entry[c as usize] = Some(v);
+                v
+            }
+        })
+    }
+
+    /// The value of `slot` read as class `c`.
+    fn get(&mut self, slot: u16, c: Cls) -> Result<Value, CompileError> {
+        let v = self.var(slot, c)?;
+        Ok(self.b.use_var(v))
+    }
+
+    fn set(&mut self, slot: u16, c: Cls, v: Value) {
+        if let Ok(var) = self.var(slot, c) {
+            self.b.def_var(var, v);
+        }
+    }
+
+    fn reload_memory(&mut self) {
+        if let Some((base, len)) = self.mem {
+            let o = &self.info.offsets;
+            let def = self.b.ins().load(PTR, trusted(), self.vmctx, o.memory(0) as i32);
+            let bv = self.b.ins().load(PTR, trusted(), def, VMOffsets::memory_base() as i32);
+            let lv = self.b.ins().load(PTR, trusted(), def, VMOffsets::memory_length() as i32);
+            self.b.def_var(base, bv);
+            self.b.def_var(len, lv);
+        }
+    }
+
+    /// Branches to the trap block with `code` when `cond` is non-zero.
+    fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        let k = self.b.ins().iconst(types::I32, code as u32 as i64);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, self.trap_block, &[BlockArg::Value(k)], cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn block_at(&mut self, pc: u32) -> Block {
+        *self.blocks.entry(pc).or_insert_with(|| self.b.create_block())
+    }
+
+    fn br_if(&mut self, cond: Value, target: u32) {
+        let t = self.block_at(target);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, t, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn builtin(&mut self, addr: usize, params: &[Type], ret: Option<Type>, args: &[Value]) -> Option<Value> {
+        let mut s = self.module.make_signature();
+        s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+        s.returns.extend(ret.map(AbiParam::new));
+        let sig = self.b.import_signature(s);
+        let f = self.b.ins().iconst(PTR, addr as i64);
+        let call = self.b.ins().call_indirect(sig, f, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// Calls a builtin returning 0 or `TrapCode + 1`, trapping on the latter.
+    fn checked_builtin(&mut self, addr: usize, params: &[Type], args: &[Value]) {
+        let r = self.builtin(addr, params, Some(types::I32), args).expect("has a result");
+        let cont = self.b.create_block();
+        let failed = self.b.create_block();
+        self.b.ins().brif(r, failed, &[], cont, &[]);
+        self.b.switch_to_block(failed);
+        let code = self.b.ins().iadd_imm_s(r, -1);
+        self.b.ins().jump(self.trap_block, &[BlockArg::Value(code)]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn bin(
+        &mut self,
+        dst: u16,
+        lhs: u16,
+        rhs: u16,
+        c: Cls,
+        f: impl FnOnce(&mut FunctionBuilder<'_>, Value, Value) -> Value,
+    ) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let v = f(&mut self.b, x, y);
+        self.set(dst, c, v);
+        Ok(())
+    }
+
+    fn un(
+        &mut self,
+        dst: u16,
+        src: u16,
+        from: Cls,
+        to: Cls,
+        f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
+    ) -> R {
+        let x = self.get(src, from)?;
+        let v = f(&mut self.b, x);
+        self.set(dst, to, v);
+        Ok(())
+    }
+
+    fn icmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: IntCC) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().icmp(cc, x, y);
+        let r = self.b.ins().uextend(types::I32, r);
+        self.set(dst, I32, r);
+        Ok(())
+    }
+
+    fn fcmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: FloatCC) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().fcmp(cc, x, y);
+        let r = self.b.ins().uextend(types::I32, r);
+        self.set(dst, I32, r);
+        Ok(())
+    }
+
+    fn br_icmp(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().icmp(cc, x, y);
+        self.br_if(r, target);
+        Ok(())
+    }
+
+    /// Branches when `lhs cc rhs` is true, or when it is false with `negate`.
+    fn br_fcmp(&mut self, lhs: u16, rhs: u16, c: Cls, cc: FloatCC, negate: bool, target: u32) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().fcmp(cc, x, y);
+        let r = if negate { self.b.ins().bxor_imm_s(r, 1) } else { r };
+        self.br_if(r, target);
+        Ok(())
+    }
+
+    /// Integer division and remainder with the wasm traps checked first.
+    fn div(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, signed: bool, rem: bool) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        self.trap_if(zero, TrapCode::IntegerDivisionByZero);
+        let t = ir(c);
+        let v = if signed {
+            let minus1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+            if rem {
+                // x % -1 == 0; keep the hardware from seeing MIN % -1.
+                let one = self.b.ins().iconst(t, 1);
+                let y = self.b.ins().select(minus1, one, y);
+                self.b.ins().srem(x, y)
+            } else {
+                let min = if c == I32 { i32::MIN as i64 } else { i64::MIN };
+                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+                let ovf = self.b.ins().band(is_min, minus1);
+                self.trap_if(ovf, TrapCode::IntegerOverflow);
+                self.b.ins().sdiv(x, y)
+            }
+        } else if rem {
+            self.b.ins().urem(x, y)
+        } else {
+            self.b.ins().udiv(x, y)
+        };
+        self.set(dst, c, v);
+        Ok(())
+    }
+
+    /// Trapping float -> int conversion (the interpreter's `num::*_trunc_*`
+    /// bounds: exclusive `lo`, or inclusive with `lo_inclusive`).
+    fn trunc(&mut self, dst: u16, src: u16, from: Cls, to: Cls, signed: bool) -> R {
+        let x = self.get(src, from)?;
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        self.trap_if(nan, TrapCode::BadConversionToInteger);
+        let wide = if from == F32 { self.b.ins().fpromote(types::F64, x) } else { x };
+        let (lo, hi, lo_inclusive) = match (to, signed) {
+            (I32, true) => (-2147483649.0, 2147483648.0, false),
+            (I32, false) => (-1.0, 4294967296.0, false),
+            (_, true) => (-9223372036854775808.0, 9223372036854775808.0, true),
+            (_, false) => (-1.0, 18446744073709551616.0, false),
+        };
+        let lo = self.b.ins().f64const(lo);
+        let hi = self.b.ins().f64const(hi);
+        let lo_cc = if lo_inclusive { FloatCC::LessThan } else { FloatCC::LessThanOrEqual };
+        let below = self.b.ins().fcmp(lo_cc, wide, lo);
+        let above = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, wide, hi);
+        let out = self.b.ins().bor(below, above);
+        self.trap_if(out, TrapCode::IntegerOverflow);
+        let v =
+            if signed { self.b.ins().fcvt_to_sint_sat(ir(to), x) } else { self.b.ins().fcvt_to_uint_sat(ir(to), x) };
+        self.set(dst, to, v);
+        Ok(())
+    }
+
+    /// Host address of a bounds-checked access of `size` bytes at `addr + offset`.
+    fn addr(&mut self, addr: u16, offset: u32, size: u32) -> Result<Value, CompileError> {
+        let (base, len) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
+        let a = self.get(addr, I32)?;
+        let a = self.b.ins().uextend(types::I64, a);
+        let end = self.b.ins().iadd_imm_s(a, offset as i64 + size as i64);
+        let len = self.b.use_var(len);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        let base = self.b.use_var(base);
+        let p = self.b.ins().iadd(base, a);
+        Ok(if offset > i32::MAX as u32 { self.b.ins().iadd_imm_s(p, offset as i64) } else { p })
+    }
+
+    fn mem_off(offset: u32) -> i32 {
+        if offset > i32::MAX as u32 { 0 } else { offset as i32 }
+    }
+
+    fn load(&mut self, dst: u16, addr: u16, offset: u32, size: u32, to: Cls, kind: LoadKind) -> R {
+        let p = self.addr(addr, offset, size)?;
+        let off = Self::mem_off(offset);
+        let t = ir(to);
+        let v = match kind {
+            LoadKind::Full => self.b.ins().load(t, guest(), p, off),
+            LoadKind::S8 => self.b.ins().sload8(t, guest(), p, off),
+            LoadKind::U8 => self.b.ins().uload8(t, guest(), p, off),
+            LoadKind::S16 => self.b.ins().sload16(t, guest(), p, off),
+            LoadKind::U16 => self.b.ins().uload16(t, guest(), p, off),
+            LoadKind::S32 => self.b.ins().sload32(guest(), p, off),
+            LoadKind::U32 => self.b.ins().uload32(guest(), p, off),
+        };
+        self.set(dst, to, v);
+        Ok(())
+    }
+
+    fn store(&mut self, addr: u16, value: u16, offset: u32, size: u32, from: Cls) -> R {
+        let v = self.get(value, from)?;
+        let p = self.addr(addr, offset, size)?;
+        let off = Self::mem_off(offset);
+        let full = ir(from).bytes() == size;
+        if full {
+            self.b.ins().store(guest(), v, p, off);
+        } else {
+            match size {
+                1 => self.b.ins().istore8(guest(), v, p, off),
+                2 => self.b.ins().istore16(guest(), v, p, off),
+                _ => self.b.ins().istore32(guest(), v, p, off),
+            };
+        }
+        Ok(())
+    }
+
+    fn table_def(&mut self, table: u32) -> Value {
+        let off = self.info.offsets.table(table);
+        self.b.ins().load(PTR, trusted(), self.vmctx, off as i32)
+    }
+
+    /// Address of element `index` of `table`, bounds-checked.
+    fn table_elem(&mut self, table: u32, index: u16) -> Result<Value, CompileError> {
+        let def = self.table_def(table);
+        let i = self.get(index, I32)?;
+        let i = self.b.ins().uextend(types::I64, i);
+        let n = self.b.ins().load(PTR, trusted(), def, VMOffsets::table_length() as i32);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
+        self.trap_if(oob, TrapCode::TableOutOfBounds);
+        let base = self.b.ins().load(PTR, trusted(), def, VMOffsets::table_base() as i32);
+        let off = self.b.ins().ishl_imm_s(i, 3);
+        Ok(self.b.ins().iadd(base, off))
+    }
+
+    fn native_sig(&mut self, ty: &FuncType, key: u32) -> SigRef {
+        if let Some(s) = self.native_sigs.get(&key) {
+            return *s;
+        }
+        let mut sig = self.module.make_signature();
+        native_signature_into(&mut sig, ty);
+        let s = self.b.import_signature(sig);
+        self.native_sigs.insert(key, s);
+        s
+    }
+
+    fn array_sig(&mut self) -> SigRef {
+        if let Some(s) = self.array_sig {
+            return s;
+        }
+        let sig = array_signature(self.module);
+        let s = self.b.import_signature(sig);
+        self.array_sig = Some(s);
+        s
+    }
+
+    /// A buffer of at least `slots` `ValRaw`s in this frame (shared by every
+    /// call site; calls do not nest within a frame).
+    fn call_buffer(&mut self, slots: u32) -> Value {
+        let slots = slots.max(1);
+        let ss = match self.call_buf {
+            Some((ss, n)) if n >= slots => ss,
+            _ => {
+                let ss = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, slots * 8, 3));
+                self.call_buf = Some((ss, slots));
+                ss
+            }
+        };
+        self.b.ins().stack_addr(PTR, ss, 0)
+    }
+
+    fn results_buffer(&mut self, n: u32) -> Value {
+        let ss = match self.ret_area {
+            Some(ss) if self.b.func.sized_stack_slots[ss].size >= n * 8 => ss,
+            _ => {
+                let ss = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, n * 8, 3));
+                self.ret_area = Some(ss);
+                ss
+            }
+        };
+        self.b.ins().stack_addr(PTR, ss, 0)
+    }
+
+    /// A call of the function whose record is `rec` (type `ty`, interned
+    /// signature `sig`), arguments and results at slot `args`. `direct` is
+    /// the callee's id when it is compiled in this batch.
+    fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: u16, direct: Option<FuncId>) -> R {
+        let np = ty.params().len();
+        let nr = ty.results().len();
+        let mut params = Vec::with_capacity(np);
+        for (i, &t) in ty.params().iter().enumerate() {
+            params.push(self.get(args + i as u16, cls(t))?);
+        }
+        let ok;
+        let mut results: Vec<Value> = Vec::with_capacity(nr);
+        let area = if nr > 1 { Some(self.results_buffer(nr as u32)) } else { None };
+        match direct {
+            Some(fid) => {
+                let fref = match self.direct.get(&fid.as_u32()) {
+                    Some(f) => *f,
+                    None => {
+                        let f = self.module.declare_func_in_func(fid, self.b.func);
+                        self.direct.insert(fid.as_u32(), f);
+                        f
+                    }
+                };
+                let mut a = vec![self.vmctx];
+                a.extend(area);
+                a.extend(&params);
+                let call = self.b.ins().call(fref, &a);
+                let rets = self.b.inst_results(call).to_vec();
+                ok = rets[0];
+                if nr == 1 {
+                    results.push(rets[1]);
+                }
+            }
+            None => {
+                let native_blk = self.b.create_block();
+                let array_blk = self.b.create_block();
+                let merge = self.b.create_block();
+                self.b.append_block_param(merge, types::I8);
+                if nr == 1 {
+                    self.b.append_block_param(merge, ir(cls(ty.results()[0])));
+                }
+                let wc = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_wasm_call() as i32);
+                self.b.ins().brif(wc, native_blk, &[], array_blk, &[]);
+
+                self.b.switch_to_block(native_blk);
+                let nsig = self.native_sig(ty, sig);
+                let cvm = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_vmctx() as i32);
+                let mut a = vec![cvm];
+                a.extend(area);
+                a.extend(&params);
+                let call = self.b.ins().call_indirect(nsig, wc, &a);
+                let rets: Vec<BlockArg> = self.b.inst_results(call).iter().map(|&v| BlockArg::Value(v)).collect();
+                self.b.ins().jump(merge, &rets);
+
+                self.b.switch_to_block(array_blk);
+                let cap = np.max(nr) as u32;
+                let buf = self.call_buffer(cap);
+                for (i, (&t, &v)) in ty.params().iter().zip(&params).enumerate() {
+                    store_raw(&mut self.b, cls(t), v, buf, 8 * i as i32);
+                }
+                let asig = self.array_sig();
+                let ac = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_array_call() as i32);
+                let capv = self.b.ins().iconst(PTR, cap.max(1) as i64);
+                let call = self.b.ins().call_indirect(asig, ac, &[rec, self.vmctx, buf, capv]);
+                let aok = self.b.inst_results(call)[0];
+                let mut rets = vec![BlockArg::Value(aok)];
+                if nr == 1 {
+                    rets.push(BlockArg::Value(load_raw(&mut self.b, cls(ty.results()[0]), buf, 0)));
+                } else if let Some(area) = area {
+                    // Multiple results: move them to the area the native
+                    // path uses, so both paths leave them in one place.
+                    for (i, &t) in ty.results().iter().enumerate() {
+                        let v = load_raw(&mut self.b, cls(t), buf, 8 * i as i32);
+                        store_raw(&mut self.b, cls(t), v, area, 8 * i as i32);
+                    }
+                }
+                self.b.ins().jump(merge, &rets);
+
+                self.b.switch_to_block(merge);
+                let ps = self.b.block_params(merge).to_vec();
+                ok = ps[0];
+                if nr == 1 {
+                    results.push(ps[1]);
+                }
+            }
+        }
+        let cont = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], self.fail_block, &[]);
+        self.b.switch_to_block(cont);
+        if let Some(area) = area {
+            for (i, &t) in ty.results().iter().enumerate() {
+                results.push(load_raw(&mut self.b, cls(t), area, 8 * i as i32));
+            }
+        }
+        for (i, (&t, v)) in ty.results().iter().zip(results).enumerate() {
+            self.set(args + i as u16, cls(t), v);
+        }
+        self.reload_memory();
+        Ok(())
+    }
+
+    fn sig_type(&self, sig: u32) -> Result<FuncType, CompileError> {
+        self.sigs.lookup(sig).ok_or_else(|| err(format!("unknown signature {sig}")))
+    }
+
+    fn ret(&mut self) -> R {
+        let t = self.ty;
+        let one = self.b.ins().iconst(types::I8, 1);
+        match t.results().len() {
+            0 => {
+                self.b.ins().return_(&[one]);
+            }
+            1 => {
+                let v = self.get(0, cls(t.results()[0]))?;
+                self.b.ins().return_(&[one, v]);
+            }
+            _ => {
+                let area = self.results_area.ok_or_else(|| err("no results area"))?;
+                for (i, &rt) in t.results().iter().enumerate() {
+                    let v = self.get(i as u16, cls(rt))?;
+                    store_raw(&mut self.b, cls(rt), v, area, 8 * i as i32);
+                }
+                self.b.ins().return_(&[one]);
+            }
+        }
+        Ok(())
+    }
+
+    fn fail_return(&mut self) {
+        let zero8 = self.b.ins().iconst(types::I8, 0);
+        if self.ty.results().len() == 1 {
+            let z = zero(&mut self.b, cls(self.ty.results()[0]));
+            self.b.ins().return_(&[zero8, z]);
+        } else {
+            self.b.ins().return_(&[zero8]);
+        }
+    }
+
+    fn body(&mut self) -> R {
+        let code = &self.f.code;
+        // Pass 1: every branch target starts a block.
+        let mut pc = 0;
+        let mut insts = Vec::new();
+        while pc < code.len() {
+            let (op, next) = decode(code, pc).map_err(err)?;
+            match op {
+                Op::BrTable { len, .. } => {
+                    for i in 0..=len as usize {
+                        let t = br_table_target(code, pc, i).ok_or_else(|| err("bad br_table"))?;
+                        self.block_at(t);
+                    }
+                }
+                _ => {
+                    if let Some(t) = branch_target(&op) {
+                        self.block_at(t);
+                    }
+                }
+            }
+            insts.push((pc as u32, op));
+            pc = next;
+        }
+        // Pass 2: lower.
+        let mut open = true;
+        for (pc, op) in insts {
+            if let Some(&blk) = self.blocks.get(&pc) {
+                if open {
+                    self.b.ins().jump(blk, &[]);
+                }
+                self.b.switch_to_block(blk);
+            } else if !open {
+                // Unreachable code: lower it into a block nothing jumps to.
+                let blk = self.b.create_block();
+                self.b.switch_to_block(blk);
+            }
+            open = self.op(pc, op)?;
+        }
+        if open {
+            self.ret()?;
+        }
+        // Trap block: report, then fail.
+        self.b.switch_to_block(self.trap_block);
+        let code = self.b.block_params(self.trap_block)[0];
+        let fi = self.b.ins().iconst(types::I32, self.func_index as i64);
+        self.builtin(
+            builtins::raise_trap as *const () as usize,
+            &[PTR, types::I32, types::I32],
+            None,
+            &[self.vmctx, code, fi],
+        );
+        self.fail_return();
+        // Failed callee: add our frame, then fail.
+        self.b.switch_to_block(self.fail_block);
+        let fi = self.b.ins().iconst(types::I32, self.func_index as i64);
+        self.builtin(builtins::add_frame as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, fi]);
+        self.fail_return();
+        if let Some(fb) = self.fuel_block {
+            self.b.switch_to_block(fb);
+            let z = self.b.ins().iconst(types::I64, 0);
+            self.b.ins().store(trusted(), z, self.limits, VMOffsets::limits_fuel() as i32);
+            let k = self.b.ins().iconst(types::I32, TrapCode::OutOfFuel as u32 as i64);
+            self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
+        }
+        Ok(())
+    }
+
+    /// Lowers one op; returns whether control can fall through it.
+    fn op(&mut self, pc: u32, op: Op) -> Result<bool, CompileError> {
+        use IntCC as C;
+        match op {
+            Op::Unreachable {} => {
+                let k = self.b.ins().iconst(types::I32, TrapCode::Unreachable as u32 as i64);
+                self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
+                return Ok(false);
+            }
+            Op::ConsumeFuel { amount } => {
+                let fuel = self.b.ins().load(types::I64, trusted(), self.limits, VMOffsets::limits_fuel() as i32);
+                let short = self.b.ins().icmp_imm_s(C::UnsignedLessThan, fuel, amount as i64);
+                let fb = match self.fuel_block {
+                    Some(b) => b,
+                    None => {
+                        let b = self.b.create_block();
+                        self.fuel_block = Some(b);
+                        b
+                    }
+                };
+                let cont = self.b.create_block();
+                self.b.ins().brif(short, fb, &[], cont, &[]);
+                self.b.switch_to_block(cont);
+                let left = self.b.ins().iadd_imm_s(fuel, -(amount as i64));
+                self.b.ins().store(trusted(), left, self.limits, VMOffsets::limits_fuel() as i32);
+            }
+            Op::HotCall {} | Op::HotLoop {} => {}
+            Op::Br { target } => {
+                let t = self.block_at(target);
+                self.b.ins().jump(t, &[]);
+                return Ok(false);
+            }
+            Op::BrIfNez { cond, target } => {
+                let c = self.get(cond, I32)?;
+                self.br_if(c, target);
+            }
+            Op::BrIfEqz { cond, target } => {
+                let c = self.get(cond, I32)?;
+                let z = self.b.ins().icmp_imm_s(C::Equal, c, 0);
+                self.br_if(z, target);
+            }
+            Op::BrI64Eqz { cond, target } => {
+                let c = self.get(cond, I64)?;
+                let z = self.b.ins().icmp_imm_s(C::Equal, c, 0);
+                self.br_if(z, target);
+            }
+            Op::BrI64Nez { cond, target } => {
+                let c = self.get(cond, I64)?;
+                let z = self.b.ins().icmp_imm_s(C::NotEqual, c, 0);
+                self.br_if(z, target);
+            }
+            Op::BrF32Eq { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::Equal, false, target)?,
+            Op::BrF32Ne { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::NotEqual, false, target)?,
+            Op::BrF32Lt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThan, false, target)?,
+            Op::BrF32Gt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThan, false, target)?,
+            Op::BrF32Le { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThanOrEqual, false, target)?,
+            Op::BrF32Ge { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThanOrEqual, false, target)?
+            }
+            Op::BrF32NotLt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThan, true, target)?,
+            Op::BrF32NotGt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThan, true, target)?,
+            Op::BrF32NotLe { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F32, FloatCC::LessThanOrEqual, true, target)?
+            }
+            Op::BrF32NotGe { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThanOrEqual, true, target)?
+            }
+            Op::BrF64Eq { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::Equal, false, target)?,
+            Op::BrF64Ne { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::NotEqual, false, target)?,
+            Op::BrF64Lt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThan, false, target)?,
+            Op::BrF64Gt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThan, false, target)?,
+            Op::BrF64Le { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThanOrEqual, false, target)?,
+            Op::BrF64Ge { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThanOrEqual, false, target)?
+            }
+            Op::BrF64NotLt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThan, true, target)?,
+            Op::BrF64NotGt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThan, true, target)?,
+            Op::BrF64NotLe { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F64, FloatCC::LessThanOrEqual, true, target)?
+            }
+            Op::BrF64NotGe { lhs, rhs, target } => {
+                self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThanOrEqual, true, target)?
+            }
+            Op::BrI32Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::Equal, target)?,
+            Op::BrI32Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::NotEqual, target)?,
+            Op::BrI32LtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedLessThan, target)?,
+            Op::BrI32LtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThan, target)?,
+            Op::BrI32GtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThan, target)?,
+            Op::BrI32GtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThan, target)?,
+            Op::BrI32LeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedLessThanOrEqual, target)?,
+            Op::BrI32LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThanOrEqual, target)?,
+            Op::BrI32GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThanOrEqual, target)?,
+            Op::BrI32GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThanOrEqual, target)?,
+            Op::BrI64Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::Equal, target)?,
+            Op::BrI64Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::NotEqual, target)?,
+            Op::BrI64LtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedLessThan, target)?,
+            Op::BrI64LtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedLessThan, target)?,
+            Op::BrI64GtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedGreaterThan, target)?,
+            Op::BrI64GtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedGreaterThan, target)?,
+            Op::BrI64LeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedLessThanOrEqual, target)?,
+            Op::BrI64LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedLessThanOrEqual, target)?,
+            Op::BrI64GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedGreaterThanOrEqual, target)?,
+            Op::BrI64GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedGreaterThanOrEqual, target)?,
+            Op::BrTable { index, len } => {
+                let i = self.get(index, I32)?;
+                let code = &self.f.code;
+                let mut calls = Vec::with_capacity(len as usize);
+                for k in 0..len as usize {
+                    let t = br_table_target(code, pc as usize, k).ok_or_else(|| err("bad br_table"))?;
+                    let blk = self.block_at(t);
+                    calls.push(self.b.func.dfg.block_call(blk, &[]));
+                }
+                let d = br_table_target(code, pc as usize, len as usize).ok_or_else(|| err("bad br_table"))?;
+                let dblk = self.block_at(d);
+                let def = self.b.func.dfg.block_call(dblk, &[]);
+                let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
+                self.b.ins().br_table(i, jt);
+                return Ok(false);
+            }
+            Op::Return {} => {
+                self.ret()?;
+                return Ok(false);
+            }
+            Op::ReturnSlot { src } => {
+                let rt = *self.ty.results().first().ok_or_else(|| err("ReturnSlot without a result"))?;
+                let v = self.get(src, cls(rt))?;
+                self.set(0, cls(rt), v);
+                self.ret()?;
+                return Ok(false);
+            }
+            Op::Call { func, offset, args } => {
+                let def = func.wrapping_sub(self.info.env.num_imported_funcs);
+                let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
+                let tyidx = self.info.env.funcs[func as usize];
+                let sig = self.info.sig_ids[tyidx as usize];
+                let rec = self.b.ins().iadd_imm_s(self.vmctx, offset as i64);
+                let direct = self.batch.get(&def).copied();
+                self.call(rec, &ty, sig, args, direct)?;
+            }
+            Op::CallImported { func, offset, args } => {
+                let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
+                let tyidx = self.info.env.funcs[func as usize];
+                let sig = self.info.sig_ids[tyidx as usize];
+                let rec = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
+                self.call(rec, &ty, sig, args, None)?;
+            }
+            Op::CallIndirect { table, sig, index, args } => {
+                let ty = self.sig_type(sig)?;
+                let p = self.table_elem(table, index)?;
+                let rec = self.b.ins().load(PTR, trusted(), p, 0);
+                let null = self.b.ins().icmp_imm_s(C::Equal, rec, 0);
+                self.trap_if(null, TrapCode::IndirectCallToNull);
+                let got = self.b.ins().load(types::I32, trusted(), rec, VMOffsets::funcref_sig() as i32);
+                let bad = self.b.ins().icmp_imm_s(C::NotEqual, got, sig as i64);
+                self.trap_if(bad, TrapCode::BadSignature);
+                self.call(rec, &ty, sig, args, None)?;
+            }
+            Op::Copy { dst, src, ty } => {
+                let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
+                let v = self.get(src, c)?;
+                self.set(dst, c, v);
+            }
+            Op::Reinterpret { dst, src, ty } => {
+                let to = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
+                let from = match to {
+                    I32 => F32,
+                    F32 => I32,
+                    I64 => F64,
+                    F64 => I64,
+                };
+                let v = self.get(src, from)?;
+                let v = self.b.ins().bitcast(ir(to), MemFlagsData::new(), v);
+                self.set(dst, to, v);
+            }
+            Op::Const32 { dst, imm } => {
+                let i = self.b.ins().iconst(types::I32, imm as i64);
+                let f = self.b.ins().f32const(Ieee32::with_bits(imm));
+                self.set(dst, I32, i);
+                self.set(dst, F32, f);
+            }
+            Op::Const64 { dst, imm } => {
+                let i = self.b.ins().iconst(types::I64, imm as i64);
+                let f = self.b.ins().f64const(Ieee64::with_bits(imm));
+                self.set(dst, I64, i);
+                self.set(dst, F64, f);
+            }
+            Op::Select { dst, cond, a, b, ty } => {
+                let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
+                let k = self.get(cond, I32)?;
+                let x = self.get(a, c)?;
+                let y = self.get(b, c)?;
+                let v = self.b.ins().select(k, x, y);
+                self.set(dst, c, v);
+            }
+            Op::GlobalGet { dst, offset } => {
+                let c = self.global_cls(offset)?;
+                let v = load_raw(&mut self.b, c, self.vmctx, offset as i32);
+                self.set(dst, c, v);
+            }
+            Op::GlobalSet { src, offset } => {
+                let c = self.global_cls(offset)?;
+                let v = self.get(src, c)?;
+                store_raw(&mut self.b, c, v, self.vmctx, offset as i32);
+            }
+            Op::GlobalGetImported { dst, offset } => {
+                let c = self.global_cls(offset)?;
+                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
+                let v = load_raw(&mut self.b, c, p, 0);
+                self.set(dst, c, v);
+            }
+            Op::GlobalSetImported { src, offset } => {
+                let c = self.global_cls(offset)?;
+                let v = self.get(src, c)?;
+                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
+                store_raw(&mut self.b, c, v, p, 0);
+            }
+            Op::I32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, I32, LoadKind::Full)?,
+            Op::I64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, I64, LoadKind::Full)?,
+            Op::F32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, F32, LoadKind::Full)?,
+            Op::F64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, F64, LoadKind::Full)?,
+            Op::I32Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::S8)?,
+            Op::I32Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::U8)?,
+            Op::I32Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::S16)?,
+            Op::I32Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::U16)?,
+            Op::I64Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::S8)?,
+            Op::I64Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::U8)?,
+            Op::I64Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::S16)?,
+            Op::I64Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::U16)?,
+            Op::I64Load32S { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::S32)?,
+            Op::I64Load32U { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::U32)?,
+            Op::I32Store { addr, value, offset } => self.store(addr, value, offset, 4, I32)?,
+            Op::I64Store { addr, value, offset } => self.store(addr, value, offset, 8, I64)?,
+            Op::F32Store { addr, value, offset } => self.store(addr, value, offset, 4, F32)?,
+            Op::F64Store { addr, value, offset } => self.store(addr, value, offset, 8, F64)?,
+            Op::I32Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I32)?,
+            Op::I32Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I32)?,
+            Op::I64Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I64)?,
+            Op::I64Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I64)?,
+            Op::I64Store32 { addr, value, offset } => self.store(addr, value, offset, 4, I64)?,
+            Op::MemorySize { dst } => {
+                let (_, len) = self.mem.ok_or_else(|| err("memory.size without a memory"))?;
+                let n = self.b.use_var(len);
+                let pages = self.b.ins().ushr_imm_s(n, 16);
+                let v = self.b.ins().ireduce(types::I32, pages);
+                self.set(dst, I32, v);
+            }
+            Op::MemoryGrow { dst, delta } => {
+                let d = self.get(delta, I32)?;
+                let r = self.builtin(
+                    builtins::memory_grow as *const () as usize,
+                    &[PTR, types::I32],
+                    Some(types::I32),
+                    &[self.vmctx, d],
+                );
+                self.set(dst, I32, r.expect("has a result"));
+                self.reload_memory();
+            }
+            Op::MemoryFill { dst, value, len } => {
+                let a = [self.vmctx, self.get(dst, I32)?, self.get(value, I32)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::memory_fill as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I32],
+                    &a,
+                );
+            }
+            Op::MemoryCopy { dst, src, len } => {
+                let a = [self.vmctx, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::memory_copy as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I32],
+                    &a,
+                );
+            }
+            Op::MemoryInit { data, dst, src, len } => {
+                let k = self.b.ins().iconst(types::I32, data as i64);
+                let a = [self.vmctx, k, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::memory_init as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I32, types::I32],
+                    &a,
+                );
+            }
+            Op::DataDrop { data } => {
+                let k = self.b.ins().iconst(types::I32, data as i64);
+                self.builtin(builtins::data_drop as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, k]);
+            }
+            Op::TableGet { dst, table, index } => {
+                let p = self.table_elem(table, index)?;
+                let v = self.b.ins().load(types::I64, trusted(), p, 0);
+                self.set(dst, I64, v);
+            }
+            Op::TableSet { table, index, value } => {
+                let v = self.get(value, I64)?;
+                let p = self.table_elem(table, index)?;
+                self.b.ins().store(trusted(), v, p, 0);
+            }
+            Op::TableSize { dst, table } => {
+                let def = self.table_def(table);
+                let n = self.b.ins().load(PTR, trusted(), def, VMOffsets::table_length() as i32);
+                let v = self.b.ins().ireduce(types::I32, n);
+                self.set(dst, I32, v);
+            }
+            Op::TableGrow { dst, table, init, delta } => {
+                let k = self.b.ins().iconst(types::I32, table as i64);
+                let a = [self.vmctx, k, self.get(init, I64)?, self.get(delta, I32)?];
+                let r = self.builtin(
+                    builtins::table_grow as *const () as usize,
+                    &[PTR, types::I32, types::I64, types::I32],
+                    Some(types::I32),
+                    &a,
+                );
+                self.set(dst, I32, r.expect("has a result"));
+            }
+            Op::TableFill { table, dst, value, len } => {
+                let k = self.b.ins().iconst(types::I32, table as i64);
+                let a = [self.vmctx, k, self.get(dst, I32)?, self.get(value, I64)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::table_fill as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I64, types::I32],
+                    &a,
+                );
+            }
+            Op::TableCopy { dst_table, src_table, dst, src, len } => {
+                let k1 = self.b.ins().iconst(types::I32, dst_table as i64);
+                let k2 = self.b.ins().iconst(types::I32, src_table as i64);
+                let a = [self.vmctx, k1, k2, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::table_copy as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I32, types::I32, types::I32],
+                    &a,
+                );
+            }
+            Op::TableInit { table, elem, dst, src, len } => {
+                let k1 = self.b.ins().iconst(types::I32, table as i64);
+                let k2 = self.b.ins().iconst(types::I32, elem as i64);
+                let a = [self.vmctx, k1, k2, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+                self.checked_builtin(
+                    builtins::table_init as *const () as usize,
+                    &[PTR, types::I32, types::I32, types::I32, types::I32, types::I32],
+                    &a,
+                );
+            }
+            Op::ElemDrop { elem } => {
+                let k = self.b.ins().iconst(types::I32, elem as i64);
+                self.builtin(builtins::elem_drop as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, k]);
+            }
+            Op::RefFunc { dst, func } => {
+                let o = &self.info.offsets;
+                let v = if func < o.num_imported_funcs {
+                    self.b.ins().load(PTR, trusted(), self.vmctx, o.imported_func(func) as i32)
+                } else {
+                    let off = o.defined_func(func - o.num_imported_funcs);
+                    self.b.ins().iadd_imm_s(self.vmctx, off as i64)
+                };
+                self.set(dst, I64, v);
+            }
+            Op::RefIsNull { dst, src } => {
+                let x = self.get(src, I64)?;
+                let z = self.b.ins().icmp_imm_s(C::Equal, x, 0);
+                let v = self.b.ins().uextend(types::I32, z);
+                self.set(dst, I32, v);
+            }
+            // --- i32 ---
+            Op::I32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().iadd(x, y))?,
+            Op::I32AddImm { dst, lhs, imm } => {
+                self.un(dst, lhs, I32, I32, |b, x| b.ins().iadd_imm_s(x, imm as i32 as i64))?
+            }
+            Op::I32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().isub(x, y))?,
+            Op::I32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().imul(x, y))?,
+            Op::I32DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, false)?,
+            Op::I32DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, false)?,
+            Op::I32RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, true)?,
+            Op::I32RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, true)?,
+            Op::I32And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().band(x, y))?,
+            Op::I32Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bor(x, y))?,
+            Op::I32Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bxor(x, y))?,
+            Op::I32Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ishl(x, y))?,
+            Op::I32ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().sshr(x, y))?,
+            Op::I32ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ushr(x, y))?,
+            Op::I32Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotl(x, y))?,
+            Op::I32Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotr(x, y))?,
+            Op::I32Eq { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::Equal)?,
+            Op::I32Ne { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::NotEqual)?,
+            Op::I32LtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedLessThan)?,
+            Op::I32LtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedLessThan)?,
+            Op::I32GtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedGreaterThan)?,
+            Op::I32GtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedGreaterThan)?,
+            Op::I32LeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedLessThanOrEqual)?,
+            Op::I32LeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedLessThanOrEqual)?,
+            Op::I32GeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedGreaterThanOrEqual)?,
+            Op::I32GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedGreaterThanOrEqual)?,
+            Op::I32Clz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().clz(x))?,
+            Op::I32Ctz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().ctz(x))?,
+            Op::I32Popcnt { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().popcnt(x))?,
+            Op::I32Eqz { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+                let z = b.ins().icmp_imm_s(C::Equal, x, 0);
+                b.ins().uextend(types::I32, z)
+            })?,
+            Op::I32Extend8S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+                let n = b.ins().ireduce(types::I8, x);
+                b.ins().sextend(types::I32, n)
+            })?,
+            Op::I32Extend16S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+                let n = b.ins().ireduce(types::I16, x);
+                b.ins().sextend(types::I32, n)
+            })?,
+            Op::I32WrapI64 { dst, src } => self.un(dst, src, I64, I32, |b, x| b.ins().ireduce(types::I32, x))?,
+            Op::I32TruncF32S { dst, src } => self.trunc(dst, src, F32, I32, true)?,
+            Op::I32TruncF32U { dst, src } => self.trunc(dst, src, F32, I32, false)?,
+            Op::I32TruncF64S { dst, src } => self.trunc(dst, src, F64, I32, true)?,
+            Op::I32TruncF64U { dst, src } => self.trunc(dst, src, F64, I32, false)?,
+            Op::I32TruncSatF32S { dst, src } => {
+                self.un(dst, src, F32, I32, |b, x| b.ins().fcvt_to_sint_sat(types::I32, x))?
+            }
+            Op::I32TruncSatF32U { dst, src } => {
+                self.un(dst, src, F32, I32, |b, x| b.ins().fcvt_to_uint_sat(types::I32, x))?
+            }
+            Op::I32TruncSatF64S { dst, src } => {
+                self.un(dst, src, F64, I32, |b, x| b.ins().fcvt_to_sint_sat(types::I32, x))?
+            }
+            Op::I32TruncSatF64U { dst, src } => {
+                self.un(dst, src, F64, I32, |b, x| b.ins().fcvt_to_uint_sat(types::I32, x))?
+            }
+            // --- i64 ---
+            Op::I64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().iadd(x, y))?,
+            Op::I64AddImm { dst, lhs, imm } => self.un(dst, lhs, I64, I64, |b, x| b.ins().iadd_imm_s(x, imm as i64))?,
+            Op::I64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().isub(x, y))?,
+            Op::I64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().imul(x, y))?,
+            Op::I64DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, false)?,
+            Op::I64DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, false)?,
+            Op::I64RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, true)?,
+            Op::I64RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, true)?,
+            Op::I64And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().band(x, y))?,
+            Op::I64Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bor(x, y))?,
+            Op::I64Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bxor(x, y))?,
+            Op::I64Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ishl(x, y))?,
+            Op::I64ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().sshr(x, y))?,
+            Op::I64ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ushr(x, y))?,
+            Op::I64Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotl(x, y))?,
+            Op::I64Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotr(x, y))?,
+            Op::I64Eq { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::Equal)?,
+            Op::I64Ne { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::NotEqual)?,
+            Op::I64LtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedLessThan)?,
+            Op::I64LtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedLessThan)?,
+            Op::I64GtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedGreaterThan)?,
+            Op::I64GtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedGreaterThan)?,
+            Op::I64LeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedLessThanOrEqual)?,
+            Op::I64LeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedLessThanOrEqual)?,
+            Op::I64GeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedGreaterThanOrEqual)?,
+            Op::I64GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedGreaterThanOrEqual)?,
+            Op::I64Clz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().clz(x))?,
+            Op::I64Ctz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().ctz(x))?,
+            Op::I64Popcnt { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().popcnt(x))?,
+            Op::I64Eqz { dst, src } => self.un(dst, src, I64, I32, |b, x| {
+                let z = b.ins().icmp_imm_s(C::Equal, x, 0);
+                b.ins().uextend(types::I32, z)
+            })?,
+            Op::I64Extend8S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+                let n = b.ins().ireduce(types::I8, x);
+                b.ins().sextend(types::I64, n)
+            })?,
+            Op::I64Extend16S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+                let n = b.ins().ireduce(types::I16, x);
+                b.ins().sextend(types::I64, n)
+            })?,
+            Op::I64Extend32S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+                let n = b.ins().ireduce(types::I32, x);
+                b.ins().sextend(types::I64, n)
+            })?,
+            Op::I64ExtendI32S { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().sextend(types::I64, x))?,
+            Op::I64ExtendI32U { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().uextend(types::I64, x))?,
+            Op::I64TruncF32S { dst, src } => self.trunc(dst, src, F32, I64, true)?,
+            Op::I64TruncF32U { dst, src } => self.trunc(dst, src, F32, I64, false)?,
+            Op::I64TruncF64S { dst, src } => self.trunc(dst, src, F64, I64, true)?,
+            Op::I64TruncF64U { dst, src } => self.trunc(dst, src, F64, I64, false)?,
+            Op::I64TruncSatF32S { dst, src } => {
+                self.un(dst, src, F32, I64, |b, x| b.ins().fcvt_to_sint_sat(types::I64, x))?
+            }
+            Op::I64TruncSatF32U { dst, src } => {
+                self.un(dst, src, F32, I64, |b, x| b.ins().fcvt_to_uint_sat(types::I64, x))?
+            }
+            Op::I64TruncSatF64S { dst, src } => {
+                self.un(dst, src, F64, I64, |b, x| b.ins().fcvt_to_sint_sat(types::I64, x))?
+            }
+            Op::I64TruncSatF64U { dst, src } => {
+                self.un(dst, src, F64, I64, |b, x| b.ins().fcvt_to_uint_sat(types::I64, x))?
+            }
+            // --- f32 / f64 ---
+            Op::F32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fadd(x, y))?,
+            Op::F32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fsub(x, y))?,
+            Op::F32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmul(x, y))?,
+            Op::F32Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fdiv(x, y))?,
+            Op::F32Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmin(x, y))?,
+            Op::F32Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmax(x, y))?,
+            Op::F32Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fcopysign(x, y))?,
+            Op::F32Eq { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::Equal)?,
+            Op::F32Ne { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::NotEqual)?,
+            Op::F32Lt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::LessThan)?,
+            Op::F32Gt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::GreaterThan)?,
+            Op::F32Le { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::LessThanOrEqual)?,
+            Op::F32Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::GreaterThanOrEqual)?,
+            Op::F32Abs { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fabs(x))?,
+            Op::F32Neg { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fneg(x))?,
+            Op::F32Ceil { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().ceil(x))?,
+            Op::F32Floor { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().floor(x))?,
+            Op::F32Trunc { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().trunc(x))?,
+            Op::F32Nearest { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().nearest(x))?,
+            Op::F32Sqrt { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().sqrt(x))?,
+            Op::F32ConvertI32S { dst, src } => {
+                self.un(dst, src, I32, F32, |b, x| b.ins().fcvt_from_sint(types::F32, x))?
+            }
+            Op::F32ConvertI32U { dst, src } => {
+                self.un(dst, src, I32, F32, |b, x| b.ins().fcvt_from_uint(types::F32, x))?
+            }
+            Op::F32ConvertI64S { dst, src } => {
+                self.un(dst, src, I64, F32, |b, x| b.ins().fcvt_from_sint(types::F32, x))?
+            }
+            Op::F32ConvertI64U { dst, src } => {
+                self.un(dst, src, I64, F32, |b, x| b.ins().fcvt_from_uint(types::F32, x))?
+            }
+            Op::F32DemoteF64 { dst, src } => self.un(dst, src, F64, F32, |b, x| b.ins().fdemote(types::F32, x))?,
+            Op::F64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fadd(x, y))?,
+            Op::F64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(x, y))?,
+            Op::F64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmul(x, y))?,
+            Op::F64Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(x, y))?,
+            Op::F64Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmin(x, y))?,
+            Op::F64Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmax(x, y))?,
+            Op::F64Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fcopysign(x, y))?,
+            Op::F64Eq { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::Equal)?,
+            Op::F64Ne { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::NotEqual)?,
+            Op::F64Lt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::LessThan)?,
+            Op::F64Gt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::GreaterThan)?,
+            Op::F64Le { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::LessThanOrEqual)?,
+            Op::F64Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::GreaterThanOrEqual)?,
+            Op::F64Abs { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fabs(x))?,
+            Op::F64Neg { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fneg(x))?,
+            Op::F64Ceil { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().ceil(x))?,
+            Op::F64Floor { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().floor(x))?,
+            Op::F64Trunc { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().trunc(x))?,
+            Op::F64Nearest { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().nearest(x))?,
+            Op::F64Sqrt { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().sqrt(x))?,
+            Op::F64ConvertI32S { dst, src } => {
+                self.un(dst, src, I32, F64, |b, x| b.ins().fcvt_from_sint(types::F64, x))?
+            }
+            Op::F64ConvertI32U { dst, src } => {
+                self.un(dst, src, I32, F64, |b, x| b.ins().fcvt_from_uint(types::F64, x))?
+            }
+            Op::F64ConvertI64S { dst, src } => {
+                self.un(dst, src, I64, F64, |b, x| b.ins().fcvt_from_sint(types::F64, x))?
+            }
+            Op::F64ConvertI64U { dst, src } => {
+                self.un(dst, src, I64, F64, |b, x| b.ins().fcvt_from_uint(types::F64, x))?
+            }
+            Op::F64PromoteF32 { dst, src } => self.un(dst, src, F32, F64, |b, x| b.ins().fpromote(types::F64, x))?,
+        }
+        Ok(true)
+    }
+
+    fn global_cls(&self, offset: u32) -> Result<Cls, CompileError> {
+        self.global_types.get(&offset).map(|t| cls(*t)).ok_or_else(|| err(format!("no global at {offset}")))
+    }
+}
+
+type R = Result<(), CompileError>;
+
+#[derive(Clone, Copy)]
+enum LoadKind {
+    Full,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+}
+
+/// The target of a (conditional) branch op, other than `BrTable`.
+fn branch_target(op: &Op) -> Option<u32> {
+    use Op::*;
+    Some(match *op {
+        Br { target }
+        | BrIfNez { target, .. }
+        | BrIfEqz { target, .. }
+        | BrI64Eqz { target, .. }
+        | BrI64Nez { target, .. }
+        | BrF32Eq { target, .. }
+        | BrF32Ne { target, .. }
+        | BrF32Lt { target, .. }
+        | BrF32Gt { target, .. }
+        | BrF32Le { target, .. }
+        | BrF32Ge { target, .. }
+        | BrF32NotLt { target, .. }
+        | BrF32NotGt { target, .. }
+        | BrF32NotLe { target, .. }
+        | BrF32NotGe { target, .. }
+        | BrF64Eq { target, .. }
+        | BrF64Ne { target, .. }
+        | BrF64Lt { target, .. }
+        | BrF64Gt { target, .. }
+        | BrF64Le { target, .. }
+        | BrF64Ge { target, .. }
+        | BrF64NotLt { target, .. }
+        | BrF64NotGt { target, .. }
+        | BrF64NotLe { target, .. }
+        | BrF64NotGe { target, .. }
+        | BrI32Eq { target, .. }
+        | BrI32Ne { target, .. }
+        | BrI32LtS { target, .. }
+        | BrI32LtU { target, .. }
+        | BrI32GtS { target, .. }
+        | BrI32GtU { target, .. }
+        | BrI32LeS { target, .. }
+        | BrI32LeU { target, .. }
+        | BrI32GeS { target, .. }
+        | BrI32GeU { target, .. }
+        | BrI64Eq { target, .. }
+        | BrI64Ne { target, .. }
+        | BrI64LtS { target, .. }
+        | BrI64LtU { target, .. }
+        | BrI64GtS { target, .. }
+        | BrI64GtU { target, .. }
+        | BrI64LeS { target, .. }
+        | BrI64LeU { target, .. }
+        | BrI64GeS { target, .. }
+        | BrI64GeU { target, .. } => target,
+        _ => return None,
+    })
+}
