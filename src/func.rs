@@ -109,6 +109,18 @@ impl Func {
         }
     }
 
+    /// Does a call of this function run compiled (JIT) code now? False for
+    /// interpreted and host functions; in tiered mode it turns true once the
+    /// function got hot.
+    pub fn is_compiled(&self, store: impl AsContext) -> bool {
+        let opaque = &store.as_context().opaque;
+        match self.funcref(opaque) {
+            // SAFETY: a funcref of this store (checked) is a live record.
+            Ok(f) => unsafe { !(*f).wasm_call.is_null() },
+            Err(_) => false,
+        }
+    }
+
     /// Calls the function; `results` must have room for its results.
     pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
         let opaque = &mut store.as_context_mut().opaque;

@@ -1,7 +1,7 @@
 //! The `tandem` command: run an exported function, or dump the bytecode.
 
 use std::process::ExitCode;
-use tandem::{Config, Engine, Error, Func, Linker, Module, Store, Translation, Val, ValType};
+use tandem::{Config, Engine, Error, Func, Linker, Module, Store, Tier, Translation, Val, ValType};
 
 const HELP: &str = "\
 tandem: a WebAssembly runtime
@@ -42,6 +42,8 @@ OPTIONS:
     --translation MODE      `lazy` (default: validate now, translate on first call),
                             `eager` (both now) or `lazy-validation` (both on first call)
     --max-call-depth N      Nested calls allowed before a stack-overflow trap
+    --tier TIER             `tiered` (default: interpret, compile hot functions),
+                            `jit` (compile everything first) or `interp`
     -h, --help              Print this help
 ";
 
@@ -181,6 +183,10 @@ fn parse_run(args: &[String]) -> Result<Option<RunOptions>, Failure> {
                 }
                 other => return Err(Failure::Usage(format!("unknown translation mode `{other}`"))),
             },
+            "--tier" if !flags_done => {
+                let tier = value("--tier")?.parse::<Tier>().map_err(Failure::Usage)?;
+                config.tier(tier);
+            }
             "--max-call-depth" if !flags_done => {
                 let v = value("--max-call-depth")?;
                 let n = v.parse::<u64>().map_err(|_| Failure::Usage(format!("bad depth `{v}`")))?;

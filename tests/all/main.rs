@@ -7,6 +7,8 @@ mod errors;
 mod fuel;
 mod fusion;
 mod regressions;
+#[cfg(feature = "jit")]
+mod tiers;
 mod traps;
 #[cfg(feature = "wasi")]
 mod wasi;

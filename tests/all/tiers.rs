@@ -1,0 +1,224 @@
+//! Calls, traps, memory growth and fuel across the interpreter and the JIT
+//! inside one store. `Func::is_compiled` says which tier each function is in,
+//! so every test first checks it is testing the mix it claims to.
+
+use tandem::{Config, Engine, Func, Instance, Linker, Module, Store, Tier, TrapCode, Val};
+
+fn tiered(calls: u32) -> Engine {
+    let mut cfg = Config::new();
+    cfg.tier(Tier::Tiered).tier_up_thresholds(calls, u32::MAX);
+    Engine::new(&cfg)
+}
+
+fn func(store: &mut Store<()>, inst: &Instance, name: &str) -> Func {
+    inst.get_func(&mut *store, name).unwrap()
+}
+
+#[test]
+fn mutual_recursion_through_interpreter_jit_and_host() {
+    // ping (compiled) -> host -> pong (interpreted) -> ping -> host -> ...
+    let wat = r#"(module
+      (import "host" "bounce" (func $bounce (param i32) (result i32)))
+      (func $ping (export "ping") (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (call $bounce (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+      (func $pong (export "pong") (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (call $ping (i32.sub (local.get $n) (i32.const 1))) (i32.const 10))))))"#;
+    let engine = tiered(50);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "bounce", |mut caller: tandem::Caller<'_, ()>, n: i32| -> tandem::Result<i32> {
+            let pong = caller.get_export("pong").and_then(|e| e.into_func()).unwrap();
+            pong.typed::<i32, i32>(&caller)?.call(&mut caller, n)
+        })
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let (ping, pong) = (func(&mut store, &inst, "ping"), func(&mut store, &inst, "pong"));
+    let ping_t = ping.typed::<i32, i32>(&store).unwrap();
+    for _ in 0..50 {
+        assert_eq!(ping_t.call(&mut store, 0).unwrap(), 0);
+    }
+    assert!(ping.is_compiled(&store) && !pong.is_compiled(&store));
+    // Hand-checked: levels alternate ping (+1) and pong (+10), ping first.
+    let expect = |n: i32| (0..n).map(|i| if i % 2 == 0 { 1 } else { 10 }).sum::<i32>();
+    assert_eq!(ping_t.call(&mut store, 20).unwrap(), expect(20));
+    assert!(!pong.is_compiled(&store), "pong ran 10 times, below the threshold");
+    // Now pong gets hot too (in the middle of a call) and the result holds.
+    assert_eq!(ping_t.call(&mut store, 120).unwrap(), expect(120));
+    assert!(pong.is_compiled(&store));
+    assert_eq!(ping_t.call(&mut store, 121).unwrap(), expect(121));
+}
+
+const THREE: &str = r#"(module $m
+  (func $outer (export "outer") (param $x i32) (result i32)
+    (if (result i32) (local.get $x) (then (call $middle (local.get $x))) (else (i32.const 0))))
+  (func $middle (export "middle") (param $x i32) (result i32)
+    (i32.add (call $inner (local.get $x)) (i32.const 1)))
+  (func $inner (export "inner") (param $x i32) (result i32)
+    (if (i32.eq (local.get $x) (i32.const 7)) (then unreachable))
+    (local.get $x)))"#;
+
+#[test]
+fn trap_three_frames_deep_through_mixed_tiers() {
+    let engine = tiered(5);
+    let module = Module::new(&engine, THREE).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let outer = inst.get_typed_func::<i32, i32>(&mut store, "outer").unwrap();
+    let inner = inst.get_typed_func::<i32, i32>(&mut store, "inner").unwrap();
+    for _ in 0..5 {
+        outer.call(&mut store, 0).unwrap();
+        inner.call(&mut store, 1).unwrap();
+    }
+    let middle = func(&mut store, &inst, "middle");
+    assert!(outer.func().is_compiled(&store) && inner.func().is_compiled(&store) && !middle.is_compiled(&store));
+    // compiled outer -> interpreted middle -> compiled inner -> unreachable
+    let err = outer.call(&mut store, 7).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::Unreachable));
+    let trap = err.as_trap().unwrap();
+    let names: Vec<Option<&str>> = trap.backtrace().0.iter().map(|f| f.func_name.as_deref()).collect();
+    assert_eq!(names, [Some("inner"), Some("middle"), Some("outer")]);
+    // The store is still usable, through both tiers.
+    assert_eq!(outer.call(&mut store, 3).unwrap(), 4);
+    assert!(!middle.is_compiled(&store));
+}
+
+#[test]
+fn jit_and_interpreter_backtraces_agree() {
+    let run = |tier: Tier| {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, THREE).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let outer = inst.get_typed_func::<i32, i32>(&mut store, "outer").unwrap();
+        assert_eq!(outer.func().is_compiled(&store), tier == Tier::Jit);
+        let err = outer.call(&mut store, 7).unwrap_err();
+        err.as_trap().map(|t| (t.code(), t.backtrace().clone()))
+    };
+    let (jit, interp) = (run(Tier::Jit), run(Tier::Interp));
+    assert!(jit.is_some());
+    assert_eq!(jit, interp);
+}
+
+#[test]
+fn memory_grow_in_jit_code_is_seen_by_interpreter_and_host() {
+    let wat = r#"(module (memory (export "mem") 1)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
+    let engine = tiered(3);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = inst.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+    let st = inst.get_typed_func::<(i32, i32), ()>(&mut store, "store").unwrap();
+    let size = inst.get_typed_func::<(), i32>(&mut store, "size").unwrap();
+    let load = inst.get_typed_func::<i32, i32>(&mut store, "load").unwrap();
+    for _ in 0..3 {
+        grow.call(&mut store, 0).unwrap();
+        st.call(&mut store, (0, 0)).unwrap();
+    }
+    assert!(grow.func().is_compiled(&store) && st.func().is_compiled(&store));
+    assert!(!size.func().is_compiled(&store) && !load.func().is_compiled(&store));
+    let top = 3 * 65536 - 4;
+    // Before growing, compiled code traps past the end.
+    assert_eq!(st.call(&mut store, (top, 1)).unwrap_err().trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(grow.call(&mut store, 2).unwrap(), 1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 3);
+    let mem = inst.get_memory(&mut store, "mem").unwrap();
+    assert_eq!(mem.size(&store), 3);
+    st.call(&mut store, (top, 0x1234_5678)).unwrap();
+    assert_eq!(load.call(&mut store, top).unwrap(), 0x1234_5678);
+    let mut buf = [0u8; 4];
+    mem.read(&store, top as usize, &mut buf).unwrap();
+    assert_eq!(u32::from_le_bytes(buf), 0x1234_5678);
+    // The interpreter sees the new end too.
+    assert_eq!(load.call(&mut store, top + 1).unwrap_err().trap_code(), Some(TrapCode::MemoryOutOfBounds));
+}
+
+#[test]
+fn fuel_runs_out_inside_jit_code() {
+    let wat = r#"(module (func (export "spin") (param $n i32) (result i32) (local $i i32)
+      (block $d (loop $l
+        (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $i)))"#;
+    let used = |tier: Tier, fuel: u64, n: i32| {
+        let mut cfg = Config::new();
+        cfg.tier(tier).consume_fuel(true);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        store.set_fuel(fuel).unwrap();
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let spin = inst.get_typed_func::<i32, i32>(&mut store, "spin").unwrap();
+        assert_eq!(spin.func().is_compiled(&store), tier == Tier::Jit);
+        let r = spin.call(&mut store, n).map_err(|e| e.trap_code());
+        (r, store.get_fuel().unwrap())
+    };
+    let (r, left) = used(Tier::Jit, 10_000, i32::MAX);
+    assert_eq!((r, left), (Err(Some(TrapCode::OutOfFuel)), 0));
+    // Both tiers charge the same, down to the last unit.
+    for n in [0, 1, 7, 1000] {
+        assert_eq!(used(Tier::Jit, 1_000_000, n), used(Tier::Interp, 1_000_000, n));
+    }
+    // Just enough fuel, and one unit less, behave the same in both tiers.
+    let need = 1_000_000 - used(Tier::Interp, 1_000_000, 100).1;
+    for fuel in [need, need - 1] {
+        assert_eq!(used(Tier::Jit, fuel, 100), used(Tier::Interp, fuel, 100));
+    }
+}
+
+#[test]
+fn kernels_agree_on_results_and_fuel_in_every_tier() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/");
+    // (file, small argument): the benchmark kernels at test size.
+    let kernels: [(&str, i32); 14] = [
+        ("kernels/fib.wat", 15),
+        ("built/ackermann.wasm", 8),
+        ("kernels/collatz.wat", 2000),
+        ("built/sieve.wasm", 1),
+        ("built/matmul.wasm", 1),
+        ("built/sort.wasm", 1),
+        ("built/memmove.wasm", 300),
+        ("built/nbody.wasm", 1000),
+        ("built/mandelbrot.wasm", 30),
+        ("built/spectral.wasm", 30),
+        ("built/sha256.wasm", 1),
+        ("built/vm.wasm", 3),
+        ("built/indirect.wasm", 20),
+        ("built/zstd.wasm", 1),
+    ];
+    for (file, arg) in kernels {
+        let wasm = std::fs::read(format!("{dir}{file}")).unwrap();
+        let run = |tier: Tier| {
+            let mut cfg = Config::new();
+            cfg.tier(tier).consume_fuel(true).tier_up_thresholds(2, 3);
+            let engine = Engine::new(&cfg);
+            let module = Module::new(&engine, &wasm).unwrap();
+            let mut store = Store::new(&engine, ());
+            store.set_fuel(u64::MAX / 2).unwrap();
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let f = inst.get_func(&mut store, "run").unwrap();
+            let mut out = [Val::I64(0)];
+            // Twice: in tiered mode the second call starts in compiled code.
+            let mut results = Vec::new();
+            for _ in 0..2 {
+                f.call(&mut store, &[Val::I32(arg)], &mut out).unwrap();
+                results.push((out[0].i64(), u64::MAX / 2 - store.get_fuel().unwrap()));
+            }
+            (results, f.is_compiled(&store))
+        };
+        let (interp, jit, tiered) = (run(Tier::Interp), run(Tier::Jit), run(Tier::Tiered));
+        assert!(!interp.1 && jit.1 && tiered.1, "{file}: tiers not as configured");
+        assert_eq!(jit.0, interp.0, "{file}: jit differs from the interpreter");
+        assert_eq!(tiered.0, interp.0, "{file}: tiered differs from the interpreter");
+    }
+}
