@@ -5,7 +5,7 @@
 use crate::errors::{Error, Result};
 use crate::module::Module;
 use std::sync::Arc;
-use tandem_vm_core::store::{ModuleInfo, NativeCode, SigRegistry, TierUp};
+use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
 /// Compiles every defined function of `module` (`Tier::Jit`).
 pub(crate) fn compile_all(module: &Module) -> Result<()> {
@@ -39,5 +39,13 @@ impl TierUp for TierUpHook {
             Ok(Ok(v)) => v.first().copied(),
             _ => None,
         }
+    }
+
+    fn compile_loop(&self, info: &ModuleInfo, def: u32, pc: u32) -> Option<OsrEntryFn> {
+        let code = tandem_interp::compiled(info, def).ok()?.clone();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            tandem_jit::compile_osr(info, &self.sigs, def, &code, pc)
+        }));
+        r.ok()?.ok()
     }
 }

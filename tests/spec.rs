@@ -30,7 +30,8 @@ fn main() {
     if cfg!(feature = "jit") {
         // `jit` compiles every function up front; `tiered` compiles a
         // function on its 2nd call or 3rd loop iteration, so most tests
-        // switch tiers in the middle; `jit-fuel` checks compiled fuel code.
+        // switch tiers in the middle (loops by on-stack replacement); the fuel
+        // modes check that compiled code charges what the interpreter does.
         let mut jit = Config::new();
         jit.tier(Tier::Jit);
         let mut tiered = Config::new();
@@ -40,6 +41,9 @@ fn main() {
         modes.push(("jit", jit));
         modes.push(("tiered", tiered));
         modes.push(("jit-fuel", jit_fuel));
+        let mut tiered_fuel = Config::new();
+        tiered_fuel.tier(Tier::Tiered).tier_up_thresholds(2, 3).consume_fuel(true);
+        modes.push(("tiered-fuel", tiered_fuel));
     }
     if let Ok(only) = std::env::var("TANDEM_SPEC_MODE") {
         modes.retain(|(m, _)| *m == only);

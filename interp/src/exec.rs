@@ -22,7 +22,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bytecode::{CompiledFunc, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
-use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
+use tandem_vm_core::store::{InstanceData, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::{FrameInfo, TrapCode};
 use tandem_vm_core::value::ValRaw;
 use tandem_vm_core::vmctx::{
@@ -242,11 +242,13 @@ fn frame_info(f: &Frame) -> FrameInfo {
 
 /// A counter of the running function reached its threshold: compile it
 /// through the store's tier-up hook and point this instance's record at the
-/// native code, so the next call runs it (this activation stays interpreted).
+/// native code, so the next call runs it. From a loop header (`loop_pc`),
+/// also returns the on-stack-replacement entry that lets this very call
+/// continue in compiled code.
 #[cold]
 #[inline(never)]
-fn tier_up(cx: &mut Ctx<'_>) {
-    let Some(frame) = cx.frames.last() else { return };
+fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
+    let frame = cx.frames.last()?;
     // SAFETY: the frame's instance and the store are alive; the hook only
     // reads the module.
     unsafe {
@@ -255,16 +257,41 @@ fn tier_up(cx: &mut Ctx<'_>) {
         f.hot.calls.store(0, Relaxed);
         f.hot.loops.store(0, Relaxed);
         let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
+        let hook = (*cx.store).tier_up.clone()?;
         let native = match inst.module.native.get(def as usize).and_then(|n| n.get()) {
             Some(n) => Some(*n),
-            None => match (*cx.store).tier_up.clone() {
-                Some(hook) => hook.compile(&inst.module, def),
-                None => None,
-            },
+            None => hook.compile(&inst.module, def),
         };
         if let Some(native) = native {
             inst.set_native(def, &native);
         }
+        hook.compile_loop(&inst.module, def, loop_pc?)
+    }
+}
+
+/// Finishes the running frame in compiled code (on-stack replacement): the
+/// entry reads the frame's slots and leaves its results in them, then the
+/// frame returns as if `Return` had run.
+///
+/// # Safety
+/// `entry` is the OSR entry of the running function at the current loop
+/// header; trusted-bytecode contract.
+#[inline(never)]
+unsafe fn osr_enter(r: &mut Regs, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
+    // SAFETY: forwarded contract of this function.
+    unsafe {
+        let cur = cx.frames.last().expect("a frame is running");
+        // Activations the compiled code starts (calls of interpreted
+        // functions) begin above this frame.
+        (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
+        if !entry(cx.vmctx as *mut _, r.sp) {
+            // The compiled code reported this frame itself.
+            cx.frames.pop();
+            (*cx.limits).depth_remaining += 1;
+            return Err(Fault::Pending);
+        }
+        (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+        do_return(r, cx)
     }
 }
 
@@ -614,16 +641,19 @@ handlers! { r, cx;
         let n = f.hot.calls.load(Relaxed).saturating_add(1);
         f.hot.calls.store(n, Relaxed);
         if n >= (*cx.store).hot_calls {
-            tier_up(cx);
+            tier_up(cx, None);
         }
     };
     HotLoop => {
+        let at = r.ip;
         let _ = operands!(r, HotLoop);
         let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
-        if n >= (*cx.store).hot_loops {
-            tier_up(cx);
+        if n >= (*cx.store).hot_loops
+            && let Some(entry) = tier_up(cx, Some(at.offset_from(cx.code) as u32))
+        {
+            osr_enter(&mut r, cx, entry)?;
         }
     };
     ConsumeFuel => {

@@ -30,7 +30,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use std::sync::Arc;
 use tandem_vm_core::bytecode::CompiledFunc;
-use tandem_vm_core::store::{ModuleInfo, NativeCode, SigRegistry};
+use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry};
 use tandem_vm_core::vmctx::VMArrayCallFn;
 
 /// Why a function could not be compiled.
@@ -85,6 +85,38 @@ fn new_module() -> Result<JITModule, CompileError> {
     Ok(JITModule::new(JITBuilder::with_isa(isa, default_libcall_names())))
 }
 
+/// Compiles the on-stack-replacement entry of defined function `def` at
+/// its loop header `pc` (a `HotLoop` op): a running interpreter frame of
+/// `def` stopped there continues in compiled code. Cached in
+/// `info.osr_entries`.
+pub fn compile_osr(
+    info: &ModuleInfo,
+    sigs: &SigRegistry,
+    def: u32,
+    code: &CompiledFunc,
+    pc: u32,
+) -> Result<OsrEntryFn, CompileError> {
+    let mut cache = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(f) = cache.get(&(def, pc)) {
+        return Ok(*f);
+    }
+    let mut module = new_module()?;
+    let id = module
+        .declare_function(&format!("osr{def}_{pc}"), Linkage::Local, &lower::osr_signature(&module))
+        .map_err(|e| CompileError(e.to_string()))?;
+    let mut ctx = module.make_context();
+    let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
+    lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &Default::default(), Some(pc))?;
+    module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
+    let ptr = module.get_finalized_function(id);
+    // SAFETY: compiled with `osr_signature`, the `OsrEntryFn` signature in
+    // the platform's C convention.
+    let entry = unsafe { core::mem::transmute::<*const u8, OsrEntryFn>(ptr) };
+    info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
+    cache.insert((def, pc), entry);
+    Ok(entry)
+}
+
 /// Compiles the defined functions `defs` of `info` (their bytecode in
 /// `code`, same order) in one batch, records the result in `info.native`
 /// and returns it. Functions of the batch call each other directly.
@@ -115,7 +147,7 @@ pub fn compile(
         let mut ctx = module.make_context();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
         for ((def, code), (_, native, array)) in todo.iter().zip(&ids) {
-            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch)?;
+            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, None)?;
             lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, info, *def, *native, *array)?;
         }
         module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;

@@ -105,6 +105,16 @@ pub(crate) fn array_signature(module: &JITModule) -> Signature {
     sig
 }
 
+/// The on-stack-replacement entry: `fn(vmctx, frame) -> ok`, where `frame`
+/// is the interpreter frame's slots (read on entry, results written to its
+/// first slots on return).
+pub(crate) fn osr_signature(module: &JITModule) -> Signature {
+    let mut sig = module.make_signature();
+    sig.params.extend([AbiParam::new(PTR); 2]);
+    sig.returns.push(AbiParam::new(types::I8));
+    sig
+}
+
 /// Loads a `ValRaw` slot at `p + off` as class `c`.
 fn load_raw(b: &mut FunctionBuilder<'_>, c: Cls, p: Value, off: i32) -> Value {
     b.ins().load(ir(c), trusted(), p, off)
@@ -183,6 +193,9 @@ pub(crate) fn lower_array_adapter(
 
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
+/// With `osr = Some(pc)` it compiles the on-stack-replacement entry at the
+/// loop header `pc` instead: it takes over a running interpreter frame
+/// (`osr_signature`), and what precedes the loop is unreachable.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function(
     module: &mut JITModule,
@@ -194,14 +207,15 @@ pub(crate) fn lower_function(
     code: &CompiledFunc,
     id: FuncId,
     batch: &HashMap<u32, FuncId>,
+    osr: Option<u32>,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
-    ctx.func.signature = native_signature(module, &ty);
+    ctx.func.signature = if osr.is_some() { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let b = FunctionBuilder::new(&mut ctx.func, fctx);
         let cfg = module.target_config();
-        let mut l = Lower::new(b, module, info, sigs, def, code, &ty, batch)?;
+        let mut l = Lower::new(b, module, info, sigs, def, code, &ty, batch, osr)?;
         l.body()?;
         let Lower { mut b, .. } = l;
         b.seal_all_blocks();
@@ -225,6 +239,9 @@ struct Lower<'a, 'm> {
     vmctx: Value,
     limits: Value,
     results_area: Option<Value>,
+    /// OSR entry: the interpreter frame the results go back to.
+    osr_frame: Option<Value>,
+    osr: Option<u32>,
     mem: Option<(Variable, Variable)>,
     blocks: HashMap<u32, Block>,
     trap_block: Block,
@@ -249,6 +266,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         f: &'a CompiledFunc,
         ty: &'a FuncType,
         batch: &'a HashMap<u32, FuncId>,
+        osr: Option<u32>,
     ) -> Result<Self, CompileError> {
         let o = &info.offsets;
         let mut global_types = HashMap::new();
@@ -266,7 +284,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let vmctx = params[0];
-        let results_area = (ty.results().len() > 1).then(|| params[1]);
+        let results_area = (osr.is_none() && ty.results().len() > 1).then(|| params[1]);
+        let osr_frame = osr.map(|_| params[1]);
         let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
         let trap_block = b.create_block();
         b.append_block_param(trap_block, types::I32);
@@ -284,6 +303,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             vmctx,
             limits,
             results_area,
+            osr_frame,
+            osr,
             mem: None,
             blocks: HashMap::new(),
             trap_block,
@@ -301,6 +322,28 @@ impl<'a, 'm> Lower<'a, 'm> {
         let limit = l.b.ins().load(PTR, trusted(), limits, VMOffsets::limits_stack_limit() as i32);
         let low = l.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         l.trap_if(low, TrapCode::StackOverflow);
+        if let Some(frame) = osr_frame {
+            // Every slot of the running frame, in every class: the
+            // interpreter does not record types, the code that follows reads
+            // each slot in the class it was written with; the rest is dead.
+            for k in 0..f.num_slots {
+                let v = l.b.ins().load(types::I64, trusted(), frame, 8 * k as i32);
+                let w = l.b.ins().ireduce(types::I32, v);
+                let f64v = l.b.ins().bitcast(types::F64, MemFlagsData::new(), v);
+                let f32v = l.b.ins().bitcast(types::F32, MemFlagsData::new(), w);
+                l.set(k, I64, v);
+                l.set(k, I32, w);
+                l.set(k, F64, f64v);
+                l.set(k, F32, f32v);
+            }
+            if o.num_memories > 0 {
+                let base = l.b.declare_var(PTR);
+                let len = l.b.declare_var(PTR);
+                l.mem = Some((base, len));
+                l.reload_memory();
+            }
+            return Ok(l);
+        }
         let first = if results_area.is_some() { 2 } else { 1 };
         for (i, &t) in ty.params().iter().enumerate() {
             l.set(i as u16, cls(t), params[first + i]);
@@ -756,6 +799,14 @@ impl<'a, 'm> Lower<'a, 'm> {
     fn ret(&mut self) -> R {
         let t = self.ty;
         let one = self.b.ins().iconst(types::I8, 1);
+        if let Some(frame) = self.osr_frame {
+            for (i, &rt) in t.results().iter().enumerate() {
+                let v = self.get(i as u16, cls(rt))?;
+                store_raw(&mut self.b, cls(rt), v, frame, 8 * i as i32);
+            }
+            self.b.ins().return_(&[one]);
+            return Ok(());
+        }
         match t.results().len() {
             0 => {
                 self.b.ins().return_(&[one]);
@@ -778,7 +829,7 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     fn fail_return(&mut self) {
         let zero8 = self.b.ins().iconst(types::I8, 0);
-        if self.ty.results().len() == 1 {
+        if self.ty.results().len() == 1 && self.osr_frame.is_none() {
             let z = zero(&mut self.b, cls(self.ty.results()[0]));
             self.b.ins().return_(&[zero8, z]);
         } else {
@@ -806,11 +857,20 @@ impl<'a, 'm> Lower<'a, 'm> {
                     }
                 }
             }
+            if self.osr == Some(pc as u32) {
+                self.block_at(pc as u32);
+            }
             insts.push((pc as u32, op));
             pc = next;
         }
-        // Pass 2: lower.
+        // Pass 2: lower. An OSR entry jumps from its entry block straight
+        // to the loop header.
         let mut open = true;
+        if let Some(pc) = self.osr {
+            let blk = self.blocks.get(&pc).copied().ok_or_else(|| err(format!("no loop header at {pc}")))?;
+            self.b.ins().jump(blk, &[]);
+            open = false;
+        }
         for (pc, op) in insts {
             if let Some(&blk) = self.blocks.get(&pc) {
                 if open {

@@ -222,3 +222,54 @@ fn kernels_agree_on_results_and_fuel_in_every_tier() {
         assert_eq!(tiered.0, interp.0, "{file}: tiered differs from the interpreter");
     }
 }
+
+const SUM: &str = r#"(module
+  (func $outer (export "outer") (param $n i32) (param $trap_at i32) (result i64)
+    (i64.add (call $sum (local.get $n) (local.get $trap_at)) (i64.const 1)))
+  (func $sum (export "sum") (param $n i32) (param $trap_at i32) (result i64) (local $i i32) (local $acc i64)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.eq (local.get $i) (local.get $trap_at)) (then unreachable))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $acc)))"#;
+
+/// One long call moves from the interpreter into compiled code at a loop
+/// header (on-stack replacement), with the same result, fuel and traps.
+#[test]
+fn a_long_running_call_moves_into_compiled_code() {
+    let run = |tier: Tier, n: i32, trap_at: i32| {
+        let mut cfg = Config::new();
+        cfg.tier(tier).tier_up_thresholds(u32::MAX, 100).consume_fuel(true);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, SUM).unwrap();
+        let mut store = Store::new(&engine, ());
+        store.set_fuel(u64::MAX / 2).unwrap();
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let outer = inst.get_typed_func::<(i32, i32), i64>(&mut store, "outer").unwrap();
+        let sum = func(&mut store, &inst, "sum");
+        assert!(!sum.is_compiled(&store));
+        let r = outer.call(&mut store, (n, trap_at)).map_err(|e| {
+            let t = e.as_trap().unwrap();
+            (t.code(), t.backtrace().0.iter().map(|f| f.func_name.clone().unwrap()).collect::<Vec<_>>())
+        });
+        let compiled = (sum.is_compiled(&store), outer.func().is_compiled(&store));
+        // The store is usable afterwards.
+        assert_eq!(outer.call(&mut store, (3, -1)).unwrap(), 4);
+        (r, u64::MAX / 2 - store.get_fuel().unwrap(), compiled)
+    };
+    let n = 100_000;
+    let (r, fuel, compiled) = run(Tier::Tiered, n, -1);
+    assert_eq!(r, Ok((0..n as i64).sum::<i64>() + 1));
+    assert_eq!(compiled, (true, false), "sum tiered up during its only call; outer did not");
+    let (ri, fuel_i, _) = run(Tier::Interp, n, -1);
+    assert_eq!((r, fuel), (ri, fuel_i));
+    // A trap after the switch: same code, same backtrace, same fuel.
+    let (r, fuel, _) = run(Tier::Tiered, n, 5000);
+    assert_eq!(r, Err((TrapCode::Unreachable, vec!["sum".to_string(), "outer".to_string()])));
+    assert_eq!((r, fuel), {
+        let (r, f, _) = run(Tier::Interp, n, 5000);
+        (r, f)
+    });
+}

@@ -62,6 +62,13 @@ unsafe impl Send for NativeCode {}
 // SAFETY: as above.
 unsafe impl Sync for NativeCode {}
 
+/// On-stack-replacement entry of a loop: `fn(vmctx, frame) -> ok`. It takes
+/// over an interpreter frame stopped at the loop header (all its slots at
+/// `frame`), runs the function to its end and leaves the results in the
+/// frame's first slots; `false` means a trap is pending (with this
+/// function's frame already in its backtrace).
+pub type OsrEntryFn = unsafe extern "C" fn(vmctx: *mut u8, frame: *mut ValRaw) -> bool;
+
 /// Compiles hot functions for the interpreter (DESIGN §5 "tier-up hook").
 /// Implemented by the root crate over `tandem-jit`, so the interpreter does
 /// not depend on the JIT.
@@ -70,6 +77,10 @@ pub trait TierUp: Send + Sync {
     /// needed; `None` if it cannot be compiled (the function stays
     /// interpreted).
     fn compile(&self, module: &ModuleInfo, def: u32) -> Option<NativeCode>;
+
+    /// The on-stack-replacement entry of defined function `def` at the loop
+    /// header at bytecode position `pc`, compiling it if needed.
+    fn compile_loop(&self, module: &ModuleInfo, def: u32, pc: u32) -> Option<OsrEntryFn>;
 }
 
 /// A validated module ready to instantiate: its environment, interned
@@ -91,6 +102,8 @@ pub struct ModuleInfo {
     /// Owners of the executable memory `native` points into (freed with the
     /// module, after every instance using it).
     pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
+    /// On-stack-replacement entries by (defined function, loop header pc).
+    pub osr_entries: Mutex<HashMap<(u32, u32), OsrEntryFn>>,
 }
 
 impl ModuleInfo {
@@ -118,6 +131,7 @@ impl ModuleInfo {
             engine_id,
             native,
             native_owner: Mutex::new(Vec::new()),
+            osr_entries: Mutex::new(HashMap::new()),
         })
     }
 }
