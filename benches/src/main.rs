@@ -1,8 +1,10 @@
-//! Tandem's benchmark harness: every kernel under Tandem's interpreter and
-//! under wasmi 2.0 in the same process, results cross-checked, then start-up
-//! on a large generated module, translation throughput and bytecode size.
+//! Tandem's benchmark harness: every kernel under Tandem's three tiers
+//! (interp, jit, tiered), wasmi 2.0 and wasmtime 48 in the same process,
+//! results cross-checked; cold runs at several lengths (tiered against the
+//! better of interp-only and jit-only); start-up on a large generated module;
+//! JIT compile time per KB; bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--startup] [--emit-generated FILE]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold] [--startup] [--emit-generated FILE]
 
 mod generate;
 
@@ -53,6 +55,12 @@ fn kernels(scale: f64) -> Vec<Kernel> {
 /// One engine's prepared kernel: call it with the argument.
 type Runner = Box<dyn FnMut(i32) -> i64>;
 
+fn tandem_config(tier: tandem::Tier) -> tandem::Config {
+    let mut cfg = tandem::Config::new();
+    cfg.tier(tier);
+    cfg
+}
+
 fn tandem_runner(wasm: &[u8], cfg: &tandem::Config) -> Runner {
     let engine = tandem::Engine::new(cfg);
     let module = tandem::Module::new(&engine, wasm).expect("tandem compiles");
@@ -70,6 +78,16 @@ fn wasmi_runner(wasm: &[u8]) -> Runner {
     let inst = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
     let run = inst.get_typed_func::<i32, i64>(&store, "run").expect("run export");
     Box::new(move |n| run.call(&mut store, n).expect("wasmi runs"))
+}
+
+/// wasmtime with its default configuration (Cranelift, guard pages).
+fn wasmtime_runner(wasm: &[u8]) -> Runner {
+    let engine = wasmtime::Engine::default();
+    let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles");
+    let mut store = wasmtime::Store::new(&engine, ());
+    let inst = wasmtime::Instance::new(&mut store, &module, &[]).expect("wasmtime instantiates");
+    let run = inst.get_typed_func::<i32, i64>(&mut store, "run").expect("run export");
+    Box::new(move |n| run.call(&mut store, n).expect("wasmtime runs"))
 }
 
 struct Stats {
@@ -106,51 +124,161 @@ fn main() {
         return;
     }
 
-    println!("# Execution: median of {runs} runs (min..max), engines interleaved, results cross-checked");
-    println!("{:<11} {:>6} {:>24} {:>24} {:>8}", "kernel", "arg", "tandem ms", "wasmi ms", "t/wasmi");
-    let mut ratios = Vec::new();
-    for k in kernels(scale) {
-        if only.as_ref().is_some_and(|o| !k.name.contains(o.as_str())) {
-            continue;
-        }
-        let mut t = tandem_runner(&k.wasm, &tandem::Config::new());
-        let mut w = wasmi_runner(&k.wasm);
-        // Warm-up run; also the cross-check of results.
-        let (rt, rw) = (t(k.arg), w(k.arg));
-        assert_eq!(rt, rw, "{}: tandem and wasmi disagree", k.name);
-        let (mut tt, mut tw) = (Vec::new(), Vec::new());
-        for _ in 0..runs {
-            let s = Instant::now();
-            assert_eq!(t(k.arg), rt);
-            tt.push(s.elapsed());
-            let s = Instant::now();
-            assert_eq!(w(k.arg), rw);
-            tw.push(s.elapsed());
-        }
-        let (st, sw) = (stats(tt), stats(tw));
-        let ratio = st.median.as_secs_f64() / sw.median.as_secs_f64();
-        ratios.push(ratio);
-        println!(
-            "{:<11} {:>6} {:>8.1} ({:>6.1}..{:>6.1}) {:>8.1} ({:>6.1}..{:>6.1}) {:>8.2}",
-            k.name,
-            k.arg,
-            ms(st.median),
-            ms(st.min),
-            ms(st.max),
-            ms(sw.median),
-            ms(sw.min),
-            ms(sw.max),
-            ratio
-        );
-    }
-    if !ratios.is_empty() {
-        println!("{:<11} {:>6} {:>24} {:>24} {:>8.2}", "geomean", "", "", "", geomean(&ratios));
+    let list: Vec<Kernel> =
+        kernels(scale).into_iter().filter(|k| only.as_ref().is_none_or(|o| k.name.contains(o.as_str()))).collect();
+    steady_state(runs, &list);
+    if !args.iter().any(|a| a == "--no-cold") {
+        cold(runs, &list);
     }
     if only.is_some() {
         return;
     }
     startup(runs);
+    compile_time(runs);
     bytecode_size();
+}
+
+const ENGINES: [&str; 5] = ["interp", "jit", "tiered", "wasmi", "wasmtime"];
+
+fn runners(wasm: &[u8]) -> Vec<Runner> {
+    vec![
+        tandem_runner(wasm, &tandem_config(tandem::Tier::Interp)),
+        tandem_runner(wasm, &tandem_config(tandem::Tier::Jit)),
+        tandem_runner(wasm, &tandem_config(tandem::Tier::Tiered)),
+        wasmi_runner(wasm),
+        wasmtime_runner(wasm),
+    ]
+}
+
+/// Warm instances (compilation excluded): the interpreter against wasmi,
+/// the JIT against wasmtime.
+fn steady_state(runs: usize, list: &[Kernel]) {
+    println!(
+        "# Steady state: median ms of {runs} runs after one warm-up call, engines interleaved, results cross-checked"
+    );
+    print!("{:<11} {:>6}", "kernel", "arg");
+    for e in ENGINES {
+        print!(" {e:>9}");
+    }
+    println!(" {:>9} {:>9} {:>9}", "i/wasmi", "wt/jit", "tier/jit");
+    let (mut r_iw, mut r_wj, mut r_tj) = (Vec::new(), Vec::new(), Vec::new());
+    for k in list {
+        let mut rs = runners(&k.wasm);
+        let want = rs[0](k.arg);
+        for (e, r) in ENGINES.iter().zip(rs.iter_mut()).skip(1) {
+            assert_eq!(r(k.arg), want, "{}: {e} disagrees with the interpreter", k.name);
+        }
+        let mut times: Vec<Vec<Duration>> = vec![Vec::new(); ENGINES.len()];
+        for _ in 0..runs {
+            for (r, t) in rs.iter_mut().zip(times.iter_mut()) {
+                let s = Instant::now();
+                assert_eq!(r(k.arg), want);
+                t.push(s.elapsed());
+            }
+        }
+        let med: Vec<f64> = times.into_iter().map(|t| stats(t).median.as_secs_f64()).collect();
+        print!("{:<11} {:>6}", k.name, k.arg);
+        for m in &med {
+            print!(" {:>9.2}", m * 1e3);
+        }
+        let (iw, wj, tj) = (med[0] / med[3], med[4] / med[1], med[2] / med[1]);
+        r_iw.push(iw);
+        r_wj.push(wj);
+        r_tj.push(tj);
+        println!(" {iw:>9.2} {wj:>9.2} {tj:>9.2}");
+    }
+    if !list.is_empty() {
+        println!(
+            "{:<11} {:>6} {:>49} {:>9.2} {:>9.2} {:>9.2}",
+            "geomean",
+            "",
+            "",
+            geomean(&r_iw),
+            geomean(&r_wj),
+            geomean(&r_tj)
+        );
+        println!(
+            "(i/wasmi: interp time / wasmi time; wt/jit: wasmtime time / jit time, i.e. JIT speed relative to wasmtime;"
+        );
+        println!(" tier/jit: tiered time / jit time)");
+    }
+}
+
+/// Cold runs at several lengths: Module::new + instantiate + one call. Tiered
+/// should track the better of interp-only (short runs) and jit-only (long).
+fn cold(runs: usize, list: &[Kernel]) {
+    println!();
+    println!("# Cold: Module::new + instantiate + one run(arg), median ms of {runs}; tiered / min(interp, jit)");
+    println!("{:<11} {:>7} {:>9} {:>9} {:>9} {:>9}", "kernel", "arg", "interp", "jit", "tiered", "t/best");
+    let mut worst: (f64, String) = (0.0, String::new());
+    let mut all = Vec::new();
+    for k in list {
+        let lengths: Vec<i32> = if k.name == "fib" {
+            vec![k.arg - 15, k.arg - 10, k.arg - 5, k.arg]
+        } else {
+            [0.001, 0.01, 0.1, 1.0].iter().map(|f| ((k.arg as f64 * f) as i32).max(1)).collect()
+        };
+        for arg in lengths {
+            let mut med = Vec::new();
+            for tier in [tandem::Tier::Interp, tandem::Tier::Jit, tandem::Tier::Tiered] {
+                let cfg = tandem_config(tier);
+                let st = time_it(runs, || {
+                    let mut r = tandem_runner(&k.wasm, &cfg);
+                    r(arg);
+                });
+                med.push(st.median.as_secs_f64());
+            }
+            let ratio = med[2] / med[0].min(med[1]);
+            all.push(ratio);
+            if ratio > worst.0 {
+                worst = (ratio, format!("{} {}", k.name, arg));
+            }
+            println!(
+                "{:<11} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+                k.name,
+                arg,
+                med[0] * 1e3,
+                med[1] * 1e3,
+                med[2] * 1e3,
+                ratio
+            );
+        }
+    }
+    if !all.is_empty() {
+        println!("tiered / best: geomean {:.2}, worst {:.2} ({})", geomean(&all), worst.0, worst.1);
+    }
+}
+
+/// Compile time of the JIT (`Tier::Jit` Module::new: validation, translation
+/// and Cranelift) per KB of code section, against wasmtime's Module::new.
+fn compile_time(runs: usize) {
+    println!();
+    println!("# Compile time: Module::new, median of {runs}, microseconds per KB of code section");
+    println!("{:<11} {:>9} {:>14} {:>14} {:>14}", "module", "code KB", "tandem jit", "wasmtime", "tandem interp");
+    let mut modules: Vec<(String, Vec<u8>)> = kernels(1.0).into_iter().map(|k| (k.name.to_string(), k.wasm)).collect();
+    modules.push(("generated".into(), generate::large_module(4400, 14, 42)));
+    let (mut tj, mut tw, mut ti, mut kb_all) = (0.0, 0.0, 0.0, 0.0);
+    for (name, wasm) in &modules {
+        let kb = code_section_size(wasm) as f64 / 1024.0;
+        let jit_cfg = tandem_config(tandem::Tier::Jit);
+        let interp_cfg = tandem_config(tandem::Tier::Interp);
+        let j = time_it(runs, || {
+            tandem::Module::new(&tandem::Engine::new(&jit_cfg), wasm).expect("compiles");
+        });
+        let w = time_it(runs, || {
+            wasmtime::Module::new(&wasmtime::Engine::default(), wasm).expect("compiles");
+        });
+        let i = time_it(runs, || {
+            tandem::Module::new(&tandem::Engine::new(&interp_cfg), wasm).expect("compiles");
+        });
+        let us = |s: &Stats| s.median.as_secs_f64() * 1e6;
+        tj += us(&j);
+        tw += us(&w);
+        ti += us(&i);
+        kb_all += kb;
+        println!("{:<11} {:>9.1} {:>14.0} {:>14.0} {:>14.0}", name, kb, us(&j) / kb, us(&w) / kb, us(&i) / kb);
+    }
+    println!("{:<11} {:>9.1} {:>14.0} {:>14.0} {:>14.0}", "all", kb_all, tj / kb_all, tw / kb_all, ti / kb_all);
 }
 
 fn code_section_size(wasm: &[u8]) -> usize {
@@ -207,7 +335,7 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
     );
     let tandem_start = |mode: tandem::Translation, parallel: bool| {
         move || {
-            let mut cfg = tandem::Config::new();
+            let mut cfg = tandem_config(tandem::Tier::Interp);
             cfg.translation(mode).parallel_validation(parallel);
             let engine = tandem::Engine::new(&cfg);
             let m = tandem::Module::new(&engine, wasm).expect("compiles");
@@ -272,7 +400,7 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
 fn bytecode_size() {
     println!();
     println!("# Bytecode size: Tandem bytecode bytes per wasm function-body byte (eager translation)");
-    let mut cfg = tandem::Config::new();
+    let mut cfg = tandem_config(tandem::Tier::Interp);
     cfg.translation(tandem::Translation::Eager);
     let engine = tandem::Engine::new(&cfg);
     let mut modules: Vec<(String, Vec<u8>)> = kernels(1.0).into_iter().map(|k| (k.name.to_string(), k.wasm)).collect();

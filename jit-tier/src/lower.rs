@@ -221,7 +221,13 @@ pub(crate) fn lower_function(
         b.seal_all_blocks();
         b.finalize(cfg);
     }
+    // Development aid: `TANDEM_JIT_DISASM=1` prints each function's machine code.
+    let disasm = std::env::var_os("TANDEM_JIT_DISASM").is_some();
+    ctx.set_disasm(disasm);
     module.define_function(id, ctx).map_err(|e| err(format!("{e:?}")))?;
+    if disasm && let Some(code) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+        eprintln!("; function {def} (osr {osr:?})\n{code}");
+    }
     module.clear_context(ctx);
     Ok(())
 }
@@ -247,6 +253,11 @@ struct Lower<'a, 'm> {
     trap_block: Block,
     fail_block: Block,
     fuel_block: Option<Block>,
+    /// One cold block per trap code, jumping to `trap_block` with it.
+    trap_blocks: HashMap<u32, Block>,
+    /// Bounds already checked in the current block: address value -> end
+    /// offset known to be in bounds (memories never shrink).
+    checked: HashMap<Value, u64>,
     call_buf: Option<(StackSlot, u32)>,
     ret_area: Option<StackSlot>,
     global_types: HashMap<u32, ValType>,
@@ -289,7 +300,9 @@ impl<'a, 'm> Lower<'a, 'm> {
         let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
         let trap_block = b.create_block();
         b.append_block_param(trap_block, types::I32);
+        b.set_cold_block(trap_block);
         let fail_block = b.create_block();
+        b.set_cold_block(fail_block);
         let mut l = Lower {
             b,
             module,
@@ -310,6 +323,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             trap_block,
             fail_block,
             fuel_block: None,
+            trap_blocks: HashMap::new(),
+            checked: HashMap::new(),
             call_buf: None,
             ret_area: None,
             global_types,
@@ -336,7 +351,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 l.set(k, F64, f64v);
                 l.set(k, F32, f32v);
             }
-            if o.num_memories > 0 {
+            if o.num_memories > 0 && uses_memory_vars(f) {
                 let base = l.b.declare_var(PTR);
                 let len = l.b.declare_var(PTR);
                 l.mem = Some((base, len));
@@ -367,7 +382,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             l.set(slot, F32, f32v);
             l.set(slot, F64, f64v);
         }
-        if o.num_memories > 0 {
+        if o.num_memories > 0 && uses_memory_vars(f) {
             let base = l.b.declare_var(PTR);
             let len = l.b.declare_var(PTR);
             l.mem = Some((base, len));
@@ -413,10 +428,24 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     /// Branches to the trap block with `code` when `cond` is non-zero.
     fn trap_if(&mut self, cond: Value, code: TrapCode) {
-        let k = self.b.ins().iconst(types::I32, code as u32 as i64);
+        let blk = match self.trap_blocks.get(&(code as u32)) {
+            Some(b) => *b,
+            None => {
+                let b = self.b.create_block();
+                self.b.set_cold_block(b);
+                self.trap_blocks.insert(code as u32, b);
+                b
+            }
+        };
         let cont = self.b.create_block();
-        self.b.ins().brif(cond, self.trap_block, &[BlockArg::Value(k)], cont, &[]);
-        self.b.switch_to_block(cont);
+        self.b.ins().brif(cond, blk, &[], cont, &[]);
+        self.switch(cont);
+    }
+
+    /// Continues in `blk` (facts about the previous block no longer hold).
+    fn switch(&mut self, blk: Block) {
+        self.checked.clear();
+        self.b.switch_to_block(blk);
     }
 
     fn block_at(&mut self, pc: u32) -> Block {
@@ -427,7 +456,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         let t = self.block_at(target);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, t, &[], cont, &[]);
-        self.b.switch_to_block(cont);
+        self.switch(cont);
     }
 
     fn builtin(&mut self, addr: usize, params: &[Type], ret: Option<Type>, args: &[Value]) -> Option<Value> {
@@ -446,10 +475,10 @@ impl<'a, 'm> Lower<'a, 'm> {
         let cont = self.b.create_block();
         let failed = self.b.create_block();
         self.b.ins().brif(r, failed, &[], cont, &[]);
-        self.b.switch_to_block(failed);
+        self.switch(failed);
         let code = self.b.ins().iadd_imm_s(r, -1);
         self.b.ins().jump(self.trap_block, &[BlockArg::Value(code)]);
-        self.b.switch_to_block(cont);
+        self.switch(cont);
     }
 
     fn bin(
@@ -576,12 +605,16 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// Host address of a bounds-checked access of `size` bytes at `addr + offset`.
     fn addr(&mut self, addr: u16, offset: u32, size: u32) -> Result<Value, CompileError> {
         let (base, len) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
-        let a = self.get(addr, I32)?;
-        let a = self.b.ins().uextend(types::I64, a);
-        let end = self.b.ins().iadd_imm_s(a, offset as i64 + size as i64);
-        let len = self.b.use_var(len);
-        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        let a32 = self.get(addr, I32)?;
+        let a = self.b.ins().uextend(types::I64, a32);
+        let need = offset as u64 + size as u64;
+        if self.checked.get(&a32).is_none_or(|&done| done < need) {
+            let end = self.b.ins().iadd_imm_s(a, need as i64);
+            let len = self.b.use_var(len);
+            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+            self.checked.insert(a32, need);
+        }
         let base = self.b.use_var(base);
         let p = self.b.ins().iadd(base, a);
         Ok(if offset > i32::MAX as u32 { self.b.ins().iadd_imm_s(p, offset as i64) } else { p })
@@ -735,7 +768,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let wc = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_wasm_call() as i32);
                 self.b.ins().brif(wc, native_blk, &[], array_blk, &[]);
 
-                self.b.switch_to_block(native_blk);
+                self.switch(native_blk);
                 let nsig = self.native_sig(ty, sig);
                 let cvm = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_vmctx() as i32);
                 let mut a = vec![cvm];
@@ -745,7 +778,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let rets: Vec<BlockArg> = self.b.inst_results(call).iter().map(|&v| BlockArg::Value(v)).collect();
                 self.b.ins().jump(merge, &rets);
 
-                self.b.switch_to_block(array_blk);
+                self.switch(array_blk);
                 let cap = np.max(nr) as u32;
                 let buf = self.call_buffer(cap);
                 for (i, (&t, &v)) in ty.params().iter().zip(&params).enumerate() {
@@ -769,7 +802,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 }
                 self.b.ins().jump(merge, &rets);
 
-                self.b.switch_to_block(merge);
+                self.switch(merge);
                 let ps = self.b.block_params(merge).to_vec();
                 ok = ps[0];
                 if nr == 1 {
@@ -779,7 +812,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
         let cont = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], self.fail_block, &[]);
-        self.b.switch_to_block(cont);
+        self.switch(cont);
         if let Some(area) = area {
             for (i, &t) in ty.results().iter().enumerate() {
                 results.push(load_raw(&mut self.b, cls(t), area, 8 * i as i32));
@@ -876,19 +909,26 @@ impl<'a, 'm> Lower<'a, 'm> {
                 if open {
                     self.b.ins().jump(blk, &[]);
                 }
-                self.b.switch_to_block(blk);
+                self.switch(blk);
             } else if !open {
                 // Unreachable code: lower it into a block nothing jumps to.
                 let blk = self.b.create_block();
-                self.b.switch_to_block(blk);
+                self.switch(blk);
             }
             open = self.op(pc, op)?;
         }
         if open {
             self.ret()?;
         }
+        let mut codes: Vec<(u32, Block)> = self.trap_blocks.iter().map(|(c, b)| (*c, *b)).collect();
+        codes.sort_by_key(|(c, _)| *c);
+        for (code, blk) in codes {
+            self.switch(blk);
+            let k = self.b.ins().iconst(types::I32, code as i64);
+            self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
+        }
         // Trap block: report, then fail.
-        self.b.switch_to_block(self.trap_block);
+        self.switch(self.trap_block);
         let code = self.b.block_params(self.trap_block)[0];
         let fi = self.b.ins().iconst(types::I32, self.func_index as i64);
         self.builtin(
@@ -899,12 +939,12 @@ impl<'a, 'm> Lower<'a, 'm> {
         );
         self.fail_return();
         // Failed callee: add our frame, then fail.
-        self.b.switch_to_block(self.fail_block);
+        self.switch(self.fail_block);
         let fi = self.b.ins().iconst(types::I32, self.func_index as i64);
         self.builtin(builtins::add_frame as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, fi]);
         self.fail_return();
         if let Some(fb) = self.fuel_block {
-            self.b.switch_to_block(fb);
+            self.switch(fb);
             let z = self.b.ins().iconst(types::I64, 0);
             self.b.ins().store(trusted(), z, self.limits, VMOffsets::limits_fuel() as i32);
             let k = self.b.ins().iconst(types::I32, TrapCode::OutOfFuel as u32 as i64);
@@ -929,13 +969,14 @@ impl<'a, 'm> Lower<'a, 'm> {
                     Some(b) => b,
                     None => {
                         let b = self.b.create_block();
+                        self.b.set_cold_block(b);
                         self.fuel_block = Some(b);
                         b
                     }
                 };
                 let cont = self.b.create_block();
                 self.b.ins().brif(short, fb, &[], cont, &[]);
-                self.b.switch_to_block(cont);
+                self.switch(cont);
                 let left = self.b.ins().iadd_imm_s(fuel, -(amount as i64));
                 self.b.ins().store(trusted(), left, self.limits, VMOffsets::limits_fuel() as i32);
             }
@@ -1487,6 +1528,46 @@ enum LoadKind {
     U16,
     S32,
     U32,
+}
+
+/// Does `f` read the cached memory base or length (loads, stores,
+/// `memory.size`)? Functions that do not skip loading them.
+fn uses_memory_vars(f: &CompiledFunc) -> bool {
+    let mut pc = 0;
+    while let Ok((op, next)) = decode(&f.code, pc) {
+        use Op::*;
+        if matches!(
+            op,
+            I32Load { .. }
+                | I64Load { .. }
+                | F32Load { .. }
+                | F64Load { .. }
+                | I32Load8S { .. }
+                | I32Load8U { .. }
+                | I32Load16S { .. }
+                | I32Load16U { .. }
+                | I64Load8S { .. }
+                | I64Load8U { .. }
+                | I64Load16S { .. }
+                | I64Load16U { .. }
+                | I64Load32S { .. }
+                | I64Load32U { .. }
+                | I32Store { .. }
+                | I64Store { .. }
+                | F32Store { .. }
+                | F64Store { .. }
+                | I32Store8 { .. }
+                | I32Store16 { .. }
+                | I64Store8 { .. }
+                | I64Store16 { .. }
+                | I64Store32 { .. }
+                | MemorySize { .. }
+        ) {
+            return true;
+        }
+        pc = next;
+    }
+    false
 }
 
 /// The target of a (conditional) branch op, other than `BrTable`.
