@@ -4,7 +4,7 @@
 //! better of interp-only and jit-only); start-up on a large generated module;
 //! JIT compile time per KB; bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold] [--startup] [--emit-generated FILE]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--emit-generated FILE]
 
 mod generate;
 
@@ -126,7 +126,9 @@ fn main() {
 
     let list: Vec<Kernel> =
         kernels(scale).into_iter().filter(|k| only.as_ref().is_none_or(|o| k.name.contains(o.as_str()))).collect();
-    steady_state(runs, &list);
+    if !args.iter().any(|a| a == "--cold") {
+        steady_state(runs, &list);
+    }
     if !args.iter().any(|a| a == "--no-cold") {
         cold(runs, &list);
     }

@@ -28,9 +28,10 @@ mod lower;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tandem_vm_core::bytecode::CompiledFunc;
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry};
+use tandem_vm_core::value::FuncType;
 use tandem_vm_core::vmctx::VMArrayCallFn;
 
 /// Why a function could not be compiled.
@@ -70,19 +71,31 @@ pub fn is_supported() -> bool {
     cranelift_native::builder().is_ok()
 }
 
+/// The host ISA, built once: detecting CPU features and building the
+/// backend costs more than compiling a small function.
+fn isa() -> Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError> {
+    static ISA: OnceLock<Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError>> = OnceLock::new();
+    ISA.get_or_init(|| {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| CompileError(e.to_string()));
+        set(&mut flags, "opt_level", "speed")?;
+        set(&mut flags, "is_pic", "false")?;
+        set(&mut flags, "use_colocated_libcalls", "false")?;
+        // Compiled code never unwinds: traps return a flag.
+        set(&mut flags, "unwind_info", "false")?;
+        // The IR verifier costs a quarter of compile time; debug builds
+        // (and so the tests' debug runs) keep it.
+        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        cranelift_native::builder()
+            .map_err(|e| CompileError(format!("unsupported host: {e}")))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| CompileError(e.to_string()))
+    })
+    .clone()
+}
+
 fn new_module() -> Result<JITModule, CompileError> {
-    let mut flags = settings::builder();
-    let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| CompileError(e.to_string()));
-    set(&mut flags, "opt_level", "speed")?;
-    set(&mut flags, "is_pic", "false")?;
-    set(&mut flags, "use_colocated_libcalls", "false")?;
-    // Compiled code never unwinds: traps return a flag.
-    set(&mut flags, "unwind_info", "false")?;
-    let isa = cranelift_native::builder()
-        .map_err(|e| CompileError(format!("unsupported host: {e}")))?
-        .finish(settings::Flags::new(flags))
-        .map_err(|e| CompileError(e.to_string()))?;
-    Ok(JITModule::new(JITBuilder::with_isa(isa, default_libcall_names())))
+    Ok(JITModule::new(JITBuilder::with_isa(isa()?, default_libcall_names())))
 }
 
 /// Compiles the on-stack-replacement entry of defined function `def` at
@@ -130,37 +143,51 @@ pub fn compile(
         defs.iter().filter(|(d, _)| info.native.get(*d as usize).is_some_and(|n| n.get().is_none())).collect();
     if !todo.is_empty() {
         let mut module = new_module()?;
-        let mut ids: Vec<(u32, FuncId, FuncId)> = Vec::with_capacity(todo.len());
+        let mut ids: Vec<(u32, FuncId, u32)> = Vec::with_capacity(todo.len());
         let mut batch = std::collections::HashMap::new();
+        // One array-call adapter per signature, shared by the module's
+        // functions of that type (it calls through the callee's record).
+        let mut adapters = info.array_adapters.lock().unwrap_or_else(|e| e.into_inner());
+        let mut new_adapters: Vec<(u32, FuncId, FuncType)> = Vec::new();
         for (def, _) in &todo {
             let ty = lower::func_type(info, *def).ok_or_else(|| CompileError(format!("no function {def}")))?;
+            let sig_id = info.sig_ids[info.env.funcs[(*def + info.env.num_imported_funcs) as usize] as usize];
             let sig = lower::native_signature(&module, ty);
             let native = module
                 .declare_function(&format!("f{def}"), Linkage::Local, &sig)
                 .map_err(|e| CompileError(e.to_string()))?;
-            let array = module
-                .declare_function(&format!("a{def}"), Linkage::Local, &lower::array_signature(&module))
-                .map_err(|e| CompileError(e.to_string()))?;
+            if !adapters.contains_key(&sig_id) && !new_adapters.iter().any(|(s, _, _)| *s == sig_id) {
+                let id = module
+                    .declare_function(&format!("a{sig_id}"), Linkage::Local, &lower::array_signature(&module))
+                    .map_err(|e| CompileError(e.to_string()))?;
+                new_adapters.push((sig_id, id, ty.clone()));
+            }
             batch.insert(*def, native);
-            ids.push((*def, native, array));
+            ids.push((*def, native, sig_id));
         }
         let mut ctx = module.make_context();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
-        for ((def, code), (_, native, array)) in todo.iter().zip(&ids) {
+        for ((def, code), (_, native, _)) in todo.iter().zip(&ids) {
             lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, None)?;
-            lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, info, *def, *native, *array)?;
+        }
+        for (_, id, ty) in &new_adapters {
+            lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, ty, *id)?;
         }
         module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
-        for (def, native, array) in &ids {
+        for (sig_id, id, _) in &new_adapters {
+            let ptr = module.get_finalized_function(*id);
+            // SAFETY: compiled with `array_signature`, the `VMArrayCallFn`
+            // signature in the platform's C convention.
+            adapters.insert(*sig_id, unsafe { core::mem::transmute::<*const u8, VMArrayCallFn>(ptr) });
+        }
+        for (def, native, sig_id) in &ids {
             let wasm_call = module.get_finalized_function(*native);
-            let array_ptr = module.get_finalized_function(*array);
-            // SAFETY: `array` was compiled with `array_signature`, the
-            // `VMArrayCallFn` signature in the platform's C convention.
-            let array_call = unsafe { core::mem::transmute::<*const u8, VMArrayCallFn>(array_ptr) };
+            let array_call = adapters[sig_id];
             // A racing compilation of the same function may have won: keep
             // its code (both are equivalent) and ours stays unused.
             let _ = info.native[*def as usize].set(NativeCode { wasm_call, array_call });
         }
+        drop(adapters);
         info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
     }
     defs.iter()

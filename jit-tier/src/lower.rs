@@ -146,28 +146,29 @@ fn err(e: impl std::fmt::Display) -> CompileError {
     CompileError(e.to_string())
 }
 
-/// The array-call adapter of compiled function `def`: reads the arguments
-/// from the buffer, calls the native entry, writes the results back.
+/// The array-call adapter of every compiled function of type `ty`: reads
+/// the arguments from the buffer, calls the callee record's native entry,
+/// writes the results back.
 pub(crate) fn lower_array_adapter(
     module: &mut JITModule,
     ctx: &mut cranelift_codegen::Context,
     fctx: &mut FunctionBuilderContext,
-    info: &ModuleInfo,
-    def: u32,
-    native: FuncId,
+    ty: &FuncType,
     id: FuncId,
 ) -> Result<(), CompileError> {
-    let ty = func_type(info, def).ok_or_else(|| err("no such function"))?;
     ctx.func.signature = array_signature(module);
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-        let callee_fn = module.declare_func_in_func(native, b.func);
+        let mut nsig = module.make_signature();
+        native_signature_into(&mut nsig, ty);
+        let nsig = b.import_signature(nsig);
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let (callee, args) = (b.block_params(entry)[0], b.block_params(entry)[2]);
         let vmctx = b.ins().load(PTR, trusted(), callee, VMOffsets::funcref_vmctx() as i32);
+        let code = b.ins().load(PTR, trusted(), callee, VMOffsets::funcref_wasm_call() as i32);
         let mut call_args = vec![vmctx];
         if ty.results().len() > 1 {
             // Results go straight to the buffer: the parameters are in
@@ -177,7 +178,7 @@ pub(crate) fn lower_array_adapter(
         for (i, &t) in ty.params().iter().enumerate() {
             call_args.push(load_raw(&mut b, cls(t), args, 8 * i as i32));
         }
-        let call = b.ins().call(callee_fn, &call_args);
+        let call = b.ins().call_indirect(nsig, code, &call_args);
         let rets = b.inst_results(call).to_vec();
         if ty.results().len() == 1 {
             store_raw(&mut b, cls(ty.results()[0]), rets[1], args, 0);

@@ -104,6 +104,8 @@ pub struct ModuleInfo {
     pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
     /// On-stack-replacement entries by (defined function, loop header pc).
     pub osr_entries: Mutex<HashMap<(u32, u32), OsrEntryFn>>,
+    /// Array-call adapters of compiled code by interned signature.
+    pub array_adapters: Mutex<HashMap<u32, VMArrayCallFn>>,
 }
 
 impl ModuleInfo {
@@ -132,6 +134,7 @@ impl ModuleInfo {
             native,
             native_owner: Mutex::new(Vec::new()),
             osr_entries: Mutex::new(HashMap::new()),
+            array_adapters: Mutex::new(HashMap::new()),
         })
     }
 }
