@@ -64,6 +64,7 @@ pub struct Config {
     pub(crate) tier: Tier,
     pub(crate) hot_calls: u32,
     pub(crate) hot_loops: u32,
+    pub(crate) background_compilation: bool,
 }
 
 impl Default for Config {
@@ -78,6 +79,7 @@ impl Default for Config {
             tier: Tier::default(),
             hot_calls: 1_000,
             hot_loops: 10_000,
+            background_compilation: true,
         }
     }
 }
@@ -129,6 +131,13 @@ impl Config {
         self.hot_loops = loop_iterations.max(1);
         self
     }
+    /// Tiered mode: compile hot functions on a background thread while the
+    /// interpreter keeps running (default on), or on the thread that found
+    /// them hot (the switch then happens at a deterministic point).
+    pub fn background_compilation(&mut self, enable: bool) -> &mut Self {
+        self.background_compilation = enable;
+        self
+    }
     /// Size of a store's value stack in 8-byte slots (default 1 Mi slots).
     pub fn max_stack_slots(&mut self, slots: usize) -> &mut Self {
         self.max_stack_slots = slots.max(16);
@@ -140,6 +149,9 @@ pub(crate) struct EngineInner {
     pub(crate) config: Config,
     pub(crate) sigs: Arc<SigRegistry>,
     pub(crate) id: u64,
+    /// Tiered mode: the tier-up hook every store of the engine uses.
+    #[cfg(feature = "jit")]
+    pub(crate) tier_up: Option<Arc<crate::jit::TierUpHook>>,
 }
 
 /// Compilation and configuration context shared by modules and stores.
@@ -162,7 +174,19 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(config: &Config) -> Self {
-        Engine { inner: Arc::new(EngineInner { config: config.clone(), sigs: Arc::default(), id: next_id() }) }
+        let sigs: Arc<SigRegistry> = Arc::default();
+        #[cfg(feature = "jit")]
+        let tier_up = (config.tier == Tier::Tiered)
+            .then(|| Arc::new(crate::jit::TierUpHook::new(sigs.clone(), config.background_compilation)));
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                sigs,
+                id: next_id(),
+                #[cfg(feature = "jit")]
+                tier_up,
+            }),
+        }
     }
     pub fn config(&self) -> &Config {
         &self.inner.config

@@ -1,10 +1,13 @@
 //! Wiring of the Cranelift tier (`tandem-jit`) to the interpreter: the
 //! interpreter provides the bytecode, the JIT compiles it, and the tier-up
-//! hook lets interpreted code request compilation of a hot function.
+//! hook lets interpreted code request compilation of a hot function, on a
+//! background thread (default) or synchronously.
 
 use crate::errors::{Error, Result};
 use crate::module::Module;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
 /// Compiles every defined function of `module` (`Tier::Jit`).
@@ -22,30 +25,110 @@ pub(crate) fn compile_all(module: &Module) -> Result<()> {
     }
 }
 
-/// The tier-up hook of `Tier::Tiered` stores.
+/// A compilation request: a function, or a loop's OSR entry (`Some(pc)`).
+type Job = (Arc<ModuleInfo>, u32, Option<u32>);
+
+/// Identifies a job: module allocation, function, loop.
+type JobKey = (usize, u32, Option<u32>);
+
+fn key(info: &Arc<ModuleInfo>, def: u32, pc: Option<u32>) -> JobKey {
+    (Arc::as_ptr(info) as usize, def, pc)
+}
+
+/// Compiles one job; a compiler failure (error or panic) must not take the
+/// host down: the function simply stays interpreted.
+fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, pc: Option<u32>) -> bool {
+    let Ok(code) = tandem_interp::compiled(info, def).map(Arc::clone) else { return false };
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match pc {
+        None => tandem_jit::compile(info, sigs, &[(def, code)]).is_ok(),
+        Some(pc) => tandem_jit::compile_osr(info, sigs, def, &code, pc).is_ok(),
+    }));
+    r.unwrap_or(false)
+}
+
+#[derive(Default)]
+struct Jobs {
+    /// Queued or being compiled.
+    pending: HashSet<JobKey>,
+    /// Failed: never retried.
+    failed: HashSet<JobKey>,
+}
+
+/// The tier-up hook of an engine in `Tier::Tiered` (shared by its stores).
 pub(crate) struct TierUpHook {
-    pub(crate) sigs: Arc<SigRegistry>,
+    sigs: Arc<SigRegistry>,
+    jobs: Arc<Mutex<Jobs>>,
+    /// The background compiler's queue (`None`: compile on the caller's thread).
+    queue: Option<Mutex<Sender<Job>>>,
+}
+
+impl TierUpHook {
+    pub(crate) fn new(sigs: Arc<SigRegistry>, background: bool) -> Self {
+        let jobs: Arc<Mutex<Jobs>> = Arc::default();
+        let queue = background.then(|| {
+            let (tx, rx) = channel::<Job>();
+            let (sigs, jobs) = (sigs.clone(), jobs.clone());
+            // One compiler thread per engine; it ends when the engine (and
+            // so the sender) is dropped.
+            let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
+                while let Ok((info, def, pc)) = rx.recv() {
+                    let ok = run_job(&sigs, &info, def, pc);
+                    let mut j = jobs.lock().unwrap_or_else(|e| e.into_inner());
+                    let k = key(&info, def, pc);
+                    j.pending.remove(&k);
+                    if !ok {
+                        j.failed.insert(k);
+                    }
+                }
+            });
+            spawned.ok().map(|_| Mutex::new(tx))
+        });
+        TierUpHook { sigs, jobs, queue: queue.flatten() }
+    }
+
+    /// Runs or queues a job; true when its result may be looked up now.
+    fn request(&self, info: &Arc<ModuleInfo>, def: u32, pc: Option<u32>) -> bool {
+        let k = key(info, def, pc);
+        {
+            let mut j = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            if j.failed.contains(&k) || j.pending.contains(&k) {
+                return false;
+            }
+            if let Some(q) = &self.queue {
+                let sent = q.lock().unwrap_or_else(|e| e.into_inner()).send((info.clone(), def, pc)).is_ok();
+                if sent {
+                    j.pending.insert(k);
+                } else {
+                    j.failed.insert(k);
+                }
+                return false;
+            }
+        }
+        let ok = run_job(&self.sigs, info, def, pc);
+        if !ok {
+            self.jobs.lock().unwrap_or_else(|e| e.into_inner()).failed.insert(k);
+        }
+        ok
+    }
 }
 
 impl TierUp for TierUpHook {
-    fn compile(&self, info: &ModuleInfo, def: u32) -> Option<NativeCode> {
-        let code = tandem_interp::compiled(info, def).ok()?.clone();
-        // A compiler failure must not take the host down: the function
-        // simply stays interpreted.
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            tandem_jit::compile(info, &self.sigs, &[(def, code)])
-        }));
-        match r {
-            Ok(Ok(v)) => v.first().copied(),
-            _ => None,
+    fn compile(&self, info: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode> {
+        let ready = |info: &ModuleInfo| info.native.get(def as usize).and_then(|n| n.get().copied());
+        if let Some(n) = ready(info) {
+            return Some(n);
         }
+        self.request(info, def, None);
+        ready(info)
     }
 
-    fn compile_loop(&self, info: &ModuleInfo, def: u32, pc: u32) -> Option<OsrEntryFn> {
-        let code = tandem_interp::compiled(info, def).ok()?.clone();
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            tandem_jit::compile_osr(info, &self.sigs, def, &code, pc)
-        }));
-        r.ok()?.ok()
+    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
+        let ready =
+            |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
+        if let Some(e) = ready(info) {
+            return Some(e);
+        }
+        self.request(info, def, Some(pc));
+        ready(info)
     }
 }

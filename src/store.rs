@@ -40,8 +40,8 @@ impl<T> Store<T> {
         let mut opaque = opaque;
         opaque.max_native_stack = cfg.max_native_stack;
         #[cfg(feature = "jit")]
-        if cfg.tier == crate::engine::Tier::Tiered {
-            opaque.tier_up = Some(std::sync::Arc::new(crate::jit::TierUpHook { sigs: engine.inner.sigs.clone() }));
+        if let Some(hook) = &engine.inner.tier_up {
+            opaque.tier_up = Some(hook.clone());
             opaque.hot_calls = cfg.hot_calls;
             opaque.hot_loops = cfg.hot_loops;
         }

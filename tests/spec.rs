@@ -30,12 +30,14 @@ fn main() {
     if cfg!(feature = "jit") {
         // `jit` compiles every function up front; `tiered` compiles a
         // function on its 2nd call or 3rd loop iteration, so most tests
-        // switch tiers in the middle (loops by on-stack replacement); the fuel
+        // switch tiers in the middle (loops by on-stack replacement), compiled
+        // on the spot; `tiered-fuel` compiles in the background (the default),
+        // so switches land wherever the compiler thread finishes. The fuel
         // modes check that compiled code charges what the interpreter does.
         let mut jit = Config::new();
         jit.tier(Tier::Jit);
         let mut tiered = Config::new();
-        tiered.tier(Tier::Tiered).tier_up_thresholds(2, 3);
+        tiered.tier(Tier::Tiered).tier_up_thresholds(2, 3).background_compilation(false);
         let mut jit_fuel = Config::new();
         jit_fuel.tier(Tier::Jit).consume_fuel(true);
         modes.push(("jit", jit));

@@ -254,18 +254,26 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
     unsafe {
         let inst = &*instance_of(frame.vmctx);
         let f = &*frame.func;
-        f.hot.calls.store(0, Relaxed);
-        f.hot.loops.store(0, Relaxed);
         let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
         let hook = (*cx.store).tier_up.clone()?;
         let native = match inst.module.native.get(def as usize).and_then(|n| n.get()) {
             Some(n) => Some(*n),
             None => hook.compile(&inst.module, def),
         };
+        // Ready: count afresh. Still compiling in the background: ask again
+        // after a few more calls or iterations.
+        let (calls, loops) = ((*cx.store).hot_calls, (*cx.store).hot_loops);
+        let retry = |t: u32| if native.is_some() { 0 } else { t.saturating_sub(64) };
+        f.hot.calls.store(retry(calls), Relaxed);
+        f.hot.loops.store(retry(loops), Relaxed);
         if let Some(native) = native {
             inst.set_native(def, &native);
         }
-        hook.compile_loop(&inst.module, def, loop_pc?)
+        let entry = hook.compile_loop(&inst.module, def, loop_pc?);
+        if entry.is_none() {
+            f.hot.loops.store(loops.saturating_sub(64), Relaxed);
+        }
+        entry
     }
 }
 
@@ -273,25 +281,35 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
 /// entry reads the frame's slots and leaves its results in them, then the
 /// frame returns as if `Return` had run.
 ///
+/// Takes only the frame pointer and leaves the new registers in
+/// `cx.resume`: a handler that lent the address of one of its locals to an
+/// out-of-line call (`&mut r`, or a `Regs` passed or returned in memory)
+/// could not tail call the next handler, and every instruction of that
+/// kind would grow the native stack (`tests/all/dispatch.rs` checks).
+///
 /// # Safety
 /// `entry` is the OSR entry of the running function at the current loop
 /// header; trusted-bytecode contract.
+#[cold]
 #[inline(never)]
-unsafe fn osr_enter(r: &mut Regs, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
+unsafe fn osr_enter(sp: *mut ValRaw, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
         let cur = cx.frames.last().expect("a frame is running");
         // Activations the compiled code starts (calls of interpreted
         // functions) begin above this frame.
         (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
-        if !entry(cx.vmctx as *mut _, r.sp) {
+        if !entry(cx.vmctx as *mut _, sp) {
             // The compiled code reported this frame itself.
             cx.frames.pop();
             (*cx.limits).depth_remaining += 1;
             return Err(Fault::Pending);
         }
-        (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
-        do_return(r, cx)
+        let (mem_base, mem_len) = memory_of(cx.vmctx);
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len };
+        do_return(&mut r, cx)?;
+        cx.resume = r;
+        Ok(())
     }
 }
 
@@ -333,6 +351,8 @@ struct Ctx<'a> {
     entry_results: u16,
     args: *mut ValRaw,
     capacity: usize,
+    /// Registers after an on-stack replacement returned the frame.
+    resume: Regs,
     /// Registers handed back to the driver loop (debug builds).
     #[cfg(debug_assertions)]
     regs: Regs,
@@ -653,7 +673,8 @@ handlers! { r, cx;
         if n >= (*cx.store).hot_loops
             && let Some(entry) = tier_up(cx, Some(at.offset_from(cx.code) as u32))
         {
-            osr_enter(&mut r, cx, entry)?;
+            osr_enter(r.sp, cx, entry)?;
+            r = cx.resume;
         }
     };
     ConsumeFuel => {
@@ -1116,6 +1137,7 @@ fn run(
             entry_results: f.num_results,
             args,
             capacity,
+            resume: regs,
             #[cfg(debug_assertions)]
             regs,
         };

@@ -109,8 +109,7 @@ pub fn compile_osr(
     code: &CompiledFunc,
     pc: u32,
 ) -> Result<OsrEntryFn, CompileError> {
-    let mut cache = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(f) = cache.get(&(def, pc)) {
+    if let Some(f) = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)) {
         return Ok(*f);
     }
     let mut module = new_module()?;
@@ -126,8 +125,9 @@ pub fn compile_osr(
     // the platform's C convention.
     let entry = unsafe { core::mem::transmute::<*const u8, OsrEntryFn>(ptr) };
     info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
-    cache.insert((def, pc), entry);
-    Ok(entry)
+    // Not locked while compiling (the interpreter polls this map); a racing
+    // compilation of the same entry keeps the first.
+    Ok(*info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).entry((def, pc)).or_insert(entry))
 }
 
 /// Compiles the defined functions `defs` of `info` (their bytecode in

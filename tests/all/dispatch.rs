@@ -6,10 +6,10 @@
 //! aborts this test binary. Results are checked against values computed by
 //! hand or by wasmi (see benches/).
 
-use tandem::{Engine, Instance, Module, Store};
+use tandem::{Config, Engine, Instance, Module, Store, Tier};
 
-fn run_kernel(wasm: &[u8], arg: i32) -> i64 {
-    let engine = Engine::default();
+fn run_kernel(config: &Config, wasm: &[u8], arg: i32) -> i64 {
+    let engine = Engine::new(config);
     let module = Module::new(&engine, wasm).expect("kernel compiles");
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &module, &[]).expect("kernel instantiates");
@@ -35,8 +35,21 @@ fn long_runs_on_a_small_native_stack() {
     let handle = std::thread::Builder::new()
         .stack_size(128 * 1024)
         .spawn(move || {
-            for (name, wasm, arg, want) in kernels {
-                assert_eq!(run_kernel(wasm, arg), want, "{name}");
+            // The interpreter alone; with tier-up counters that never fire
+            // (their handlers run on every call and loop iteration); and
+            // tiering early, so interpreted code runs around OSR switches.
+            let mut interp = Config::new();
+            interp.tier(Tier::Interp);
+            let mut counting = Config::new();
+            counting.tier(Tier::Tiered).tier_up_thresholds(u32::MAX, u32::MAX);
+            let mut tiering = Config::new();
+            tiering.tier(Tier::Tiered).tier_up_thresholds(2, 50).background_compilation(false);
+            tiering.max_native_stack(64 * 1024);
+            let configs = if cfg!(feature = "jit") { vec![&interp, &counting, &tiering] } else { vec![&interp] };
+            for config in configs {
+                for &(name, wasm, arg, want) in &kernels {
+                    assert_eq!(run_kernel(config, wasm, arg), want, "{name}");
+                }
             }
         })
         .expect("thread starts");

@@ -6,7 +6,7 @@ use tandem::{Config, Engine, Func, Instance, Linker, Module, Store, Tier, TrapCo
 
 fn tiered(calls: u32) -> Engine {
     let mut cfg = Config::new();
-    cfg.tier(Tier::Tiered).tier_up_thresholds(calls, u32::MAX);
+    cfg.tier(Tier::Tiered).tier_up_thresholds(calls, u32::MAX).background_compilation(false);
     Engine::new(&cfg)
 }
 
@@ -200,7 +200,7 @@ fn kernels_agree_on_results_and_fuel_in_every_tier() {
         let wasm = std::fs::read(format!("{dir}{file}")).unwrap();
         let run = |tier: Tier| {
             let mut cfg = Config::new();
-            cfg.tier(tier).consume_fuel(true).tier_up_thresholds(2, 3);
+            cfg.tier(tier).consume_fuel(true).tier_up_thresholds(2, 3).background_compilation(false);
             let engine = Engine::new(&cfg);
             let module = Module::new(&engine, &wasm).unwrap();
             let mut store = Store::new(&engine, ());
@@ -241,7 +241,7 @@ const SUM: &str = r#"(module
 fn a_long_running_call_moves_into_compiled_code() {
     let run = |tier: Tier, n: i32, trap_at: i32| {
         let mut cfg = Config::new();
-        cfg.tier(tier).tier_up_thresholds(u32::MAX, 100).consume_fuel(true);
+        cfg.tier(tier).tier_up_thresholds(u32::MAX, 100).consume_fuel(true).background_compilation(false);
         let engine = Engine::new(&cfg);
         let module = Module::new(&engine, SUM).unwrap();
         let mut store = Store::new(&engine, ());
@@ -272,4 +272,32 @@ fn a_long_running_call_moves_into_compiled_code() {
         let (r, f, _) = run(Tier::Interp, n, 5000);
         (r, f)
     });
+}
+
+/// With background compilation (the default) the interpreter keeps running
+/// while the function compiles, and later calls switch to the native code.
+#[test]
+fn background_compilation_switches_later_calls() {
+    let mut cfg = Config::new();
+    cfg.tier(Tier::Tiered).tier_up_thresholds(10, u32::MAX).consume_fuel(true);
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, SUM).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let sum = inst.get_typed_func::<(i32, i32), i64>(&mut store, "sum").unwrap();
+    let start = std::time::Instant::now();
+    let mut calls = 0u64;
+    let mut fuel_per_call = std::collections::HashSet::new();
+    while !sum.func().is_compiled(&store) {
+        assert!(start.elapsed().as_secs() < 30, "the background compiler never delivered");
+        store.set_fuel(1_000_000).unwrap();
+        assert_eq!(sum.call(&mut store, (100, -1)).unwrap(), 4950);
+        fuel_per_call.insert(1_000_000 - store.get_fuel().unwrap());
+        calls += 1;
+    }
+    assert!(calls >= 10);
+    store.set_fuel(1_000_000).unwrap();
+    assert_eq!(sum.call(&mut store, (100, -1)).unwrap(), 4950);
+    fuel_per_call.insert(1_000_000 - store.get_fuel().unwrap());
+    assert_eq!(fuel_per_call.len(), 1, "both tiers charge the same fuel per call");
 }

@@ -76,11 +76,14 @@ pub trait TierUp: Send + Sync {
     /// Native code of defined function `def` of `module`, compiling it if
     /// needed; `None` if it cannot be compiled (the function stays
     /// interpreted).
-    fn compile(&self, module: &ModuleInfo, def: u32) -> Option<NativeCode>;
+    /// With background compilation it returns `None` until the code is
+    /// ready (the interpreter asks again a little later).
+    fn compile(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode>;
 
     /// The on-stack-replacement entry of defined function `def` at the loop
-    /// header at bytecode position `pc`, compiling it if needed.
-    fn compile_loop(&self, module: &ModuleInfo, def: u32, pc: u32) -> Option<OsrEntryFn>;
+    /// header at bytecode position `pc`, compiling it if needed (or `None`
+    /// while it is compiled in the background).
+    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn>;
 }
 
 /// A validated module ready to instantiate: its environment, interned
