@@ -78,7 +78,7 @@ impl Default for Config {
             parallel_validation: true,
             tier: Tier::default(),
             hot_calls: 1_000,
-            hot_loops: 10_000,
+            hot_loops: 1_000,
             background_compilation: true,
         }
     }
@@ -125,7 +125,8 @@ impl Config {
     }
     /// Tiered mode: compile a function after `calls` calls, or after its
     /// loops have iterated `loop_iterations` times in total (defaults 1 000
-    /// and 10 000). A call that is running keeps running in the interpreter.
+    /// and 1 000). A hot loop moves its running call into compiled code
+    /// (on-stack replacement); other running calls finish interpreted.
     pub fn tier_up_thresholds(&mut self, calls: u32, loop_iterations: u32) -> &mut Self {
         self.hot_calls = calls.max(1);
         self.hot_loops = loop_iterations.max(1);

@@ -25,7 +25,7 @@ pub(crate) fn compile_all(module: &Module) -> Result<()> {
     }
 }
 
-/// A compilation request: a function, or a loop's OSR entry (`Some(pc)`).
+/// A compilation request: a function, or its OSR entry (`Some(_)`).
 type Job = (Arc<ModuleInfo>, u32, Option<u32>);
 
 /// Identifies a job: module allocation, function, loop.
@@ -41,7 +41,7 @@ fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, pc: Option<u32>) -> 
     let Ok(code) = tandem_interp::compiled(info, def).map(Arc::clone) else { return false };
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match pc {
         None => tandem_jit::compile(info, sigs, &[(def, code)]).is_ok(),
-        Some(pc) => tandem_jit::compile_osr(info, sigs, def, &code, pc).is_ok(),
+        Some(_) => tandem_jit::compile_osr(info, sigs, def, &code).is_ok(),
     }));
     r.unwrap_or(false)
 }
@@ -72,7 +72,8 @@ impl TierUpHook {
             // so the sender) is dropped.
             let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
                 while let Ok((info, def, pc)) = rx.recv() {
-                    let ok = run_job(&sigs, &info, def, pc);
+                    // Nobody but this queue holds the module any more: skip.
+                    let ok = Arc::strong_count(&info) > 1 && run_job(&sigs, &info, def, pc);
                     let mut j = jobs.lock().unwrap_or_else(|e| e.into_inner());
                     let k = key(&info, def, pc);
                     j.pending.remove(&k);
@@ -122,13 +123,12 @@ impl TierUp for TierUpHook {
         ready(info)
     }
 
-    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
-        let ready =
-            |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
+    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn> {
+        let ready = |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&def).copied();
         if let Some(e) = ready(info) {
             return Some(e);
         }
-        self.request(info, def, Some(pc));
+        self.request(info, def, Some(0));
         ready(info)
     }
 }

@@ -71,6 +71,16 @@ impl Module {
         Ok(tandem_interp::compiled(&self.info, def_index)?.clone())
     }
 
+    /// How many of this module's functions have compiled code: (function
+    /// entries, on-stack-replacement entries). Tiered mode fills them as
+    /// functions and loops get hot; `Tier::Jit` compiles every function
+    /// entry up front.
+    pub fn compiled_functions(&self) -> (usize, usize) {
+        let entries = self.info.native.iter().filter(|n| n.get().is_some()).count();
+        let osr = self.info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).len();
+        (entries, osr)
+    }
+
     pub fn engine(&self) -> &Engine {
         &self.engine
     }

@@ -256,20 +256,27 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
         let f = &*frame.func;
         let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
         let hook = (*cx.store).tier_up.clone()?;
+        // A hot loop needs only the OSR entry now: the function's own entry
+        // is compiled once calls make it hot (a long-running `main` never
+        // needs it), but it is used as soon as it exists.
         let native = match inst.module.native.get(def as usize).and_then(|n| n.get()) {
             Some(n) => Some(*n),
-            None => hook.compile(&inst.module, def),
+            None if loop_pc.is_none() => hook.compile(&inst.module, def),
+            None => None,
         };
         // Ready: count afresh. Still compiling in the background: ask again
         // after a few more calls or iterations.
         let (calls, loops) = ((*cx.store).hot_calls, (*cx.store).hot_loops);
         let retry = |t: u32| if native.is_some() { 0 } else { t.saturating_sub(64) };
-        f.hot.calls.store(retry(calls), Relaxed);
+        if loop_pc.is_none() {
+            f.hot.calls.store(retry(calls), Relaxed);
+        }
         f.hot.loops.store(retry(loops), Relaxed);
         if let Some(native) = native {
             inst.set_native(def, &native);
         }
-        let entry = hook.compile_loop(&inst.module, def, loop_pc?);
+        let _at: u32 = loop_pc?;
+        let entry = hook.compile_loop(&inst.module, def);
         if entry.is_none() {
             f.hot.loops.store(loops.saturating_sub(64), Relaxed);
         }
@@ -292,14 +299,14 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
 /// header; trusted-bytecode contract.
 #[cold]
 #[inline(never)]
-unsafe fn osr_enter(sp: *mut ValRaw, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
+unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
         let cur = cx.frames.last().expect("a frame is running");
         // Activations the compiled code starts (calls of interpreted
         // functions) begin above this frame.
         (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
-        if !entry(cx.vmctx as *mut _, sp) {
+        if !entry(cx.vmctx as *mut _, sp, pc) {
             // The compiled code reported this frame itself.
             cx.frames.pop();
             (*cx.limits).depth_remaining += 1;
@@ -670,10 +677,11 @@ handlers! { r, cx;
         let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
+        let pc = at.offset_from(cx.code) as u32;
         if n >= (*cx.store).hot_loops
-            && let Some(entry) = tier_up(cx, Some(at.offset_from(cx.code) as u32))
+            && let Some(entry) = tier_up(cx, Some(pc))
         {
-            osr_enter(r.sp, cx, entry)?;
+            osr_enter(r.sp, pc, cx, entry)?;
             r = cx.resume;
         }
     };

@@ -98,27 +98,25 @@ fn new_module() -> Result<JITModule, CompileError> {
     Ok(JITModule::new(JITBuilder::with_isa(isa()?, default_libcall_names())))
 }
 
-/// Compiles the on-stack-replacement entry of defined function `def` at
-/// its loop header `pc` (a `HotLoop` op): a running interpreter frame of
-/// `def` stopped there continues in compiled code. Cached in
-/// `info.osr_entries`.
+/// Compiles the on-stack-replacement entry of defined function `def`: a
+/// running interpreter frame of `def` stopped at any of its loop headers
+/// (`HotLoop` ops) continues in compiled code. Cached in `info.osr_entries`.
 pub fn compile_osr(
     info: &ModuleInfo,
     sigs: &SigRegistry,
     def: u32,
     code: &CompiledFunc,
-    pc: u32,
 ) -> Result<OsrEntryFn, CompileError> {
-    if let Some(f) = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)) {
+    if let Some(f) = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&def) {
         return Ok(*f);
     }
     let mut module = new_module()?;
     let id = module
-        .declare_function(&format!("osr{def}_{pc}"), Linkage::Local, &lower::osr_signature(&module))
+        .declare_function(&format!("osr{def}"), Linkage::Local, &lower::osr_signature(&module))
         .map_err(|e| CompileError(e.to_string()))?;
     let mut ctx = module.make_context();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
-    lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &Default::default(), Some(pc))?;
+    lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &Default::default(), true)?;
     module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
     let ptr = module.get_finalized_function(id);
     // SAFETY: compiled with `osr_signature`, the `OsrEntryFn` signature in
@@ -127,7 +125,7 @@ pub fn compile_osr(
     info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
     // Not locked while compiling (the interpreter polls this map); a racing
     // compilation of the same entry keeps the first.
-    Ok(*info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).entry((def, pc)).or_insert(entry))
+    Ok(*info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).entry(def).or_insert(entry))
 }
 
 /// Compiles the defined functions `defs` of `info` (their bytecode in
@@ -168,7 +166,7 @@ pub fn compile(
         let mut ctx = module.make_context();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
         for ((def, code), (_, native, _)) in todo.iter().zip(&ids) {
-            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, None)?;
+            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, false)?;
         }
         for (_, id, ty) in &new_adapters {
             lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, ty, *id)?;

@@ -105,12 +105,14 @@ pub(crate) fn array_signature(module: &JITModule) -> Signature {
     sig
 }
 
-/// The on-stack-replacement entry: `fn(vmctx, frame) -> ok`, where `frame`
-/// is the interpreter frame's slots (read on entry, results written to its
-/// first slots on return).
+/// The on-stack-replacement entry: `fn(vmctx, frame, pc) -> ok`, where
+/// `frame` is the interpreter frame's slots (read on entry, results written
+/// to its first slots on return) and `pc` the loop header (`HotLoop`) where
+/// the frame stopped: one entry serves every loop of the function.
 pub(crate) fn osr_signature(module: &JITModule) -> Signature {
     let mut sig = module.make_signature();
     sig.params.extend([AbiParam::new(PTR); 2]);
+    sig.params.push(AbiParam::new(types::I32));
     sig.returns.push(AbiParam::new(types::I8));
     sig
 }
@@ -194,9 +196,9 @@ pub(crate) fn lower_array_adapter(
 
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
-/// With `osr = Some(pc)` it compiles the on-stack-replacement entry at the
-/// loop header `pc` instead: it takes over a running interpreter frame
-/// (`osr_signature`), and what precedes the loop is unreachable.
+/// With `osr` it compiles the on-stack-replacement entry instead: it takes
+/// over a running interpreter frame stopped at one of the loop headers
+/// (`osr_signature`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function(
     module: &mut JITModule,
@@ -208,10 +210,10 @@ pub(crate) fn lower_function(
     code: &CompiledFunc,
     id: FuncId,
     batch: &HashMap<u32, FuncId>,
-    osr: Option<u32>,
+    osr: bool,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
-    ctx.func.signature = if osr.is_some() { osr_signature(module) } else { native_signature(module, &ty) };
+    ctx.func.signature = if osr { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let b = FunctionBuilder::new(&mut ctx.func, fctx);
@@ -227,7 +229,7 @@ pub(crate) fn lower_function(
     ctx.set_disasm(disasm);
     module.define_function(id, ctx).map_err(|e| err(format!("{e:?}")))?;
     if disasm && let Some(code) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
-        eprintln!("; function {def} (osr {osr:?})\n{code}");
+        eprintln!("; function {def} (osr entry: {osr})\n{code}");
     }
     module.clear_context(ctx);
     Ok(())
@@ -248,7 +250,8 @@ struct Lower<'a, 'm> {
     results_area: Option<Value>,
     /// OSR entry: the interpreter frame the results go back to.
     osr_frame: Option<Value>,
-    osr: Option<u32>,
+    /// OSR entry: the loop header to start at.
+    osr_pc: Option<Value>,
     mem: Option<(Variable, Variable)>,
     blocks: HashMap<u32, Block>,
     trap_block: Block,
@@ -278,7 +281,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         f: &'a CompiledFunc,
         ty: &'a FuncType,
         batch: &'a HashMap<u32, FuncId>,
-        osr: Option<u32>,
+        osr: bool,
     ) -> Result<Self, CompileError> {
         let o = &info.offsets;
         let mut global_types = HashMap::new();
@@ -296,8 +299,9 @@ impl<'a, 'm> Lower<'a, 'm> {
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let vmctx = params[0];
-        let results_area = (osr.is_none() && ty.results().len() > 1).then(|| params[1]);
-        let osr_frame = osr.map(|_| params[1]);
+        let results_area = (!osr && ty.results().len() > 1).then(|| params[1]);
+        let osr_frame = osr.then(|| params[1]);
+        let osr_pc = osr.then(|| params[2]);
         let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
         let trap_block = b.create_block();
         b.append_block_param(trap_block, types::I32);
@@ -318,7 +322,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             limits,
             results_area,
             osr_frame,
-            osr,
+            osr_pc,
             mem: None,
             blocks: HashMap::new(),
             trap_block,
@@ -876,6 +880,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         // Pass 1: every branch target starts a block.
         let mut pc = 0;
         let mut insts = Vec::new();
+        let mut loop_headers = Vec::new();
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
             match op {
@@ -891,18 +896,28 @@ impl<'a, 'm> Lower<'a, 'm> {
                     }
                 }
             }
-            if self.osr == Some(pc as u32) {
+            if self.osr_pc.is_some() && matches!(op, Op::HotLoop {}) {
                 self.block_at(pc as u32);
+                loop_headers.push(pc as u32);
             }
             insts.push((pc as u32, op));
             pc = next;
         }
-        // Pass 2: lower. An OSR entry jumps from its entry block straight
-        // to the loop header.
+        // Pass 2: lower. An OSR entry switches from its entry block
+        // straight to the loop header it was given.
         let mut open = true;
-        if let Some(pc) = self.osr {
-            let blk = self.blocks.get(&pc).copied().ok_or_else(|| err(format!("no loop header at {pc}")))?;
-            self.b.ins().jump(blk, &[]);
+        if let Some(at) = self.osr_pc {
+            let mut switch = cranelift_frontend::Switch::new();
+            for pc in loop_headers {
+                let blk = self.block_at(pc);
+                switch.set_entry(pc as u128, blk);
+            }
+            let bad = self.b.create_block();
+            self.b.set_cold_block(bad);
+            switch.emit(&mut self.b, at, bad);
+            self.switch(bad);
+            let k = self.b.ins().iconst(types::I32, TrapCode::Unreachable as u32 as i64);
+            self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
             open = false;
         }
         for (pc, op) in insts {

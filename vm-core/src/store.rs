@@ -62,12 +62,12 @@ unsafe impl Send for NativeCode {}
 // SAFETY: as above.
 unsafe impl Sync for NativeCode {}
 
-/// On-stack-replacement entry of a loop: `fn(vmctx, frame) -> ok`. It takes
-/// over an interpreter frame stopped at the loop header (all its slots at
-/// `frame`), runs the function to its end and leaves the results in the
-/// frame's first slots; `false` means a trap is pending (with this
-/// function's frame already in its backtrace).
-pub type OsrEntryFn = unsafe extern "C" fn(vmctx: *mut u8, frame: *mut ValRaw) -> bool;
+/// On-stack-replacement entry of a function: `fn(vmctx, frame, pc) -> ok`.
+/// It takes over an interpreter frame stopped at the loop header at bytecode
+/// position `pc` (all its slots at `frame`), runs the function to its end
+/// and leaves the results in the frame's first slots; `false` means a trap
+/// is pending (with this function's frame already in its backtrace).
+pub type OsrEntryFn = unsafe extern "C" fn(vmctx: *mut u8, frame: *mut ValRaw, pc: u32) -> bool;
 
 /// Compiles hot functions for the interpreter (DESIGN §5 "tier-up hook").
 /// Implemented by the root crate over `tandem-jit`, so the interpreter does
@@ -80,10 +80,10 @@ pub trait TierUp: Send + Sync {
     /// ready (the interpreter asks again a little later).
     fn compile(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode>;
 
-    /// The on-stack-replacement entry of defined function `def` at the loop
-    /// header at bytecode position `pc`, compiling it if needed (or `None`
-    /// while it is compiled in the background).
-    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn>;
+    /// The on-stack-replacement entry of defined function `def` (one for
+    /// all its loops), compiling it if needed (or `None` while it is
+    /// compiled in the background).
+    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn>;
 }
 
 /// A validated module ready to instantiate: its environment, interned
@@ -105,8 +105,8 @@ pub struct ModuleInfo {
     /// Owners of the executable memory `native` points into (freed with the
     /// module, after every instance using it).
     pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
-    /// On-stack-replacement entries by (defined function, loop header pc).
-    pub osr_entries: Mutex<HashMap<(u32, u32), OsrEntryFn>>,
+    /// On-stack-replacement entries by defined function.
+    pub osr_entries: Mutex<HashMap<u32, OsrEntryFn>>,
     /// Array-call adapters of compiled code by interned signature.
     pub array_adapters: Mutex<HashMap<u32, VMArrayCallFn>>,
 }
