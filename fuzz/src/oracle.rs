@@ -67,18 +67,47 @@ fn hash(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Tandem's interpreter.
+/// Tandem in one tier mode.
 pub struct Tandem {
     config: tandem::Config,
     store: Option<tandem::Store<()>>,
     instance: Option<tandem::Instance>,
+    tier: tandem::Tier,
+    /// Against another Tandem tier: running out of fuel is an outcome to
+    /// compare, and the fuel left after each call is part of the state.
+    strict_fuel: bool,
 }
 
 impl Tandem {
+    /// The interpreter alone.
     pub fn new(translation: tandem::Translation) -> Self {
+        Self::with_tier(tandem::Tier::Interp, translation)
+    }
+
+    /// `tier` (tiered mode tiers up synchronously after 2 calls or 3 loop
+    /// iterations, so generated modules switch tiers mid-run).
+    pub fn with_tier(tier: tandem::Tier, translation: tandem::Translation) -> Self {
         let mut config = tandem::Config::new();
-        config.consume_fuel(true).translation(translation);
-        Tandem { config, store: None, instance: None }
+        config
+            .consume_fuel(true)
+            .translation(translation)
+            .tier(tier)
+            .tier_up_thresholds(2, 3)
+            .background_compilation(false);
+        Tandem { config, store: None, instance: None, tier, strict_fuel: false }
+    }
+
+    /// Compares fuel exactly (for tier-against-tier runs).
+    pub fn strict_fuel(mut self) -> Self {
+        self.strict_fuel = true;
+        self
+    }
+
+    fn trap(&self, e: &tandem::Error) -> Outcome {
+        match e.trap_code() {
+            Some(tandem::TrapCode::OutOfFuel) if self.strict_fuel => Outcome::Trap(Some(tandem::TrapCode::OutOfFuel)),
+            _ => tandem_trap(e),
+        }
     }
 }
 
@@ -102,7 +131,11 @@ fn tandem_bits(v: &tandem::Val) -> u64 {
 
 impl DiffEngine for Tandem {
     fn name(&self) -> &'static str {
-        "tandem"
+        match self.tier {
+            tandem::Tier::Interp => "tandem-interp",
+            tandem::Tier::Jit => "tandem-jit",
+            tandem::Tier::Tiered => "tandem-tiered",
+        }
     }
     fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
         let engine = tandem::Engine::new(&self.config);
@@ -142,14 +175,18 @@ impl DiffEngine for Tandem {
         let mut results: Vec<tandem::Val> =
             f.ty(&*store).results().iter().map(|t| tandem::Val::default_for(*t)).collect();
         let _ = store.set_fuel(FUEL);
-        match f.call(&mut *store, &params, &mut results) {
+        let r = f.call(&mut *store, &params, &mut results);
+        match r {
             Ok(()) => Outcome::Values(results.iter().map(tandem_bits).collect()),
-            Err(e) => tandem_trap(&e),
+            Err(e) => self.trap(&e),
         }
     }
     fn snapshot(&mut self) -> Vec<(String, u64)> {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
         let mut out = Vec::new();
+        if self.strict_fuel {
+            out.push(("<fuel left>".to_string(), store.get_fuel().unwrap_or(0)));
+        }
         for name in inst.export_names(&*store) {
             match inst.get_export(&mut *store, &name) {
                 Some(tandem::Extern::Memory(m)) => out.push((name, hash(m.data(&*store)))),

@@ -277,9 +277,9 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
         }
         let _at: u32 = loop_pc?;
         let entry = hook.compile_loop(&inst.module, def);
-        if entry.is_none() {
-            f.hot.loops.store(loops.saturating_sub(64), Relaxed);
-        }
+        // With an OSR entry the counter stays at the threshold, so the next
+        // interpreted call of this function switches at its first loop.
+        f.hot.loops.store(if entry.is_some() { loops } else { loops.saturating_sub(64) }, Relaxed);
         entry
     }
 }

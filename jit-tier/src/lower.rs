@@ -346,7 +346,23 @@ impl<'a, 'm> Lower<'a, 'm> {
             // Every slot of the running frame, in every class: the
             // interpreter does not record types, the code that follows reads
             // each slot in the class it was written with; the rest is dead.
+            // Constant slots still hold their constants at every loop header
+            // (only a return sequence writes over them): keep them constants
+            // so shifts, masks and immediates fold as in the normal entry.
+            let consts = f.const_base..f.const_base + f.consts.len() as u16;
             for k in 0..f.num_slots {
+                if consts.contains(&k) {
+                    let bits = f.consts[(k - f.const_base) as usize].0;
+                    let i32v = l.b.ins().iconst(types::I32, bits as u32 as i64);
+                    let i64v = l.b.ins().iconst(types::I64, bits as i64);
+                    let f32v = l.b.ins().f32const(Ieee32::with_bits(bits as u32));
+                    let f64v = l.b.ins().f64const(Ieee64::with_bits(bits));
+                    l.set(k, I32, i32v);
+                    l.set(k, I64, i64v);
+                    l.set(k, F32, f32v);
+                    l.set(k, F64, f64v);
+                    continue;
+                }
                 let v = l.b.ins().load(types::I64, trusted(), frame, 8 * k as i32);
                 let w = l.b.ins().ireduce(types::I32, v);
                 let f64v = l.b.ins().bitcast(types::F64, MemFlagsData::new(), v);
