@@ -39,8 +39,7 @@ pub(crate) fn host_func_in_store<T: 'static>(store: &mut StoreInner<T>, ty: Func
 pub(crate) fn call_raw(opaque: &mut StoreOpaque, funcref: *const VMFuncRef, buf: &mut [ValRaw]) -> Result<()> {
     // The outermost entry fixes how low the native stack may go: compiled
     // code checks it in every prologue, the interpreter on every re-entry.
-    let marker = 0u8;
-    let here = &marker as *const u8 as usize;
+    let here = tandem_vm_core::alloc::stack_pointer();
     let outermost = opaque.limits.stack_limit == 0;
     if outermost {
         opaque.limits.stack_limit = here.saturating_sub(opaque.max_native_stack).max(1);

@@ -9,11 +9,13 @@ fn main() {
     if let Some(out) = args.get(2) {
         std::fs::write(out, &wasm).expect("write the module");
     }
-    for mode in [tandem::Translation::Lazy, tandem::Translation::Eager] {
-        let mut c = tandem::Config::new();
-        c.translation(mode);
-        let r = tandem::Module::from_binary(&tandem::Engine::new(&c), &wasm);
-        println!("tandem {mode:?}: {:?}", r.map(|_| ()).map_err(|e| e.to_string()));
+    for tier in [tandem::Tier::Interp, tandem::Tier::Jit, tandem::Tier::Tiered] {
+        for mode in [tandem::Translation::Lazy, tandem::Translation::Eager] {
+            let mut c = tandem::Config::new();
+            c.translation(mode).tier(tier).consume_fuel(true);
+            let r = tandem::Module::from_binary(&tandem::Engine::new(&c), &wasm);
+            println!("tandem {tier:?} {mode:?}: {:?}", r.map(|_| ()).map_err(|e| e.to_string()));
+        }
     }
     let r = wasmi::Module::new(&wasmi::Engine::default(), &wasm[..]);
     println!("wasmi: {:?}", r.as_ref().map(|_| ()).map_err(|e| e.to_string()));

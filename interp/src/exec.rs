@@ -172,8 +172,7 @@ impl From<TrapCode> for Fault {
 unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut ValRaw, capacity: usize) -> bool {
     // Host -> wasm -> host -> wasm re-entry uses native stack per activation:
     // bound it so deep re-entry traps instead of overflowing the thread's stack.
-    let marker = 0u8;
-    let here = &marker as *const u8 as usize;
+    let here = tandem_vm_core::alloc::stack_pointer();
     // SAFETY: the store outlives the call and no other reference to it is live.
     let (saved_top, limits, outermost) = unsafe {
         let s = &mut *store;

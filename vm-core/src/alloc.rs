@@ -47,3 +47,31 @@ mod tests {
         assert!(try_zeroed_vec::<ValRaw>(usize::MAX).is_none());
     }
 }
+
+/// The current native stack pointer (approximately, on targets without an
+/// implementation below: the address of a local). Used to bound how deep
+/// wasm may run on the native stack. The address of a local is not enough
+/// everywhere: AddressSanitizer may place locals on a heap "fake stack".
+#[inline(always)]
+pub fn stack_pointer() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        // SAFETY: reads the stack pointer register; no memory is accessed
+        // and no register but the output is changed.
+        unsafe { core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        let sp: usize;
+        // SAFETY: as above.
+        unsafe { core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+        sp
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        let marker = 0u8;
+        core::hint::black_box(&marker) as *const u8 as usize
+    }
+}
