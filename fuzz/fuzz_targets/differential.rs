@@ -4,7 +4,20 @@
 use libfuzzer_sys::fuzz_target;
 use tandem_fuzz::{generate, oracle};
 
+/// Coverage instrumentation keeps wasmi 2.0's threaded dispatch from tail
+/// calling, so a long wasmi loop recurses on the native stack: run each
+/// input on a thread whose (lazily committed) stack cannot run out first.
+const STACK: usize = 2 << 30;
+
 fuzz_target!(|data: &[u8]| {
+    let data = data.to_vec();
+    let run = std::thread::Builder::new().stack_size(STACK).spawn(move || one(&data));
+    if let Err(p) = run.expect("thread starts").join() {
+        std::panic::resume_unwind(p);
+    }
+});
+
+fn one(data: &[u8]) {
     let mut u = arbitrary::Unstructured::new(data);
     let Ok(wasm) = generate::module(&mut u) else { return };
     let translation =
@@ -17,4 +30,4 @@ fuzz_target!(|data: &[u8]| {
     let mut t = oracle::Tandem::with_tier(tier, translation);
     let mut w = oracle::Wasmi::default();
     oracle::differential(&wasm, &mut u, &mut t, &mut w);
-});
+}
