@@ -32,22 +32,6 @@ pub fn try_zeroed_vec<T: Zeroable>(len: usize) -> Option<Vec<T>> {
     Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zeroed_vectors() {
-        let v: Vec<u8> = try_zeroed_vec(1 << 20).unwrap();
-        assert_eq!(v.len(), 1 << 20);
-        assert!(v.iter().all(|&b| b == 0));
-        let v: Vec<ValRaw> = try_zeroed_vec(3).unwrap();
-        assert_eq!(v, vec![ValRaw(0); 3]);
-        assert!(try_zeroed_vec::<u8>(0).unwrap().is_empty());
-        assert!(try_zeroed_vec::<ValRaw>(usize::MAX).is_none());
-    }
-}
-
 /// The current native stack pointer (approximately, on targets without an
 /// implementation below: the address of a local). Used to bound how deep
 /// wasm may run on the native stack. The address of a local is not enough
@@ -73,5 +57,21 @@ pub fn stack_pointer() -> usize {
     {
         let marker = 0u8;
         core::hint::black_box(&marker) as *const u8 as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeroed_vectors() {
+        let v: Vec<u8> = try_zeroed_vec(1 << 20).unwrap();
+        assert_eq!(v.len(), 1 << 20);
+        assert!(v.iter().all(|&b| b == 0));
+        let v: Vec<ValRaw> = try_zeroed_vec(3).unwrap();
+        assert_eq!(v, vec![ValRaw(0); 3]);
+        assert!(try_zeroed_vec::<u8>(0).unwrap().is_empty());
+        assert!(try_zeroed_vec::<ValRaw>(usize::MAX).is_none());
     }
 }
