@@ -25,6 +25,8 @@
 mod builtins;
 mod lower;
 
+use lower::err;
+
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
@@ -66,18 +68,13 @@ impl Drop for CodeMemory {
     }
 }
 
-/// Is compiled code supported on this machine?
-pub fn is_supported() -> bool {
-    cranelift_native::builder().is_ok()
-}
-
 /// The host ISA, built once: detecting CPU features and building the
 /// backend costs more than compiling a small function.
 fn isa() -> Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError> {
     static ISA: OnceLock<Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError>> = OnceLock::new();
     ISA.get_or_init(|| {
         let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| CompileError(e.to_string()));
+        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(err);
         set(&mut flags, "opt_level", "speed")?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
@@ -89,13 +86,19 @@ fn isa() -> Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError> {
         cranelift_native::builder()
             .map_err(|e| CompileError(format!("unsupported host: {e}")))?
             .finish(settings::Flags::new(flags))
-            .map_err(|e| CompileError(e.to_string()))
+            .map_err(err)
     })
     .clone()
 }
 
 fn new_module() -> Result<JITModule, CompileError> {
     Ok(JITModule::new(JITBuilder::with_isa(isa()?, default_libcall_names())))
+}
+
+/// Hands the finalized `module`'s executable memory to `info`, which frees
+/// it with the module.
+fn keep(info: &ModuleInfo, module: JITModule) {
+    info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
 }
 
 /// Compiles the on-stack-replacement entry of defined function `def`: a
@@ -111,18 +114,17 @@ pub fn compile_osr(
         return Ok(*f);
     }
     let mut module = new_module()?;
-    let id = module
-        .declare_function(&format!("osr{def}"), Linkage::Local, &lower::osr_signature(&module))
-        .map_err(|e| CompileError(e.to_string()))?;
+    let id =
+        module.declare_function(&format!("osr{def}"), Linkage::Local, &lower::osr_signature(&module)).map_err(err)?;
     let mut ctx = module.make_context();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &Default::default(), true)?;
-    module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
+    module.finalize_definitions().map_err(err)?;
     let ptr = module.get_finalized_function(id);
     // SAFETY: compiled with `osr_signature`, the `OsrEntryFn` signature in
     // the platform's C convention.
     let entry = unsafe { core::mem::transmute::<*const u8, OsrEntryFn>(ptr) };
-    info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
+    keep(info, module);
     // Not locked while compiling (the interpreter polls this map); a racing
     // compilation of the same entry keeps the first.
     Ok(*info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).entry(def).or_insert(entry))
@@ -148,16 +150,14 @@ pub fn compile(
         let mut adapters = info.array_adapters.lock().unwrap_or_else(|e| e.into_inner());
         let mut new_adapters: Vec<(u32, FuncId, FuncType)> = Vec::new();
         for (def, _) in &todo {
-            let ty = lower::func_type(info, *def).ok_or_else(|| CompileError(format!("no function {def}")))?;
-            let sig_id = info.sig_ids[info.env.funcs[(*def + info.env.num_imported_funcs) as usize] as usize];
+            let ty = lower::func_type(info, *def).ok_or_else(|| err(format!("no function {def}")))?;
+            let sig_id = info.func_sig(*def + info.env.num_imported_funcs);
             let sig = lower::native_signature(&module, ty);
-            let native = module
-                .declare_function(&format!("f{def}"), Linkage::Local, &sig)
-                .map_err(|e| CompileError(e.to_string()))?;
+            let native = module.declare_function(&format!("f{def}"), Linkage::Local, &sig).map_err(err)?;
             if !adapters.contains_key(&sig_id) && !new_adapters.iter().any(|(s, _, _)| *s == sig_id) {
                 let id = module
                     .declare_function(&format!("a{sig_id}"), Linkage::Local, &lower::array_signature(&module))
-                    .map_err(|e| CompileError(e.to_string()))?;
+                    .map_err(err)?;
                 new_adapters.push((sig_id, id, ty.clone()));
             }
             batch.insert(*def, native);
@@ -171,7 +171,7 @@ pub fn compile(
         for (_, id, ty) in &new_adapters {
             lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, ty, *id)?;
         }
-        module.finalize_definitions().map_err(|e| CompileError(e.to_string()))?;
+        module.finalize_definitions().map_err(err)?;
         for (sig_id, id, _) in &new_adapters {
             let ptr = module.get_finalized_function(*id);
             // SAFETY: compiled with `array_signature`, the `VMArrayCallFn`
@@ -186,14 +186,14 @@ pub fn compile(
             let _ = info.native[*def as usize].set(NativeCode { wasm_call, array_call });
         }
         drop(adapters);
-        info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
+        keep(info, module);
     }
     defs.iter()
         .map(|(d, _)| {
             info.native
                 .get(*d as usize)
                 .and_then(|n| n.get().copied())
-                .ok_or_else(|| CompileError(format!("function {d} was not compiled")))
+                .ok_or_else(|| err(format!("function {d} was not compiled")))
         })
         .collect()
 }

@@ -5,12 +5,13 @@
 //! (a slot read with type T was last written with type T on every path, by
 //! wasm validation), so each class (i32, i64 and references, f32, f64) of a
 //! slot gets its own variable and SSA construction does the rest. Constant
-//! slots start as constants (of every class). `Const32`/`Const64` do not say which type they
-//! hold, so they define both classes of their width.
+//! slots start as constants (of every class). `Const32`/`Const64` do not say
+//! which type they hold, so they define both classes of their width.
 //!
-//! Traps branch to one block per function that reports the code and returns
-//! `ok = 0`; a failed callee branches to a block that adds this function's
-//! frame to the backtrace and returns `ok = 0` too. Fuel is charged exactly
+//! Traps branch to a cold block per trap code, which passes the code to one
+//! block that reports it and returns `ok = 0`; a failed callee branches to a
+//! block that adds this function's frame to the backtrace and returns
+//! `ok = 0` too. Fuel is charged exactly
 //! where the interpreter charges it (`ConsumeFuel`, same amounts, same
 //! behaviour when it runs out).
 
@@ -81,11 +82,6 @@ pub(crate) fn func_type(info: &ModuleInfo, def: u32) -> Option<&FuncType> {
 /// `fn(vmctx, [results_area], params...) -> (ok, [result])`.
 pub(crate) fn native_signature(module: &JITModule, ty: &FuncType) -> Signature {
     let mut sig = module.make_signature();
-    native_signature_into(&mut sig, ty);
-    sig
-}
-
-fn native_signature_into(sig: &mut Signature, ty: &FuncType) {
     sig.params.push(AbiParam::new(PTR));
     if ty.results().len() > 1 {
         sig.params.push(AbiParam::new(PTR));
@@ -95,6 +91,7 @@ fn native_signature_into(sig: &mut Signature, ty: &FuncType) {
     if ty.results().len() == 1 {
         sig.returns.push(AbiParam::new(ir(cls(ty.results()[0]))));
     }
+    sig
 }
 
 /// The `VMArrayCallFn` signature: `fn(callee, caller_vmctx, args, capacity) -> bool`.
@@ -144,7 +141,7 @@ fn zero(b: &mut FunctionBuilder<'_>, c: Cls) -> Value {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> CompileError {
+pub(crate) fn err(e: impl std::fmt::Display) -> CompileError {
     CompileError(e.to_string())
 }
 
@@ -162,9 +159,7 @@ pub(crate) fn lower_array_adapter(
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-        let mut nsig = module.make_signature();
-        native_signature_into(&mut nsig, ty);
-        let nsig = b.import_signature(nsig);
+        let nsig = b.import_signature(native_signature(module, ty));
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
@@ -264,7 +259,6 @@ struct Lower<'a, 'm> {
     checked: HashMap<Value, u64>,
     call_buf: Option<(StackSlot, u32)>,
     ret_area: Option<StackSlot>,
-    global_types: HashMap<u32, ValType>,
     native_sigs: HashMap<u32, SigRef>,
     array_sig: Option<SigRef>,
     direct: HashMap<u32, FuncRef>,
@@ -283,17 +277,6 @@ impl<'a, 'm> Lower<'a, 'm> {
         batch: &'a HashMap<u32, FuncId>,
         osr: bool,
     ) -> Result<Self, CompileError> {
-        let o = &info.offsets;
-        let mut global_types = HashMap::new();
-        for (i, g) in info.env.globals.iter().enumerate() {
-            let i = i as u32;
-            let off = if i < o.num_imported_globals {
-                o.imported_global(i)
-            } else {
-                o.defined_global(i - o.num_imported_globals)
-            };
-            global_types.insert(off, g.ty);
-        }
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
@@ -332,7 +315,6 @@ impl<'a, 'm> Lower<'a, 'm> {
             checked: HashMap::new(),
             call_buf: None,
             ret_area: None,
-            global_types,
             native_sigs: HashMap::new(),
             array_sig: None,
             direct: HashMap::new(),
@@ -352,15 +334,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             let consts = f.const_base..f.const_base + f.consts.len() as u16;
             for k in 0..f.num_slots {
                 if consts.contains(&k) {
-                    let bits = f.consts[(k - f.const_base) as usize].0;
-                    let i32v = l.b.ins().iconst(types::I32, bits as u32 as i64);
-                    let i64v = l.b.ins().iconst(types::I64, bits as i64);
-                    let f32v = l.b.ins().f32const(Ieee32::with_bits(bits as u32));
-                    let f64v = l.b.ins().f64const(Ieee64::with_bits(bits));
-                    l.set(k, I32, i32v);
-                    l.set(k, I64, i64v);
-                    l.set(k, F32, f32v);
-                    l.set(k, F64, f64v);
+                    l.def_const(k, f.consts[(k - f.const_base) as usize].0);
                     continue;
                 }
                 let v = l.b.ins().load(types::I64, trusted(), frame, 8 * k as i32);
@@ -371,12 +345,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 l.set(k, I32, w);
                 l.set(k, F64, f64v);
                 l.set(k, F32, f32v);
-            }
-            if o.num_memories > 0 && uses_memory_vars(f) {
-                let base = l.b.declare_var(PTR);
-                let len = l.b.declare_var(PTR);
-                l.mem = Some((base, len));
-                l.reload_memory();
             }
             return Ok(l);
         }
@@ -392,24 +360,21 @@ impl<'a, 'm> Lower<'a, 'm> {
         // Constant slots start with their constant in every class; results
         // may later overwrite them (slot 0 can be a constant slot).
         for (k, c) in f.consts.iter().enumerate() {
-            let slot = (f.const_base as usize + k) as u16;
-            let bits = c.0;
-            let i32v = l.b.ins().iconst(types::I32, bits as u32 as i64);
-            let i64v = l.b.ins().iconst(types::I64, bits as i64);
-            let f32v = l.b.ins().f32const(Ieee32::with_bits(bits as u32));
-            let f64v = l.b.ins().f64const(Ieee64::with_bits(bits));
-            l.set(slot, I32, i32v);
-            l.set(slot, I64, i64v);
-            l.set(slot, F32, f32v);
-            l.set(slot, F64, f64v);
-        }
-        if o.num_memories > 0 && uses_memory_vars(f) {
-            let base = l.b.declare_var(PTR);
-            let len = l.b.declare_var(PTR);
-            l.mem = Some((base, len));
-            l.reload_memory();
+            l.def_const(f.const_base + k as u16, c.0);
         }
         Ok(l)
+    }
+
+    /// Defines `slot` as the constant `bits` in every class.
+    fn def_const(&mut self, slot: u16, bits: u64) {
+        let i32v = self.b.ins().iconst(types::I32, bits as u32 as i64);
+        let i64v = self.b.ins().iconst(types::I64, bits as i64);
+        let f32v = self.b.ins().f32const(Ieee32::with_bits(bits as u32));
+        let f64v = self.b.ins().f64const(Ieee64::with_bits(bits));
+        self.set(slot, I32, i32v);
+        self.set(slot, I64, i64v);
+        self.set(slot, F32, f32v);
+        self.set(slot, F64, f64v);
     }
 
     fn var(&mut self, slot: u16, c: Cls) -> Result<Variable, CompileError> {
@@ -447,17 +412,18 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
     }
 
+    /// The cold block that traps with `code`.
+    fn trap_block_for(&mut self, code: TrapCode) -> Block {
+        *self.trap_blocks.entry(code as u32).or_insert_with(|| {
+            let b = self.b.create_block();
+            self.b.set_cold_block(b);
+            b
+        })
+    }
+
     /// Branches to the trap block with `code` when `cond` is non-zero.
     fn trap_if(&mut self, cond: Value, code: TrapCode) {
-        let blk = match self.trap_blocks.get(&(code as u32)) {
-            Some(b) => *b,
-            None => {
-                let b = self.b.create_block();
-                self.b.set_cold_block(b);
-                self.trap_blocks.insert(code as u32, b);
-                b
-            }
-        };
+        let blk = self.trap_block_for(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, blk, &[], cont, &[]);
         self.switch(cont);
@@ -701,9 +667,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         if let Some(s) = self.native_sigs.get(&key) {
             return *s;
         }
-        let mut sig = self.module.make_signature();
-        native_signature_into(&mut sig, ty);
-        let s = self.b.import_signature(sig);
+        let s = self.b.import_signature(native_signature(self.module, ty));
         self.native_sigs.insert(key, s);
         s
     }
@@ -897,8 +861,10 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut pc = 0;
         let mut insts = Vec::new();
         let mut loop_headers = Vec::new();
+        let mut uses_memory = false;
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
+            uses_memory |= reads_memory_vars(&op);
             match op {
                 Op::BrTable { len, .. } => {
                     for i in 0..=len as usize {
@@ -919,6 +885,14 @@ impl<'a, 'm> Lower<'a, 'm> {
             insts.push((pc as u32, op));
             pc = next;
         }
+        // The memory base and length live in variables, loaded here and
+        // after every call or growth; functions that never read them skip it.
+        if self.info.offsets.num_memories > 0 && uses_memory {
+            let base = self.b.declare_var(PTR);
+            let len = self.b.declare_var(PTR);
+            self.mem = Some((base, len));
+            self.reload_memory();
+        }
         // Pass 2: lower. An OSR entry switches from its entry block
         // straight to the loop header it was given.
         let mut open = true;
@@ -928,12 +902,8 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let blk = self.block_at(pc);
                 switch.set_entry(pc as u128, blk);
             }
-            let bad = self.b.create_block();
-            self.b.set_cold_block(bad);
+            let bad = self.trap_block_for(TrapCode::Unreachable);
             switch.emit(&mut self.b, at, bad);
-            self.switch(bad);
-            let k = self.b.ins().iconst(types::I32, TrapCode::Unreachable as u32 as i64);
-            self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
             open = false;
         }
         for (pc, op) in insts {
@@ -951,6 +921,13 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
         if open {
             self.ret()?;
+        }
+        if let Some(fb) = self.fuel_block {
+            self.switch(fb);
+            let z = self.b.ins().iconst(types::I64, 0);
+            self.b.ins().store(trusted(), z, self.limits, VMOffsets::limits_fuel() as i32);
+            let blk = self.trap_block_for(TrapCode::OutOfFuel);
+            self.b.ins().jump(blk, &[]);
         }
         let mut codes: Vec<(u32, Block)> = self.trap_blocks.iter().map(|(c, b)| (*c, *b)).collect();
         codes.sort_by_key(|(c, _)| *c);
@@ -975,13 +952,6 @@ impl<'a, 'm> Lower<'a, 'm> {
         let fi = self.b.ins().iconst(types::I32, self.func_index as i64);
         self.builtin(builtins::add_frame as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, fi]);
         self.fail_return();
-        if let Some(fb) = self.fuel_block {
-            self.switch(fb);
-            let z = self.b.ins().iconst(types::I64, 0);
-            self.b.ins().store(trusted(), z, self.limits, VMOffsets::limits_fuel() as i32);
-            let k = self.b.ins().iconst(types::I32, TrapCode::OutOfFuel as u32 as i64);
-            self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
-        }
         Ok(())
     }
 
@@ -990,8 +960,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         use IntCC as C;
         match op {
             Op::Unreachable {} => {
-                let k = self.b.ins().iconst(types::I32, TrapCode::Unreachable as u32 as i64);
-                self.b.ins().jump(self.trap_block, &[BlockArg::Value(k)]);
+                let blk = self.trap_block_for(TrapCode::Unreachable);
+                self.b.ins().jump(blk, &[]);
                 return Ok(false);
             }
             Op::ConsumeFuel { amount } => {
@@ -1119,16 +1089,14 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::Call { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
-                let tyidx = self.info.env.funcs[func as usize];
-                let sig = self.info.sig_ids[tyidx as usize];
+                let sig = self.info.func_sig(func);
                 let rec = self.b.ins().iadd_imm_s(self.vmctx, offset as i64);
                 let direct = self.batch.get(&def).copied();
                 self.call(rec, &ty, sig, args, direct)?;
             }
             Op::CallImported { func, offset, args } => {
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
-                let tyidx = self.info.env.funcs[func as usize];
-                let sig = self.info.sig_ids[tyidx as usize];
+                let sig = self.info.func_sig(func);
                 let rec = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 self.call(rec, &ty, sig, args, None)?;
             }
@@ -1545,7 +1513,8 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     fn global_cls(&self, offset: u32) -> Result<Cls, CompileError> {
-        self.global_types.get(&offset).map(|t| cls(*t)).ok_or_else(|| err(format!("no global at {offset}")))
+        let global = self.info.offsets.global_at(offset).and_then(|g| self.info.env.globals.get(g as usize));
+        global.map(|g| cls(g.ty)).ok_or_else(|| err(format!("no global at {offset}")))
     }
 }
 
@@ -1562,44 +1531,37 @@ enum LoadKind {
     U32,
 }
 
-/// Does `f` read the cached memory base or length (loads, stores,
-/// `memory.size`)? Functions that do not skip loading them.
-fn uses_memory_vars(f: &CompiledFunc) -> bool {
-    let mut pc = 0;
-    while let Ok((op, next)) = decode(&f.code, pc) {
-        use Op::*;
-        if matches!(
-            op,
-            I32Load { .. }
-                | I64Load { .. }
-                | F32Load { .. }
-                | F64Load { .. }
-                | I32Load8S { .. }
-                | I32Load8U { .. }
-                | I32Load16S { .. }
-                | I32Load16U { .. }
-                | I64Load8S { .. }
-                | I64Load8U { .. }
-                | I64Load16S { .. }
-                | I64Load16U { .. }
-                | I64Load32S { .. }
-                | I64Load32U { .. }
-                | I32Store { .. }
-                | I64Store { .. }
-                | F32Store { .. }
-                | F64Store { .. }
-                | I32Store8 { .. }
-                | I32Store16 { .. }
-                | I64Store8 { .. }
-                | I64Store16 { .. }
-                | I64Store32 { .. }
-                | MemorySize { .. }
-        ) {
-            return true;
-        }
-        pc = next;
-    }
-    false
+/// Does `op` read the cached memory base or length (loads, stores,
+/// `memory.size`)? Functions without such ops skip loading them.
+fn reads_memory_vars(op: &Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        I32Load { .. }
+            | I64Load { .. }
+            | F32Load { .. }
+            | F64Load { .. }
+            | I32Load8S { .. }
+            | I32Load8U { .. }
+            | I32Load16S { .. }
+            | I32Load16U { .. }
+            | I64Load8S { .. }
+            | I64Load8U { .. }
+            | I64Load16S { .. }
+            | I64Load16U { .. }
+            | I64Load32S { .. }
+            | I64Load32U { .. }
+            | I32Store { .. }
+            | I64Store { .. }
+            | F32Store { .. }
+            | F64Store { .. }
+            | I32Store8 { .. }
+            | I32Store16 { .. }
+            | I64Store8 { .. }
+            | I64Store16 { .. }
+            | I64Store32 { .. }
+            | MemorySize { .. }
+    )
 }
 
 /// The target of a (conditional) branch op, other than `BrTable`.

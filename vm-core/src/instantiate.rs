@@ -240,7 +240,7 @@ pub fn instantiate(
     }
     for i in 0..env.num_defined_funcs() {
         let index = env.num_imported_funcs + i;
-        let sig = module.sig_ids[env.funcs[index as usize] as usize];
+        let sig = module.func_sig(index);
         // SAFETY: the record's offset is inside the VMContext and aligned.
         unsafe {
             *(vmctx.add(offsets.defined_func(i) as usize) as *mut VMFuncRef) = VMFuncRef {

@@ -112,6 +112,11 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// Interned signature id of function `index` (imports included).
+    pub fn func_sig(&self, index: u32) -> u32 {
+        self.sig_ids[self.env.funcs[index as usize] as usize]
+    }
+
     pub fn new(env: ModuleEnv, sigs: &SigRegistry, fuel: bool, engine_id: u64) -> Result<Self, ModuleError> {
         let sig_ids = env.types.iter().map(|t| sigs.intern(t)).collect();
         let num_imported_globals = env.num_imported_globals;
@@ -558,9 +563,7 @@ impl InstanceData {
             unsafe { self.vmctx.add(o.defined_func(index - o.num_imported_funcs) as usize) as *const VMFuncRef }
         }
     }
-}
 
-impl InstanceData {
     /// Points defined function `def`'s record at native code: every caller
     /// (interpreter, compiled code, host, importers, tables) goes through the
     /// record, so the next call runs `code`.

@@ -247,6 +247,21 @@ impl VMOffsets {
         debug_assert!(i < self.num_defined_globals);
         self.defined_globals + i * 16
     }
+    /// The global (module index space) whose pointer (imported) or storage
+    /// (defined) is at `offset`: the inverse of `imported_global` and
+    /// `defined_global`.
+    pub fn global_at(&self, offset: u32) -> Option<u32> {
+        let imported_end = self.imported_globals + self.num_imported_globals * PTR;
+        if (self.imported_globals..imported_end).contains(&offset)
+            && (offset - self.imported_globals).is_multiple_of(PTR)
+        {
+            return Some((offset - self.imported_globals) / PTR);
+        }
+        if (self.defined_globals..self.size).contains(&offset) && (offset - self.defined_globals).is_multiple_of(16) {
+            return Some(self.num_imported_globals + (offset - self.defined_globals) / 16);
+        }
+        None
+    }
     /// Total size of the VMContext in bytes.
     pub fn size(&self) -> u32 {
         self.size
@@ -294,6 +309,11 @@ mod tests {
         assert_eq!(o.defined_global(0) % 16, 0);
         assert!(o.defined_global(0) >= o.imported_global(0) + PTR);
         assert_eq!(o.size(), o.defined_global(2) + 16);
+        assert_eq!(o.global_at(o.imported_global(0)), Some(0));
+        assert_eq!(o.global_at(o.defined_global(0)), Some(1));
+        assert_eq!(o.global_at(o.defined_global(2)), Some(3));
+        assert_eq!(o.global_at(o.defined_global(0) + 8), None);
+        assert_eq!(o.global_at(o.table(0)), None);
         assert!(VMOffsets::new(u32::MAX, 1, 0, 0, 0, 0).is_none());
     }
 }
