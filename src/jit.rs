@@ -25,23 +25,26 @@ pub(crate) fn compile_all(module: &Module) -> Result<()> {
     }
 }
 
-/// A compilation request: a function, or its OSR entry (`Some(_)`).
-type Job = (Arc<ModuleInfo>, u32, Option<u32>);
+/// A compilation request: a function's entry, or its OSR entry (`true`).
+type Job = (Arc<ModuleInfo>, u32, bool);
 
-/// Identifies a job: module allocation, function, loop.
-type JobKey = (usize, u32, Option<u32>);
+/// Identifies a job: module allocation, function, OSR entry or not.
+type JobKey = (usize, u32, bool);
 
-fn key(info: &Arc<ModuleInfo>, def: u32, pc: Option<u32>) -> JobKey {
-    (Arc::as_ptr(info) as usize, def, pc)
+fn key(info: &Arc<ModuleInfo>, def: u32, osr: bool) -> JobKey {
+    (Arc::as_ptr(info) as usize, def, osr)
 }
 
 /// Compiles one job; a compiler failure (error or panic) must not take the
 /// host down: the function simply stays interpreted.
-fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, pc: Option<u32>) -> bool {
+fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, osr: bool) -> bool {
     let Ok(code) = tandem_interp::compiled(info, def).map(Arc::clone) else { return false };
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match pc {
-        None => tandem_jit::compile(info, sigs, &[(def, code)]).is_ok(),
-        Some(_) => tandem_jit::compile_osr(info, sigs, def, &code).is_ok(),
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if osr {
+            tandem_jit::compile_osr(info, sigs, def, &code).is_ok()
+        } else {
+            tandem_jit::compile(info, sigs, &[(def, code)]).is_ok()
+        }
     }));
     r.unwrap_or(false)
 }
@@ -71,11 +74,11 @@ impl TierUpHook {
             // One compiler thread per engine; it ends when the engine (and
             // so the sender) is dropped.
             let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
-                while let Ok((info, def, pc)) = rx.recv() {
+                while let Ok((info, def, osr)) = rx.recv() {
                     // Nobody but this queue holds the module any more: skip.
-                    let ok = Arc::strong_count(&info) > 1 && run_job(&sigs, &info, def, pc);
+                    let ok = Arc::strong_count(&info) > 1 && run_job(&sigs, &info, def, osr);
                     let mut j = jobs.lock().unwrap_or_else(|e| e.into_inner());
-                    let k = key(&info, def, pc);
+                    let k = key(&info, def, osr);
                     j.pending.remove(&k);
                     if !ok {
                         j.failed.insert(k);
@@ -87,29 +90,28 @@ impl TierUpHook {
         TierUpHook { sigs, jobs, queue: queue.flatten() }
     }
 
-    /// Runs or queues a job; true when its result may be looked up now.
-    fn request(&self, info: &Arc<ModuleInfo>, def: u32, pc: Option<u32>) -> bool {
-        let k = key(info, def, pc);
+    /// Runs the job, or queues it for the background compiler; the caller
+    /// then looks the result up where the compiler leaves it.
+    fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: bool) {
+        let k = key(info, def, osr);
         {
             let mut j = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
             if j.failed.contains(&k) || j.pending.contains(&k) {
-                return false;
+                return;
             }
             if let Some(q) = &self.queue {
-                let sent = q.lock().unwrap_or_else(|e| e.into_inner()).send((info.clone(), def, pc)).is_ok();
+                let sent = q.lock().unwrap_or_else(|e| e.into_inner()).send((info.clone(), def, osr)).is_ok();
                 if sent {
                     j.pending.insert(k);
                 } else {
                     j.failed.insert(k);
                 }
-                return false;
+                return;
             }
         }
-        let ok = run_job(&self.sigs, info, def, pc);
-        if !ok {
+        if !run_job(&self.sigs, info, def, osr) {
             self.jobs.lock().unwrap_or_else(|e| e.into_inner()).failed.insert(k);
         }
-        ok
     }
 }
 
@@ -119,7 +121,7 @@ impl TierUp for TierUpHook {
         if let Some(n) = ready(info) {
             return Some(n);
         }
-        self.request(info, def, None);
+        self.request(info, def, false);
         ready(info)
     }
 
@@ -128,7 +130,7 @@ impl TierUp for TierUpHook {
         if let Some(e) = ready(info) {
             return Some(e);
         }
-        self.request(info, def, Some(0));
+        self.request(info, def, true);
         ready(info)
     }
 }

@@ -54,14 +54,16 @@ impl Module {
         let mut info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
         info.hot_counters = cfg.tier == Tier::Tiered;
         let module = Module { engine: engine.clone(), info: Arc::new(info) };
-        if cfg.translation == Translation::Eager || cfg.tier == Tier::Jit {
+        #[cfg(feature = "jit")]
+        if cfg.tier == Tier::Jit {
+            // Translates every function too.
+            crate::jit::compile_all(&module)?;
+            return Ok(module);
+        }
+        if cfg.translation == Translation::Eager {
             for i in 0..module.info.env.num_defined_funcs() {
                 module.compiled(i)?;
             }
-        }
-        #[cfg(feature = "jit")]
-        if cfg.tier == Tier::Jit {
-            crate::jit::compile_all(&module)?;
         }
         Ok(module)
     }

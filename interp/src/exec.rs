@@ -171,10 +171,11 @@ impl From<TrapCode> for Fault {
 /// See `interp_array_call`.
 unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut ValRaw, capacity: usize) -> bool {
     // Host -> wasm -> host -> wasm re-entry uses native stack per activation:
-    // bound it so deep re-entry traps instead of overflowing the thread's stack.
+    // the host entry set a bound (`limits.stack_limit`), so deep re-entry
+    // traps instead of overflowing the thread's stack.
     let here = tandem_vm_core::alloc::stack_pointer();
     // SAFETY: the store outlives the call and no other reference to it is live.
-    let (saved_top, limits, outermost) = unsafe {
+    let (saved_top, limits) = unsafe {
         let s = &mut *store;
         if s.stack.is_empty() {
             match tandem_vm_core::alloc::try_zeroed_vec(s.max_stack_slots) {
@@ -186,14 +187,11 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
                 }
             }
         }
-        let outermost = s.limits.stack_limit == 0;
-        if outermost {
-            s.limits.stack_limit = here.saturating_sub(s.max_native_stack).max(1);
-        } else if here < s.limits.stack_limit {
+        if here < s.limits.stack_limit {
             s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
             return false;
         }
-        (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits, outermost)
+        (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits)
     };
     // SAFETY: limits is the store's boxed limits.
     let saved_depth = unsafe { (*limits).depth_remaining };
@@ -203,9 +201,6 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
     unsafe {
         (*store).stack_top = saved_top;
         (*limits).depth_remaining = saved_depth;
-        if outermost {
-            (*limits).stack_limit = 0;
-        }
     }
     match result {
         Ok(()) => true,
@@ -241,12 +236,13 @@ fn frame_info(f: &Frame) -> FrameInfo {
 
 /// A counter of the running function reached its threshold: compile it
 /// through the store's tier-up hook and point this instance's record at the
-/// native code, so the next call runs it. From a loop header (`loop_pc`),
-/// also returns the on-stack-replacement entry that lets this very call
-/// continue in compiled code.
+/// native code, so the next call runs it. From a loop header (`from_loop`)
+/// only the on-stack-replacement entry is requested (a long-running `main`
+/// never needs its own entry) and returned, so this very call can continue
+/// in compiled code; the function's entry is still used if it exists.
 #[cold]
 #[inline(never)]
-fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
+fn tier_up(cx: &mut Ctx<'_>, from_loop: bool) -> Option<OsrEntryFn> {
     let frame = cx.frames.last()?;
     // SAFETY: the frame's instance and the store are alive; the hook only
     // reads the module.
@@ -255,32 +251,41 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
         let f = &*frame.func;
         let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
         let hook = (*cx.store).tier_up.clone()?;
-        // A hot loop needs only the OSR entry now: the function's own entry
-        // is compiled once calls make it hot (a long-running `main` never
-        // needs it), but it is used as soon as it exists.
-        let native = match inst.module.native.get(def as usize).and_then(|n| n.get()) {
-            Some(n) => Some(*n),
-            None if loop_pc.is_none() => hook.compile(&inst.module, def),
-            None => None,
+        let native = if from_loop {
+            inst.module.native.get(def as usize).and_then(|n| n.get().copied())
+        } else {
+            hook.compile(&inst.module, def)
         };
-        // Ready: count afresh. Still compiling in the background: ask again
-        // after a few more calls or iterations.
+        if let Some(native) = &native {
+            inst.set_native(def, native);
+        }
+        // Code ready: count afresh. Still compiling in the background: ask
+        // again after 64 more calls or iterations.
         let (calls, loops) = ((*cx.store).hot_calls, (*cx.store).hot_loops);
-        let retry = |t: u32| if native.is_some() { 0 } else { t.saturating_sub(64) };
-        if loop_pc.is_none() {
-            f.hot.calls.store(retry(calls), Relaxed);
+        let again = |t: u32| t.saturating_sub(64);
+        if !from_loop {
+            let ready = native.is_some();
+            f.hot.calls.store(if ready { 0 } else { again(calls) }, Relaxed);
+            f.hot.loops.store(if ready { 0 } else { again(loops) }, Relaxed);
+            return None;
         }
-        f.hot.loops.store(retry(loops), Relaxed);
-        if let Some(native) = native {
-            inst.set_native(def, &native);
-        }
-        let _at: u32 = loop_pc?;
         let entry = hook.compile_loop(&inst.module, def);
         // With an OSR entry the counter stays at the threshold, so the next
         // interpreted call of this function switches at its first loop.
-        f.hot.loops.store(if entry.is_some() { loops } else { loops.saturating_sub(64) }, Relaxed);
+        f.hot.loops.store(if entry.is_some() { loops } else { again(loops) }, Relaxed);
         entry
     }
+}
+
+/// The bytecode of the running frame.
+///
+/// # Safety
+/// A frame is running (handlers only run inside one).
+#[inline(always)]
+unsafe fn running<'f>(cx: &Ctx<'_>) -> &'f CompiledFunc {
+    // SAFETY: per the contract the frame stack is not empty; its bytecode is
+    // kept alive by the module.
+    unsafe { &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func }
 }
 
 /// Finishes the running frame in compiled code (on-stack replacement): the
@@ -663,23 +668,22 @@ handlers! { r, cx;
     Unreachable => return Err(TrapCode::Unreachable.into());
     HotCall => {
         let _ = operands!(r, HotCall);
-        let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
+        let f = running(cx);
         let n = f.hot.calls.load(Relaxed).saturating_add(1);
         f.hot.calls.store(n, Relaxed);
         if n >= (*cx.store).hot_calls {
-            tier_up(cx, None);
+            tier_up(cx, false);
         }
     };
     HotLoop => {
-        let at = r.ip;
         let _ = operands!(r, HotLoop);
-        let f = &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func;
+        let f = running(cx);
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
-        let pc = at.offset_from(cx.code) as u32;
         if n >= (*cx.store).hot_loops
-            && let Some(entry) = tier_up(cx, Some(pc))
+            && let Some(entry) = tier_up(cx, true)
         {
+            let pc = r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) as u32;
             osr_enter(r.sp, pc, cx, entry)?;
             r = cx.resume;
         }

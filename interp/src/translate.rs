@@ -962,8 +962,6 @@ impl Translator<'_> {
                 self.open_block(CtrlKind::Loop, blockty);
                 // Back edges jump to `start`: the tier-up counter (tiered
                 // mode), then the loop body's fuel charge.
-                self.last_result = None;
-                self.last_cmp = None;
                 let start = self.pos();
                 if self.info.hot_counters {
                     self.emit(Op::HotLoop {});
