@@ -63,6 +63,19 @@ impl Mem<'_> {
     fn put_u64(&mut self, ptr: u32, v: u64) -> R {
         self.put(ptr, &v.to_le_bytes())
     }
+    /// Writes `items` as NUL-terminated strings from `buf` on and a pointer
+    /// to each into the array at `ptrs` (`args_get`, `environ_get`).
+    fn put_c_strings<S: AsRef<[u8]>>(&mut self, mut ptrs: u32, mut buf: u32, items: impl IntoIterator<Item = S>) -> R {
+        for item in items {
+            let bytes = item.as_ref();
+            self.put_u32(ptrs, buf)?;
+            self.put(buf, bytes)?;
+            self.put_u8(buf + bytes.len() as u32, 0)?;
+            ptrs += 4;
+            buf += bytes.len() as u32 + 1;
+        }
+        Ok(())
+    }
     /// A path or name argument: UTF-8, copied out of guest memory.
     fn str(&self, ptr: u32, len: u32) -> std::result::Result<String, Errno> {
         std::str::from_utf8(self.bytes(ptr, len)?).map(str::to_string).map_err(|_| Errno::Ilseq)
@@ -464,32 +477,13 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
         };
     }
 
-    wasi!("args_get", |mem, ctx, argv: i32, buf: i32| {
-        let (mut argv, mut buf) = (argv as u32, buf as u32);
-        for a in &ctx.args {
-            mem.put_u32(argv, buf)?;
-            mem.put(buf, a.as_bytes())?;
-            mem.put_u8(buf + a.len() as u32, 0)?;
-            argv += 4;
-            buf += a.len() as u32 + 1;
-        }
-        Ok(())
-    });
+    wasi!("args_get", |mem, ctx, argv: i32, buf: i32| mem.put_c_strings(argv as u32, buf as u32, &ctx.args));
     wasi!("args_sizes_get", |mem, ctx, argc: i32, size: i32| {
         mem.put_u32(argc as u32, ctx.args.len() as u32)?;
         mem.put_u32(size as u32, ctx.args.iter().map(|a| a.len() as u32 + 1).sum())
     });
     wasi!("environ_get", |mem, ctx, environ: i32, buf: i32| {
-        let (mut environ, mut buf) = (environ as u32, buf as u32);
-        for (k, v) in &ctx.env {
-            let entry = format!("{k}={v}");
-            mem.put_u32(environ, buf)?;
-            mem.put(buf, entry.as_bytes())?;
-            mem.put_u8(buf + entry.len() as u32, 0)?;
-            environ += 4;
-            buf += entry.len() as u32 + 1;
-        }
-        Ok(())
+        mem.put_c_strings(environ as u32, buf as u32, ctx.env.iter().map(|(k, v)| format!("{k}={v}")))
     });
     wasi!("environ_sizes_get", |mem, ctx, count: i32, size: i32| {
         mem.put_u32(count as u32, ctx.env.len() as u32)?;

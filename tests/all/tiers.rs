@@ -4,10 +4,23 @@
 
 use tandem::{Config, Engine, Func, Instance, Linker, Module, Store, Tier, TrapCode, Val};
 
-fn tiered(calls: u32) -> Engine {
+fn tiered(calls: u32) -> Config {
     let mut cfg = Config::new();
     cfg.tier(Tier::Tiered).tier_up_thresholds(calls, u32::MAX).background_compilation(false);
-    Engine::new(&cfg)
+    cfg
+}
+
+/// `wasm` instantiated in a new store of a new engine with `cfg`, the store
+/// given `fuel` first when there is some.
+fn instantiate(cfg: &Config, wasm: impl AsRef<[u8]>, fuel: Option<u64>) -> (Module, Store<()>, Instance) {
+    let engine = Engine::new(cfg);
+    let module = Module::new(&engine, wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    if let Some(fuel) = fuel {
+        store.set_fuel(fuel).unwrap();
+    }
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    (module, store, inst)
 }
 
 fn func(store: &mut Store<()>, inst: &Instance, name: &str) -> Func {
@@ -25,7 +38,7 @@ fn mutual_recursion_through_interpreter_jit_and_host() {
       (func $pong (export "pong") (param $n i32) (result i32)
         (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
           (else (i32.add (call $ping (i32.sub (local.get $n) (i32.const 1))) (i32.const 10))))))"#;
-    let engine = tiered(50);
+    let engine = Engine::new(&tiered(50));
     let module = Module::new(&engine, wat).unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
@@ -63,10 +76,7 @@ const THREE: &str = r#"(module $m
 
 #[test]
 fn trap_three_frames_deep_through_mixed_tiers() {
-    let engine = tiered(5);
-    let module = Module::new(&engine, THREE).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let (_, mut store, inst) = instantiate(&tiered(5), THREE, None);
     let outer = inst.get_typed_func::<i32, i32>(&mut store, "outer").unwrap();
     let inner = inst.get_typed_func::<i32, i32>(&mut store, "inner").unwrap();
     for _ in 0..5 {
@@ -91,10 +101,7 @@ fn jit_and_interpreter_backtraces_agree() {
     let run = |tier: Tier| {
         let mut cfg = Config::new();
         cfg.tier(tier);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, THREE).unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (_, mut store, inst) = instantiate(&cfg, THREE, None);
         let outer = inst.get_typed_func::<i32, i32>(&mut store, "outer").unwrap();
         assert_eq!(outer.func().is_compiled(&store), tier == Tier::Jit);
         let err = outer.call(&mut store, 7).unwrap_err();
@@ -112,10 +119,7 @@ fn memory_grow_in_jit_code_is_seen_by_interpreter_and_host() {
       (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
       (func (export "size") (result i32) (memory.size))
       (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
-    let engine = tiered(3);
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let (_, mut store, inst) = instantiate(&tiered(3), wat, None);
     let grow = inst.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
     let st = inst.get_typed_func::<(i32, i32), ()>(&mut store, "store").unwrap();
     let size = inst.get_typed_func::<(), i32>(&mut store, "size").unwrap();
@@ -153,11 +157,7 @@ fn fuel_runs_out_inside_jit_code() {
     let used = |tier: Tier, fuel: u64, n: i32| {
         let mut cfg = Config::new();
         cfg.tier(tier).consume_fuel(true);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, wat).unwrap();
-        let mut store = Store::new(&engine, ());
-        store.set_fuel(fuel).unwrap();
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (_, mut store, inst) = instantiate(&cfg, wat, Some(fuel));
         let spin = inst.get_typed_func::<i32, i32>(&mut store, "spin").unwrap();
         assert_eq!(spin.func().is_compiled(&store), tier == Tier::Jit);
         let r = spin.call(&mut store, n).map_err(|e| e.trap_code());
@@ -201,11 +201,7 @@ fn kernels_agree_on_results_and_fuel_in_every_tier() {
         let run = |tier: Tier| {
             let mut cfg = Config::new();
             cfg.tier(tier).consume_fuel(true).tier_up_thresholds(2, 3).background_compilation(false);
-            let engine = Engine::new(&cfg);
-            let module = Module::new(&engine, &wasm).unwrap();
-            let mut store = Store::new(&engine, ());
-            store.set_fuel(u64::MAX / 2).unwrap();
-            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let (_, mut store, inst) = instantiate(&cfg, &wasm, Some(u64::MAX / 2));
             let f = inst.get_func(&mut store, "run").unwrap();
             let mut out = [Val::I64(0)];
             // Twice: in tiered mode the second call starts in compiled code.
@@ -242,11 +238,7 @@ fn a_long_running_call_moves_into_compiled_code() {
     let run = |tier: Tier, n: i32, trap_at: i32| {
         let mut cfg = Config::new();
         cfg.tier(tier).tier_up_thresholds(u32::MAX, 100).consume_fuel(true).background_compilation(false);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, SUM).unwrap();
-        let mut store = Store::new(&engine, ());
-        store.set_fuel(u64::MAX / 2).unwrap();
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (module, mut store, inst) = instantiate(&cfg, SUM, Some(u64::MAX / 2));
         let outer = inst.get_typed_func::<(i32, i32), i64>(&mut store, "outer").unwrap();
         let sum = func(&mut store, &inst, "sum");
         assert!(!sum.is_compiled(&store));
@@ -282,10 +274,7 @@ fn a_long_running_call_moves_into_compiled_code() {
 fn background_compilation_switches_later_calls() {
     let mut cfg = Config::new();
     cfg.tier(Tier::Tiered).tier_up_thresholds(10, u32::MAX).consume_fuel(true);
-    let engine = Engine::new(&cfg);
-    let module = Module::new(&engine, SUM).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let (_, mut store, inst) = instantiate(&cfg, SUM, None);
     let sum = inst.get_typed_func::<(i32, i32), i64>(&mut store, "sum").unwrap();
     let start = std::time::Instant::now();
     let mut calls = 0u64;

@@ -147,6 +147,11 @@ fn wasm_file(name: &str) -> String {
     format!("{}/tests/wasi/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `tandem run suite.wasm TEST` with stdin and stdout piped.
+fn spawn_suite(test: &str) -> std::process::Child {
+    tandem().args(["run", &wasm_file("suite.wasm"), test]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap()
+}
+
 #[test]
 fn cli_runs_a_wasi_command() {
     let (_root, sb) = sandbox("cli-hello");
@@ -171,12 +176,7 @@ fn cli_runs_a_wasi_command() {
 #[test]
 fn cli_pipes_stdin_and_propagates_exit_codes() {
     use std::io::Write;
-    let mut child = tandem()
-        .args(["run", &wasm_file("suite.wasm"), "stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_suite("stdin");
     child.stdin.take().unwrap().write_all(b"abc\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "stdin bytes 4 hash 2986984\n");
@@ -205,23 +205,13 @@ fn cli_sandbox_escapes_fail() {
 fn cli_poll_waits_for_stdin_or_timeout() {
     use std::io::Write;
     // An open pipe with no data: poll(stdin, 100 ms) times out.
-    let mut child = tandem()
-        .args(["run", &wasm_file("suite.wasm"), "poll"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_suite("poll");
     let stdin = child.stdin.take().unwrap();
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "poll: 0 readable 0 waited at least 100ms 1\n");
     // Data waiting: readable at once.
-    let mut child = tandem()
-        .args(["run", &wasm_file("suite.wasm"), "poll"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_suite("poll");
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"x").unwrap();
     let out = child.wait_with_output().unwrap();
