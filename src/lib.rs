@@ -62,5 +62,5 @@ pub struct ReadmeDoctests;
 
 /// The bytecode format, for tools (`tandem inspect`).
 pub mod bytecode {
-    pub use tandem_vm_core::bytecode::{CompiledFunc, Op, decode, disassemble};
+    pub use tandem_vm_core::bytecode::{CompiledFunc, Op, assemble, decode, disassemble, parse_op};
 }

@@ -6,6 +6,7 @@ mod dispatch;
 mod errors;
 mod fuel;
 mod fusion;
+mod numeric;
 mod regressions;
 #[cfg(feature = "jit")]
 mod tiers;

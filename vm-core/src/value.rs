@@ -38,6 +38,23 @@ impl ValType {
         self as u8
     }
 
+    /// The text-format name (`i32`, `funcref`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        }
+    }
+
+    /// Inverse of [`ValType::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        (0..=u8::MAX).filter_map(ValType::from_code).find(|t| t.name() == name)
+    }
+
     /// Inverse of [`ValType::code`].
     pub fn from_code(code: u8) -> Option<Self> {
         Some(match code {
@@ -54,14 +71,7 @@ impl ValType {
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-        })
+        f.write_str(self.name())
     }
 }
 

@@ -141,7 +141,12 @@ macro_rules! define_ops {
 
             /// Encoded size in bytes (trailing `BrTable` targets excluded).
             pub fn size(&self) -> usize {
-                match self { $(Op::$name { .. } => ops::$name::SIZE),* }
+                Self::size_of(self.opcode())
+            }
+
+            /// Encoded size of an `opcode` instruction (`BrTable` targets excluded).
+            pub fn size_of(opcode: Opcode) -> usize {
+                match opcode { $(Opcode::$name => ops::$name::SIZE),* }
             }
 
             fn fmt_operands(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -191,6 +196,25 @@ macro_rules! define_ops {
             )*
         }
 
+        /// Parses one instruction as [`Op`]'s `Display` writes it: the
+        /// inverse of the disassembler, so a listing provably loses nothing.
+        pub fn parse_op(text: &str) -> Option<Op> {
+            let (name, rest) = text.split_once(' ').unwrap_or((text, ""));
+            let mut _fields = rest.split(", ").filter(|s| !s.is_empty());
+            let op = match name {
+                $(stringify!($name) => Op::$name {
+                    $($field: <$kind as OperandText>::parse(
+                        _fields.next()?.strip_prefix(concat!(stringify!($field), "="))?,
+                    )?),*
+                },)*
+                _ => return None,
+            };
+            if _fields.next().is_some() {
+                return None;
+            }
+            Some(op)
+        }
+
         /// Checked decode of the instruction at `pc`; returns it and the next pc.
         pub fn decode(code: &[u8], pc: usize) -> Result<(Op, usize), DecodeError> {
             let err = DecodeError { pc };
@@ -221,6 +245,34 @@ macro_rules! define_ops {
 crate::for_each_op!(define_ops);
 
 struct OperandDisplay<T>(T);
+
+/// Reads an operand back from its disassembly text.
+trait OperandText: Sized {
+    fn parse(text: &str) -> Option<Self>;
+}
+impl OperandText for u16 {
+    fn parse(text: &str) -> Option<Self> {
+        text.strip_prefix('r')?.parse().ok()
+    }
+}
+impl OperandText for u32 {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+impl OperandText for u64 {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+impl OperandText for u8 {
+    fn parse(text: &str) -> Option<Self> {
+        match text.strip_prefix('?') {
+            Some(code) => code.parse().ok(),
+            None => ValType::from_name(text).map(ValType::code),
+        }
+    }
+}
 
 impl fmt::Display for OperandDisplay<u16> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -300,9 +352,14 @@ impl Clone for HotCounters {
 pub fn disassemble(func: &CompiledFunc, out: &mut impl fmt::Write) -> fmt::Result {
     writeln!(
         out,
-        "  ; params={} locals={} slots={} results={}",
-        func.num_params, func.num_locals, func.num_slots, func.num_results
+        "  ; params={} locals={} slots={} results={} const_base={}",
+        func.num_params, func.num_locals, func.num_slots, func.num_results, func.const_base
     )?;
+    write!(out, "  ; types:")?;
+    for t in &func.local_types {
+        write!(out, " {t}")?;
+    }
+    writeln!(out)?;
     for (i, c) in func.consts.iter().enumerate() {
         writeln!(out, "  ; r{} = const {:#x}", func.const_base as usize + i, c.0)?;
     }
@@ -329,6 +386,67 @@ pub fn disassemble(func: &CompiledFunc, out: &mut impl fmt::Write) -> fmt::Resul
         }
     }
     Ok(())
+}
+
+/// Rebuilds a function from its [`disassemble`] listing: the inverse of the
+/// disassembler, so `assemble(disassemble(f)) == f` shows the listing loses
+/// nothing. Fails on any line it cannot read, including decode errors.
+pub fn assemble(listing: &str) -> Result<CompiledFunc, String> {
+    let mut f = CompiledFunc::default();
+    for (n, raw) in listing.lines().enumerate() {
+        let bad = || format!("line {}: cannot assemble `{raw}`", n + 1);
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix("; ") {
+            if let Some(types) = header.strip_prefix("types:") {
+                for name in types.split_whitespace() {
+                    f.local_types.push(ValType::from_name(name).ok_or_else(bad)?);
+                }
+            } else if header.starts_with("params=") {
+                let mut fields = header.split(' ').map(|kv| kv.split_once('=').and_then(|(_, v)| v.parse().ok()));
+                for field in
+                    [&mut f.num_params, &mut f.num_locals, &mut f.num_slots, &mut f.num_results, &mut f.const_base]
+                {
+                    *field = fields.next().flatten().ok_or_else(bad)?;
+                }
+            } else {
+                let (slot, hex) = header.split_once(" = const 0x").ok_or_else(bad)?;
+                let slot: usize = u16::parse(slot).ok_or_else(bad)?.into();
+                if slot != f.const_base as usize + f.consts.len() {
+                    return Err(bad());
+                }
+                f.consts.push(crate::value::ValRaw(u64::from_str_radix(hex, 16).map_err(|_| bad())?));
+            }
+            continue;
+        }
+        let (pc, text) = line.split_once(": ").ok_or_else(bad)?;
+        if pc.parse::<usize>().ok() != Some(f.code.len()) {
+            return Err(bad());
+        }
+        let (text, targets) = match text.split_once(" [") {
+            Some((op, targets)) => (op, Some(targets.strip_suffix(']').ok_or_else(bad)?)),
+            None => (text, None),
+        };
+        let op = parse_op(text).ok_or_else(bad)?;
+        op.encode(&mut f.code);
+        match (op, targets) {
+            (Op::BrTable { len, .. }, Some(targets)) => {
+                let mut count = 0usize;
+                for t in targets.split(' ') {
+                    u32::parse(t).ok_or_else(bad)?.write(&mut f.code);
+                    count += 1;
+                }
+                if count != len as usize + 1 {
+                    return Err(bad());
+                }
+            }
+            (_, None) => {}
+            _ => return Err(bad()),
+        }
+    }
+    Ok(f)
 }
 
 #[cfg(test)]
@@ -383,6 +501,80 @@ mod tests {
         // SAFETY: `code` holds exactly one encoded I64AddImm.
         let o = unsafe { ops::I64AddImm::read(code.as_ptr()) };
         assert_eq!((o.dst, o.lhs, o.imm), (7, 8, u64::MAX - 3));
+    }
+
+    /// One encoded instruction of any kind with arbitrary operands (a
+    /// `BrTable` gets a short, well-formed target list).
+    fn any_instruction() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        (0..Opcode::ALL.len() as u8, proptest::collection::vec(any::<u8>(), 64), 0u32..6).prop_map(
+            |(opcode, operands, table_len)| {
+                let size = Op::size_of(Opcode::ALL[opcode as usize]);
+                let mut code = vec![opcode];
+                code.extend_from_slice(&operands[..size - 1]);
+                if opcode == Opcode::BrTable as u8 {
+                    code[3..7].copy_from_slice(&table_len.to_le_bytes());
+                    code.extend_from_slice(&operands[..4 * (table_len as usize + 1)]);
+                }
+                code
+            },
+        )
+    }
+
+    fn parts(f: &CompiledFunc) -> impl PartialEq + fmt::Debug + '_ {
+        let consts: Vec<u64> = f.consts.iter().map(|c| c.0).collect();
+        (&f.code, [f.num_params, f.num_locals, f.num_slots, f.num_results, f.const_base], &f.local_types, consts)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 512 }))]
+
+        /// Decode, re-encode and print-then-parse give back the same bytes
+        /// and the same instruction, for every opcode and operand value.
+        #[test]
+        fn every_instruction_round_trips(code in any_instruction()) {
+            let (op, next) = decode(&code, 0).expect("well-formed instruction");
+            proptest::prop_assert_eq!(next, code.len());
+            let mut again = Vec::new();
+            op.encode(&mut again);
+            proptest::prop_assert_eq!(&again[..], &code[..op.size()]);
+            proptest::prop_assert_eq!(parse_op(&op.to_string()), Some(op));
+        }
+
+        /// A whole function survives disassemble -> assemble unchanged.
+        #[test]
+        fn listing_round_trips(
+            body in proptest::collection::vec(any_instruction(), 0..24),
+            counts in proptest::array::uniform5(proptest::prelude::any::<u16>()),
+            types in proptest::collection::vec(0u8..6, 0..8),
+            consts in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..8),
+        ) {
+            let f = CompiledFunc {
+                code: body.concat(),
+                num_params: counts[0],
+                num_locals: counts[1],
+                num_slots: counts[2],
+                num_results: counts[3],
+                const_base: counts[4].min(u16::MAX - 8),
+                local_types: types.into_iter().filter_map(ValType::from_code).collect(),
+                consts: consts.into_iter().map(crate::value::ValRaw).collect(),
+                hot: HotCounters::default(),
+            };
+            let mut text = String::new();
+            disassemble(&f, &mut text).unwrap();
+            let back = assemble(&text).map_err(proptest::test_runner::TestCaseError::fail)?;
+            proptest::prop_assert_eq!(parts(&back), parts(&f));
+        }
+    }
+
+    #[test]
+    fn assemble_rejects_what_it_cannot_read() {
+        assert!(assemble("  ; params=0 locals=0 slots=0 results=0 const_base=0\n  0: Nope").is_err());
+        assert!(assemble("  5: Return").is_err(), "pc must match the code so far");
+        assert!(assemble("  0: I32Add dst=r1, lhs=r2").is_err(), "missing operand");
+        assert!(assemble("  0: I32Add dst=r1, lhs=r2, rhs=r3, x=r4").is_err(), "extra operand");
+        assert!(assemble("  0: BrTable index=r1, len=1 [7]").is_err(), "too few targets");
+        assert!(assemble("  invalid bytecode at 0").is_err());
     }
 
     #[test]
