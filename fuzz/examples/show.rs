@@ -22,7 +22,13 @@ fn main() {
     use tandem_fuzz::oracle::DiffEngine;
     let mut t = tandem_fuzz::oracle::Tandem::new(tandem::Translation::Lazy);
     let mut w = tandem_fuzz::oracle::Wasmi::default();
-    println!("instantiate: tandem {:?}, wasmi {:?}", t.instantiate(&wasm), w.instantiate(&wasm));
+    let mut r = tandem_fuzz::oracle::Wasmtime::default();
+    println!(
+        "instantiate: tandem {:?}, wasmi {:?}, wasmtime {:?}",
+        t.instantiate(&wasm),
+        w.instantiate(&wasm),
+        r.instantiate(&wasm)
+    );
     let e = tandem::Engine::default();
     let m = tandem::Module::from_binary(&e, &wasm).expect("valid");
     let mut s = tandem::Store::new(&e, ());

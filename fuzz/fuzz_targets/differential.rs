@@ -29,5 +29,6 @@ fn one(data: &[u8]) {
     };
     let mut t = oracle::Tandem::with_tier(tier, translation);
     let mut w = oracle::Wasmi::default();
-    oracle::differential(&wasm, &mut u, &mut t, &mut w);
+    let mut referee = oracle::Wasmtime::default();
+    oracle::differential(&wasm, &mut u, &mut t, &mut w, Some(&mut referee));
 }

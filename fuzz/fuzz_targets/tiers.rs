@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     let other = if data.first().is_some_and(|b| b & 1 == 1) { tandem::Tier::Tiered } else { tandem::Tier::Jit };
     let mut interp = oracle::Tandem::with_tier(tandem::Tier::Interp, lazy).strict_fuel();
     let mut compiled = oracle::Tandem::with_tier(other, lazy).strict_fuel();
-    oracle::differential(&wasm, &mut u, &mut interp, &mut compiled);
+    oracle::differential(&wasm, &mut u, &mut interp, &mut compiled, None);
 });

@@ -238,11 +238,37 @@ fn wasmi_bits(v: &wasmi::Val) -> u64 {
     }
 }
 
+/// Runs `f`, turning a panic into `None` without aborting the process
+/// (libFuzzer's panic hook aborts, so it is swapped out meanwhile). Used only
+/// around the peers: a panic inside Tandem must still be a finding.
+fn survive<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| eprintln!("peer panicked (not a Tandem finding): {info}")));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    std::panic::set_hook(hook);
+    r
+}
+
 impl DiffEngine for Wasmi {
     fn name(&self) -> &'static str {
         "wasmi"
     }
     fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
+        // wasmi 2.0.0 has translator panics (`unreachable!` in
+        // `choose_store_op_vt`): such a module cannot be compared.
+        let r = survive(|| self.instantiate_inner(wasm));
+        r.unwrap_or(Some(Err(Outcome::Resource)))
+    }
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
+        survive(|| self.call_inner(name, args)).unwrap_or(Outcome::Resource)
+    }
+    fn snapshot(&mut self) -> Vec<(String, u64)> {
+        self.snapshot_inner()
+    }
+}
+
+impl Wasmi {
+    fn instantiate_inner(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
         let mut config = wasmi::Config::default();
         config.consume_fuel(true);
         let engine = wasmi::Engine::new(&config);
@@ -265,7 +291,7 @@ impl DiffEngine for Wasmi {
         self.store = Some(store);
         Some(r)
     }
-    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
+    fn call_inner(&mut self, name: &str, args: &[Arg]) -> Outcome {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Outcome::Resource };
         let Some(f) = inst.get_func(&*store, name) else { return Outcome::Resource };
         let ty = f.ty(&*store);
@@ -287,7 +313,7 @@ impl DiffEngine for Wasmi {
             Err(e) => wasmi_trap(&e),
         }
     }
-    fn snapshot(&mut self) -> Vec<(String, u64)> {
+    fn snapshot_inner(&mut self) -> Vec<(String, u64)> {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
         let names: Vec<String> = inst.exports(&*store).map(|e| e.name().to_string()).collect();
         let mut out = Vec::new();
@@ -302,8 +328,133 @@ impl DiffEngine for Wasmi {
     }
 }
 
+/// wasmtime 48 (Cranelift), the referee: consulted only when Tandem and
+/// wasmi disagree, to tell a wasmi bug (such as wasmi 2.0.0's `select`
+/// miscompilation, `tests/regressions/select-into-operand-local.wast`) from
+/// a Tandem one. Built with explicit bounds checks (no signal handlers under
+/// libFuzzer).
+#[derive(Default)]
+pub struct Wasmtime {
+    store: Option<wasmtime::Store<()>>,
+    instance: Option<wasmtime::Instance>,
+}
+
+fn wasmtime_trap(e: &wasmtime::Error) -> Outcome {
+    use tandem::TrapCode as T;
+    use wasmtime::Trap as W;
+    let code = match e.downcast_ref::<W>() {
+        None | Some(W::OutOfFuel | W::StackOverflow) => return Outcome::Resource,
+        Some(W::UnreachableCodeReached) => T::Unreachable,
+        Some(W::MemoryOutOfBounds) => T::MemoryOutOfBounds,
+        Some(W::TableOutOfBounds) => T::TableOutOfBounds,
+        Some(W::IndirectCallToNull) => T::IndirectCallToNull,
+        Some(W::BadSignature) => T::BadSignature,
+        Some(W::IntegerOverflow) => T::IntegerOverflow,
+        Some(W::IntegerDivisionByZero) => T::IntegerDivisionByZero,
+        Some(W::BadConversionToInteger) => T::BadConversionToInteger,
+        Some(_) => return Outcome::Trap(None),
+    };
+    Outcome::Trap(Some(code))
+}
+
+fn wasmtime_bits(v: &wasmtime::Val) -> u64 {
+    match v {
+        wasmtime::Val::I32(x) => *x as u32 as u64,
+        wasmtime::Val::I64(x) => *x as u64,
+        wasmtime::Val::F32(x) => *x as u64,
+        wasmtime::Val::F64(x) => *x,
+        wasmtime::Val::FuncRef(r) => r.is_some() as u64,
+        wasmtime::Val::ExternRef(r) => r.is_some() as u64,
+        _ => 0,
+    }
+}
+
+impl DiffEngine for Wasmtime {
+    fn name(&self) -> &'static str {
+        "wasmtime"
+    }
+    fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
+        let mut config = wasmtime::Config::new();
+        config.consume_fuel(true).signals_based_traps(false).memory_reservation(0).memory_guard_size(0);
+        let engine = wasmtime::Engine::new(&config).ok()?;
+        let module = wasmtime::Module::new(&engine, wasm).ok()?;
+        let mut store = wasmtime::Store::new(&engine, ());
+        // wasmtime charges less per instruction than Tandem; plenty is fine,
+        // both other engines already finished within FUEL.
+        store.set_fuel(FUEL * 16).ok()?;
+        let r = match wasmtime::Linker::<()>::new(&engine).instantiate(&mut store, &module) {
+            Ok(i) => {
+                self.instance = Some(i);
+                Ok(())
+            }
+            Err(e) => match (e.downcast_ref::<wasmtime::Trap>(), wasmtime_trap(&e)) {
+                (Some(_), Outcome::Resource) => Err(Outcome::Resource),
+                _ => Err(Outcome::Instantiation),
+            },
+        };
+        self.store = Some(store);
+        Some(r)
+    }
+    fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Outcome::Resource };
+        let Some(f) = inst.get_func(&mut *store, name) else { return Outcome::Resource };
+        let ty = f.ty(&*store);
+        let zero = |t: &wasmtime::ValType| wasmtime::Val::default_for_ty(t).unwrap_or(wasmtime::Val::I32(0));
+        let params: Vec<wasmtime::Val> = args
+            .iter()
+            .zip(ty.params())
+            .map(|(a, t)| match *a {
+                Arg::I32(v) => wasmtime::Val::I32(v),
+                Arg::I64(v) => wasmtime::Val::I64(v),
+                Arg::F32(v) => wasmtime::Val::F32(v),
+                Arg::F64(v) => wasmtime::Val::F64(v),
+                Arg::NullRef => zero(&t),
+            })
+            .collect();
+        let mut results: Vec<wasmtime::Val> = ty.results().map(|t| zero(&t)).collect();
+        let _ = store.set_fuel(FUEL * 16);
+        match f.call(&mut *store, &params, &mut results) {
+            Ok(()) => Outcome::Values(results.iter().map(wasmtime_bits).collect()),
+            Err(e) => wasmtime_trap(&e),
+        }
+    }
+    fn snapshot(&mut self) -> Vec<(String, u64)> {
+        let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
+        let names: Vec<String> = inst.exports(&mut *store).map(|e| e.name().to_string()).collect();
+        let mut out = Vec::new();
+        for name in names {
+            match inst.get_export(&mut *store, &name) {
+                Some(wasmtime::Extern::Memory(m)) => out.push((name, hash(m.data(&*store)))),
+                Some(wasmtime::Extern::Global(g)) => out.push((name, wasmtime_bits(&g.get(&mut *store)))),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// What can be seen after one step (instantiation, then each call): its
+/// outcome and the exported state, sorted by name.
+type Observation = (Outcome, Vec<(String, u64)>);
+
+fn observe(engine: &mut dyn DiffEngine, outcome: Outcome) -> Observation {
+    let mut state = engine.snapshot();
+    state.sort();
+    (outcome, state)
+}
+
 /// Runs `wasm` in both engines and panics on any observable divergence.
-pub fn differential(wasm: &[u8], u: &mut Unstructured<'_>, a: &mut dyn DiffEngine, b: &mut dyn DiffEngine) {
+///
+/// When they disagree and a `referee` is given, it replays the same steps:
+/// if it sides with `a` the divergence is `b`'s bug (a peer's, known or not),
+/// reported on stderr and not a finding; otherwise the run panics.
+pub fn differential(
+    wasm: &[u8],
+    u: &mut Unstructured<'_>,
+    a: &mut dyn DiffEngine,
+    b: &mut dyn DiffEngine,
+    referee: Option<&mut dyn DiffEngine>,
+) {
     let (Some(ia), Some(ib)) = (a.instantiate(wasm), b.instantiate(wasm)) else {
         // Acceptance must agree: both engines validate Wasm 2.0 with wasmparser.
         assert_eq!(
@@ -315,11 +466,17 @@ pub fn differential(wasm: &[u8], u: &mut Unstructured<'_>, a: &mut dyn DiffEngin
         );
         return;
     };
-    match (&ia, &ib) {
-        (Err(Outcome::Resource), _) | (_, Err(Outcome::Resource)) => return,
-        _ => assert_eq!(ia, ib, "instantiation differs"),
+    let step = |r: Result<(), Outcome>| r.err().unwrap_or(Outcome::Values(Vec::new()));
+    let (ia, ib) = (step(ia), step(ib));
+    if ia == Outcome::Resource || ib == Outcome::Resource {
+        return;
     }
-    if ia.is_err() {
+    let mut history: Vec<(String, Vec<Arg>)> = Vec::new();
+    let (oa, ob) = (observe(a, ia), observe(b, ib));
+    if oa != ob {
+        return diverged(wasm, &history, &oa, &ob, a.name(), b.name(), referee);
+    }
+    if oa.0 != Outcome::Values(Vec::new()) {
         return;
     }
     let mut funcs = Vec::new();
@@ -340,12 +497,51 @@ pub fn differential(wasm: &[u8], u: &mut Unstructured<'_>, a: &mut dyn DiffEngin
         if ra == Outcome::Resource || rb == Outcome::Resource {
             return;
         }
-        assert_eq!(ra, rb, "call {name}({args:?}) differs");
-        let (mut sa, mut sb) = (a.snapshot(), b.snapshot());
-        sa.sort();
-        sb.sort();
-        assert_eq!(sa, sb, "state after {name}({args:?}) differs");
+        history.push((name, args));
+        let (oa, ob) = (observe(a, ra), observe(b, rb));
+        if oa != ob {
+            return diverged(wasm, &history, &oa, &ob, a.name(), b.name(), referee);
+        }
     }
+}
+
+/// `a` and `b` disagree after the steps in `history`: panics unless the
+/// referee, replaying them, agrees with `a` at every step.
+fn diverged(
+    wasm: &[u8],
+    history: &[(String, Vec<Arg>)],
+    oa: &Observation,
+    ob: &Observation,
+    a: &str,
+    b: &str,
+    referee: Option<&mut dyn DiffEngine>,
+) {
+    let at = match history.last() {
+        Some((name, args)) => format!("after {name}({args:?})"),
+        None => "at instantiation".to_string(),
+    };
+    if let Some(r) = referee
+        && replay(wasm, history, r).as_ref() == Some(oa)
+    {
+        eprintln!("{b} diverges {at}, {} agrees with {a}: not a finding\n  {a}: {oa:?}\n  {b}: {ob:?}", r.name());
+        return;
+    }
+    panic!("{a} and {b} differ {at}\n  {a}: {oa:?}\n  {b}: {ob:?}");
+}
+
+/// The referee's observation after replaying `history`, if it could run
+/// every step (no resource limit, no rejection).
+fn replay(wasm: &[u8], history: &[(String, Vec<Arg>)], r: &mut dyn DiffEngine) -> Option<Observation> {
+    let first = r.instantiate(wasm)?.err().unwrap_or(Outcome::Values(Vec::new()));
+    let mut last = observe(r, first);
+    for (name, args) in history {
+        if last.0 == Outcome::Resource || matches!(last.0, Outcome::Instantiation) {
+            return None;
+        }
+        let outcome = r.call(name, args);
+        last = observe(r, outcome);
+    }
+    (last.0 != Outcome::Resource).then_some(last)
 }
 
 /// Parameter types of every function (imports first).
