@@ -208,22 +208,30 @@ pub struct Wasmi {
     instance: Option<wasmi::Instance>,
 }
 
+/// A peer's trap as an `Outcome`. wasmi's `TrapCode` and wasmtime's `Trap`
+/// name their variants alike, so one mapping serves both.
+macro_rules! peer_trap {
+    ($code:expr, $($e:ident)::+) => {{
+        use tandem::TrapCode as T;
+        use $($e)::+ as C;
+        let code = match $code {
+            None | Some(C::OutOfFuel | C::StackOverflow) => return Outcome::Resource,
+            Some(C::UnreachableCodeReached) => T::Unreachable,
+            Some(C::MemoryOutOfBounds) => T::MemoryOutOfBounds,
+            Some(C::TableOutOfBounds) => T::TableOutOfBounds,
+            Some(C::IndirectCallToNull) => T::IndirectCallToNull,
+            Some(C::BadSignature) => T::BadSignature,
+            Some(C::IntegerOverflow) => T::IntegerOverflow,
+            Some(C::IntegerDivisionByZero) => T::IntegerDivisionByZero,
+            Some(C::BadConversionToInteger) => T::BadConversionToInteger,
+            Some(_) => return Outcome::Trap(None),
+        };
+        Outcome::Trap(Some(code))
+    }};
+}
+
 fn wasmi_trap(e: &wasmi::Error) -> Outcome {
-    use tandem::TrapCode as T;
-    use wasmi::TrapCode as C;
-    let code = match e.as_trap_code() {
-        None | Some(C::OutOfFuel | C::StackOverflow) => return Outcome::Resource,
-        Some(C::UnreachableCodeReached) => T::Unreachable,
-        Some(C::MemoryOutOfBounds) => T::MemoryOutOfBounds,
-        Some(C::TableOutOfBounds) => T::TableOutOfBounds,
-        Some(C::IndirectCallToNull) => T::IndirectCallToNull,
-        Some(C::BadSignature) => T::BadSignature,
-        Some(C::IntegerOverflow) => T::IntegerOverflow,
-        Some(C::IntegerDivisionByZero) => T::IntegerDivisionByZero,
-        Some(C::BadConversionToInteger) => T::BadConversionToInteger,
-        Some(_) => return Outcome::Trap(None),
-    };
-    Outcome::Trap(Some(code))
+    peer_trap!(e.as_trap_code(), wasmi::TrapCode)
 }
 
 fn wasmi_bits(v: &wasmi::Val) -> u64 {
@@ -340,21 +348,7 @@ pub struct Wasmtime {
 }
 
 fn wasmtime_trap(e: &wasmtime::Error) -> Outcome {
-    use tandem::TrapCode as T;
-    use wasmtime::Trap as W;
-    let code = match e.downcast_ref::<W>() {
-        None | Some(W::OutOfFuel | W::StackOverflow) => return Outcome::Resource,
-        Some(W::UnreachableCodeReached) => T::Unreachable,
-        Some(W::MemoryOutOfBounds) => T::MemoryOutOfBounds,
-        Some(W::TableOutOfBounds) => T::TableOutOfBounds,
-        Some(W::IndirectCallToNull) => T::IndirectCallToNull,
-        Some(W::BadSignature) => T::BadSignature,
-        Some(W::IntegerOverflow) => T::IntegerOverflow,
-        Some(W::IntegerDivisionByZero) => T::IntegerDivisionByZero,
-        Some(W::BadConversionToInteger) => T::BadConversionToInteger,
-        Some(_) => return Outcome::Trap(None),
-    };
-    Outcome::Trap(Some(code))
+    peer_trap!(e.downcast_ref::<wasmtime::Trap>(), wasmtime::Trap)
 }
 
 fn wasmtime_bits(v: &wasmtime::Val) -> u64 {

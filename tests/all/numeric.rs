@@ -72,49 +72,69 @@ const I64_LO: f64 = -9223372036854777856.0; // the f64 below -2^63
 const I64_HI: f64 = 9223372036854775808.0;
 const U64_HI: f64 = 18446744073709551616.0;
 
-fn fmin64(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::NAN
-    } else if a == b {
-        f64::from_bits(a.to_bits() | b.to_bits()) // -0 wins
-    } else {
-        a.min(b)
-    }
+/// Wasm `min`/`max` for one float width: NaN if either operand is, and
+/// -0 below +0 (Rust's `min`/`max` ignore NaNs and do not order zeros).
+macro_rules! wasm_min_max {
+    ($t:ty, $min:ident, $max:ident) => {
+        fn $min(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                <$t>::NAN
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() | b.to_bits()) // -0 wins
+            } else {
+                a.min(b)
+            }
+        }
+        fn $max(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                <$t>::NAN
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() & b.to_bits()) // +0 wins
+            } else {
+                a.max(b)
+            }
+        }
+    };
 }
-fn fmax64(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::NAN
-    } else if a == b {
-        f64::from_bits(a.to_bits() & b.to_bits()) // +0 wins
-    } else {
-        a.max(b)
-    }
-}
-fn fmin32(a: f32, b: f32) -> f32 {
-    if a.is_nan() || b.is_nan() {
-        f32::NAN
-    } else if a == b {
-        f32::from_bits(a.to_bits() | b.to_bits())
-    } else {
-        a.min(b)
-    }
-}
-fn fmax32(a: f32, b: f32) -> f32 {
-    if a.is_nan() || b.is_nan() {
-        f32::NAN
-    } else if a == b {
-        f32::from_bits(a.to_bits() & b.to_bits())
-    } else {
-        a.max(b)
-    }
-}
+wasm_min_max!(f32, fmin32, fmax32);
+wasm_min_max!(f64, fmin64, fmax64);
 
 macro_rules! op {
-    ($name:literal, [$($p:ident),*] -> $r:ident, $eval:expr) => {
+    (exact $name:expr, [$($p:ident),*] -> $r:ident, $eval:expr) => {
+        NumOp { name: $name, params: &[$(T::$p),*], result: T::$r, exact: true, eval: $eval }
+    };
+    ($name:expr, [$($p:ident),*] -> $r:ident, $eval:expr) => {
         NumOp { name: $name, params: &[$(T::$p),*], result: T::$r, exact: false, eval: $eval }
     };
-    (exact $name:literal, [$($p:ident),*] -> $r:ident, $eval:expr) => {
-        NumOp { name: $name, params: &[$(T::$p),*], result: T::$r, exact: true, eval: $eval }
+}
+
+/// The 20 arithmetic and comparison operators of one float width: `$get`
+/// reads an operand's bits as `$w`, `$put` writes a result.
+macro_rules! float_ops {
+    ($w:literal, $t:ident, $get:ident, $put:ident, $min:ident, $max:ident) => {
+        vec![
+            op!(concat!($w, ".add"), [$t, $t] -> $t, |a| $put($get(a[0]) + $get(a[1]))),
+            op!(concat!($w, ".sub"), [$t, $t] -> $t, |a| $put($get(a[0]) - $get(a[1]))),
+            op!(concat!($w, ".mul"), [$t, $t] -> $t, |a| $put($get(a[0]) * $get(a[1]))),
+            op!(concat!($w, ".div"), [$t, $t] -> $t, |a| $put($get(a[0]) / $get(a[1]))),
+            op!(concat!($w, ".min"), [$t, $t] -> $t, |a| $put($min($get(a[0]), $get(a[1])))),
+            op!(concat!($w, ".max"), [$t, $t] -> $t, |a| $put($max($get(a[0]), $get(a[1])))),
+            // Rust's copysign, abs and neg touch only the sign bit, NaNs included.
+            op!(exact concat!($w, ".copysign"), [$t, $t] -> $t, |a| $put($get(a[0]).copysign($get(a[1])))),
+            op!(concat!($w, ".eq"), [$t, $t] -> I32, |a| from_bool($get(a[0]) == $get(a[1]))),
+            op!(concat!($w, ".ne"), [$t, $t] -> I32, |a| from_bool($get(a[0]) != $get(a[1]))),
+            op!(concat!($w, ".lt"), [$t, $t] -> I32, |a| from_bool($get(a[0]) < $get(a[1]))),
+            op!(concat!($w, ".gt"), [$t, $t] -> I32, |a| from_bool($get(a[0]) > $get(a[1]))),
+            op!(concat!($w, ".le"), [$t, $t] -> I32, |a| from_bool($get(a[0]) <= $get(a[1]))),
+            op!(concat!($w, ".ge"), [$t, $t] -> I32, |a| from_bool($get(a[0]) >= $get(a[1]))),
+            op!(exact concat!($w, ".abs"), [$t] -> $t, |a| $put($get(a[0]).abs())),
+            op!(exact concat!($w, ".neg"), [$t] -> $t, |a| $put(-$get(a[0]))),
+            op!(concat!($w, ".ceil"), [$t] -> $t, |a| $put($get(a[0]).ceil())),
+            op!(concat!($w, ".floor"), [$t] -> $t, |a| $put($get(a[0]).floor())),
+            op!(concat!($w, ".trunc"), [$t] -> $t, |a| $put($get(a[0]).trunc())),
+            op!(concat!($w, ".nearest"), [$t] -> $t, |a| $put($get(a[0]).round_ties_even())),
+            op!(concat!($w, ".sqrt"), [$t] -> $t, |a| $put($get(a[0]).sqrt())),
+        ]
     };
 }
 
@@ -206,48 +226,11 @@ fn ops() -> Vec<NumOp> {
         op!("i64.extend8_s", [I64] -> I64, |a| Ok(a[0] as i8 as i64 as u64)),
         op!("i64.extend16_s", [I64] -> I64, |a| Ok(a[0] as i16 as i64 as u64)),
         op!("i64.extend32_s", [I64] -> I64, |a| Ok(a[0] as i32 as i64 as u64)),
-        // --- f32 ---
-        op!("f32.add", [F32, F32] -> F32, |a| from_f32(f32v(a[0]) + f32v(a[1]))),
-        op!("f32.sub", [F32, F32] -> F32, |a| from_f32(f32v(a[0]) - f32v(a[1]))),
-        op!("f32.mul", [F32, F32] -> F32, |a| from_f32(f32v(a[0]) * f32v(a[1]))),
-        op!("f32.div", [F32, F32] -> F32, |a| from_f32(f32v(a[0]) / f32v(a[1]))),
-        op!("f32.min", [F32, F32] -> F32, |a| from_f32(fmin32(f32v(a[0]), f32v(a[1])))),
-        op!("f32.max", [F32, F32] -> F32, |a| from_f32(fmax32(f32v(a[0]), f32v(a[1])))),
-        op!(exact "f32.copysign", [F32, F32] -> F32, |a| from_f32(f32v(a[0]).copysign(f32v(a[1])))),
-        op!("f32.eq", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) == f32v(a[1]))),
-        op!("f32.ne", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) != f32v(a[1]))),
-        op!("f32.lt", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) < f32v(a[1]))),
-        op!("f32.gt", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) > f32v(a[1]))),
-        op!("f32.le", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) <= f32v(a[1]))),
-        op!("f32.ge", [F32, F32] -> I32, |a| from_bool(f32v(a[0]) >= f32v(a[1]))),
-        op!(exact "f32.abs", [F32] -> F32, |a| Ok(a[0] & 0x7fff_ffff)),
-        op!(exact "f32.neg", [F32] -> F32, |a| Ok((a[0] as u32 ^ 0x8000_0000) as u64)),
-        op!("f32.ceil", [F32] -> F32, |a| from_f32(f32v(a[0]).ceil())),
-        op!("f32.floor", [F32] -> F32, |a| from_f32(f32v(a[0]).floor())),
-        op!("f32.trunc", [F32] -> F32, |a| from_f32(f32v(a[0]).trunc())),
-        op!("f32.nearest", [F32] -> F32, |a| from_f32(f32v(a[0]).round_ties_even())),
-        op!("f32.sqrt", [F32] -> F32, |a| from_f32(f32v(a[0]).sqrt())),
-        // --- f64 ---
-        op!("f64.add", [F64, F64] -> F64, |a| from_f64(f64v(a[0]) + f64v(a[1]))),
-        op!("f64.sub", [F64, F64] -> F64, |a| from_f64(f64v(a[0]) - f64v(a[1]))),
-        op!("f64.mul", [F64, F64] -> F64, |a| from_f64(f64v(a[0]) * f64v(a[1]))),
-        op!("f64.div", [F64, F64] -> F64, |a| from_f64(f64v(a[0]) / f64v(a[1]))),
-        op!("f64.min", [F64, F64] -> F64, |a| from_f64(fmin64(f64v(a[0]), f64v(a[1])))),
-        op!("f64.max", [F64, F64] -> F64, |a| from_f64(fmax64(f64v(a[0]), f64v(a[1])))),
-        op!(exact "f64.copysign", [F64, F64] -> F64, |a| from_f64(f64v(a[0]).copysign(f64v(a[1])))),
-        op!("f64.eq", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) == f64v(a[1]))),
-        op!("f64.ne", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) != f64v(a[1]))),
-        op!("f64.lt", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) < f64v(a[1]))),
-        op!("f64.gt", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) > f64v(a[1]))),
-        op!("f64.le", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) <= f64v(a[1]))),
-        op!("f64.ge", [F64, F64] -> I32, |a| from_bool(f64v(a[0]) >= f64v(a[1]))),
-        op!(exact "f64.abs", [F64] -> F64, |a| Ok(a[0] & !(1 << 63))),
-        op!(exact "f64.neg", [F64] -> F64, |a| Ok(a[0] ^ (1 << 63))),
-        op!("f64.ceil", [F64] -> F64, |a| from_f64(f64v(a[0]).ceil())),
-        op!("f64.floor", [F64] -> F64, |a| from_f64(f64v(a[0]).floor())),
-        op!("f64.trunc", [F64] -> F64, |a| from_f64(f64v(a[0]).trunc())),
-        op!("f64.nearest", [F64] -> F64, |a| from_f64(f64v(a[0]).round_ties_even())),
-        op!("f64.sqrt", [F64] -> F64, |a| from_f64(f64v(a[0]).sqrt())),
+    ]
+    .into_iter()
+    .chain(float_ops!("f32", F32, f32v, from_f32, fmin32, fmax32))
+    .chain(float_ops!("f64", F64, f64v, from_f64, fmin64, fmax64))
+    .chain([
         // --- conversions ---
         op!("i32.wrap_i64", [I64] -> I32, |a| Ok(a[0] as u32 as u64)),
         op!("i64.extend_i32_s", [I32] -> I64, |a| Ok(i32v(a[0]) as i64 as u64)),
@@ -284,7 +267,8 @@ fn ops() -> Vec<NumOp> {
         op!(exact "i64.reinterpret_f64", [F64] -> I64, |a| Ok(a[0])),
         op!(exact "f32.reinterpret_i32", [I32] -> F32, |a| Ok(a[0] as u32 as u64)),
         op!(exact "f64.reinterpret_i64", [I64] -> F64, |a| Ok(a[0])),
-    ]
+    ])
+    .collect()
 }
 
 /// Values that sit on an edge of some operator, per type (as bits).
