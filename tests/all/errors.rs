@@ -82,3 +82,48 @@ fn resource_limits_are_errors() {
     assert_eq!(g.call(&mut store, 5).unwrap(), -1, "growth past the limit fails with -1");
     assert_eq!(g.call(&mut store, 1).unwrap(), 1);
 }
+
+/// The shape of the `differential` target's OOM input (artifact oom-b641...):
+/// a recursive function doubling its memory with `memory.grow
+/// (memory.size)`. Under store limits every tier stops the growth at the
+/// limit with -1 (no trap, no allocation past it), and tables likewise.
+#[test]
+fn growth_stops_at_store_limits_in_every_tier() {
+    let text = r#"(module
+        (memory 1) (table 10 funcref)
+        (func $double (export "double") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (memory.size))
+            (else
+              (if (i32.eq (memory.grow (memory.size)) (i32.const -1))
+                (then (return (i32.sub (i32.const 0) (memory.size)))))
+              (call $double (i32.sub (local.get 0) (i32.const 1))))))
+        (func (export "grow-table") (param i32) (result i32)
+          (table.grow (ref.null func) (local.get 0)))
+        (func (export "table-size") (result i32) (table.size)))"#;
+    let tiers: &[tandem::Tier] =
+        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    for &tier in tiers {
+        let mut cfg = tandem::Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, text).unwrap();
+        let mut store = Store::new(&engine, ());
+        // 40 pages of memory, 25 table elements.
+        store.limits(tandem::StoreLimits {
+            max_memory_bytes: 40 * 65536,
+            max_table_elements: 25,
+            ..Default::default()
+        });
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let double = inst.get_typed_func::<i32, i32>(&mut store, "double").unwrap();
+        // 1 -> 2 -> 4 -> 8 -> 16 -> 32; doubling 32 would pass 40: refused,
+        // reported as minus the size reached.
+        assert_eq!(double.call(&mut store, 100).unwrap(), -32, "{tier:?}");
+        let grow = inst.get_typed_func::<i32, i32>(&mut store, "grow-table").unwrap();
+        let size = inst.get_typed_func::<(), i32>(&mut store, "table-size").unwrap();
+        assert_eq!(grow.call(&mut store, 16).unwrap(), -1, "{tier:?}: 26 elements > 25");
+        assert_eq!(grow.call(&mut store, 15).unwrap(), 10, "{tier:?}");
+        assert_eq!(size.call(&mut store, ()).unwrap(), 25, "{tier:?}");
+        assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "{tier:?}");
+    }
+}

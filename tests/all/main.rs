@@ -7,7 +7,6 @@ mod errors;
 mod fuel;
 mod fusion;
 mod numeric;
-mod regressions;
 #[cfg(feature = "jit")]
 mod tiers;
 mod traps;

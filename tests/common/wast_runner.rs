@@ -360,9 +360,10 @@ fn trap_matches(code: TrapCode, message: &str) -> bool {
         )
 }
 
-/// Runs every file of a spec-suite folder and prints one line per file and
-/// the summary line; returns the totals.
-pub fn run_suite(mode: &str, config: &Config, files: &[(String, &str)]) -> Counts {
+/// Runs every file of a suite (`suite` names it in the summary line: the
+/// spec testsuite or our regressions) and prints one line per file and the
+/// summary line; returns the totals.
+pub fn run_suite(suite: &str, mode: &str, config: &Config, files: &[(String, &str)]) -> Counts {
     let mut total = Counts::default();
     for (name, text) in files {
         let report = run_file(config, name, text);
@@ -379,6 +380,6 @@ pub fn run_suite(mode: &str, config: &Config, files: &[(String, &str)]) -> Count
         }
         total += c;
     }
-    println!("spec wasm-v2 [{mode}]: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
+    println!("{suite} [{mode}]: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
     total
 }
