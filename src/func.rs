@@ -28,24 +28,31 @@ pub(crate) fn host_func_in_store<T: 'static>(store: &mut StoreInner<T>, ty: Func
         // function with that store's `StoreInner<T>`, whose first field (repr(C))
         // is the `StoreOpaque`; the store is alive and not otherwise borrowed
         // while wasm calls out.
-        let store = unsafe { &mut *(opaque as *mut StoreInner<T>) };
-        f(Caller { store, vmctx: caller }, buf).map_err(Error::into_host_error)
+        let store = opaque as *mut StoreInner<T>;
+        f(Caller { store, vmctx: caller, _borrow: PhantomData }, buf).map_err(Error::into_host_error)
     });
     let index = store.opaque.add_host_func(ty, callback);
     Func { store_id: store.opaque.id, index }
 }
 
 /// Calls `funcref` with `buf` holding the arguments; results replace them.
-pub(crate) fn call_raw(opaque: &mut StoreOpaque, funcref: *const VMFuncRef, buf: &mut [ValRaw]) -> Result<()> {
+///
+/// `store` is the store's `home()`: wasm reaches the store through that same
+/// pointer, so the caller must hold no reference into the store across this
+/// call and must borrow it afresh afterwards.
+pub(crate) fn call_raw(store: *mut StoreOpaque, funcref: *const VMFuncRef, buf: &mut [ValRaw]) -> Result<()> {
     // The outermost entry fixes how low the native stack may go: compiled
     // code checks it in every prologue, the interpreter on every re-entry.
     let here = tandem_vm_core::alloc::stack_pointer();
-    let outermost = opaque.limits.stack_limit == 0;
-    if outermost {
-        opaque.limits.stack_limit = here.saturating_sub(opaque.max_native_stack).max(1);
-    }
-    let saved_depth = opaque.limits.depth_remaining;
-    let store: *mut StoreOpaque = opaque;
+    // SAFETY: `store` is the live store's home and no reference to it is held.
+    let (outermost, saved_depth) = unsafe {
+        let opaque = &mut *store;
+        let outermost = opaque.limits.stack_limit == 0;
+        if outermost {
+            opaque.limits.stack_limit = here.saturating_sub(opaque.max_native_stack).max(1);
+        }
+        (outermost, opaque.limits.depth_remaining)
+    };
     // SAFETY: `funcref` belongs to this store (checked by the callers), `buf`
     // holds max(params, results) slots of its type, and from here until the
     // call returns the store is reached only through raw pointers.
@@ -142,7 +149,8 @@ impl Func {
             }
             buf[i] = p.to_raw(opaque)?;
         }
-        call_raw(opaque, funcref, &mut buf)?;
+        call_raw(opaque.home(), funcref, &mut buf)?;
+        let opaque = &mut store.as_context_mut().opaque;
         for (i, (r, ty)) in results.iter_mut().zip(ty.results()).enumerate() {
             *r = Val::from_raw(buf[i], *ty, opaque);
         }
@@ -178,7 +186,7 @@ fn dynamic_host_fn<T: 'static>(
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFn<T> {
     Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
-        let opaque: *mut StoreOpaque = &mut caller.store.opaque;
+        let opaque = caller.home();
         // SAFETY: the store outlives the call; these references end before
         // `caller` is handed to the closure.
         let params: Vec<Val> = ty
@@ -205,16 +213,34 @@ fn dynamic_host_fn<T: 'static>(
 
 /// The calling context a host function receives: the store and the calling instance.
 pub struct Caller<'a, T> {
-    pub(crate) store: &'a mut StoreInner<T>,
+    /// The store's home pointer (not a reference: wasm called from this
+    /// host function reaches the store through the same pointer, which
+    /// would invalidate a reference held here).
+    store: *mut StoreInner<T>,
     pub(crate) vmctx: *mut VMContext,
+    _borrow: PhantomData<&'a mut StoreInner<T>>,
 }
 
 impl<T> Caller<'_, T> {
+    fn store(&self) -> &StoreInner<T> {
+        // SAFETY: the store outlives the host call that made this Caller,
+        // and `&self` rules out a `&mut` made through it at the same time.
+        unsafe { &*self.store }
+    }
+    fn store_mut(&mut self) -> &mut StoreInner<T> {
+        // SAFETY: as above; `&mut self` makes this the only reference.
+        unsafe { &mut *self.store }
+    }
+    /// The store's home pointer (`StoreInner` is `repr(C)` with its
+    /// `StoreOpaque` first).
+    fn home(&self) -> *mut StoreOpaque {
+        self.store.cast()
+    }
     pub fn data(&self) -> &T {
-        &self.store.data
+        &self.store().data
     }
     pub fn data_mut(&mut self) -> &mut T {
-        &mut self.store.data
+        &mut self.store_mut().data
     }
 
     /// An export of the calling instance (e.g. its "memory").
@@ -228,27 +254,27 @@ impl<T> Caller<'_, T> {
             let inst = (*(self.vmctx as *const VMContextHeader)).instance as *const tandem_vm_core::store::InstanceData;
             (*inst).id
         };
-        let instance = crate::instance::Instance { store_id: self.store.opaque.id, index: id };
-        instance.get_export(&mut *self.store, name)
+        let instance = crate::instance::Instance { store_id: self.store().opaque.id, index: id };
+        instance.get_export(self.store_mut(), name)
     }
 
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
-        self.store.set_fuel(fuel)
+        self.store_mut().set_fuel(fuel)
     }
     pub fn get_fuel(&self) -> Result<u64> {
-        self.store.get_fuel()
+        self.store().get_fuel()
     }
 }
 
 impl<T> AsContext for Caller<'_, T> {
     type Data = T;
     fn as_context(&self) -> &StoreInner<T> {
-        self.store
+        self.store()
     }
 }
 impl<T> AsContextMut for Caller<'_, T> {
     fn as_context_mut(&mut self) -> &mut StoreInner<T> {
-        self.store
+        self.store_mut()
     }
 }
 
@@ -281,8 +307,8 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         let funcref = self.func.funcref(opaque)?;
         let mut buf = vec![ValRaw(0); P::valtypes().len().max(R::valtypes().len()).max(1)];
         params.into_raws(opaque, &mut buf)?;
-        call_raw(opaque, funcref, &mut buf)?;
-        Ok(R::from_raws(&buf, opaque))
+        call_raw(opaque.home(), funcref, &mut buf)?;
+        Ok(R::from_raws(&buf, &mut store.as_context_mut().opaque))
     }
 }
 
@@ -445,8 +471,8 @@ macro_rules! into_func {
         {
             fn into_func(self) -> (FuncType, HostFn<T>) {
                 let ty = FuncType::new(vec![$($A::valtype()),*], R::valtypes());
-                let f: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
-                    let opaque = &mut caller.store.opaque;
+                let f: HostFn<T> = Arc::new(move |mut caller: Caller<'_, T>, buf: &mut [ValRaw]| {
+                    let opaque = &mut caller.store_mut().opaque;
                     let mut i = 0;
                     $(
                         let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), opaque);
@@ -467,7 +493,7 @@ macro_rules! into_func {
             fn into_func(self) -> (FuncType, HostFn<T>) {
                 let ty = FuncType::new(vec![$($A::valtype()),*], R::valtypes());
                 let f: HostFn<T> = Arc::new(move |mut caller: Caller<'_, T>, buf: &mut [ValRaw]| {
-                    let opaque: *mut StoreOpaque = &mut caller.store.opaque;
+                    let opaque = caller.home();
                     let mut i = 0;
                     $(
                         // SAFETY: the store is alive; this borrow ends at once.

@@ -4,7 +4,7 @@ use crate::errors::{Error, Result};
 use crate::externals::{Extern, Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::Module;
-use crate::store::{AsContext, AsContextMut, StoreInner, check_store};
+use crate::store::{AsContext, AsContextMut, check_store};
 use tandem_vm_core::module_env::ExportIndex;
 use tandem_vm_core::value::ValRaw;
 
@@ -18,7 +18,7 @@ pub struct Instance {
 impl Instance {
     /// Instantiates `module` with `imports` in import order.
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
-        instantiate(store.as_context_mut(), module, imports)
+        instantiate(&mut store, module, imports)
     }
 
     /// The export called `name`.
@@ -77,7 +77,11 @@ impl Instance {
     }
 }
 
-pub(crate) fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+/// Takes the store's owner, not a `&mut StoreInner`: a reference held for
+/// the whole function would be invalidated when the start function reaches
+/// the store through its home pointer.
+pub(crate) fn instantiate(store: &mut impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let store = store.as_context_mut();
     if module.engine.inner.id != store.engine.inner.id {
         return Err(Error::usage("module and store belong to different engines"));
     }
@@ -101,7 +105,9 @@ pub(crate) fn instantiate<T>(store: &mut StoreInner<T>, module: &Module, imports
     if let Some(start) = module.info.env.start {
         let funcref = opaque.instance(id).map(|i| i.func_ref(start)).ok_or_else(|| Error::usage("lost instance"))?;
         let mut buf = [ValRaw(0); 1];
-        crate::func::call_raw(opaque, funcref, &mut buf)?;
+        let store_id = opaque.id;
+        crate::func::call_raw(opaque.home(), funcref, &mut buf)?;
+        return Ok(Instance { store_id, index: id });
     }
     Ok(Instance { store_id: opaque.id, index: id })
 }

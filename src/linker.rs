@@ -124,6 +124,6 @@ impl<T: 'static> Linker<T> {
             })?;
             imports.push(e);
         }
-        instantiate(store.as_context_mut(), module, &imports)
+        instantiate(&mut store, module, &imports)
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::engine::{Engine, next_id};
 use crate::errors::{Error, Result};
+use std::ptr::NonNull;
 use tandem_vm_core::store::{ResourceLimiter, StoreLimits, StoreOpaque};
 
 /// The store's state. `opaque` comes first so a `*mut StoreOpaque` handed to
@@ -17,12 +18,27 @@ pub struct StoreInner<T> {
 
 /// A collection of instances and the host data `T` they run with.
 pub struct Store<T> {
-    pub(crate) inner: Box<StoreInner<T>>,
+    /// From `Box::into_raw`, freed on drop. Not a `Box`: every `&mut Box`
+    /// use would assert unique access to the whole store and so invalidate
+    /// the pointers VMContexts and host functions hold (`StoreOpaque::home`,
+    /// derived from this one); references made from this pointer do not.
+    inner: NonNull<StoreInner<T>>,
+}
+
+// SAFETY: `Store<T>` owns its `StoreInner<T>` as a `Box` would; that is Send
+// when `T` is (the store's raw pointers are its own allocations).
+unsafe impl<T: Send> Send for Store<T> {}
+
+impl<T> Drop for Store<T> {
+    fn drop(&mut self) {
+        // SAFETY: `inner` came from `Box::into_raw` and is freed only here.
+        drop(unsafe { Box::from_raw(self.inner.as_ptr()) });
+    }
 }
 
 impl<T> std::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("id", &self.inner.opaque.id).finish()
+        f.debug_struct("Store").field("id", &self.inner().opaque.id).finish()
     }
 }
 
@@ -45,40 +61,59 @@ impl<T> Store<T> {
             opaque.hot_calls = cfg.hot_calls;
             opaque.hot_loops = cfg.hot_loops;
         }
-        Store { inner: Box::new(StoreInner { opaque, engine: engine.clone(), data }) }
+        let inner = Box::into_raw(Box::new(StoreInner { opaque, engine: engine.clone(), data }));
+        // SAFETY: `inner` is the fresh allocation, owned by the store from
+        // here on; `home` is derived from it without a reference in between.
+        unsafe { (*inner).opaque.set_home(&raw mut (*inner).opaque) };
+        // SAFETY: `Box::into_raw` never returns null.
+        Store { inner: unsafe { NonNull::new_unchecked(inner) } }
+    }
+
+    fn inner(&self) -> &StoreInner<T> {
+        // SAFETY: `inner` is live while the store is; `&self` rules out a
+        // `&mut` made through this store at the same time.
+        unsafe { self.inner.as_ref() }
+    }
+
+    fn inner_mut(&mut self) -> &mut StoreInner<T> {
+        // SAFETY: as above; `&mut self` makes this the only reference.
+        unsafe { self.inner.as_mut() }
     }
 
     pub fn engine(&self) -> &Engine {
-        &self.inner.engine
+        &self.inner().engine
     }
     pub fn data(&self) -> &T {
-        &self.inner.data
+        &self.inner().data
     }
     pub fn data_mut(&mut self) -> &mut T {
-        &mut self.inner.data
+        &mut self.inner_mut().data
     }
     pub fn into_data(self) -> T {
-        self.inner.data
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `inner` came from `Box::into_raw`; `this` is never dropped,
+        // so the allocation is taken back exactly once.
+        unsafe { Box::from_raw(this.inner.as_ptr()) }.data
     }
 
     /// Sets the fuel left (requires `Config::consume_fuel`).
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
-        self.inner.set_fuel(fuel)
+        self.inner_mut().set_fuel(fuel)
     }
 
     /// The fuel left (requires `Config::consume_fuel`).
     pub fn get_fuel(&self) -> Result<u64> {
-        self.inner.get_fuel()
+        self.inner().get_fuel()
     }
 
     /// Limits memory and table sizes and counts of this store.
     pub fn limits(&mut self, limits: StoreLimits) {
-        self.inner.opaque.resource_limits = limits;
+        self.inner_mut().opaque.resource_limits = limits;
     }
 
     /// Installs a limiter asked before every memory or table growth.
     pub fn limiter(&mut self, limiter: impl ResourceLimiter + 'static) {
-        self.inner.opaque.limiter = Some(Box::new(limiter));
+        self.inner_mut().opaque.limiter = Some(Box::new(limiter));
     }
 }
 
@@ -118,12 +153,12 @@ pub trait AsContextMut: AsContext {
 impl<T> AsContext for Store<T> {
     type Data = T;
     fn as_context(&self) -> &StoreInner<T> {
-        &self.inner
+        self.inner()
     }
 }
 impl<T> AsContextMut for Store<T> {
     fn as_context_mut(&mut self) -> &mut StoreInner<T> {
-        &mut self.inner
+        self.inner_mut()
     }
 }
 impl<T> AsContext for StoreInner<T> {

@@ -191,9 +191,9 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
             s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
             return false;
         }
-        (s.stack_top, &mut *s.limits as *mut VMRuntimeLimits)
+        (s.stack_top, &raw mut (*store).limits)
     };
-    // SAFETY: limits is the store's boxed limits.
+    // SAFETY: limits points into the live store.
     let saved_depth = unsafe { (*limits).depth_remaining };
     let mut frames: Vec<Frame> = Vec::new();
     let result = run(store, limits, &mut frames, callee, args, capacity);

@@ -192,14 +192,17 @@ pub fn instantiate(
         globals: Vec::new(),
         id: 0,
     });
-    let store_ptr = store as *mut StoreOpaque;
-    let limits_ptr = &mut *store.limits as *mut _;
-    let inst_ptr = &mut *inst as *mut InstanceData;
-    // Writes a value at a VMContext offset.
-    let put = |off: u32, val: usize| {
+    let store_ptr = store.home();
+    // SAFETY: `store_ptr` points at the live store; this only computes a
+    // field's address from it (no access, no new borrow).
+    let limits_ptr = unsafe { &raw mut (*store_ptr).limits };
+    // Writes a pointer at a VMContext offset: as a pointer, not an integer,
+    // so it keeps its provenance (Miri rejects dereferencing a pointer read
+    // back from memory written as an integer).
+    let put = |off: u32, val: *mut u8| {
         // SAFETY: every offset comes from VMOffsets for this module, so it is
         // inside the allocation and pointer-aligned.
-        unsafe { *(vmctx.add(off as usize) as *mut usize) = val };
+        unsafe { *(vmctx.add(off as usize) as *mut *mut u8) = val };
     };
     // SAFETY: the allocation starts with a VMContextHeader (zeroed, 16-aligned).
     unsafe {
@@ -208,7 +211,9 @@ pub fn instantiate(
             _pad: 0,
             store: store_ptr.cast(),
             limits: limits_ptr,
-            instance: inst_ptr.cast(),
+            // Set once the store owns the instance (below): a pointer taken
+            // from the Box now would be invalidated by `Box::into_raw`.
+            instance: core::ptr::null_mut(),
         };
     }
     // Functions.
@@ -216,23 +221,23 @@ pub fn instantiate(
     for (import, ext) in env.imports.iter().zip(imports) {
         match (*ext, &import.ty) {
             (Extern::Func(f), _) => {
-                put(offsets.imported_func(next[0]), store.funcs[f as usize].funcref as usize);
+                put(offsets.imported_func(next[0]), store.funcs[f as usize].funcref.cast_mut().cast());
                 next[0] += 1;
             }
             (Extern::Table(t), _) => {
-                let def = store.table_def_ptr(t).map(|p| p as usize).unwrap_or(0);
+                let def = store.table_def_ptr(t).map_or(core::ptr::null_mut(), |p| p.cast());
                 put(offsets.table(next[1]), def);
                 inst.tables.push(t);
                 next[1] += 1;
             }
             (Extern::Memory(m), _) => {
-                let def = store.memory_def_ptr(m).map(|p| p as usize).unwrap_or(0);
+                let def = store.memory_def_ptr(m).map_or(core::ptr::null_mut(), |p| p.cast());
                 put(offsets.memory(next[2]), def);
                 inst.memories.push(m);
                 next[2] += 1;
             }
             (Extern::Global(g), _) => {
-                put(offsets.imported_global(next[3]), store.globals[g as usize].def as usize);
+                put(offsets.imported_global(next[3]), store.globals[g as usize].def.cast());
                 inst.globals.push(g);
                 next[3] += 1;
             }
@@ -263,7 +268,7 @@ pub fn instantiate(
         let mem = MemoryInstance::new(*ty, store.resource_limits.max_memory_bytes)
             .ok_or_else(|| InstantiationError::Resource(format!("cannot allocate memory of {} pages", ty.min)))?;
         let id = store.add_memory(mem).ok_or_else(|| InstantiationError::Resource("too many memories".into()))?;
-        put(offsets.memory(i as u32), store.memory_def_ptr(id).map(|p| p as usize).unwrap_or(0));
+        put(offsets.memory(i as u32), store.memory_def_ptr(id).map_or(core::ptr::null_mut(), |p| p.cast()));
         inst.memories.push(id);
     }
     for (i, ty) in env.tables.iter().enumerate().skip(env.num_imported_tables as usize) {
@@ -273,7 +278,7 @@ pub fn instantiate(
         let table = TableInstance::new(*ty, ValRaw(0), store.resource_limits.max_table_elements)
             .ok_or_else(|| InstantiationError::Resource(format!("cannot allocate table of {} elements", ty.min)))?;
         let id = store.add_table(table).ok_or_else(|| InstantiationError::Resource("too many tables".into()))?;
-        put(offsets.table(i as u32), store.table_def_ptr(id).map(|p| p as usize).unwrap_or(0));
+        put(offsets.table(i as u32), store.table_def_ptr(id).map_or(core::ptr::null_mut(), |p| p.cast()));
         inst.tables.push(id);
     }
     // Defined globals, inline in the VMContext.
@@ -291,11 +296,19 @@ pub fn instantiate(
     }
     // Element segments, evaluated once.
     inst.elems = env.elems.iter().map(|seg| seg.items.iter().map(|e| eval_const(e, &inst, store)).collect()).collect();
-    let id = store.push_instance(Box::into_raw(inst));
-    inst_ptr_set_id(inst_ptr, id);
-    // From here on the instance belongs to the store; use the raw pointer.
-    // SAFETY: the store owns the allocation and nothing else references it.
-    let inst = unsafe { &mut *inst_ptr };
+    // From here on the instance belongs to the store; every pointer to it,
+    // the header's included, derives from the one `Box::into_raw` returns
+    // (Miri's Stacked Borrows check found the header holding a pointer taken
+    // before, which the Box's retag had invalidated).
+    let inst_ptr = Box::into_raw(inst);
+    let id = store.push_instance(inst_ptr);
+    // SAFETY: `inst_ptr` is the live allocation just handed to the store and
+    // no reference to it exists; the VMContext starts with its header.
+    let inst = unsafe {
+        (*(vmctx as *mut VMContextHeader)).instance = inst_ptr.cast();
+        (*inst_ptr).id = id;
+        &mut *inst_ptr
+    };
     for (i, seg) in env.elems.iter().enumerate() {
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
@@ -328,9 +341,4 @@ pub fn instantiate(
         }
     }
     Ok(id)
-}
-
-fn inst_ptr_set_id(p: *mut InstanceData, id: u32) {
-    // SAFETY: `p` points at the instance just handed to the store.
-    unsafe { (*p).id = id };
 }

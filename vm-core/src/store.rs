@@ -268,7 +268,12 @@ pub trait ResourceLimiter: Send {
 pub struct StoreOpaque {
     pub id: u64,
     pub engine_id: u64,
-    pub limits: Box<VMRuntimeLimits>,
+    /// Fuel, call depth and native stack bound; VMContexts point here.
+    pub limits: VMRuntimeLimits,
+    /// Where this store lives, as set by its owner (`set_home`): the one
+    /// pointer every VMContext, host function and call into wasm uses, so
+    /// none of them is invalidated by the owner's later `&mut` borrows.
+    home: *mut StoreOpaque,
     pub fuel_enabled: bool,
     pub max_call_depth: u64,
     pub resource_limits: StoreLimits,
@@ -315,7 +320,8 @@ impl StoreOpaque {
         StoreOpaque {
             id,
             engine_id,
-            limits: Box::new(VMRuntimeLimits { fuel: 0, depth_remaining: max_call_depth, stack_limit: 0 }),
+            limits: VMRuntimeLimits { fuel: 0, depth_remaining: max_call_depth, stack_limit: 0 },
+            home: core::ptr::null_mut(),
             fuel_enabled,
             max_call_depth,
             resource_limits: StoreLimits::default(),
@@ -355,7 +361,7 @@ impl StoreOpaque {
     /// Adds a host function and returns its store index.
     pub fn add_host_func(&mut self, ty: FuncType, callback: HostCallback) -> u32 {
         let sig = self.sigs.intern(&ty);
-        let store = self as *mut StoreOpaque;
+        let store = self.home();
         let func = Box::into_raw(Box::new(HostFunc {
             funcref: VMFuncRef {
                 array_call: host_array_call,
@@ -501,6 +507,23 @@ impl StoreOpaque {
             reason: TrapReason::Host("callee failed without reporting a trap".into()),
             backtrace: Vec::new(),
         })
+    }
+
+    /// Records where the store lives. Its owner calls this once, with a
+    /// pointer that stays valid and is not derived from a reference it will
+    /// reborrow later (e.g. straight from `Box::into_raw`).
+    ///
+    /// # Safety
+    /// `home` must point at this store for as long as it lives.
+    pub unsafe fn set_home(&mut self, home: *mut StoreOpaque) {
+        self.home = home;
+    }
+
+    /// The pointer wasm code and host functions reach the store through
+    /// (`set_home`'s, or for a store whose owner never set one, this
+    /// borrow's).
+    pub fn home(&mut self) -> *mut StoreOpaque {
+        if self.home.is_null() { self } else { self.home }
     }
 
     /// Appends an instance (used by instantiation).
