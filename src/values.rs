@@ -135,7 +135,9 @@ impl ExternRef {
     }
 }
 
-/// The funcref record of a raw funcref value, if not null.
+/// The funcref record of a raw funcref value, if not null. Funcrefs travel
+/// in `ValRaw` as addresses whose provenance was exposed when they were
+/// stored (a pointer-to-integer `as` cast), so they are taken back with it.
 pub(crate) fn raw_funcref(raw: ValRaw) -> Option<*const VMFuncRef> {
-    (raw.0 != 0).then_some(raw.0 as *const VMFuncRef)
+    (raw.0 != 0).then(|| std::ptr::with_exposed_provenance(raw.0 as usize))
 }

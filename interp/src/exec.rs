@@ -656,7 +656,9 @@ handlers! { r, cx;
         if i >= (*t).current_elements {
             return Err(TrapCode::TableOutOfBounds.into());
         }
-        let callee = (*(*t).base.add(i)).0 as *const VMFuncRef;
+        // A funcref element is an address with exposed provenance (see
+        // `ValRaw`); null is 0.
+        let callee: *const VMFuncRef = core::ptr::with_exposed_provenance((*(*t).base.add(i)).0 as usize);
         if callee.is_null() {
             return Err(TrapCode::IndirectCallToNull.into());
         }

@@ -119,8 +119,9 @@ impl fmt::Display for FuncType {
 /// globals' payload and of the array-call convention's argument buffer.
 ///
 /// i32/f32 live in the low 32 bits (upper bits unspecified), i64/f64 use all
-/// 64 bits, a funcref is the address of a `VMFuncRef` (0 = null), an externref
-/// is a store-local handle (0 = null).
+/// 64 bits, a funcref is the address of a `VMFuncRef` (0 = null; stored with
+/// an `as` cast, which exposes its provenance, and read back with
+/// `with_exposed_provenance`), an externref is a store-local handle (0 = null).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[repr(transparent)]
 pub struct ValRaw(pub u64);
