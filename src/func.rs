@@ -24,10 +24,11 @@ pub(crate) type HostFn<T> = Arc<dyn Fn(Caller<'_, T>, &mut [ValRaw]) -> Result<(
 /// Places `f` in the store as a host function.
 pub(crate) fn host_func_in_store<T: 'static>(store: &mut StoreInner<T>, ty: FuncType, f: HostFn<T>) -> Func {
     let callback = Box::new(move |opaque: *mut StoreOpaque, caller: *mut VMContext, buf: &mut [ValRaw]| {
-        // SAFETY: host functions of a `Store<T>` are only created by this
-        // function with that store's `StoreInner<T>`, whose first field (repr(C))
-        // is the `StoreOpaque`; the store is alive and not otherwise borrowed
-        // while wasm calls out.
+        // Host functions of a `Store<T>` are only created here, with that
+        // store's `StoreInner<T>`, whose first field (repr(C)) is the
+        // `StoreOpaque`: `opaque` (the store's home) is also a pointer to the
+        // whole `StoreInner<T>`, alive while wasm calls out. `Caller` relies
+        // on this.
         let store = opaque as *mut StoreInner<T>;
         f(Caller { store, vmctx: caller, _borrow: PhantomData }, buf).map_err(Error::into_host_error)
     });

@@ -77,15 +77,16 @@ impl Instance {
     }
 }
 
-/// Takes the store's owner, not a `&mut StoreInner`: a reference held for
-/// the whole function would be invalidated when the start function reaches
-/// the store through its home pointer.
+/// Takes the store's owner, not a `&mut StoreInner`: a reference argument
+/// stays protected for the whole call, while the start function writes the
+/// store through its home pointer.
 pub(crate) fn instantiate(store: &mut impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
     let store = store.as_context_mut();
     if module.engine.inner.id != store.engine.inner.id {
         return Err(Error::usage("module and store belong to different engines"));
     }
     let opaque = &mut store.opaque;
+    let store_id = opaque.id;
     let mut core = Vec::with_capacity(imports.len());
     for e in imports {
         check_store(opaque, e.store_id())?;
@@ -105,9 +106,7 @@ pub(crate) fn instantiate(store: &mut impl AsContextMut, module: &Module, import
     if let Some(start) = module.info.env.start {
         let funcref = opaque.instance(id).map(|i| i.func_ref(start)).ok_or_else(|| Error::usage("lost instance"))?;
         let mut buf = [ValRaw(0); 1];
-        let store_id = opaque.id;
         crate::func::call_raw(opaque.home(), funcref, &mut buf)?;
-        return Ok(Instance { store_id, index: id });
     }
-    Ok(Instance { store_id: opaque.id, index: id })
+    Ok(Instance { store_id, index: id })
 }

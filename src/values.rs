@@ -61,7 +61,7 @@ impl Val {
             Val::F32(v) => ValRaw::f32_bits(v),
             Val::F64(v) => ValRaw::f64_bits(v),
             Val::FuncRef(None) | Val::ExternRef(None) => ValRaw(0),
-            Val::FuncRef(Some(f)) => ValRaw(f.funcref(store)? as u64),
+            Val::FuncRef(Some(f)) => ValRaw::funcref(f.funcref(store)?),
             Val::ExternRef(Some(r)) => {
                 crate::store::check_store(store, r.store_id)?;
                 ValRaw(r.index as u64 + 1)
@@ -135,9 +135,8 @@ impl ExternRef {
     }
 }
 
-/// The funcref record of a raw funcref value, if not null. Funcrefs travel
-/// in `ValRaw` as addresses whose provenance was exposed when they were
-/// stored (a pointer-to-integer `as` cast), so they are taken back with it.
+/// The funcref record of a raw funcref value, if not null.
 pub(crate) fn raw_funcref(raw: ValRaw) -> Option<*const VMFuncRef> {
-    (raw.0 != 0).then(|| std::ptr::with_exposed_provenance(raw.0 as usize))
+    let f = raw.get_funcref();
+    (!f.is_null()).then_some(f)
 }

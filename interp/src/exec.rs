@@ -656,9 +656,7 @@ handlers! { r, cx;
         if i >= (*t).current_elements {
             return Err(TrapCode::TableOutOfBounds.into());
         }
-        // A funcref element is an address with exposed provenance (see
-        // `ValRaw`); null is 0.
-        let callee: *const VMFuncRef = core::ptr::with_exposed_provenance((*(*t).base.add(i)).0 as usize);
+        let callee = (*(*t).base.add(i)).get_funcref();
         if callee.is_null() {
             return Err(TrapCode::IndirectCallToNull.into());
         }
@@ -964,7 +962,7 @@ handlers! { r, cx;
                 };
     RefFunc => {
                     let o = operands!(r, RefFunc);
-                    set!(r, o.dst, ValRaw((*instance_of(cx.vmctx)).func_ref(o.func) as u64));
+                    set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
                 };
     RefIsNull => unop!(r, RefIsNull, get_i64, |a| ValRaw((a == 0) as u64));
     I32Add => binop!(r, I32Add, get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));

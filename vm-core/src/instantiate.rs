@@ -133,7 +133,7 @@ fn eval_const(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> Val
             ConstOp::F32(b) => ValRaw::f32_bits(b),
             ConstOp::F64(b) => ValRaw::f64_bits(b),
             ConstOp::RefNull => ValRaw(0),
-            ConstOp::RefFunc(f) => ValRaw(inst.func_ref(f) as u64),
+            ConstOp::RefFunc(f) => ValRaw::funcref(inst.func_ref(f)),
             ConstOp::GlobalGet(g) => {
                 let entry = &store.globals[inst.globals[g as usize] as usize];
                 // SAFETY: global definitions live as long as the store.
@@ -225,13 +225,13 @@ pub fn instantiate(
                 next[0] += 1;
             }
             (Extern::Table(t), _) => {
-                let def = store.table_def_ptr(t).map_or(core::ptr::null_mut(), |p| p.cast());
+                let def = or_null(store.table_def_ptr(t));
                 put(offsets.table(next[1]), def);
                 inst.tables.push(t);
                 next[1] += 1;
             }
             (Extern::Memory(m), _) => {
-                let def = store.memory_def_ptr(m).map_or(core::ptr::null_mut(), |p| p.cast());
+                let def = or_null(store.memory_def_ptr(m));
                 put(offsets.memory(next[2]), def);
                 inst.memories.push(m);
                 next[2] += 1;
@@ -268,7 +268,7 @@ pub fn instantiate(
         let mem = MemoryInstance::new(*ty, store.resource_limits.max_memory_bytes)
             .ok_or_else(|| InstantiationError::Resource(format!("cannot allocate memory of {} pages", ty.min)))?;
         let id = store.add_memory(mem).ok_or_else(|| InstantiationError::Resource("too many memories".into()))?;
-        put(offsets.memory(i as u32), store.memory_def_ptr(id).map_or(core::ptr::null_mut(), |p| p.cast()));
+        put(offsets.memory(i as u32), or_null(store.memory_def_ptr(id)));
         inst.memories.push(id);
     }
     for (i, ty) in env.tables.iter().enumerate().skip(env.num_imported_tables as usize) {
@@ -278,7 +278,7 @@ pub fn instantiate(
         let table = TableInstance::new(*ty, ValRaw(0), store.resource_limits.max_table_elements)
             .ok_or_else(|| InstantiationError::Resource(format!("cannot allocate table of {} elements", ty.min)))?;
         let id = store.add_table(table).ok_or_else(|| InstantiationError::Resource("too many tables".into()))?;
-        put(offsets.table(i as u32), store.table_def_ptr(id).map_or(core::ptr::null_mut(), |p| p.cast()));
+        put(offsets.table(i as u32), or_null(store.table_def_ptr(id)));
         inst.tables.push(id);
     }
     // Defined globals, inline in the VMContext.
@@ -341,4 +341,10 @@ pub fn instantiate(
         }
     }
     Ok(id)
+}
+
+/// A memory or table definition pointer for a VMContext slot (null if the
+/// store has no such entity).
+fn or_null<T>(def: Option<*mut T>) -> *mut u8 {
+    def.map_or(core::ptr::null_mut(), |p| p.cast())
 }

@@ -1,6 +1,7 @@
 //! Value types and the untyped 64-bit slot (`ValRaw`) that every tier and the
 //! array-call convention pass values in.
 
+use crate::vmctx::VMFuncRef;
 use core::fmt;
 
 /// A WebAssembly value type (Wasm 2.0, SIMD excluded until it lands).
@@ -119,9 +120,8 @@ impl fmt::Display for FuncType {
 /// globals' payload and of the array-call convention's argument buffer.
 ///
 /// i32/f32 live in the low 32 bits (upper bits unspecified), i64/f64 use all
-/// 64 bits, a funcref is the address of a `VMFuncRef` (0 = null; stored with
-/// an `as` cast, which exposes its provenance, and read back with
-/// `with_exposed_provenance`), an externref is a store-local handle (0 = null).
+/// 64 bits, a funcref is the address of a `VMFuncRef` (0 = null; see
+/// `ValRaw::funcref`), an externref is a store-local handle (0 = null).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[repr(transparent)]
 pub struct ValRaw(pub u64);
@@ -166,6 +166,17 @@ impl ValRaw {
     #[inline(always)]
     pub fn get_f64(self) -> f64 {
         f64::from_bits(self.0)
+    }
+    /// A funcref (null is 0). The address's provenance is exposed, so
+    /// `get_funcref` can turn it back into a usable pointer.
+    #[inline(always)]
+    pub fn funcref(f: *const VMFuncRef) -> Self {
+        ValRaw(f.expose_provenance() as u64)
+    }
+    /// The funcref stored by `funcref` (null for 0).
+    #[inline(always)]
+    pub fn get_funcref(self) -> *const VMFuncRef {
+        core::ptr::with_exposed_provenance(self.0 as usize)
     }
 }
 
