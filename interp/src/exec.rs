@@ -324,6 +324,21 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
     }
 }
 
+/// Marks the taken side of a conditional branch so that it stays a
+/// conditional jump. Without it LLVM turns `if c { ip = target }` into a
+/// `cmov`, and the next handler's operand reads then wait for the comparison
+/// and its slot loads instead of running ahead on the branch predictor's
+/// guess: every branch serialised the dispatch chain. An `asm!` block has
+/// side effects as far as LLVM knows, so it cannot be if-converted.
+#[inline(always)]
+fn keep_branch() {
+    #[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
+    // SAFETY: an empty asm block: no instructions, touches no state.
+    unsafe {
+        core::arch::asm!("", options(nomem, nostack, preserves_flags))
+    };
+}
+
 #[inline(always)]
 fn bounds(mem_len: usize, addr: u32, offset: u32, size: u64) -> Result<usize, TrapCode> {
     let ea = addr as u64 + offset as u64;
@@ -454,6 +469,7 @@ macro_rules! br_cmp {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
         if get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
+            keep_branch();
             $r.ip = $cx.code.add(o.target as usize);
         }
     }};
@@ -465,6 +481,7 @@ macro_rules! br_not_cmp {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
         if !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
+            keep_branch();
             $r.ip = $cx.code.add(o.target as usize);
         }
     }};
@@ -704,12 +721,14 @@ handlers! { r, cx;
     BrIfNez => {
                     let o = operands!(r, BrIfNez);
                     if get!(r, o.cond).get_u32() != 0 {
+                        keep_branch();
                         r.ip = cx.code.add(o.target as usize);
                     }
                 };
     BrIfEqz => {
                     let o = operands!(r, BrIfEqz);
                     if get!(r, o.cond).get_u32() == 0 {
+                        keep_branch();
                         r.ip = cx.code.add(o.target as usize);
                     }
                 };
@@ -756,12 +775,14 @@ handlers! { r, cx;
     BrI64Eqz => {
         let o = operands!(r, BrI64Eqz);
         if get!(r, o.cond).get_u64() == 0 {
+            keep_branch();
             r.ip = cx.code.add(o.target as usize);
         }
     };
     BrI64Nez => {
         let o = operands!(r, BrI64Nez);
         if get!(r, o.cond).get_u64() != 0 {
+            keep_branch();
             r.ip = cx.code.add(o.target as usize);
         }
     };
