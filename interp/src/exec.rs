@@ -324,14 +324,17 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
     }
 }
 
-/// Marks the taken side of a conditional branch so that it stays a
-/// conditional jump. Without it LLVM turns `if c { ip = target }` into a
-/// `cmov`, and the next handler's operand reads then wait for the comparison
-/// and its slot loads instead of running ahead on the branch predictor's
-/// guess: every branch serialised the dispatch chain. An `asm!` block has
-/// side effects as far as LLVM knows, so it cannot be if-converted.
+/// An empty `asm!` block, which LLVM must assume has side effects. Two uses:
+/// - on the taken side of a conditional branch it keeps a conditional jump.
+///   Without it LLVM turns `if c { ip = target }` into a `cmov`, and the
+///   next handler's operand reads then wait for the comparison and its slot
+///   loads instead of running ahead on the branch predictor's guess: every
+///   branch serialised the dispatch chain;
+/// - in a short copy loop it stops LLVM from turning the loop into a call of
+///   `memcpy`/`memset`, which for a handful of slots costs more than the
+///   copy and makes the handler save every callee-saved register.
 #[inline(always)]
-fn keep_branch() {
+fn no_fold() {
     #[cfg(all(not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
     // SAFETY: an empty asm block: no instructions, touches no state.
     unsafe {
@@ -469,7 +472,7 @@ macro_rules! br_cmp {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
         if get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
-            keep_branch();
+            no_fold();
             $r.ip = $cx.code.add(o.target as usize);
         }
     }};
@@ -481,7 +484,7 @@ macro_rules! br_not_cmp {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
         if !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
-            keep_branch();
+            no_fold();
             $r.ip = $cx.code.add(o.target as usize);
         }
     }};
@@ -561,9 +564,14 @@ unsafe fn init_frame(sp: *mut ValRaw, f: &CompiledFunc) {
     // SAFETY: locals and constants lie below `num_slots` (translator invariant).
     unsafe {
         for i in f.num_params as usize..f.num_locals as usize {
+            no_fold();
             *sp.add(i) = ValRaw(0);
         }
-        core::ptr::copy_nonoverlapping(f.consts.as_ptr(), sp.add(f.const_base as usize), f.consts.len());
+        let consts = sp.add(f.const_base as usize);
+        for (i, c) in f.consts.iter().enumerate() {
+            no_fold();
+            *consts.add(i) = *c;
+        }
     }
 }
 
@@ -637,14 +645,41 @@ unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args
             r.ip = cfr.code.as_ptr();
             cx.code = r.ip;
         } else {
-            let cap = (*cur.func).num_slots as usize - args_slot;
-            (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
-            let ok = ((*callee).array_call)(callee, cx.vmctx as *mut VMContext, r.sp.add(args_slot), cap);
-            if !ok {
-                return Err(Fault::Pending);
-            }
-            (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+            call_native(r.sp, cx, callee, args_slot)?;
+            (r.mem_base, r.mem_len) = (cx.resume.mem_base, cx.resume.mem_len);
         }
+        Ok(())
+    }
+}
+
+/// Calls a host or compiled callee through its array-call entry, with the
+/// arguments in the running frame's slots from `args_slot`; leaves the
+/// memory registers (which the callee may have moved) in `cx.resume`.
+///
+/// Out of line so that the interpreted-call path above, which makes no
+/// call, need not save callee-saved registers; it takes and returns only
+/// scalars so the handler can still tail call.
+///
+/// # Safety
+/// Trusted-bytecode contract; `callee` is a live funcref record; `sp` is
+/// the running frame's first slot.
+#[inline(never)]
+unsafe fn call_native(
+    sp: *mut ValRaw,
+    cx: &mut Ctx<'_>,
+    callee: *const VMFuncRef,
+    args_slot: usize,
+) -> Result<(), Fault> {
+    // SAFETY: forwarded contract of this function.
+    unsafe {
+        let cur = cx.frames.last().expect("a frame is running");
+        let cap = (*cur.func).num_slots as usize - args_slot;
+        (*cx.store).stack_top = cur.base + (*cur.func).num_slots as usize;
+        let ok = ((*callee).array_call)(callee, cx.vmctx as *mut VMContext, sp.add(args_slot), cap);
+        if !ok {
+            return Err(Fault::Pending);
+        }
+        (cx.resume.mem_base, cx.resume.mem_len) = memory_of(cx.vmctx);
         Ok(())
     }
 }
@@ -721,14 +756,14 @@ handlers! { r, cx;
     BrIfNez => {
                     let o = operands!(r, BrIfNez);
                     if get!(r, o.cond).get_u32() != 0 {
-                        keep_branch();
+                        no_fold();
                         r.ip = cx.code.add(o.target as usize);
                     }
                 };
     BrIfEqz => {
                     let o = operands!(r, BrIfEqz);
                     if get!(r, o.cond).get_u32() == 0 {
-                        keep_branch();
+                        no_fold();
                         r.ip = cx.code.add(o.target as usize);
                     }
                 };
@@ -775,14 +810,14 @@ handlers! { r, cx;
     BrI64Eqz => {
         let o = operands!(r, BrI64Eqz);
         if get!(r, o.cond).get_u64() == 0 {
-            keep_branch();
+            no_fold();
             r.ip = cx.code.add(o.target as usize);
         }
     };
     BrI64Nez => {
         let o = operands!(r, BrI64Nez);
         if get!(r, o.cond).get_u64() != 0 {
-            keep_branch();
+            no_fold();
             r.ip = cx.code.add(o.target as usize);
         }
     };
