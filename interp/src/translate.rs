@@ -79,9 +79,12 @@ struct Translator<'a> {
     /// (position of the dst field, the temporary it names) of the last
     /// result-producing instruction, for `local.set` fusion.
     last_result: Option<(usize, Slot)>,
-    /// (start, op) of the last instruction when it is an integer comparison
-    /// or `i32.eqz`, for compare-and-branch fusion.
-    last_cmp: Option<(usize, Op)>,
+    /// (start, op, inverted) of the last instruction when it is a comparison
+    /// or `i32.eqz`, for compare-and-branch fusion. `inverted`: the last
+    /// instruction was an `i32.eqz` of the comparison at `start`, whose
+    /// result is a temporary read by nothing else, so a branch on the `eqz`
+    /// can replace both with the comparison's opposite branch.
+    last_cmp: Option<(usize, Op, bool)>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -395,9 +398,17 @@ impl Translator<'_> {
     /// Emits an op whose first operand (`dst`) is the result slot.
     fn emit_result(&mut self, op: Op, dst: Slot) {
         let start = self.code.len();
+        // `i32.eqz` of the comparison just before it (into a temporary:
+        // `local.tee` clears `last_result`) is that comparison inverted.
+        let inverts = match (op, self.last_cmp, self.last_result) {
+            (Op::I32Eqz { src, .. }, Some((at, cmp, inverted)), Some((_, res))) if res == src => {
+                Some((at, cmp, !inverted))
+            }
+            _ => None,
+        };
         self.encode(op);
         self.last_result = Some((start + 1, dst));
-        self.last_cmp = fusable_compare(&op).then_some((start, op));
+        self.last_cmp = inverts.or_else(|| fusable_compare(&op).then_some((start, op, false)));
     }
 
     /// Appends `op` and notes its slot operands that `layout_frame` renumbers.
@@ -418,9 +429,9 @@ impl Translator<'_> {
     /// true) or zero (`when` false); returns the position of its target
     /// field. A comparison that produced `cond` just before is fused in.
     fn cond_branch(&mut self, cond: Slot, when: bool, target: u32) -> usize {
-        if let (Some((start, cmp)), Some((_, dst))) = (self.last_cmp, self.last_result)
+        if let (Some((start, cmp, inverted)), Some((_, dst))) = (self.last_cmp, self.last_result)
             && dst == cond
-            && let Some(op) = fuse_compare(cmp, when, target)
+            && let Some(op) = fuse_compare(cmp, when != inverted, target)
         {
             self.code.truncate(start);
             while self.fixups.last().is_some_and(|&f| f as usize >= start) {

@@ -1,6 +1,8 @@
 //! Fused compare-and-branch instructions against Rust's own comparisons, on
 //! edge values (NaN, signed zeros, infinities, extremes), for both fused
-//! forms: `br_if` (jump when true) and `if` (jump to `else` when false).
+//! forms: `br_if` (jump when true) and `if` (jump to `else` when false),
+//! each also on `i32.eqz` of the comparison (fused as the opposite branch),
+//! and with the comparison `local.tee`d first (the local must still be set).
 
 use tandem::{Engine, Instance, Module, Store, Val};
 
@@ -18,7 +20,16 @@ fn module_text(ty: &str) -> String {
                (if (result i32) ({op} (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
              (func (export \"br_{name}\") (param {ty} {ty}) (result i32)
                (block $yes (br_if $yes ({op} (local.get 0) (local.get 1))) (return (i32.const 0)))
-               (i32.const 1))\n"
+               (i32.const 1))
+             (func (export \"ifnot_{name}\") (param {ty} {ty}) (result i32)
+               (if (result i32) (i32.eqz ({op} (local.get 0) (local.get 1))) (then (i32.const 0)) (else (i32.const 1))))
+             (func (export \"brnot_{name}\") (param {ty} {ty}) (result i32)
+               (block $no (br_if $no (i32.eqz ({op} (local.get 0) (local.get 1)))) (return (i32.const 1)))
+               (i32.const 0))
+             (func (export \"teenot_{name}\") (param {ty} {ty}) (result i32) (local $t i32)
+               (block $no (br_if $no (i32.eqz (local.tee $t ({op} (local.get 0) (local.get 1)))))
+                 (return (local.get $t)))
+               (local.get $t))\n"
         );
     }
     text + ")"
@@ -30,7 +41,7 @@ fn check<T: Copy + PartialOrd + std::fmt::Debug>(ty: &str, values: &[T], to_val:
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
     for (name, sym) in CMPS {
-        for form in ["if", "br"] {
+        for form in ["if", "br", "ifnot", "brnot", "teenot"] {
             let f = inst.get_func(&mut store, &format!("{form}_{name}")).unwrap();
             for &a in values {
                 for &b in values {
@@ -59,4 +70,41 @@ fn fused_branches_match_rust_comparisons() {
     check("f32", &f32s, Val::from);
     let f64s = [f64::NAN, f64::NEG_INFINITY, -1.5, -0.0, 0.0, 2.0, f64::INFINITY];
     check("f64", &f64s, Val::from);
+}
+
+/// The `i32.eqz` forms really fuse: one opposite branch, no comparison and
+/// no `eqz` left; a `local.tee`d comparison is kept (the local is read).
+/// Checked on the disassembly (the results are checked above).
+#[test]
+fn eqz_of_a_comparison_fuses_into_the_opposite_branch() {
+    let text = r#"(module
+      (func (param f64 f64) (result i32)
+        (block $no (br_if $no (i32.eqz (f64.lt (local.get 0) (local.get 1)))) (return (i32.const 1)))
+        (i32.const 0))
+      (func (param i32 i32) (result i32)
+        (if (result i32) (i32.eqz (i32.lt_u (local.get 0) (local.get 1))) (then (i32.const 0)) (else (i32.const 1))))
+      (func (param i64 i64) (result i32) (local $t i32)
+        (block $no (br_if $no (i32.eqz (local.tee $t (i64.ge_s (local.get 0) (local.get 1)))))
+          (return (local.get $t)))
+        (local.get $t)))"#;
+    let module = Module::new(&Engine::default(), text).expect("compiles");
+    let ops = |def: u32| {
+        let mut out = String::new();
+        tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
+        let ops: Vec<String> = out
+            .lines()
+            .filter_map(|l| l.trim().split_once(": "))
+            .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
+            .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
+            .filter(|op| op != "HotCall")
+            .collect();
+        ops
+    };
+    // jumps to $no when !(a < b): NaN-aware "not" form
+    assert_eq!(ops(0), ["BrF64NotLt", "ReturnSlot", "ReturnSlot"]);
+    // jumps to `else` when eqz(a < b) is zero, i.e. when a < b
+    assert_eq!(ops(1)[0], "BrI32LtU");
+    assert!(!ops(1).iter().any(|op| op == "I32Eqz" || op == "I32LtU"), "{:?}", ops(1));
+    // the tee'd comparison result is a local: it must still be computed
+    assert_eq!(ops(2)[..2], ["I64GeS", "BrIfEqz"]);
 }
