@@ -4,7 +4,7 @@
 //! better of interp-only and jit-only); start-up on a large generated module;
 //! JIT compile time per KB; bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--emit-generated FILE]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--profile ENGINE] [--emit-generated FILE]
 
 mod generate;
 
@@ -126,6 +126,10 @@ fn main() {
 
     let list: Vec<Kernel> =
         kernels(scale).into_iter().filter(|k| only.as_ref().is_none_or(|o| k.name.contains(o.as_str()))).collect();
+    if let Some(engine) = flag("--profile") {
+        profile(&engine, runs, &list);
+        return;
+    }
     if !args.iter().any(|a| a == "--cold") {
         steady_state(runs, &list);
     }
@@ -142,14 +146,34 @@ fn main() {
 
 const ENGINES: [&str; 5] = ["interp", "jit", "tiered", "wasmi", "wasmtime"];
 
+/// The runner of `ENGINES[i]`.
+fn runner(i: usize, wasm: &[u8]) -> Runner {
+    match i {
+        0 => tandem_runner(wasm, &tandem_config(tandem::Tier::Interp)),
+        1 => tandem_runner(wasm, &tandem_config(tandem::Tier::Jit)),
+        2 => tandem_runner(wasm, &tandem_config(tandem::Tier::Tiered)),
+        3 => wasmi_runner(wasm),
+        _ => wasmtime_runner(wasm),
+    }
+}
+
 fn runners(wasm: &[u8]) -> Vec<Runner> {
-    vec![
-        tandem_runner(wasm, &tandem_config(tandem::Tier::Interp)),
-        tandem_runner(wasm, &tandem_config(tandem::Tier::Jit)),
-        tandem_runner(wasm, &tandem_config(tandem::Tier::Tiered)),
-        wasmi_runner(wasm),
-        wasmtime_runner(wasm),
-    ]
+    (0..ENGINES.len()).map(|i| runner(i, wasm)).collect()
+}
+
+/// One engine alone, `runs` calls per kernel and no timing: for running the
+/// harness under `perf` or `valgrind --tool=callgrind` to compare engines'
+/// profiles and instruction counts without the others in the way.
+fn profile(engine: &str, runs: usize, list: &[Kernel]) {
+    let Some(at) = ENGINES.iter().position(|e| *e == engine) else {
+        eprintln!("--profile: unknown engine `{engine}` (one of {ENGINES:?})");
+        std::process::exit(2);
+    };
+    for k in list {
+        let mut r = runner(at, &k.wasm);
+        let results: Vec<i64> = (0..runs).map(|_| r(k.arg)).collect();
+        println!("{} {engine}: {:?}", k.name, results);
+    }
 }
 
 /// Warm instances (compilation excluded): the interpreter against wasmi,
