@@ -7,7 +7,7 @@
 //!
 //! # The trusted-bytecode contract
 //! Bytecode comes only from `translate` run on a module that `wasmparser`
-//! validated. Therefore: every opcode byte is a valid `Opcode` followed by its
+//! validated. Therefore: every opcode (2 bytes) is a valid `Opcode` followed by its
 //! full operands; every `Slot` is below the function's `num_slots`; every
 //! `Target` is the start of an instruction of the same function; global,
 //! table, memory, segment and function indices and VMContext offsets are in
@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use tandem_vm_core::bytecode::{CompiledFunc, ops};
+use tandem_vm_core::bytecode::{CompiledFunc, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
@@ -407,7 +407,7 @@ macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
-        return unsafe { (HANDLERS[*r.ip as usize])(r.ip, r.sp, r.mem_base, r.mem_len, $cx) };
+        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx) };
     }};
 }
 
@@ -532,12 +532,29 @@ macro_rules! handlers {
     };
 }
 
-/// The handler table, in opcode order; bytes past the list trap.
+/// Size of the handler table: a power of two above the number of opcodes,
+/// so a masked opcode is always an index into it.
+const TABLE_SIZE: usize = Opcode::ALL.len().next_power_of_two();
+
+/// The handler of the instruction at `ip`. The opcode is masked to the
+/// table's size: with trusted bytecode that changes nothing, and a wrong
+/// code still lands on a handler (`invalid_opcode` past the list).
+///
+/// # Safety
+/// `ip` points at an instruction's opcode (trusted bytecode).
+#[inline(always)]
+unsafe fn handler(ip: *const u8) -> Handler {
+    // SAFETY: trusted bytecode: two opcode bytes are readable at `ip`.
+    let code = unsafe { core::ptr::read_unaligned(ip as *const u16) };
+    HANDLERS[u16::from_le(code) as usize & (TABLE_SIZE - 1)]
+}
+
+/// The handler table, in opcode order; codes past the list trap.
 macro_rules! handler_table {
     ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
-        static HANDLERS: [Handler; 256] = {
+        static HANDLERS: [Handler; TABLE_SIZE] = {
             let list: &[Handler] = &[$(h::$name as Handler),*];
-            let mut table = [invalid_opcode as Handler; 256];
+            let mut table = [invalid_opcode as Handler; TABLE_SIZE];
             let mut i = 0;
             while i < list.len() {
                 table[i] = list[i];
@@ -1209,11 +1226,11 @@ fn run(
             regs,
         };
         #[cfg(not(debug_assertions))]
-        let done = (HANDLERS[*regs.ip as usize])(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx);
+        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx);
         #[cfg(debug_assertions)]
         let done = loop {
             let r = cx.regs;
-            match (HANDLERS[*r.ip as usize])(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx) {
+            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx) {
                 Done::Next => continue,
                 other => break other,
             }

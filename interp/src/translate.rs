@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{CompiledFunc, Op, Slot};
+use tandem_vm_core::bytecode::{CompiledFunc, OPCODE_SIZE, Op, Slot};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -407,7 +407,7 @@ impl Translator<'_> {
             _ => None,
         };
         self.encode(op);
-        self.last_result = Some((start + 1, dst));
+        self.last_result = Some((start + OPCODE_SIZE, dst));
         self.last_cmp = inverts.or_else(|| fusable_compare(&op).then_some((start, op, false)));
     }
 
@@ -460,7 +460,7 @@ impl Translator<'_> {
             return;
         }
         self.flush_fuel();
-        let site = self.code.len() + 1;
+        let site = self.code.len() + OPCODE_SIZE;
         self.emit(Op::ConsumeFuel { amount: 0 });
         self.fuel_site = Some(site);
     }

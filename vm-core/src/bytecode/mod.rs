@@ -1,7 +1,7 @@
 //! Tandem's register bytecode: the format both tiers consume.
 //!
 //! The op list lives in `list.rs`; everything here is generated from it.
-//! A function's code is a byte string of `opcode (1 byte) operands...`.
+//! A function's code is a byte string of `opcode (2 bytes) operands...`.
 //! [`decode`] is the checked decoder (disassembler, fuzzing, the JIT);
 //! the interpreter reads operands with the unchecked `ops::Name::read`.
 
@@ -20,6 +20,10 @@ pub type U64 = u64;
 pub type Target = u32;
 /// A `ValType` code.
 pub type Ty = u8;
+
+/// Bytes of an opcode: a little-endian `u16`, so the list can outgrow 256
+/// instructions (the accumulator forms did).
+pub const OPCODE_SIZE: usize = 2;
 
 /// An operand kind: fixed width, little endian.
 pub trait Operand: Copy + fmt::Display {
@@ -64,8 +68,8 @@ impl fmt::Display for DecodeError {
 
 macro_rules! define_ops {
     ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
-        /// One byte per instruction kind, in list order.
-        #[repr(u8)]
+        /// One `u16` per instruction kind, in list order.
+        #[repr(u16)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Opcode { $($name),* }
 
@@ -73,25 +77,13 @@ macro_rules! define_ops {
             /// All opcodes in list order.
             pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
 
-            /// The opcode for a byte, if any.
+            /// The opcode for a code, if any.
             #[inline]
-            pub fn from_u8(b: u8) -> Option<Opcode> {
+            pub fn from_u16(b: u16) -> Option<Opcode> {
                 Self::ALL.get(b as usize).copied()
             }
 
-            /// The opcode for a byte known to be one.
-            ///
-            /// # Safety
-            /// `b` must be less than `Opcode::ALL.len()`.
-            #[inline(always)]
-            pub unsafe fn from_u8_unchecked(b: u8) -> Opcode {
-                debug_assert!((b as usize) < Self::ALL.len());
-                // SAFETY: Opcode is repr(u8) with variants 0..ALL.len(), and the
-                // caller guarantees b is one of them.
-                unsafe { core::mem::transmute::<u8, Opcode>(b) }
-            }
-
-            /// Byte offsets (from the opcode byte) of this instruction's
+            /// Byte offsets (from the opcode) of this instruction's
             /// `Slot` operands, and how many there are.
             pub fn slot_offsets(self) -> ([u8; 8], usize) {
                 match self {
@@ -100,7 +92,7 @@ macro_rules! define_ops {
                         {
                             let mut out = [0u8; 8];
                             let mut n = 0;
-                            let mut at = 1usize;
+                            let mut at = OPCODE_SIZE;
                             $(
                                 if <$kind as Operand>::IS_SLOT {
                                     out[n] = at as u8;
@@ -133,7 +125,7 @@ macro_rules! define_ops {
             pub fn encode(&self, out: &mut Vec<u8>) {
                 match *self {
                     $(Op::$name { $($field),* } => {
-                        out.push(Opcode::$name as u8);
+                        out.extend_from_slice(&(Opcode::$name as u16).to_le_bytes());
                         $( Operand::write($field, out); )*
                     })*
                 }
@@ -172,20 +164,20 @@ macro_rules! define_ops {
                 #[derive(Clone, Copy, Debug)]
                 pub struct $name { $(pub $field: $kind),* }
                 impl $name {
-                    /// Encoded size including the opcode byte.
-                    pub const SIZE: usize = 1 $(+ <$kind as Operand>::SIZE)*;
+                    /// Encoded size including the opcode.
+                    pub const SIZE: usize = OPCODE_SIZE $(+ <$kind as Operand>::SIZE)*;
 
-                    /// Reads the operands that follow the opcode byte.
+                    /// Reads the operands that follow the opcode.
                     ///
                     /// # Safety
-                    /// `ip` must point at the opcode byte of this instruction
+                    /// `ip` must point at the opcode of this instruction
                     /// inside a code buffer with at least `SIZE` readable bytes.
                     #[inline(always)]
                     #[allow(unused_mut, unused_variables, unused_assignments, clippy::allow_attributes)]
                     pub unsafe fn read(ip: *const u8) -> Self {
                         // SAFETY: the caller guarantees SIZE bytes are readable at ip.
                         let bytes = unsafe { core::slice::from_raw_parts(ip, Self::SIZE) };
-                        let mut at = 1;
+                        let mut at = OPCODE_SIZE;
                         $(
                             let $field = <$kind as Operand>::read(&bytes[at..]);
                             at += <$kind as Operand>::SIZE;
@@ -218,12 +210,13 @@ macro_rules! define_ops {
         /// Checked decode of the instruction at `pc`; returns it and the next pc.
         pub fn decode(code: &[u8], pc: usize) -> Result<(Op, usize), DecodeError> {
             let err = DecodeError { pc };
-            let opcode = Opcode::from_u8(*code.get(pc).ok_or(err.clone())?).ok_or(err.clone())?;
+            let raw = code.get(pc..pc + OPCODE_SIZE).ok_or(err.clone())?;
+            let opcode = Opcode::from_u16(u16::from_le_bytes([raw[0], raw[1]])).ok_or(err.clone())?;
             match opcode {
                 $(Opcode::$name => {
                     let size = ops::$name::SIZE;
                     let _bytes = code.get(pc..pc + size).ok_or(err.clone())?;
-                    let mut _at = 1;
+                    let mut _at = OPCODE_SIZE;
                     $(
                         let $field = <$kind as Operand>::read(&_bytes[_at..]);
                         _at += <$kind as Operand>::SIZE;
@@ -486,11 +479,12 @@ mod tests {
 
     #[test]
     fn slot_offsets_follow_the_list() {
-        assert_eq!(Opcode::I32Add.slot_offsets(), ([1, 3, 5, 0, 0, 0, 0, 0], 3));
-        // Const64 { dst: Slot, imm: U64 }: one slot, at 1.
-        assert_eq!(Opcode::Const64.slot_offsets().1, 1);
+        // After the 2-byte opcode: dst at 2, lhs at 4, rhs at 6.
+        assert_eq!(Opcode::I32Add.slot_offsets(), ([2, 4, 6, 0, 0, 0, 0, 0], 3));
+        // Const64 { dst: Slot, imm: U64 }: one slot, at 2.
+        assert_eq!(Opcode::Const64.slot_offsets(), ([2, 0, 0, 0, 0, 0, 0, 0], 1));
         // CallIndirect { table: U32, sig: U32, index: Slot, args: Slot }
-        assert_eq!(Opcode::CallIndirect.slot_offsets(), ([9, 11, 0, 0, 0, 0, 0, 0], 2));
+        assert_eq!(Opcode::CallIndirect.slot_offsets(), ([10, 12, 0, 0, 0, 0, 0, 0], 2));
         assert_eq!(Opcode::Br.slot_offsets().1, 0);
     }
 
@@ -499,7 +493,9 @@ mod tests {
         let mut code = Vec::new();
         Op::I32Add { dst: 3, lhs: 1, rhs: 2 }.encode(&mut code);
         assert!(decode(&code[..3], 0).is_err());
-        assert!(decode(&[0xff], 0).is_err());
+        assert!(decode(&[0x01], 0).is_err());
+        assert!(decode(&[0xff, 0xff], 0).is_err());
+        assert!(decode(&(Opcode::ALL.len() as u16).to_le_bytes(), 0).is_err());
     }
 
     #[test]
@@ -515,13 +511,15 @@ mod tests {
     /// `BrTable` gets a short, well-formed target list).
     fn any_instruction() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         use proptest::prelude::*;
-        (0..Opcode::ALL.len() as u8, proptest::collection::vec(any::<u8>(), 64), 0u32..6).prop_map(
+        (0..Opcode::ALL.len() as u16, proptest::collection::vec(any::<u8>(), 64), 0u32..6).prop_map(
             |(opcode, operands, table_len)| {
                 let size = Op::size_of(Opcode::ALL[opcode as usize]);
-                let mut code = vec![opcode];
-                code.extend_from_slice(&operands[..size - 1]);
-                if opcode == Opcode::BrTable as u8 {
-                    code[3..7].copy_from_slice(&table_len.to_le_bytes());
+                let mut code = opcode.to_le_bytes().to_vec();
+                code.extend_from_slice(&operands[..size - OPCODE_SIZE]);
+                if opcode == Opcode::BrTable as u16 {
+                    // BrTable { index: Slot, len: U32 }: len follows the index.
+                    let at = OPCODE_SIZE + 2;
+                    code[at..at + 4].copy_from_slice(&table_len.to_le_bytes());
                     code.extend_from_slice(&operands[..4 * (table_len as usize + 1)]);
                 }
                 code
