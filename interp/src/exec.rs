@@ -317,7 +317,7 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
             return Err(Fault::Pending);
         }
         let (mem_base, mem_len) = memory_of(cx.vmctx);
-        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len };
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0 };
         do_return(&mut r, cx)?;
         cx.resume = r;
         Ok(())
@@ -363,6 +363,12 @@ struct Regs {
     sp: *mut ValRaw,
     mem_base: *mut u8,
     mem_len: usize,
+    /// The accumulator: the value the last instruction with
+    /// `Opcode::acc_result` produced (it is also in that instruction's `dst`
+    /// slot). Accumulator forms (`I32AddA`...) read an operand from here
+    /// instead of reloading the slot, so a chain of dependent instructions
+    /// does not wait for a store to reach the next load at every step.
+    acc: u64,
 }
 
 /// The rest of the interpreter state, reached through a pointer.
@@ -399,7 +405,7 @@ enum Done {
     Next,
 }
 
-type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>) -> Done;
+type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64) -> Done;
 
 /// Continues with the handler of the instruction at `r.ip`.
 #[cfg(not(debug_assertions))]
@@ -407,7 +413,7 @@ macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
-        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx) };
+        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc) };
     }};
 }
 
@@ -436,65 +442,149 @@ macro_rules! operands {
         o
     }};
 }
+/// An operand read from its slot (`slot`) or from the accumulator (`acc`).
+macro_rules! src {
+    ($r:ident, slot, $s:expr) => {
+        get!($r, $s)
+    };
+    ($r:ident, acc, $s:expr) => {
+        ValRaw($r.acc)
+    };
+}
+
+// The macros below define an op and its accumulator form at once: `$src`
+// says where the accumulator form's operand comes from (`acc`), `(@result)`
+// whether the op leaves its result in the accumulator, which `handlers!`
+// checks against `Opcode::acc_result`.
+
+/// `dst = lhs op rhs`.
 macro_rules! binop {
-    ($r:ident, $Op:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+    (@result) => {
+        true
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = get!($r, o.lhs).$get();
+        let $a = src!($r, $src, o.lhs).$get();
         let $b = get!($r, o.rhs).$get();
-        set!($r, o.dst, $e);
+        let v: ValRaw = $e;
+        $r.acc = v.0;
+        set!($r, o.dst, v);
     }};
 }
+/// `dst = lhs op imm`.
+macro_rules! immop {
+    (@result) => {
+        true
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let $a = src!($r, $src, o.lhs).$get();
+        let $b = o.imm;
+        let v: ValRaw = $e;
+        $r.acc = v.0;
+        set!($r, o.dst, v);
+    }};
+}
+/// `dst = op src`.
 macro_rules! unop {
-    ($r:ident, $Op:ident, $get:ident, |$a:ident| $e:expr) => {{
+    (@result) => {
+        true
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = get!($r, o.src).$get();
-        set!($r, o.dst, $e);
+        let $a = src!($r, $src, o.src).$get();
+        let v: ValRaw = $e;
+        $r.acc = v.0;
+        set!($r, o.dst, v);
     }};
 }
+/// `dst = load(addr + offset)`.
 macro_rules! load {
-    ($r:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
+    (@result) => {
+        true
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
+        let ea = bounds($r.mem_len, src!($r, $src, o.addr).get_u32(), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
-        set!($r, o.dst, $e);
+        let v: ValRaw = $e;
+        $r.acc = v.0;
+        set!($r, o.dst, v);
     }};
 }
+/// `store(addr + offset, value)`.
 macro_rules! store {
-    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
+    (@result) => {
+        false
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
-        let $v = get!($r, o.value);
+        let $v = src!($r, $src, o.value);
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
     }};
 }
+/// Jumps when `lhs <cmp> rhs`.
 macro_rules! br_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    (@result) => {
+        false
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
+        if src!($r, $src, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
             no_fold();
             $r.ip = $cx.code.add(o.target as usize);
         }
     }};
 }
-
 /// Jumps when the comparison is false (with NaN operands that is not the
 /// opposite comparison).
 macro_rules! br_not_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    (@result) => {
+        false
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
+        if !(src!($r, $src, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
             no_fold();
             $r.ip = $cx.code.add(o.target as usize);
         }
+    }};
+}
+/// Jumps when `cond <cmp> 0`.
+macro_rules! br_cond {
+    (@result) => {
+        false
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        if src!($r, $src, o.cond).$get() $cmp 0 {
+            no_fold();
+            $r.ip = $cx.code.add(o.target as usize);
+        }
+    }};
+}
+/// `dst = src`.
+macro_rules! copy {
+    (@result) => {
+        true
+    };
+    ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
+        let o = operands!($r, $Op);
+        let v = src!($r, $src, o.src);
+        $r.acc = v.0;
+        set!($r, o.dst, v);
     }};
 }
 
 /// Defines one handler per op: `Name => body;` where `body` may use `?` on
 /// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
-/// and the rest of the state through `cx`.
+/// and the rest of the state through `cx`. After `@pairs`, `Base / BaseA =>
+/// how!(args);` defines an op and its accumulator form from one line
+/// (checked against vm-core's `for_each_acc_form` at compile time).
 macro_rules! handlers {
-    ($r:ident, $cx:ident; $($name:ident => $body:expr;)*) => {
+    ($r:ident, $cx:ident; $($name:ident => $body:expr;)* @pairs $($base:ident / $accn:ident => $how:ident!($($args:tt)*);)*) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
         #[expect(
             clippy::neg_cmp_op_on_partial_ord,
@@ -502,32 +592,47 @@ macro_rules! handlers {
         )]
         mod h {
             use super::*;
+            $( handler_fn!($r, $cx, $name, $body); )*
             $(
-                pub(super) unsafe fn $name(
-                    ip: *const u8,
-                    sp: *mut ValRaw,
-                    mem_base: *mut u8,
-                    mem_len: usize,
-                    $cx: &mut Ctx<'_>,
-                ) -> Done {
-                    let mut $r = Regs { ip, sp, mem_base, mem_len };
-                    #[allow(unreachable_code, clippy::allow_attributes)]
-                    let result: Result<(), Fault> = (|| {
-                        // SAFETY: trusted-bytecode contract (module docs); the
-                        // store and its instances outlive the call.
-                        unsafe { $body };
-                        Ok(())
-                    })();
-                    match result {
-                        Ok(()) => dispatch!($r, $cx),
-                        Err(Fault::Returned) => Done::Returned,
-                        Err(f) => {
-                            $cx.fault = Some(f);
-                            Done::Faulted
-                        }
-                    }
-                }
+                const _: () = assert!(
+                    matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16)
+                        && Opcode::$base.acc_result() == $how!(@result),
+                    concat!(stringify!($base), " / ", stringify!($accn), " disagrees with for_each_acc_form"),
+                );
+                handler_fn!($r, $cx, $base, $how!($r, $cx, $base, slot, $($args)*));
+                handler_fn!($r, $cx, $accn, $how!($r, $cx, $accn, acc, $($args)*));
             )*
+        }
+    };
+}
+
+/// One handler function (see `handlers!`).
+macro_rules! handler_fn {
+    ($r:ident, $cx:ident, $name:ident, $body:expr) => {
+        pub(super) unsafe fn $name(
+            ip: *const u8,
+            sp: *mut ValRaw,
+            mem_base: *mut u8,
+            mem_len: usize,
+            $cx: &mut Ctx<'_>,
+            acc: u64,
+        ) -> Done {
+            let mut $r = Regs { ip, sp, mem_base, mem_len, acc };
+            #[allow(unreachable_code, clippy::allow_attributes)]
+            let result: Result<(), Fault> = (|| {
+                // SAFETY: trusted-bytecode contract (module docs); the
+                // store and its instances outlive the call.
+                unsafe { $body };
+                Ok(())
+            })();
+            match result {
+                Ok(()) => dispatch!($r, $cx),
+                Err(Fault::Returned) => Done::Returned,
+                Err(f) => {
+                    $cx.fault = Some(f);
+                    Done::Faulted
+                }
+            }
         }
     };
 }
@@ -567,7 +672,7 @@ macro_rules! handler_table {
 tandem_vm_core::for_each_op!(handler_table);
 
 /// Never reached with trusted bytecode; a defence for the unexpected.
-unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>) -> Done {
+unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>, _: u64) -> Done {
     cx.fault = Some(Fault::Trap(TrapCode::Unreachable));
     Done::Faulted
 }
@@ -770,84 +875,12 @@ handlers! { r, cx;
                     let o = ops::Br::read(r.ip);
                     r.ip = cx.code.add(o.target as usize);
                 };
-    BrIfNez => {
-                    let o = operands!(r, BrIfNez);
-                    if get!(r, o.cond).get_u32() != 0 {
-                        no_fold();
-                        r.ip = cx.code.add(o.target as usize);
-                    }
-                };
-    BrIfEqz => {
-                    let o = operands!(r, BrIfEqz);
-                    if get!(r, o.cond).get_u32() == 0 {
-                        no_fold();
-                        r.ip = cx.code.add(o.target as usize);
-                    }
-                };
-    BrI32Eq => br_cmp!(r, cx, BrI32Eq, get_i32, ==);
-    BrI32Ne => br_cmp!(r, cx, BrI32Ne, get_i32, !=);
-    BrI32LtS => br_cmp!(r, cx, BrI32LtS, get_i32, <);
-    BrI32LtU => br_cmp!(r, cx, BrI32LtU, get_u32, <);
-    BrI32GtS => br_cmp!(r, cx, BrI32GtS, get_i32, >);
-    BrI32GtU => br_cmp!(r, cx, BrI32GtU, get_u32, >);
-    BrI32LeS => br_cmp!(r, cx, BrI32LeS, get_i32, <=);
-    BrI32LeU => br_cmp!(r, cx, BrI32LeU, get_u32, <=);
-    BrI32GeS => br_cmp!(r, cx, BrI32GeS, get_i32, >=);
-    BrI32GeU => br_cmp!(r, cx, BrI32GeU, get_u32, >=);
-    BrI64Eq => br_cmp!(r, cx, BrI64Eq, get_i64, ==);
-    BrI64Ne => br_cmp!(r, cx, BrI64Ne, get_i64, !=);
-    BrI64LtS => br_cmp!(r, cx, BrI64LtS, get_i64, <);
-    BrI64LtU => br_cmp!(r, cx, BrI64LtU, get_u64, <);
-    BrI64GtS => br_cmp!(r, cx, BrI64GtS, get_i64, >);
-    BrI64GtU => br_cmp!(r, cx, BrI64GtU, get_u64, >);
-    BrI64LeS => br_cmp!(r, cx, BrI64LeS, get_i64, <=);
-    BrI64LeU => br_cmp!(r, cx, BrI64LeU, get_u64, <=);
-    BrI64GeS => br_cmp!(r, cx, BrI64GeS, get_i64, >=);
-    BrI64GeU => br_cmp!(r, cx, BrI64GeU, get_u64, >=);
-    BrF32Eq => br_cmp!(r, cx, BrF32Eq, get_f32, ==);
-    BrF32Ne => br_cmp!(r, cx, BrF32Ne, get_f32, !=);
-    BrF32Lt => br_cmp!(r, cx, BrF32Lt, get_f32, <);
-    BrF32Gt => br_cmp!(r, cx, BrF32Gt, get_f32, >);
-    BrF32Le => br_cmp!(r, cx, BrF32Le, get_f32, <=);
-    BrF32Ge => br_cmp!(r, cx, BrF32Ge, get_f32, >=);
-    BrF32NotLt => br_not_cmp!(r, cx, BrF32NotLt, get_f32, <);
-    BrF32NotGt => br_not_cmp!(r, cx, BrF32NotGt, get_f32, >);
-    BrF32NotLe => br_not_cmp!(r, cx, BrF32NotLe, get_f32, <=);
-    BrF32NotGe => br_not_cmp!(r, cx, BrF32NotGe, get_f32, >=);
-    BrF64Eq => br_cmp!(r, cx, BrF64Eq, get_f64, ==);
-    BrF64Ne => br_cmp!(r, cx, BrF64Ne, get_f64, !=);
-    BrF64Lt => br_cmp!(r, cx, BrF64Lt, get_f64, <);
-    BrF64Gt => br_cmp!(r, cx, BrF64Gt, get_f64, >);
-    BrF64Le => br_cmp!(r, cx, BrF64Le, get_f64, <=);
-    BrF64Ge => br_cmp!(r, cx, BrF64Ge, get_f64, >=);
-    BrF64NotLt => br_not_cmp!(r, cx, BrF64NotLt, get_f64, <);
-    BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, get_f64, >);
-    BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, get_f64, <=);
-    BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, get_f64, >=);
-    BrI64Eqz => {
-        let o = operands!(r, BrI64Eqz);
-        if get!(r, o.cond).get_u64() == 0 {
-            no_fold();
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
-    BrI64Nez => {
-        let o = operands!(r, BrI64Nez);
-        if get!(r, o.cond).get_u64() != 0 {
-            no_fold();
-            r.ip = cx.code.add(o.target as usize);
-        }
-    };
     BrTable => {
                     let o = ops::BrTable::read(r.ip);
                     let i = get!(r, o.index).get_u32().min(o.len) as usize;
                     let at = r.ip.add(ops::BrTable::SIZE + i * 4);
                     let target = u32::from_le_bytes(core::ptr::read_unaligned(at as *const [u8; 4]));
                     r.ip = cx.code.add(target as usize);
-                };
-    Copy => {
-                    let o = operands!(r, Copy);
-                    set!(r, o.dst, get!(r, o.src));
                 };
     Reinterpret => {
                     let o = operands!(r, Reinterpret);
@@ -884,29 +917,6 @@ handlers! { r, cx;
                     let p = *(cx.vmctx.add(o.offset as usize) as *const *mut VMGlobalDefinition);
                     (*p).value = get!(r, o.src);
                 };
-    I32Load => load!(r, I32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    I64Load => load!(r, I64Load, 8, |b| ValRaw(u64::from_le_bytes(b)));
-    F32Load => load!(r, F32Load, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    F64Load => load!(r, F64Load, 8, |b| ValRaw(u64::from_le_bytes(b)));
-    I32Load8S => load!(r, I32Load8S, 1, |b| ValRaw::i32(b[0] as i8 as i32));
-    I32Load8U => load!(r, I32Load8U, 1, |b| ValRaw(b[0] as u64));
-    I32Load16S => load!(r, I32Load16S, 2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
-    I32Load16U => load!(r, I32Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load8S => load!(r, I64Load8S, 1, |b| ValRaw::i64(b[0] as i8 as i64));
-    I64Load8U => load!(r, I64Load8U, 1, |b| ValRaw(b[0] as u64));
-    I64Load16S => load!(r, I64Load16S, 2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
-    I64Load16U => load!(r, I64Load16U, 2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load32S => load!(r, I64Load32S, 4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
-    I64Load32U => load!(r, I64Load32U, 4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    I32Store => store!(r, I32Store, 4, |v| v.get_u32().to_le_bytes());
-    I64Store => store!(r, I64Store, 8, |v| v.0.to_le_bytes());
-    F32Store => store!(r, F32Store, 4, |v| v.get_u32().to_le_bytes());
-    F64Store => store!(r, F64Store, 8, |v| v.0.to_le_bytes());
-    I32Store8 => store!(r, I32Store8, 1, |v| [v.0 as u8]);
-    I32Store16 => store!(r, I32Store16, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8 => store!(r, I64Store8, 1, |v| [v.0 as u8]);
-    I64Store16 => store!(r, I64Store16, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32 => store!(r, I64Store32, 4, |v| (v.0 as u32).to_le_bytes());
     MemorySize => {
                     let o = operands!(r, MemorySize);
                     set!(r, o.dst, ValRaw((r.mem_len as u64) / 65536));
@@ -1037,147 +1047,210 @@ handlers! { r, cx;
                     let o = operands!(r, RefFunc);
                     set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
                 };
-    RefIsNull => unop!(r, RefIsNull, get_i64, |a| ValRaw((a == 0) as u64));
-    I32Add => binop!(r, I32Add, get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
-    I32AddImm => {
-                    let o = operands!(r, I32AddImm);
-                    set!(r, o.dst, ValRaw::i32(get!(r, o.lhs).get_i32().wrapping_add(o.imm as i32)));
-                };
-    I32Sub => binop!(r, I32Sub, get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
-    I32Mul => binop!(r, I32Mul, get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
-    I32DivS => binop!(r, I32DivS, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
-    I32DivU => binop!(r, I32DivU, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
-    I32RemS => binop!(r, I32RemS, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
-    I32RemU => binop!(r, I32RemU, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
-    I32And => binop!(r, I32And, get_u32, |a, b| ValRaw((a & b) as u64));
-    I32Or => binop!(r, I32Or, get_u32, |a, b| ValRaw((a | b) as u64));
-    I32Xor => binop!(r, I32Xor, get_u32, |a, b| ValRaw((a ^ b) as u64));
-    I32Shl => binop!(r, I32Shl, get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
-    I32ShrS => binop!(r, I32ShrS, get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
-    I32ShrU => binop!(r, I32ShrU, get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
-    I32Rotl => binop!(r, I32Rotl, get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
-    I32Rotr => binop!(r, I32Rotr, get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
-    I32Eq => binop!(r, I32Eq, get_u32, |a, b| ValRaw((a == b) as u64));
-    I32Ne => binop!(r, I32Ne, get_u32, |a, b| ValRaw((a != b) as u64));
-    I32LtS => binop!(r, I32LtS, get_i32, |a, b| ValRaw((a < b) as u64));
-    I32LtU => binop!(r, I32LtU, get_u32, |a, b| ValRaw((a < b) as u64));
-    I32GtS => binop!(r, I32GtS, get_i32, |a, b| ValRaw((a > b) as u64));
-    I32GtU => binop!(r, I32GtU, get_u32, |a, b| ValRaw((a > b) as u64));
-    I32LeS => binop!(r, I32LeS, get_i32, |a, b| ValRaw((a <= b) as u64));
-    I32LeU => binop!(r, I32LeU, get_u32, |a, b| ValRaw((a <= b) as u64));
-    I32GeS => binop!(r, I32GeS, get_i32, |a, b| ValRaw((a >= b) as u64));
-    I32GeU => binop!(r, I32GeU, get_u32, |a, b| ValRaw((a >= b) as u64));
-    I32Clz => unop!(r, I32Clz, get_u32, |a| ValRaw(a.leading_zeros() as u64));
-    I32Ctz => unop!(r, I32Ctz, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
-    I32Popcnt => unop!(r, I32Popcnt, get_u32, |a| ValRaw(a.count_ones() as u64));
-    I32Eqz => unop!(r, I32Eqz, get_u32, |a| ValRaw((a == 0) as u64));
-    I32Extend8S => unop!(r, I32Extend8S, get_u32, |a| ValRaw::i32(a as i8 as i32));
-    I32Extend16S => unop!(r, I32Extend16S, get_u32, |a| ValRaw::i32(a as i16 as i32));
-    I32WrapI64 => unop!(r, I32WrapI64, get_u32, |a| ValRaw(a as u64));
-    I32TruncF32S => unop!(r, I32TruncF32S, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
-    I32TruncF32U => unop!(r, I32TruncF32U, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
-    I32TruncF64S => unop!(r, I32TruncF64S, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
-    I32TruncF64U => unop!(r, I32TruncF64U, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
-    I32TruncSatF32S => unop!(r, I32TruncSatF32S, get_f32, |a| ValRaw::i32(a as i32));
-    I32TruncSatF32U => unop!(r, I32TruncSatF32U, get_f32, |a| ValRaw(a as u32 as u64));
-    I32TruncSatF64S => unop!(r, I32TruncSatF64S, get_f64, |a| ValRaw::i32(a as i32));
-    I32TruncSatF64U => unop!(r, I32TruncSatF64U, get_f64, |a| ValRaw(a as u32 as u64));
-    I64Add => binop!(r, I64Add, get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
-    I64AddImm => {
-                    let o = operands!(r, I64AddImm);
-                    set!(r, o.dst, ValRaw(get!(r, o.lhs).0.wrapping_add(o.imm)));
-                };
-    I64Sub => binop!(r, I64Sub, get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
-    I64Mul => binop!(r, I64Mul, get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
-    I64DivS => binop!(r, I64DivS, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
-    I64DivU => binop!(r, I64DivU, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
-    I64RemS => binop!(r, I64RemS, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
-    I64RemU => binop!(r, I64RemU, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
-    I64And => binop!(r, I64And, get_i64, |a, b| ValRaw::i64(a & b));
-    I64Or => binop!(r, I64Or, get_i64, |a, b| ValRaw::i64(a | b));
-    I64Xor => binop!(r, I64Xor, get_i64, |a, b| ValRaw::i64(a ^ b));
-    I64Shl => binop!(r, I64Shl, get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
-    I64ShrS => binop!(r, I64ShrS, get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
-    I64ShrU => binop!(r, I64ShrU, get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
-    I64Rotl => binop!(r, I64Rotl, get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
-    I64Rotr => binop!(r, I64Rotr, get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
-    I64Eq => binop!(r, I64Eq, get_i64, |a, b| ValRaw((a == b) as u64));
-    I64Ne => binop!(r, I64Ne, get_i64, |a, b| ValRaw((a != b) as u64));
-    I64LtS => binop!(r, I64LtS, get_i64, |a, b| ValRaw((a < b) as u64));
-    I64LtU => binop!(r, I64LtU, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
-    I64GtS => binop!(r, I64GtS, get_i64, |a, b| ValRaw((a > b) as u64));
-    I64GtU => binop!(r, I64GtU, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
-    I64LeS => binop!(r, I64LeS, get_i64, |a, b| ValRaw((a <= b) as u64));
-    I64LeU => binop!(r, I64LeU, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
-    I64GeS => binop!(r, I64GeS, get_i64, |a, b| ValRaw((a >= b) as u64));
-    I64GeU => binop!(r, I64GeU, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
-    I64Clz => unop!(r, I64Clz, get_i64, |a| ValRaw(a.leading_zeros() as u64));
-    I64Ctz => unop!(r, I64Ctz, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
-    I64Popcnt => unop!(r, I64Popcnt, get_i64, |a| ValRaw(a.count_ones() as u64));
-    I64Eqz => unop!(r, I64Eqz, get_i64, |a| ValRaw((a == 0) as u64));
-    I64Extend8S => unop!(r, I64Extend8S, get_i64, |a| ValRaw::i64(a as i8 as i64));
-    I64Extend16S => unop!(r, I64Extend16S, get_i64, |a| ValRaw::i64(a as i16 as i64));
-    I64Extend32S => unop!(r, I64Extend32S, get_i64, |a| ValRaw::i64(a as i32 as i64));
-    I64ExtendI32S => unop!(r, I64ExtendI32S, get_i32, |a| ValRaw::i64(a as i64));
-    I64ExtendI32U => unop!(r, I64ExtendI32U, get_u32, |a| ValRaw(a as u64));
-    I64TruncF32S => unop!(r, I64TruncF32S, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
-    I64TruncF32U => unop!(r, I64TruncF32U, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
-    I64TruncF64S => unop!(r, I64TruncF64S, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
-    I64TruncF64U => unop!(r, I64TruncF64U, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
-    I64TruncSatF32S => unop!(r, I64TruncSatF32S, get_f32, |a| ValRaw::i64(a as i64));
-    I64TruncSatF32U => unop!(r, I64TruncSatF32U, get_f32, |a| ValRaw(a as u64));
-    I64TruncSatF64S => unop!(r, I64TruncSatF64S, get_f64, |a| ValRaw::i64(a as i64));
-    I64TruncSatF64U => unop!(r, I64TruncSatF64U, get_f64, |a| ValRaw(a as u64));
-    F32Add => binop!(r, F32Add, get_f32, |a, b| f32v(a + b));
-    F32Sub => binop!(r, F32Sub, get_f32, |a, b| f32v(a - b));
-    F32Mul => binop!(r, F32Mul, get_f32, |a, b| f32v(a * b));
-    F32Div => binop!(r, F32Div, get_f32, |a, b| f32v(a / b));
-    F32Min => binop!(r, F32Min, get_f32, |a, b| f32v(num::f32_min(a, b)));
-    F32Max => binop!(r, F32Max, get_f32, |a, b| f32v(num::f32_max(a, b)));
-    F32Copysign => binop!(r, F32Copysign, get_f32, |a, b| f32v(a.copysign(b)));
-    F32Eq => binop!(r, F32Eq, get_f32, |a, b| ValRaw((a == b) as u64));
-    F32Ne => binop!(r, F32Ne, get_f32, |a, b| ValRaw((a != b) as u64));
-    F32Lt => binop!(r, F32Lt, get_f32, |a, b| ValRaw((a < b) as u64));
-    F32Gt => binop!(r, F32Gt, get_f32, |a, b| ValRaw((a > b) as u64));
-    F32Le => binop!(r, F32Le, get_f32, |a, b| ValRaw((a <= b) as u64));
-    F32Ge => binop!(r, F32Ge, get_f32, |a, b| ValRaw((a >= b) as u64));
-    F32Abs => unop!(r, F32Abs, get_f32, |a| f32v(a.abs()));
-    F32Neg => unop!(r, F32Neg, get_f32, |a| f32v(-a));
-    F32Ceil => unop!(r, F32Ceil, get_f32, |a| f32v(num::f32_ceil(a)));
-    F32Floor => unop!(r, F32Floor, get_f32, |a| f32v(num::f32_floor(a)));
-    F32Trunc => unop!(r, F32Trunc, get_f32, |a| f32v(num::f32_trunc(a)));
-    F32Nearest => unop!(r, F32Nearest, get_f32, |a| f32v(num::f32_nearest(a)));
-    F32Sqrt => unop!(r, F32Sqrt, get_f32, |a| f32v(a.sqrt()));
-    F32ConvertI32S => unop!(r, F32ConvertI32S, get_i32, |a| f32v(a as f32));
-    F32ConvertI32U => unop!(r, F32ConvertI32U, get_u32, |a| f32v(a as f32));
-    F32ConvertI64S => unop!(r, F32ConvertI64S, get_i64, |a| f32v(a as f32));
-    F32ConvertI64U => unop!(r, F32ConvertI64U, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
-    F32DemoteF64 => unop!(r, F32DemoteF64, get_f64, |a| f32v(a as f32));
-    F64Add => binop!(r, F64Add, get_f64, |a, b| f64v(a + b));
-    F64Sub => binop!(r, F64Sub, get_f64, |a, b| f64v(a - b));
-    F64Mul => binop!(r, F64Mul, get_f64, |a, b| f64v(a * b));
-    F64Div => binop!(r, F64Div, get_f64, |a, b| f64v(a / b));
-    F64Min => binop!(r, F64Min, get_f64, |a, b| f64v(num::f64_min(a, b)));
-    F64Max => binop!(r, F64Max, get_f64, |a, b| f64v(num::f64_max(a, b)));
-    F64Copysign => binop!(r, F64Copysign, get_f64, |a, b| f64v(a.copysign(b)));
-    F64Eq => binop!(r, F64Eq, get_f64, |a, b| ValRaw((a == b) as u64));
-    F64Ne => binop!(r, F64Ne, get_f64, |a, b| ValRaw((a != b) as u64));
-    F64Lt => binop!(r, F64Lt, get_f64, |a, b| ValRaw((a < b) as u64));
-    F64Gt => binop!(r, F64Gt, get_f64, |a, b| ValRaw((a > b) as u64));
-    F64Le => binop!(r, F64Le, get_f64, |a, b| ValRaw((a <= b) as u64));
-    F64Ge => binop!(r, F64Ge, get_f64, |a, b| ValRaw((a >= b) as u64));
-    F64Abs => unop!(r, F64Abs, get_f64, |a| f64v(a.abs()));
-    F64Neg => unop!(r, F64Neg, get_f64, |a| f64v(-a));
-    F64Ceil => unop!(r, F64Ceil, get_f64, |a| f64v(num::f64_ceil(a)));
-    F64Floor => unop!(r, F64Floor, get_f64, |a| f64v(num::f64_floor(a)));
-    F64Trunc => unop!(r, F64Trunc, get_f64, |a| f64v(num::f64_trunc(a)));
-    F64Nearest => unop!(r, F64Nearest, get_f64, |a| f64v(num::f64_nearest(a)));
-    F64Sqrt => unop!(r, F64Sqrt, get_f64, |a| f64v(a.sqrt()));
-    F64ConvertI32S => unop!(r, F64ConvertI32S, get_i32, |a| f64v(a as f64));
-    F64ConvertI32U => unop!(r, F64ConvertI32U, get_u32, |a| f64v(a as f64));
-    F64ConvertI64S => unop!(r, F64ConvertI64S, get_i64, |a| f64v(a as f64));
-    F64ConvertI64U => unop!(r, F64ConvertI64U, get_i64, |a| f64v(a as u64 as f64));
-    F64PromoteF32 => unop!(r, F64PromoteF32, get_f32, |a| f64v(a as f64));
+    RefIsNull => unop!(r, cx, RefIsNull, slot, get_i64, |a| ValRaw((a == 0) as u64));
+    I32DivS => binop!(r, cx, I32DivS, slot, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
+    I32DivU => binop!(r, cx, I32DivU, slot, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
+    I32RemS => binop!(r, cx, I32RemS, slot, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
+    I32RemU => binop!(r, cx, I32RemU, slot, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
+    I32Eq => binop!(r, cx, I32Eq, slot, get_u32, |a, b| ValRaw((a == b) as u64));
+    I32Ne => binop!(r, cx, I32Ne, slot, get_u32, |a, b| ValRaw((a != b) as u64));
+    I32LtS => binop!(r, cx, I32LtS, slot, get_i32, |a, b| ValRaw((a < b) as u64));
+    I32LtU => binop!(r, cx, I32LtU, slot, get_u32, |a, b| ValRaw((a < b) as u64));
+    I32GtS => binop!(r, cx, I32GtS, slot, get_i32, |a, b| ValRaw((a > b) as u64));
+    I32GtU => binop!(r, cx, I32GtU, slot, get_u32, |a, b| ValRaw((a > b) as u64));
+    I32LeS => binop!(r, cx, I32LeS, slot, get_i32, |a, b| ValRaw((a <= b) as u64));
+    I32LeU => binop!(r, cx, I32LeU, slot, get_u32, |a, b| ValRaw((a <= b) as u64));
+    I32GeS => binop!(r, cx, I32GeS, slot, get_i32, |a, b| ValRaw((a >= b) as u64));
+    I32GeU => binop!(r, cx, I32GeU, slot, get_u32, |a, b| ValRaw((a >= b) as u64));
+    I32Clz => unop!(r, cx, I32Clz, slot, get_u32, |a| ValRaw(a.leading_zeros() as u64));
+    I32Ctz => unop!(r, cx, I32Ctz, slot, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
+    I32Popcnt => unop!(r, cx, I32Popcnt, slot, get_u32, |a| ValRaw(a.count_ones() as u64));
+    I32TruncF32S => unop!(r, cx, I32TruncF32S, slot, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
+    I32TruncF32U => unop!(r, cx, I32TruncF32U, slot, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
+    I32TruncF64S => unop!(r, cx, I32TruncF64S, slot, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
+    I32TruncF64U => unop!(r, cx, I32TruncF64U, slot, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
+    I32TruncSatF32S => unop!(r, cx, I32TruncSatF32S, slot, get_f32, |a| ValRaw::i32(a as i32));
+    I32TruncSatF32U => unop!(r, cx, I32TruncSatF32U, slot, get_f32, |a| ValRaw(a as u32 as u64));
+    I32TruncSatF64S => unop!(r, cx, I32TruncSatF64S, slot, get_f64, |a| ValRaw::i32(a as i32));
+    I32TruncSatF64U => unop!(r, cx, I32TruncSatF64U, slot, get_f64, |a| ValRaw(a as u32 as u64));
+    I64DivS => binop!(r, cx, I64DivS, slot, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
+    I64DivU => binop!(r, cx, I64DivU, slot, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
+    I64RemS => binop!(r, cx, I64RemS, slot, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
+    I64RemU => binop!(r, cx, I64RemU, slot, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
+    I64Eq => binop!(r, cx, I64Eq, slot, get_i64, |a, b| ValRaw((a == b) as u64));
+    I64Ne => binop!(r, cx, I64Ne, slot, get_i64, |a, b| ValRaw((a != b) as u64));
+    I64LtS => binop!(r, cx, I64LtS, slot, get_i64, |a, b| ValRaw((a < b) as u64));
+    I64LtU => binop!(r, cx, I64LtU, slot, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
+    I64GtS => binop!(r, cx, I64GtS, slot, get_i64, |a, b| ValRaw((a > b) as u64));
+    I64GtU => binop!(r, cx, I64GtU, slot, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
+    I64LeS => binop!(r, cx, I64LeS, slot, get_i64, |a, b| ValRaw((a <= b) as u64));
+    I64LeU => binop!(r, cx, I64LeU, slot, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
+    I64GeS => binop!(r, cx, I64GeS, slot, get_i64, |a, b| ValRaw((a >= b) as u64));
+    I64GeU => binop!(r, cx, I64GeU, slot, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
+    I64Clz => unop!(r, cx, I64Clz, slot, get_i64, |a| ValRaw(a.leading_zeros() as u64));
+    I64Ctz => unop!(r, cx, I64Ctz, slot, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
+    I64Popcnt => unop!(r, cx, I64Popcnt, slot, get_i64, |a| ValRaw(a.count_ones() as u64));
+    I64Extend8S => unop!(r, cx, I64Extend8S, slot, get_i64, |a| ValRaw::i64(a as i8 as i64));
+    I64Extend16S => unop!(r, cx, I64Extend16S, slot, get_i64, |a| ValRaw::i64(a as i16 as i64));
+    I64Extend32S => unop!(r, cx, I64Extend32S, slot, get_i64, |a| ValRaw::i64(a as i32 as i64));
+    I64TruncF32S => unop!(r, cx, I64TruncF32S, slot, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
+    I64TruncF32U => unop!(r, cx, I64TruncF32U, slot, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
+    I64TruncF64S => unop!(r, cx, I64TruncF64S, slot, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
+    I64TruncF64U => unop!(r, cx, I64TruncF64U, slot, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
+    I64TruncSatF32S => unop!(r, cx, I64TruncSatF32S, slot, get_f32, |a| ValRaw::i64(a as i64));
+    I64TruncSatF32U => unop!(r, cx, I64TruncSatF32U, slot, get_f32, |a| ValRaw(a as u64));
+    I64TruncSatF64S => unop!(r, cx, I64TruncSatF64S, slot, get_f64, |a| ValRaw::i64(a as i64));
+    I64TruncSatF64U => unop!(r, cx, I64TruncSatF64U, slot, get_f64, |a| ValRaw(a as u64));
+    F32Min => binop!(r, cx, F32Min, slot, get_f32, |a, b| f32v(num::f32_min(a, b)));
+    F32Max => binop!(r, cx, F32Max, slot, get_f32, |a, b| f32v(num::f32_max(a, b)));
+    F32Copysign => binop!(r, cx, F32Copysign, slot, get_f32, |a, b| f32v(a.copysign(b)));
+    F32Eq => binop!(r, cx, F32Eq, slot, get_f32, |a, b| ValRaw((a == b) as u64));
+    F32Ne => binop!(r, cx, F32Ne, slot, get_f32, |a, b| ValRaw((a != b) as u64));
+    F32Lt => binop!(r, cx, F32Lt, slot, get_f32, |a, b| ValRaw((a < b) as u64));
+    F32Gt => binop!(r, cx, F32Gt, slot, get_f32, |a, b| ValRaw((a > b) as u64));
+    F32Le => binop!(r, cx, F32Le, slot, get_f32, |a, b| ValRaw((a <= b) as u64));
+    F32Ge => binop!(r, cx, F32Ge, slot, get_f32, |a, b| ValRaw((a >= b) as u64));
+    F32Abs => unop!(r, cx, F32Abs, slot, get_f32, |a| f32v(a.abs()));
+    F32Neg => unop!(r, cx, F32Neg, slot, get_f32, |a| f32v(-a));
+    F32Ceil => unop!(r, cx, F32Ceil, slot, get_f32, |a| f32v(num::f32_ceil(a)));
+    F32Floor => unop!(r, cx, F32Floor, slot, get_f32, |a| f32v(num::f32_floor(a)));
+    F32Trunc => unop!(r, cx, F32Trunc, slot, get_f32, |a| f32v(num::f32_trunc(a)));
+    F32Nearest => unop!(r, cx, F32Nearest, slot, get_f32, |a| f32v(num::f32_nearest(a)));
+    F32Sqrt => unop!(r, cx, F32Sqrt, slot, get_f32, |a| f32v(a.sqrt()));
+    F32ConvertI32U => unop!(r, cx, F32ConvertI32U, slot, get_u32, |a| f32v(a as f32));
+    F32ConvertI64S => unop!(r, cx, F32ConvertI64S, slot, get_i64, |a| f32v(a as f32));
+    F32ConvertI64U => unop!(r, cx, F32ConvertI64U, slot, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
+    F64Min => binop!(r, cx, F64Min, slot, get_f64, |a, b| f64v(num::f64_min(a, b)));
+    F64Max => binop!(r, cx, F64Max, slot, get_f64, |a, b| f64v(num::f64_max(a, b)));
+    F64Copysign => binop!(r, cx, F64Copysign, slot, get_f64, |a, b| f64v(a.copysign(b)));
+    F64Eq => binop!(r, cx, F64Eq, slot, get_f64, |a, b| ValRaw((a == b) as u64));
+    F64Ne => binop!(r, cx, F64Ne, slot, get_f64, |a, b| ValRaw((a != b) as u64));
+    F64Lt => binop!(r, cx, F64Lt, slot, get_f64, |a, b| ValRaw((a < b) as u64));
+    F64Gt => binop!(r, cx, F64Gt, slot, get_f64, |a, b| ValRaw((a > b) as u64));
+    F64Le => binop!(r, cx, F64Le, slot, get_f64, |a, b| ValRaw((a <= b) as u64));
+    F64Ge => binop!(r, cx, F64Ge, slot, get_f64, |a, b| ValRaw((a >= b) as u64));
+    F64Abs => unop!(r, cx, F64Abs, slot, get_f64, |a| f64v(a.abs()));
+    F64Neg => unop!(r, cx, F64Neg, slot, get_f64, |a| f64v(-a));
+    F64Ceil => unop!(r, cx, F64Ceil, slot, get_f64, |a| f64v(num::f64_ceil(a)));
+    F64Floor => unop!(r, cx, F64Floor, slot, get_f64, |a| f64v(num::f64_floor(a)));
+    F64Trunc => unop!(r, cx, F64Trunc, slot, get_f64, |a| f64v(num::f64_trunc(a)));
+    F64Nearest => unop!(r, cx, F64Nearest, slot, get_f64, |a| f64v(num::f64_nearest(a)));
+    F64Sqrt => unop!(r, cx, F64Sqrt, slot, get_f64, |a| f64v(a.sqrt()));
+    F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, get_i64, |a| f64v(a as f64));
+    F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, get_i64, |a| f64v(a as u64 as f64));
+    @pairs
+    I32Add / I32AddA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
+    I32Mul / I32MulA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
+    I32And / I32AndA => binop!(get_u32, |a, b| ValRaw((a & b) as u64));
+    I32Or / I32OrA => binop!(get_u32, |a, b| ValRaw((a | b) as u64));
+    I32Xor / I32XorA => binop!(get_u32, |a, b| ValRaw((a ^ b) as u64));
+    I32Sub / I32SubA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
+    I32Shl / I32ShlA => binop!(get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
+    I32ShrS / I32ShrSA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
+    I32ShrU / I32ShrUA => binop!(get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
+    I32Rotl / I32RotlA => binop!(get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
+    I32Rotr / I32RotrA => binop!(get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
+    I32AddImm / I32AddImmA => immop!(get_i32, |a, imm| ValRaw::i32(a.wrapping_add(imm as i32)));
+    I64Add / I64AddA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
+    I64Mul / I64MulA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
+    I64And / I64AndA => binop!(get_i64, |a, b| ValRaw::i64(a & b));
+    I64Or / I64OrA => binop!(get_i64, |a, b| ValRaw::i64(a | b));
+    I64Xor / I64XorA => binop!(get_i64, |a, b| ValRaw::i64(a ^ b));
+    I64Sub / I64SubA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
+    I64Shl / I64ShlA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
+    I64ShrS / I64ShrSA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
+    I64ShrU / I64ShrUA => binop!(get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
+    I64Rotl / I64RotlA => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
+    I64Rotr / I64RotrA => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
+    I64AddImm / I64AddImmA => immop!(get_u64, |a, imm| ValRaw(a.wrapping_add(imm)));
+    F32Add / F32AddA => binop!(get_f32, |a, b| f32v(a + b));
+    F32Mul / F32MulA => binop!(get_f32, |a, b| f32v(a * b));
+    F32Sub / F32SubA => binop!(get_f32, |a, b| f32v(a - b));
+    F32Div / F32DivA => binop!(get_f32, |a, b| f32v(a / b));
+    F64Add / F64AddA => binop!(get_f64, |a, b| f64v(a + b));
+    F64Mul / F64MulA => binop!(get_f64, |a, b| f64v(a * b));
+    F64Sub / F64SubA => binop!(get_f64, |a, b| f64v(a - b));
+    F64Div / F64DivA => binop!(get_f64, |a, b| f64v(a / b));
+    I32Eqz / I32EqzA => unop!(get_u32, |a| ValRaw((a == 0) as u64));
+    I64Eqz / I64EqzA => unop!(get_i64, |a| ValRaw((a == 0) as u64));
+    I32WrapI64 / I32WrapI64A => unop!(get_u32, |a| ValRaw(a as u64));
+    I64ExtendI32S / I64ExtendI32SA => unop!(get_i32, |a| ValRaw::i64(a as i64));
+    I64ExtendI32U / I64ExtendI32UA => unop!(get_u32, |a| ValRaw(a as u64));
+    I32Extend8S / I32Extend8SA => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
+    I32Extend16S / I32Extend16SA => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
+    F64ConvertI32S / F64ConvertI32SA => unop!(get_i32, |a| f64v(a as f64));
+    F64ConvertI32U / F64ConvertI32UA => unop!(get_u32, |a| f64v(a as f64));
+    F32ConvertI32S / F32ConvertI32SA => unop!(get_i32, |a| f32v(a as f32));
+    F64PromoteF32 / F64PromoteF32A => unop!(get_f32, |a| f64v(a as f64));
+    F32DemoteF64 / F32DemoteF64A => unop!(get_f64, |a| f32v(a as f32));
+    Copy / CopyA => copy!();
+    I32Load / I32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I64Load / I64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    F32Load / F32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    F64Load / F64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    I32Load8S / I32Load8SA => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
+    I32Load8U / I32Load8UA => load!(1, |b| ValRaw(b[0] as u64));
+    I32Load16S / I32Load16SA => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
+    I32Load16U / I32Load16UA => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load8S / I64Load8SA => load!(1, |b| ValRaw::i64(b[0] as i8 as i64));
+    I64Load8U / I64Load8UA => load!(1, |b| ValRaw(b[0] as u64));
+    I64Load16S / I64Load16SA => load!(2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
+    I64Load16U / I64Load16UA => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load32S / I64Load32SA => load!(4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
+    I64Load32U / I64Load32UA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I32Store / I32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
+    I64Store / I64StoreA => store!(8, |v| v.0.to_le_bytes());
+    F32Store / F32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
+    F64Store / F64StoreA => store!(8, |v| v.0.to_le_bytes());
+    I32Store8 / I32Store8A => store!(1, |v| [v.0 as u8]);
+    I32Store16 / I32Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 / I64Store8A => store!(1, |v| [v.0 as u8]);
+    I64Store16 / I64Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 / I64Store32A => store!(4, |v| (v.0 as u32).to_le_bytes());
+    BrIfNez / BrIfNezA => br_cond!(get_u32, !=);
+    BrIfEqz / BrIfEqzA => br_cond!(get_u32, ==);
+    BrI64Eqz / BrI64EqzA => br_cond!(get_u64, ==);
+    BrI64Nez / BrI64NezA => br_cond!(get_u64, !=);
+    BrI32Eq / BrI32EqA => br_cmp!(get_i32, ==);
+    BrI32Ne / BrI32NeA => br_cmp!(get_i32, !=);
+    BrI32LtS / BrI32LtSA => br_cmp!(get_i32, <);
+    BrI32LtU / BrI32LtUA => br_cmp!(get_u32, <);
+    BrI32GtS / BrI32GtSA => br_cmp!(get_i32, >);
+    BrI32GtU / BrI32GtUA => br_cmp!(get_u32, >);
+    BrI32LeS / BrI32LeSA => br_cmp!(get_i32, <=);
+    BrI32LeU / BrI32LeUA => br_cmp!(get_u32, <=);
+    BrI32GeS / BrI32GeSA => br_cmp!(get_i32, >=);
+    BrI32GeU / BrI32GeUA => br_cmp!(get_u32, >=);
+    BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
+    BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
+    BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);
+    BrI64LtU / BrI64LtUA => br_cmp!(get_u64, <);
+    BrI64GtS / BrI64GtSA => br_cmp!(get_i64, >);
+    BrI64GtU / BrI64GtUA => br_cmp!(get_u64, >);
+    BrI64LeS / BrI64LeSA => br_cmp!(get_i64, <=);
+    BrI64LeU / BrI64LeUA => br_cmp!(get_u64, <=);
+    BrI64GeS / BrI64GeSA => br_cmp!(get_i64, >=);
+    BrI64GeU / BrI64GeUA => br_cmp!(get_u64, >=);
+    BrF32Eq / BrF32EqA => br_cmp!(get_f32, ==);
+    BrF32Ne / BrF32NeA => br_cmp!(get_f32, !=);
+    BrF32Lt / BrF32LtA => br_cmp!(get_f32, <);
+    BrF32Gt / BrF32GtA => br_cmp!(get_f32, >);
+    BrF32Le / BrF32LeA => br_cmp!(get_f32, <=);
+    BrF32Ge / BrF32GeA => br_cmp!(get_f32, >=);
+    BrF32NotLt / BrF32NotLtA => br_not_cmp!(get_f32, <);
+    BrF32NotGt / BrF32NotGtA => br_not_cmp!(get_f32, >);
+    BrF32NotLe / BrF32NotLeA => br_not_cmp!(get_f32, <=);
+    BrF32NotGe / BrF32NotGeA => br_not_cmp!(get_f32, >=);
+    BrF64Eq / BrF64EqA => br_cmp!(get_f64, ==);
+    BrF64Ne / BrF64NeA => br_cmp!(get_f64, !=);
+    BrF64Lt / BrF64LtA => br_cmp!(get_f64, <);
+    BrF64Gt / BrF64GtA => br_cmp!(get_f64, >);
+    BrF64Le / BrF64LeA => br_cmp!(get_f64, <=);
+    BrF64Ge / BrF64GeA => br_cmp!(get_f64, >=);
+    BrF64NotLt / BrF64NotLtA => br_not_cmp!(get_f64, <);
+    BrF64NotGt / BrF64NotGtA => br_not_cmp!(get_f64, >);
+    BrF64NotLe / BrF64NotLeA => br_not_cmp!(get_f64, <=);
+    BrF64NotGe / BrF64NotGeA => br_not_cmp!(get_f64, >=);
 }
 
 fn run(
@@ -1208,7 +1281,7 @@ fn run(
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
-        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len };
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0 };
         let mut cx = Ctx {
             store,
             limits,
@@ -1226,11 +1299,11 @@ fn run(
             regs,
         };
         #[cfg(not(debug_assertions))]
-        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx);
+        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0);
         #[cfg(debug_assertions)]
         let done = loop {
             let r = cx.regs;
-            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx) {
+            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc) {
                 Done::Next => continue,
                 other => break other,
             }

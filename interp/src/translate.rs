@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{CompiledFunc, OPCODE_SIZE, Op, Slot};
+use tandem_vm_core::bytecode::{CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -79,12 +79,17 @@ struct Translator<'a> {
     /// (position of the dst field, the temporary it names) of the last
     /// result-producing instruction, for `local.set` fusion.
     last_result: Option<(usize, Slot)>,
-    /// (start, op, inverted) of the last instruction when it is a comparison
+    /// (start, op, inverted, accumulator before it) of the last instruction when it is a comparison
     /// or `i32.eqz`, for compare-and-branch fusion. `inverted`: the last
     /// instruction was an `i32.eqz` of the comparison at `start`, whose
     /// result is a temporary read by nothing else, so a branch on the `eqz`
     /// can replace both with the comparison's opposite branch.
-    last_cmp: Option<(usize, Op, bool)>,
+    last_cmp: Option<(usize, Op, bool, Option<Slot>)>,
+    /// The slot whose value the interpreter's accumulator holds after the
+    /// last instruction (`Opcode::acc_result`); `None` after any other
+    /// instruction and at labels (other paths arrive there). An instruction
+    /// that reads this slot is written in its accumulator form.
+    acc: Option<Slot>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -178,6 +183,7 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         dead_depth: 0,
         last_result: None,
         last_cmp: None,
+        acc: None,
         fuel_site: None,
         fuel_count: 0,
         too_many_slots: false,
@@ -393,6 +399,7 @@ impl Translator<'_> {
         self.last_result = None;
         self.last_cmp = None;
         self.encode(op);
+        self.acc = None;
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
@@ -401,20 +408,26 @@ impl Translator<'_> {
         // `i32.eqz` of the comparison just before it (into a temporary:
         // `local.tee` clears `last_result`) is that comparison inverted.
         let inverts = match (op, self.last_cmp, self.last_result) {
-            (Op::I32Eqz { src, .. }, Some((at, cmp, inverted)), Some((_, res))) if res == src => {
-                Some((at, cmp, !inverted))
+            (Op::I32Eqz { src, .. }, Some((at, cmp, inverted, acc)), Some((_, res))) if res == src => {
+                Some((at, cmp, !inverted, acc))
             }
             _ => None,
         };
+        let acc_before = self.acc;
         self.encode(op);
+        self.acc = op.opcode().acc_result().then_some(dst);
         self.last_result = Some((start + OPCODE_SIZE, dst));
-        self.last_cmp = inverts.or_else(|| fusable_compare(&op).then_some((start, op, false)));
+        self.last_cmp = inverts.or_else(|| fusable_compare(&op).then_some((start, op, false, acc_before)));
     }
 
-    /// Appends `op` and notes its slot operands that `layout_frame` renumbers.
+    /// Appends `op` (in its accumulator form if it reads the accumulator's
+    /// slot) and notes its slot operands that `layout_frame` renumbers.
     fn encode(&mut self, op: Op) {
         let start = self.code.len();
         op.encode(&mut self.code);
+        if let Some(acc) = self.acc {
+            to_acc_form(&mut self.code[start..], acc);
+        }
         let (offsets, n) = op.opcode().slot_offsets();
         for &off in &offsets[..n] {
             let at = start + off as usize;
@@ -429,11 +442,13 @@ impl Translator<'_> {
     /// true) or zero (`when` false); returns the position of its target
     /// field. A comparison that produced `cond` just before is fused in.
     fn cond_branch(&mut self, cond: Slot, when: bool, target: u32) -> usize {
-        if let (Some((start, cmp, inverted)), Some((_, dst))) = (self.last_cmp, self.last_result)
+        if let (Some((start, cmp, inverted, acc)), Some((_, dst))) = (self.last_cmp, self.last_result)
             && dst == cond
             && let Some(op) = fuse_compare(cmp, when != inverted, target)
         {
             self.code.truncate(start);
+            // The comparison is gone: the accumulator holds what it held before.
+            self.acc = acc;
             while self.fixups.last().is_some_and(|&f| f as usize >= start) {
                 self.fixups.pop();
             }
@@ -474,6 +489,7 @@ impl Translator<'_> {
 
     /// A new label: later code may be reached from elsewhere.
     fn label_here(&mut self) {
+        self.acc = None;
         self.last_result = None;
         self.last_cmp = None;
         self.start_fuel_block();
@@ -877,8 +893,12 @@ impl Translator<'_> {
             && !reads_local
             && self.last_result.is_some_and(|(_, s)| s == self.temp_slot(len - 1));
         if fusable {
-            let (at, _) = self.last_result.take().expect("checked above");
+            let (at, dst) = self.last_result.take().expect("checked above");
             self.code[at..at + 2].copy_from_slice(&(l as Slot).to_le_bytes());
+            // The value went to the local instead; the accumulator still has it.
+            if self.acc == Some(dst) {
+                self.acc = Some(l as Slot);
+            }
         } else {
             // Keep the old value for operands that still read it.
             for i in 0..len - 1 {

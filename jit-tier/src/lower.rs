@@ -864,6 +864,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut uses_memory = false;
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
+            // No accumulator here: an accumulator form is its plain op.
+            let op = op.without_acc();
             uses_memory |= reads_memory_vars(&op);
             match op {
                 Op::BrTable { len, .. } => {
@@ -1508,6 +1510,8 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.un(dst, src, I64, F64, |b, x| b.ins().fcvt_from_uint(types::F64, x))?
             }
             Op::F64PromoteF32 { dst, src } => self.un(dst, src, F32, F64, |b, x| b.ins().fpromote(types::F64, x))?,
+            // `body` lowers the plain op of every accumulator form (I32AddA...).
+            _ => return Err(err(format!("{op} reached the lowering unnormalised"))),
         }
         Ok(true)
     }

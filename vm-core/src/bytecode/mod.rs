@@ -237,6 +237,99 @@ macro_rules! define_ops {
 
 crate::for_each_op!(define_ops);
 
+/// How an op relates to the interpreter's accumulator (`for_each_acc_form`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccForm {
+    /// The accumulator form of the op.
+    pub acc: Opcode,
+    /// Which `Slot` operand (counting slots only) it reads from the accumulator.
+    pub operand: u8,
+    /// Both forms leave their result in the accumulator.
+    pub result: bool,
+    /// That operand and the next slot operand may be swapped.
+    pub commutes: bool,
+}
+
+macro_rules! define_acc_forms {
+    ($( $base:ident => $acc:ident, $operand:literal, $result:literal, $commutes:literal; )*) => {
+        impl Opcode {
+            /// The accumulator form of this op, if it has one.
+            pub const fn acc_form(self) -> Option<AccForm> {
+                match self {
+                    $(Opcode::$base => Some(AccForm {
+                        acc: Opcode::$acc,
+                        operand: $operand,
+                        result: $result,
+                        commutes: $commutes,
+                    }),)*
+                    _ => None,
+                }
+            }
+
+            /// The plain op of an accumulator form.
+            pub const fn acc_base(self) -> Option<Opcode> {
+                match self {
+                    $(Opcode::$acc => Some(Opcode::$base),)*
+                    _ => None,
+                }
+            }
+
+            /// Does this op leave its result in the accumulator?
+            pub const fn acc_result(self) -> bool {
+                match self {
+                    $(Opcode::$base | Opcode::$acc => $result,)*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+crate::for_each_acc_form!(define_acc_forms);
+
+/// Rewrites the encoded instruction `inst` (opcode first) into its
+/// accumulator form when one of its operands is slot `acc`: the operand the
+/// form reads from the accumulator, or, for a commuting op, the next one
+/// (then the two are swapped). Returns whether it did.
+pub fn to_acc_form(inst: &mut [u8], acc: Slot) -> bool {
+    let Some(opcode) = inst.get(..OPCODE_SIZE).and_then(|b| Opcode::from_u16(u16::from_le_bytes([b[0], b[1]]))) else {
+        return false;
+    };
+    let Some(form) = opcode.acc_form() else { return false };
+    let (offsets, n) = opcode.slot_offsets();
+    let i = form.operand as usize;
+    if i >= n || inst.len() < Op::size_of(opcode) {
+        return false;
+    }
+    let slot = |inst: &[u8], k: usize| {
+        let at = offsets[k] as usize;
+        u16::from_le_bytes([inst[at], inst[at + 1]])
+    };
+    if slot(inst, i) != acc {
+        if !form.commutes || i + 1 >= n || slot(inst, i + 1) != acc {
+            return false;
+        }
+        let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+        let (x, y) = (slot(inst, i), slot(inst, i + 1));
+        inst[a..a + 2].copy_from_slice(&y.to_le_bytes());
+        inst[b..b + 2].copy_from_slice(&x.to_le_bytes());
+    }
+    inst[..OPCODE_SIZE].copy_from_slice(&(form.acc as u16).to_le_bytes());
+    true
+}
+
+impl Op {
+    /// The plain op an accumulator form stands for (same operands); any
+    /// other op unchanged. For compilers, which have no accumulator.
+    pub fn without_acc(self) -> Op {
+        let Some(base) = self.opcode().acc_base() else { return self };
+        let mut code = Vec::with_capacity(Op::size_of(base));
+        self.encode(&mut code);
+        code[..OPCODE_SIZE].copy_from_slice(&(base as u16).to_le_bytes());
+        // The two forms have the same operands (checked by a unit test).
+        decode(&code, 0).map_or(self, |(op, _)| op)
+    }
+}
+
 struct OperandDisplay<T>(T);
 
 /// Reads an operand back from its disassembly text.
@@ -475,6 +568,51 @@ mod tests {
             pc = next;
         }
         assert_eq!(pc, code.len());
+    }
+
+    /// Every accumulator form has exactly its base op's operands (sizes,
+    /// slot positions, field names), and the rewrite round-trips.
+    #[test]
+    fn acc_forms_mirror_their_base_ops() {
+        let mut pairs = 0;
+        for &base in Opcode::ALL {
+            let Some(form) = base.acc_form() else { continue };
+            pairs += 1;
+            assert_eq!(form.acc.acc_base(), Some(base));
+            assert_eq!(Op::size_of(form.acc), Op::size_of(base), "{}", base.name());
+            assert_eq!(form.acc.slot_offsets(), base.slot_offsets(), "{}", base.name());
+            assert_eq!(form.acc.name(), format!("{}A", base.name()));
+            assert_eq!(base.acc_result(), form.acc.acc_result());
+            // Operands 3, 4, 5, ... in every field; the accumulator is slot 4 or 5.
+            let size = Op::size_of(base);
+            let mut code = (base as u16).to_le_bytes().to_vec();
+            code.extend((0..size - OPCODE_SIZE).map(|i| if i % 2 == 0 { 3 + i as u8 / 2 } else { 0 }));
+            if base == Opcode::BrTable {
+                continue;
+            }
+            let (plain, _) = decode(&code, 0).expect("well-formed");
+            let (offsets, _) = base.slot_offsets();
+            let want = u16::from_le_bytes([code[offsets[form.operand as usize] as usize], 0]);
+            let mut acc = code.clone();
+            assert!(to_acc_form(&mut acc, want), "{}", base.name());
+            let (op, _) = decode(&acc, 0).expect("well-formed");
+            assert_eq!(op.opcode(), form.acc);
+            assert_eq!(op.without_acc(), plain);
+            let fields = |o: &Op| o.to_string().split_once(' ').map(|(_, f)| f.to_string());
+            assert_eq!(fields(&op), fields(&plain));
+            // A slot the op does not read is not the accumulator.
+            assert!(!to_acc_form(&mut code.clone(), 999));
+        }
+        assert!(pairs > 100, "{pairs}");
+        // A commuting op swaps its operands to read the accumulator first.
+        let mut code = Vec::new();
+        Op::I32Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
+        assert!(to_acc_form(&mut code, 3));
+        assert_eq!(decode(&code, 0).unwrap().0, Op::I32AddA { dst: 1, lhs: 3, rhs: 2 });
+        let mut code = Vec::new();
+        Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
+        assert!(!to_acc_form(&mut code, 3), "i32.sub does not commute");
+        assert_eq!(Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.without_acc(), Op::I32Sub { dst: 1, lhs: 2, rhs: 3 });
     }
 
     #[test]
