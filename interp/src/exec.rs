@@ -552,6 +552,16 @@ macro_rules! br_not_cmp {
         }
     }};
 }
+/// Jumps when `(lhs & rhs) <cmp> 0`.
+macro_rules! br_and {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        if get!($r, o.lhs).$get() & get!($r, o.rhs).$get() $cmp 0 {
+            no_fold();
+            $r.ip = $cx.code.add(o.target as usize);
+        }
+    }};
+}
 /// Jumps when `cond <cmp> 0`.
 macro_rules! br_cond {
     (@result) => {
@@ -1171,6 +1181,10 @@ handlers! { r, cx;
     BrI64LeU => br_cmp!(r, cx, BrI64LeU, slot, get_u64, <=);
     BrI64GeS => br_cmp!(r, cx, BrI64GeS, slot, get_i64, >=);
     BrI64GeU => br_cmp!(r, cx, BrI64GeU, slot, get_u64, >=);
+    BrI32AndNz => br_and!(r, cx, BrI32AndNz, get_u32, !=);
+    BrI32AndZ => br_and!(r, cx, BrI32AndZ, get_u32, ==);
+    BrI64AndNz => br_and!(r, cx, BrI64AndNz, get_u64, !=);
+    BrI64AndZ => br_and!(r, cx, BrI64AndZ, get_u64, ==);
     BrF32Eq => br_cmp!(r, cx, BrF32Eq, slot, get_f32, ==);
     BrF32Ne => br_cmp!(r, cx, BrF32Ne, slot, get_f32, !=);
     BrF32Lt => br_cmp!(r, cx, BrF32Lt, slot, get_f32, <);

@@ -324,6 +324,9 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
         Op::I64LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LeU, BrI64GtU),
         Op::I64GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeS, BrI64LtS),
         Op::I64GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeU, BrI64LtU),
+        Op::I32And { lhs, rhs, .. } => pick!(lhs, rhs, BrI32AndNz, BrI32AndZ),
+        // Only reached through `i64.eqz` (a branch condition is an i32).
+        Op::I64And { lhs, rhs, .. } => pick!(lhs, rhs, BrI64AndNz, BrI64AndZ),
         _ => None,
     }
 }
@@ -409,6 +412,11 @@ impl Translator<'_> {
         // `local.tee` clears `last_result`) is that comparison inverted.
         let inverts = match (op, self.last_cmp, self.last_result) {
             (Op::I32Eqz { src, .. }, Some((at, cmp, inverted, acc)), Some((_, res))) if res == src => {
+                Some((at, cmp, !inverted, acc))
+            }
+            (Op::I64Eqz { src, .. }, Some((at, cmp @ Op::I64And { .. }, inverted, acc)), Some((_, res)))
+                if res == src =>
+            {
                 Some((at, cmp, !inverted, acc))
             }
             _ => None,

@@ -523,6 +523,16 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
+    /// Branches when `(lhs & rhs) cc 0` (cc: equal or not equal).
+    fn br_and(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let a = self.b.ins().band(x, y);
+        let r = self.b.ins().icmp_imm_s(cc, a, 0);
+        self.br_if(r, target);
+        Ok(())
+    }
+
     /// Branches when `lhs cc rhs` is true, or when it is false with `negate`.
     fn br_fcmp(&mut self, lhs: u16, rhs: u16, c: Cls, cc: FloatCC, negate: bool, target: u32) -> R {
         let x = self.get(lhs, c)?;
@@ -1061,6 +1071,10 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::BrI64LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedLessThanOrEqual, target)?,
             Op::BrI64GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedGreaterThanOrEqual, target)?,
             Op::BrI64GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedGreaterThanOrEqual, target)?,
+            Op::BrI32AndNz { lhs, rhs, target } => self.br_and(lhs, rhs, I32, C::NotEqual, target)?,
+            Op::BrI32AndZ { lhs, rhs, target } => self.br_and(lhs, rhs, I32, C::Equal, target)?,
+            Op::BrI64AndNz { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::NotEqual, target)?,
+            Op::BrI64AndZ { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::Equal, target)?,
             Op::BrTable { index, len } => {
                 let i = self.get(index, I32)?;
                 let code = &self.f.code;
@@ -1616,7 +1630,11 @@ fn branch_target(op: &Op) -> Option<u32> {
         | BrI64LeS { target, .. }
         | BrI64LeU { target, .. }
         | BrI64GeS { target, .. }
-        | BrI64GeU { target, .. } => target,
+        | BrI64GeU { target, .. }
+        | BrI32AndNz { target, .. }
+        | BrI32AndZ { target, .. }
+        | BrI64AndNz { target, .. }
+        | BrI64AndZ { target, .. } => target,
         _ => return None,
     })
 }

@@ -108,3 +108,80 @@ fn eqz_of_a_comparison_fuses_into_the_opposite_branch() {
     // the tee'd comparison result is a local: it must still be computed
     assert_eq!(ops(2)[..2], ["I64GeS", "BrIfEqz"]);
 }
+
+/// `and` fused into a branch (`BrI32AndNz`, `BrI64AndZ`, ...), directly, under
+/// `i32.eqz` / `i64.eqz`, and with the `and` `local.tee`d (not fused), against
+/// Rust's `&` on edge values in the interpreter and the JIT; then the
+/// bytecode shows the fused forms.
+#[test]
+fn and_fuses_into_test_and_branch() {
+    let text = r#"(module
+      (func (export "br32") (param i32 i32) (result i32)
+        (block $yes (br_if $yes (i32.and (local.get 0) (local.get 1))) (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "ifz32") (param i32 i32) (result i32)
+        (if (result i32) (i32.eqz (i32.and (local.get 0) (local.get 1))) (then (i32.const 0)) (else (i32.const 1))))
+      (func (export "tee32") (param i32 i32) (result i32) (local $t i32)
+        (block $yes (br_if $yes (local.tee $t (i32.and (local.get 0) (local.get 1))))
+          (return (i32.eqz (i32.eqz (local.get $t)))))
+        (i32.eqz (i32.eqz (local.get $t))))
+      (func (export "brz64") (param i64 i64) (result i32)
+        (block $zero (br_if $zero (i64.eqz (i64.and (local.get 0) (local.get 1)))) (return (i32.const 1)))
+        (i32.const 0))
+      (func (export "ifnz64") (param i64 i64) (result i32)
+        (if (result i32) (i32.eqz (i64.eqz (i64.and (local.get 0) (local.get 1)))) (then (i32.const 1)) (else (i32.const 0)))))"#;
+    let tiers: &[tandem::Tier] =
+        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    for &tier in tiers {
+        let mut config = tandem::Config::new();
+        config.tier(tier);
+        and_branches_in(&Engine::new(&config), text);
+    }
+    let module = Module::new(&Engine::default(), text).expect("compiles");
+    let first = |def: u32| {
+        let mut out = String::new();
+        tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
+        out.lines()
+            .filter_map(|l| l.trim().split_once(": "))
+            .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
+            .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
+            .find(|op| op != "HotCall")
+            .unwrap_or_default()
+    };
+    assert_eq!(first(0), "BrI32AndNz");
+    // jumps to `else` when eqz(a & b) is zero
+    assert_eq!(first(1), "BrI32AndNz");
+    // the tee'd `and` result is a local: computed, not fused
+    assert!(first(2).starts_with("I32And"), "{}", first(2));
+    assert_eq!(first(3), "BrI64AndZ");
+    // jumps to `else` when eqz(eqz(a & b)) is zero, i.e. a & b == 0
+    assert_eq!(first(4), "BrI64AndZ");
+}
+
+fn and_branches_in(engine: &Engine, text: &str) {
+    let module = Module::new(engine, text).expect("compiles");
+    let mut store = Store::new(engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let v32 = [i32::MIN, -1, 0, 1, 2, 3, 0x5555_5555, i32::MAX];
+    for name in ["br32", "ifz32", "tee32"] {
+        let f = inst.get_func(&mut store, name).unwrap();
+        for &a in &v32 {
+            for &b in &v32 {
+                let mut out = [Val::I32(-1)];
+                f.call(&mut store, &[Val::I32(a), Val::I32(b)], &mut out).unwrap();
+                assert_eq!(out[0], Val::I32((a & b != 0) as i32), "{name} {a:#x} & {b:#x}");
+            }
+        }
+    }
+    let v64 = [i64::MIN, -1, 0, 1, 2, 1 << 40, 0x5555_5555_5555_5555, i64::MAX];
+    for name in ["brz64", "ifnz64"] {
+        let f = inst.get_func(&mut store, name).unwrap();
+        for &a in &v64 {
+            for &b in &v64 {
+                let mut out = [Val::I32(-1)];
+                f.call(&mut store, &[Val::I64(a), Val::I64(b)], &mut out).unwrap();
+                assert_eq!(out[0], Val::I32((a & b != 0) as i32), "{name} {a:#x} & {b:#x}");
+            }
+        }
+    }
+}

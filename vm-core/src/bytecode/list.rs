@@ -64,6 +64,11 @@ macro_rules! for_each_op {
             BrI64Eqz { cond: Slot, target: Target };
             BrI64Nez { cond: Slot, target: Target };
             BrTable { index: Slot, len: U32 };
+            // test-and-branch: jump to `target` when `lhs & rhs` is non-zero (Nz) or zero (Z)
+            BrI32AndNz { lhs: Slot, rhs: Slot, target: Target };
+            BrI32AndZ { lhs: Slot, rhs: Slot, target: Target };
+            BrI64AndNz { lhs: Slot, rhs: Slot, target: Target };
+            BrI64AndZ { lhs: Slot, rhs: Slot, target: Target };
             // compare-and-branch: jump to `target` when `lhs <cmp> rhs`
             BrI32Eq { lhs: Slot, rhs: Slot, target: Target };
             BrI32Ne { lhs: Slot, rhs: Slot, target: Target };
