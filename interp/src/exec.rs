@@ -317,7 +317,7 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
             return Err(Fault::Pending);
         }
         let (mem_base, mem_len) = memory_of(cx.vmctx);
-        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0, facc: 0.0 };
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0 };
         do_return(&mut r, cx)?;
         cx.resume = r;
         Ok(())
@@ -369,9 +369,6 @@ struct Regs {
     /// instead of reloading the slot, so a chain of dependent instructions
     /// does not wait for a store to reach the next load at every step.
     acc: u64,
-    /// The same value as `acc` when it is an `f64`, in a float register, so
-    /// float chains (`F64MulA`...) skip the move between register files.
-    facc: f64,
 }
 
 /// The rest of the interpreter state, reached through a pointer.
@@ -408,7 +405,7 @@ enum Done {
     Next,
 }
 
-type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64, f64) -> Done;
+type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64) -> Done;
 
 /// Continues with the handler of the instruction at `r.ip`.
 #[cfg(not(debug_assertions))]
@@ -416,7 +413,7 @@ macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
-        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc, r.facc) };
+        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc) };
     }};
 }
 
@@ -472,72 +469,6 @@ macro_rules! binop {
         let v: ValRaw = $e;
         $r.acc = v.0;
         set!($r, o.dst, v);
-    }};
-}
-/// An `f64` operand read from its slot or from the float accumulator.
-macro_rules! fsrc {
-    ($r:ident, slot, $s:expr) => {
-        get!($r, $s)
-    };
-    ($r:ident, acc, $s:expr) => {
-        ValRaw($r.facc.to_bits())
-    };
-}
-/// `dst = lhs op rhs` on `f64`s: the operand from and the result into the
-/// float accumulator too.
-macro_rules! fbinop {
-    (@result) => {
-        true
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, |$a:ident, $b:ident| $e:expr) => {{
-        let o = operands!($r, $Op);
-        let $a = fsrc!($r, $src, o.lhs).get_f64();
-        let $b = get!($r, o.rhs).get_f64();
-        let v: f64 = $e;
-        $r.facc = v;
-        $r.acc = v.to_bits();
-        set!($r, o.dst, ValRaw(v.to_bits()));
-    }};
-}
-/// `dst = op src` with an `f64` result (also in the float accumulator).
-macro_rules! unop_to_f64 {
-    (@result) => {
-        true
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident| $e:expr) => {{
-        let o = operands!($r, $Op);
-        let $a = src!($r, $src, o.src).$get();
-        let v: f64 = $e;
-        $r.facc = v;
-        $r.acc = v.to_bits();
-        set!($r, o.dst, ValRaw(v.to_bits()));
-    }};
-}
-/// `dst = op src` with an `f64` operand (from the float accumulator).
-macro_rules! unop_from_f64 {
-    (@result) => {
-        true
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, |$a:ident| $e:expr) => {{
-        let o = operands!($r, $Op);
-        let $a = fsrc!($r, $src, o.src).get_f64();
-        let v: ValRaw = $e;
-        $r.acc = v.0;
-        set!($r, o.dst, v);
-    }};
-}
-/// `dst = f64.load(addr + offset)` (also into the float accumulator).
-macro_rules! load_f64 {
-    (@result) => {
-        true
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
-        let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $src, o.addr).get_u32(), o.offset, 8)?;
-        let bits = u64::from_le_bytes(core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; 8]));
-        $r.acc = bits;
-        $r.facc = f64::from_bits(bits);
-        set!($r, o.dst, ValRaw(bits));
     }};
 }
 /// `dst = lhs op imm`.
@@ -653,7 +584,6 @@ macro_rules! copy {
         let o = operands!($r, $Op);
         let v = src!($r, $src, o.src);
         $r.acc = v.0;
-        $r.facc = f64::from_bits(v.0);
         set!($r, o.dst, v);
     }};
 }
@@ -696,9 +626,8 @@ macro_rules! handler_fn {
             mem_len: usize,
             $cx: &mut Ctx<'_>,
             acc: u64,
-            facc: f64,
         ) -> Done {
-            let mut $r = Regs { ip, sp, mem_base, mem_len, acc, facc };
+            let mut $r = Regs { ip, sp, mem_base, mem_len, acc };
             #[allow(unreachable_code, clippy::allow_attributes)]
             let result: Result<(), Fault> = (|| {
                 // SAFETY: trusted-bytecode contract (module docs); the
@@ -753,7 +682,7 @@ macro_rules! handler_table {
 tandem_vm_core::for_each_op!(handler_table);
 
 /// Never reached with trusted bytecode; a defence for the unexpected.
-unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>, _: u64, _: f64) -> Done {
+unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>, _: u64) -> Done {
     cx.fault = Some(Fault::Trap(TrapCode::Unreachable));
     Done::Faulted
 }
@@ -1305,10 +1234,10 @@ handlers! { r, cx;
     F32Mul / F32MulA => binop!(get_f32, |a, b| f32v(a * b));
     F32Sub / F32SubA => binop!(get_f32, |a, b| f32v(a - b));
     F32Div / F32DivA => binop!(get_f32, |a, b| f32v(a / b));
-    F64Add / F64AddA => fbinop!(|a, b| a + b);
-    F64Mul / F64MulA => fbinop!(|a, b| a * b);
-    F64Sub / F64SubA => fbinop!(|a, b| a - b);
-    F64Div / F64DivA => fbinop!(|a, b| a / b);
+    F64Add / F64AddA => binop!(get_f64, |a, b| f64v(a + b));
+    F64Mul / F64MulA => binop!(get_f64, |a, b| f64v(a * b));
+    F64Sub / F64SubA => binop!(get_f64, |a, b| f64v(a - b));
+    F64Div / F64DivA => binop!(get_f64, |a, b| f64v(a / b));
     I32Eqz / I32EqzA => unop!(get_u32, |a| ValRaw((a == 0) as u64));
     I64Eqz / I64EqzA => unop!(get_i64, |a| ValRaw((a == 0) as u64));
     I32WrapI64 / I32WrapI64A => unop!(get_u32, |a| ValRaw(a as u64));
@@ -1316,16 +1245,16 @@ handlers! { r, cx;
     I64ExtendI32U / I64ExtendI32UA => unop!(get_u32, |a| ValRaw(a as u64));
     I32Extend8S / I32Extend8SA => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
     I32Extend16S / I32Extend16SA => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
-    F64ConvertI32S / F64ConvertI32SA => unop_to_f64!(get_i32, |a| a as f64);
-    F64ConvertI32U / F64ConvertI32UA => unop_to_f64!(get_u32, |a| a as f64);
+    F64ConvertI32S / F64ConvertI32SA => unop!(get_i32, |a| f64v(a as f64));
+    F64ConvertI32U / F64ConvertI32UA => unop!(get_u32, |a| f64v(a as f64));
     F32ConvertI32S / F32ConvertI32SA => unop!(get_i32, |a| f32v(a as f32));
-    F64PromoteF32 / F64PromoteF32A => unop_to_f64!(get_f32, |a| a as f64);
-    F32DemoteF64 / F32DemoteF64A => unop_from_f64!(|a| f32v(a as f32));
+    F64PromoteF32 / F64PromoteF32A => unop!(get_f32, |a| f64v(a as f64));
+    F32DemoteF64 / F32DemoteF64A => unop!(get_f64, |a| f32v(a as f32));
     Copy / CopyA => copy!();
     I32Load / I32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
     I64Load / I64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
     F32Load / F32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    F64Load / F64LoadA => load_f64!();
+    F64Load / F64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
     I32Load8S / I32Load8SA => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
     I32Load8U / I32Load8UA => load!(1, |b| ValRaw(b[0] as u64));
     I32Load16S / I32Load16SA => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
@@ -1366,7 +1295,7 @@ fn run(
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
-        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0, facc: 0.0 };
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0 };
         let mut cx = Ctx {
             store,
             limits,
@@ -1384,11 +1313,11 @@ fn run(
             regs,
         };
         #[cfg(not(debug_assertions))]
-        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0, 0.0);
+        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0);
         #[cfg(debug_assertions)]
         let done = loop {
             let r = cx.regs;
-            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc, r.facc) {
+            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc) {
                 Done::Next => continue,
                 other => break other,
             }
