@@ -451,140 +451,110 @@ macro_rules! src {
         ValRaw($r.acc)
     };
 }
+/// Writes a result to its `dst` slot and to the accumulator. Every op that
+/// computes a value does both, not only those with `Opcode::acc_result`
+/// (the only ones whose accumulator the translator relies on): the
+/// accumulator's register is then free scratch in every such handler,
+/// while keeping it intact would cost some of them a saved register.
+macro_rules! produce {
+    ($r:ident, $dst:expr, $v:expr) => {{
+        let v: ValRaw = $v;
+        $r.acc = v.0;
+        set!($r, $dst, v);
+    }};
+}
 
-// The macros below define an op and its accumulator form at once: `$src`
-// says where the accumulator form's operand comes from (`acc`), `(@result)`
-// whether the op leaves its result in the accumulator, which `handlers!`
-// checks against `Opcode::acc_result`.
+// `binop!`, `immop!`, `unop!`, `copy!` and `load!` define an op or, with
+// `$src` = `acc`, its accumulator form (`handlers!` after `@pairs`).
 
 /// `dst = lhs op rhs`.
 macro_rules! binop {
-    (@result) => {
-        true
-    };
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $src, o.lhs).$get();
         let $b = get!($r, o.rhs).$get();
-        let v: ValRaw = $e;
-        $r.acc = v.0;
-        set!($r, o.dst, v);
+        produce!($r, o.dst, $e);
     }};
 }
 /// `dst = lhs op imm`.
 macro_rules! immop {
-    (@result) => {
-        true
-    };
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $src, o.lhs).$get();
         let $b = o.imm;
-        let v: ValRaw = $e;
-        $r.acc = v.0;
-        set!($r, o.dst, v);
+        produce!($r, o.dst, $e);
     }};
 }
 /// `dst = op src`.
 macro_rules! unop {
-    (@result) => {
-        true
-    };
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $src, o.src).$get();
-        let v: ValRaw = $e;
-        $r.acc = v.0;
-        set!($r, o.dst, v);
+        produce!($r, o.dst, $e);
+    }};
+}
+/// `dst = src`.
+macro_rules! copy {
+    ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
+        let o = operands!($r, $Op);
+        produce!($r, o.dst, src!($r, $src, o.src));
     }};
 }
 /// `dst = load(addr + offset)`.
 macro_rules! load {
-    (@result) => {
-        true
-    };
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let ea = bounds($r.mem_len, src!($r, $src, o.addr).get_u32(), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
-        let v: ValRaw = $e;
-        $r.acc = v.0;
-        set!($r, o.dst, v);
+        produce!($r, o.dst, $e);
     }};
 }
 /// `store(addr + offset, value)`.
 macro_rules! store {
-    (@result) => {
-        false
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$v:ident| $e:expr) => {{
+    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
-        let $v = src!($r, $src, o.value);
+        let $v = get!($r, o.value);
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
     }};
 }
+/// Jumps to `o.target` when `$cond` holds.
+macro_rules! branch_if {
+    ($r:ident, $cx:ident, $o:ident, $cond:expr) => {
+        if $cond {
+            no_fold();
+            $r.ip = $cx.code.add($o.target as usize);
+        }
+    };
+}
 /// Jumps when `lhs <cmp> rhs`.
 macro_rules! br_cmp {
-    (@result) => {
-        false
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if src!($r, $src, o.lhs).$get() $cmp get!($r, o.rhs).$get() {
-            no_fold();
-            $r.ip = $cx.code.add(o.target as usize);
-        }
+        branch_if!($r, $cx, o, get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get());
     }};
 }
 /// Jumps when the comparison is false (with NaN operands that is not the
 /// opposite comparison).
 macro_rules! br_not_cmp {
-    (@result) => {
-        false
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if !(src!($r, $src, o.lhs).$get() $cmp get!($r, o.rhs).$get()) {
-            no_fold();
-            $r.ip = $cx.code.add(o.target as usize);
-        }
+        branch_if!($r, $cx, o, !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()));
     }};
 }
 /// Jumps when `(lhs & rhs) <cmp> 0`.
 macro_rules! br_and {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if get!($r, o.lhs).$get() & get!($r, o.rhs).$get() $cmp 0 {
-            no_fold();
-            $r.ip = $cx.code.add(o.target as usize);
-        }
+        branch_if!($r, $cx, o, get!($r, o.lhs).$get() & get!($r, o.rhs).$get() $cmp 0);
     }};
 }
 /// Jumps when `cond <cmp> 0`.
 macro_rules! br_cond {
-    (@result) => {
-        false
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        if src!($r, $src, o.cond).$get() $cmp 0 {
-            no_fold();
-            $r.ip = $cx.code.add(o.target as usize);
-        }
-    }};
-}
-/// `dst = src`.
-macro_rules! copy {
-    (@result) => {
-        true
-    };
-    ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
-        let o = operands!($r, $Op);
-        let v = src!($r, $src, o.src);
-        $r.acc = v.0;
-        set!($r, o.dst, v);
+        branch_if!($r, $cx, o, get!($r, o.cond).$get() $cmp 0);
     }};
 }
 
@@ -605,9 +575,8 @@ macro_rules! handlers {
             $( handler_fn!($r, $cx, $name, $body); )*
             $(
                 const _: () = assert!(
-                    matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16)
-                        && Opcode::$base.acc_result() == $how!(@result),
-                    concat!(stringify!($base), " / ", stringify!($accn), " disagrees with for_each_acc_form"),
+                    matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16),
+                    concat!(stringify!($base), " / ", stringify!($accn), " is not a pair of for_each_acc_form"),
                 );
                 handler_fn!($r, $cx, $base, $how!($r, $cx, $base, slot, $($args)*));
                 handler_fn!($r, $cx, $accn, $how!($r, $cx, $accn, acc, $($args)*));
@@ -1148,63 +1117,63 @@ handlers! { r, cx;
     F64Sqrt => unop!(r, cx, F64Sqrt, slot, get_f64, |a| f64v(a.sqrt()));
     F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, get_i64, |a| f64v(a as f64));
     F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, get_i64, |a| f64v(a as u64 as f64));
-    I32Store => store!(r, cx, I32Store, slot, 4, |v| v.get_u32().to_le_bytes());
-    I64Store => store!(r, cx, I64Store, slot, 8, |v| v.0.to_le_bytes());
-    F32Store => store!(r, cx, F32Store, slot, 4, |v| v.get_u32().to_le_bytes());
-    F64Store => store!(r, cx, F64Store, slot, 8, |v| v.0.to_le_bytes());
-    I32Store8 => store!(r, cx, I32Store8, slot, 1, |v| [v.0 as u8]);
-    I32Store16 => store!(r, cx, I32Store16, slot, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8 => store!(r, cx, I64Store8, slot, 1, |v| [v.0 as u8]);
-    I64Store16 => store!(r, cx, I64Store16, slot, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32 => store!(r, cx, I64Store32, slot, 4, |v| (v.0 as u32).to_le_bytes());
-    BrIfNez => br_cond!(r, cx, BrIfNez, slot, get_u32, !=);
-    BrIfEqz => br_cond!(r, cx, BrIfEqz, slot, get_u32, ==);
-    BrI64Eqz => br_cond!(r, cx, BrI64Eqz, slot, get_u64, ==);
-    BrI64Nez => br_cond!(r, cx, BrI64Nez, slot, get_u64, !=);
-    BrI32Eq => br_cmp!(r, cx, BrI32Eq, slot, get_i32, ==);
-    BrI32Ne => br_cmp!(r, cx, BrI32Ne, slot, get_i32, !=);
-    BrI32LtS => br_cmp!(r, cx, BrI32LtS, slot, get_i32, <);
-    BrI32LtU => br_cmp!(r, cx, BrI32LtU, slot, get_u32, <);
-    BrI32GtS => br_cmp!(r, cx, BrI32GtS, slot, get_i32, >);
-    BrI32GtU => br_cmp!(r, cx, BrI32GtU, slot, get_u32, >);
-    BrI32LeS => br_cmp!(r, cx, BrI32LeS, slot, get_i32, <=);
-    BrI32LeU => br_cmp!(r, cx, BrI32LeU, slot, get_u32, <=);
-    BrI32GeS => br_cmp!(r, cx, BrI32GeS, slot, get_i32, >=);
-    BrI32GeU => br_cmp!(r, cx, BrI32GeU, slot, get_u32, >=);
-    BrI64Eq => br_cmp!(r, cx, BrI64Eq, slot, get_i64, ==);
-    BrI64Ne => br_cmp!(r, cx, BrI64Ne, slot, get_i64, !=);
-    BrI64LtS => br_cmp!(r, cx, BrI64LtS, slot, get_i64, <);
-    BrI64LtU => br_cmp!(r, cx, BrI64LtU, slot, get_u64, <);
-    BrI64GtS => br_cmp!(r, cx, BrI64GtS, slot, get_i64, >);
-    BrI64GtU => br_cmp!(r, cx, BrI64GtU, slot, get_u64, >);
-    BrI64LeS => br_cmp!(r, cx, BrI64LeS, slot, get_i64, <=);
-    BrI64LeU => br_cmp!(r, cx, BrI64LeU, slot, get_u64, <=);
-    BrI64GeS => br_cmp!(r, cx, BrI64GeS, slot, get_i64, >=);
-    BrI64GeU => br_cmp!(r, cx, BrI64GeU, slot, get_u64, >=);
+    I32Store => store!(r, I32Store, 4, |v| v.get_u32().to_le_bytes());
+    I64Store => store!(r, I64Store, 8, |v| v.0.to_le_bytes());
+    F32Store => store!(r, F32Store, 4, |v| v.get_u32().to_le_bytes());
+    F64Store => store!(r, F64Store, 8, |v| v.0.to_le_bytes());
+    I32Store8 => store!(r, I32Store8, 1, |v| [v.0 as u8]);
+    I32Store16 => store!(r, I32Store16, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 => store!(r, I64Store8, 1, |v| [v.0 as u8]);
+    I64Store16 => store!(r, I64Store16, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 => store!(r, I64Store32, 4, |v| (v.0 as u32).to_le_bytes());
+    BrIfNez => br_cond!(r, cx, BrIfNez, get_u32, !=);
+    BrIfEqz => br_cond!(r, cx, BrIfEqz, get_u32, ==);
+    BrI64Eqz => br_cond!(r, cx, BrI64Eqz, get_u64, ==);
+    BrI64Nez => br_cond!(r, cx, BrI64Nez, get_u64, !=);
+    BrI32Eq => br_cmp!(r, cx, BrI32Eq, get_i32, ==);
+    BrI32Ne => br_cmp!(r, cx, BrI32Ne, get_i32, !=);
+    BrI32LtS => br_cmp!(r, cx, BrI32LtS, get_i32, <);
+    BrI32LtU => br_cmp!(r, cx, BrI32LtU, get_u32, <);
+    BrI32GtS => br_cmp!(r, cx, BrI32GtS, get_i32, >);
+    BrI32GtU => br_cmp!(r, cx, BrI32GtU, get_u32, >);
+    BrI32LeS => br_cmp!(r, cx, BrI32LeS, get_i32, <=);
+    BrI32LeU => br_cmp!(r, cx, BrI32LeU, get_u32, <=);
+    BrI32GeS => br_cmp!(r, cx, BrI32GeS, get_i32, >=);
+    BrI32GeU => br_cmp!(r, cx, BrI32GeU, get_u32, >=);
+    BrI64Eq => br_cmp!(r, cx, BrI64Eq, get_i64, ==);
+    BrI64Ne => br_cmp!(r, cx, BrI64Ne, get_i64, !=);
+    BrI64LtS => br_cmp!(r, cx, BrI64LtS, get_i64, <);
+    BrI64LtU => br_cmp!(r, cx, BrI64LtU, get_u64, <);
+    BrI64GtS => br_cmp!(r, cx, BrI64GtS, get_i64, >);
+    BrI64GtU => br_cmp!(r, cx, BrI64GtU, get_u64, >);
+    BrI64LeS => br_cmp!(r, cx, BrI64LeS, get_i64, <=);
+    BrI64LeU => br_cmp!(r, cx, BrI64LeU, get_u64, <=);
+    BrI64GeS => br_cmp!(r, cx, BrI64GeS, get_i64, >=);
+    BrI64GeU => br_cmp!(r, cx, BrI64GeU, get_u64, >=);
     BrI32AndNz => br_and!(r, cx, BrI32AndNz, get_u32, !=);
     BrI32AndZ => br_and!(r, cx, BrI32AndZ, get_u32, ==);
     BrI64AndNz => br_and!(r, cx, BrI64AndNz, get_u64, !=);
     BrI64AndZ => br_and!(r, cx, BrI64AndZ, get_u64, ==);
-    BrF32Eq => br_cmp!(r, cx, BrF32Eq, slot, get_f32, ==);
-    BrF32Ne => br_cmp!(r, cx, BrF32Ne, slot, get_f32, !=);
-    BrF32Lt => br_cmp!(r, cx, BrF32Lt, slot, get_f32, <);
-    BrF32Gt => br_cmp!(r, cx, BrF32Gt, slot, get_f32, >);
-    BrF32Le => br_cmp!(r, cx, BrF32Le, slot, get_f32, <=);
-    BrF32Ge => br_cmp!(r, cx, BrF32Ge, slot, get_f32, >=);
-    BrF32NotLt => br_not_cmp!(r, cx, BrF32NotLt, slot, get_f32, <);
-    BrF32NotGt => br_not_cmp!(r, cx, BrF32NotGt, slot, get_f32, >);
-    BrF32NotLe => br_not_cmp!(r, cx, BrF32NotLe, slot, get_f32, <=);
-    BrF32NotGe => br_not_cmp!(r, cx, BrF32NotGe, slot, get_f32, >=);
-    BrF64Eq => br_cmp!(r, cx, BrF64Eq, slot, get_f64, ==);
-    BrF64Ne => br_cmp!(r, cx, BrF64Ne, slot, get_f64, !=);
-    BrF64Lt => br_cmp!(r, cx, BrF64Lt, slot, get_f64, <);
-    BrF64Gt => br_cmp!(r, cx, BrF64Gt, slot, get_f64, >);
-    BrF64Le => br_cmp!(r, cx, BrF64Le, slot, get_f64, <=);
-    BrF64Ge => br_cmp!(r, cx, BrF64Ge, slot, get_f64, >=);
-    BrF64NotLt => br_not_cmp!(r, cx, BrF64NotLt, slot, get_f64, <);
-    BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, slot, get_f64, >);
-    BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, slot, get_f64, <=);
-    BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, slot, get_f64, >=);
+    BrF32Eq => br_cmp!(r, cx, BrF32Eq, get_f32, ==);
+    BrF32Ne => br_cmp!(r, cx, BrF32Ne, get_f32, !=);
+    BrF32Lt => br_cmp!(r, cx, BrF32Lt, get_f32, <);
+    BrF32Gt => br_cmp!(r, cx, BrF32Gt, get_f32, >);
+    BrF32Le => br_cmp!(r, cx, BrF32Le, get_f32, <=);
+    BrF32Ge => br_cmp!(r, cx, BrF32Ge, get_f32, >=);
+    BrF32NotLt => br_not_cmp!(r, cx, BrF32NotLt, get_f32, <);
+    BrF32NotGt => br_not_cmp!(r, cx, BrF32NotGt, get_f32, >);
+    BrF32NotLe => br_not_cmp!(r, cx, BrF32NotLe, get_f32, <=);
+    BrF32NotGe => br_not_cmp!(r, cx, BrF32NotGe, get_f32, >=);
+    BrF64Eq => br_cmp!(r, cx, BrF64Eq, get_f64, ==);
+    BrF64Ne => br_cmp!(r, cx, BrF64Ne, get_f64, !=);
+    BrF64Lt => br_cmp!(r, cx, BrF64Lt, get_f64, <);
+    BrF64Gt => br_cmp!(r, cx, BrF64Gt, get_f64, >);
+    BrF64Le => br_cmp!(r, cx, BrF64Le, get_f64, <=);
+    BrF64Ge => br_cmp!(r, cx, BrF64Ge, get_f64, >=);
+    BrF64NotLt => br_not_cmp!(r, cx, BrF64NotLt, get_f64, <);
+    BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, get_f64, >);
+    BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, get_f64, <=);
+    BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, get_f64, >=);
     @pairs
     I32Add / I32AddA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
     I32Mul / I32MulA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
