@@ -350,17 +350,18 @@ macro_rules! for_each_op {
     };
 }
 
-/// The accumulator forms: `Base => BaseA, operand, result, commutes;`.
+/// The accumulator forms: `Base => BaseA, commutes;`.
 ///
 /// `BaseA` has `Base`'s operands and meaning, but the interpreter reads its
-/// `operand`-th `Slot` operand (counting slots only) from the accumulator, a
-/// register holding the value the previous instruction produced. The
+/// first operand after `dst` (`lhs`, `src` or `addr`; `ACC_OPERAND`) from
+/// the accumulator, a register holding the value the previous instruction
+/// produced. The
 /// translator uses it when that slot is the previous instruction's `dst`
 /// and no label lies between them; the slot itself still holds the value,
-/// so a compiler lowers `BaseA` exactly as `Base`. `result`: `Base` and
-/// `BaseA` leave their result in the accumulator (so only these can feed an
-/// accumulator form). `commutes`: operands 1 and 2 may be swapped to bring
-/// the accumulator's slot first.
+/// so a compiler lowers `BaseA` exactly as `Base`. `Base` and `BaseA` both
+/// leave their result in the accumulator (`Opcode::acc_result`), so only
+/// these can feed an accumulator form. `commutes`: `lhs` and `rhs` may be
+/// swapped to bring the accumulator's slot first.
 ///
 /// Only instructions whose operand lies on a dependency chain have a form:
 /// arithmetic, conversions, copies and load addresses. Branches and stored
@@ -373,65 +374,65 @@ macro_rules! for_each_op {
 macro_rules! for_each_acc_form {
     ($m:ident) => {
         $m! {
-            I32Add => I32AddA, 1, true, true;
-            I32Mul => I32MulA, 1, true, true;
-            I32And => I32AndA, 1, true, true;
-            I32Or => I32OrA, 1, true, true;
-            I32Xor => I32XorA, 1, true, true;
-            I32Sub => I32SubA, 1, true, false;
-            I32Shl => I32ShlA, 1, true, false;
-            I32ShrS => I32ShrSA, 1, true, false;
-            I32ShrU => I32ShrUA, 1, true, false;
-            I32Rotl => I32RotlA, 1, true, false;
-            I32Rotr => I32RotrA, 1, true, false;
-            I32AddImm => I32AddImmA, 1, true, false;
-            I64Add => I64AddA, 1, true, true;
-            I64Mul => I64MulA, 1, true, true;
-            I64And => I64AndA, 1, true, true;
-            I64Or => I64OrA, 1, true, true;
-            I64Xor => I64XorA, 1, true, true;
-            I64Sub => I64SubA, 1, true, false;
-            I64Shl => I64ShlA, 1, true, false;
-            I64ShrS => I64ShrSA, 1, true, false;
-            I64ShrU => I64ShrUA, 1, true, false;
-            I64Rotl => I64RotlA, 1, true, false;
-            I64Rotr => I64RotrA, 1, true, false;
-            I64AddImm => I64AddImmA, 1, true, false;
-            F32Add => F32AddA, 1, true, false;
-            F32Mul => F32MulA, 1, true, false;
-            F32Sub => F32SubA, 1, true, false;
-            F32Div => F32DivA, 1, true, false;
-            F64Add => F64AddA, 1, true, false;
-            F64Mul => F64MulA, 1, true, false;
-            F64Sub => F64SubA, 1, true, false;
-            F64Div => F64DivA, 1, true, false;
-            I32Eqz => I32EqzA, 1, true, false;
-            I64Eqz => I64EqzA, 1, true, false;
-            I32WrapI64 => I32WrapI64A, 1, true, false;
-            I64ExtendI32S => I64ExtendI32SA, 1, true, false;
-            I64ExtendI32U => I64ExtendI32UA, 1, true, false;
-            I32Extend8S => I32Extend8SA, 1, true, false;
-            I32Extend16S => I32Extend16SA, 1, true, false;
-            F64ConvertI32S => F64ConvertI32SA, 1, true, false;
-            F64ConvertI32U => F64ConvertI32UA, 1, true, false;
-            F32ConvertI32S => F32ConvertI32SA, 1, true, false;
-            F64PromoteF32 => F64PromoteF32A, 1, true, false;
-            F32DemoteF64 => F32DemoteF64A, 1, true, false;
-            Copy => CopyA, 1, true, false;
-            I32Load => I32LoadA, 1, true, false;
-            I64Load => I64LoadA, 1, true, false;
-            F32Load => F32LoadA, 1, true, false;
-            F64Load => F64LoadA, 1, true, false;
-            I32Load8S => I32Load8SA, 1, true, false;
-            I32Load8U => I32Load8UA, 1, true, false;
-            I32Load16S => I32Load16SA, 1, true, false;
-            I32Load16U => I32Load16UA, 1, true, false;
-            I64Load8S => I64Load8SA, 1, true, false;
-            I64Load8U => I64Load8UA, 1, true, false;
-            I64Load16S => I64Load16SA, 1, true, false;
-            I64Load16U => I64Load16UA, 1, true, false;
-            I64Load32S => I64Load32SA, 1, true, false;
-            I64Load32U => I64Load32UA, 1, true, false;
+            I32Add => I32AddA, true;
+            I32Mul => I32MulA, true;
+            I32And => I32AndA, true;
+            I32Or => I32OrA, true;
+            I32Xor => I32XorA, true;
+            I32Sub => I32SubA, false;
+            I32Shl => I32ShlA, false;
+            I32ShrS => I32ShrSA, false;
+            I32ShrU => I32ShrUA, false;
+            I32Rotl => I32RotlA, false;
+            I32Rotr => I32RotrA, false;
+            I32AddImm => I32AddImmA, false;
+            I64Add => I64AddA, true;
+            I64Mul => I64MulA, true;
+            I64And => I64AndA, true;
+            I64Or => I64OrA, true;
+            I64Xor => I64XorA, true;
+            I64Sub => I64SubA, false;
+            I64Shl => I64ShlA, false;
+            I64ShrS => I64ShrSA, false;
+            I64ShrU => I64ShrUA, false;
+            I64Rotl => I64RotlA, false;
+            I64Rotr => I64RotrA, false;
+            I64AddImm => I64AddImmA, false;
+            F32Add => F32AddA, false;
+            F32Mul => F32MulA, false;
+            F32Sub => F32SubA, false;
+            F32Div => F32DivA, false;
+            F64Add => F64AddA, false;
+            F64Mul => F64MulA, false;
+            F64Sub => F64SubA, false;
+            F64Div => F64DivA, false;
+            I32Eqz => I32EqzA, false;
+            I64Eqz => I64EqzA, false;
+            I32WrapI64 => I32WrapI64A, false;
+            I64ExtendI32S => I64ExtendI32SA, false;
+            I64ExtendI32U => I64ExtendI32UA, false;
+            I32Extend8S => I32Extend8SA, false;
+            I32Extend16S => I32Extend16SA, false;
+            F64ConvertI32S => F64ConvertI32SA, false;
+            F64ConvertI32U => F64ConvertI32UA, false;
+            F32ConvertI32S => F32ConvertI32SA, false;
+            F64PromoteF32 => F64PromoteF32A, false;
+            F32DemoteF64 => F32DemoteF64A, false;
+            Copy => CopyA, false;
+            I32Load => I32LoadA, false;
+            I64Load => I64LoadA, false;
+            F32Load => F32LoadA, false;
+            F64Load => F64LoadA, false;
+            I32Load8S => I32Load8SA, false;
+            I32Load8U => I32Load8UA, false;
+            I32Load16S => I32Load16SA, false;
+            I32Load16U => I32Load16UA, false;
+            I64Load8S => I64Load8SA, false;
+            I64Load8U => I64Load8UA, false;
+            I64Load16S => I64Load16SA, false;
+            I64Load16U => I64Load16UA, false;
+            I64Load32S => I64Load32SA, false;
+            I64Load32U => I64Load32UA, false;
         }
     };
 }

@@ -125,7 +125,7 @@ macro_rules! define_ops {
             pub fn encode(&self, out: &mut Vec<u8>) {
                 match *self {
                     $(Op::$name { $($field),* } => {
-                        out.extend_from_slice(&(Opcode::$name as u16).to_le_bytes());
+                        Operand::write(Opcode::$name as u16, out);
                         $( Operand::write($field, out); )*
                     })*
                 }
@@ -210,8 +210,7 @@ macro_rules! define_ops {
         /// Checked decode of the instruction at `pc`; returns it and the next pc.
         pub fn decode(code: &[u8], pc: usize) -> Result<(Op, usize), DecodeError> {
             let err = DecodeError { pc };
-            let raw = code.get(pc..pc + OPCODE_SIZE).ok_or(err.clone())?;
-            let opcode = Opcode::from_u16(u16::from_le_bytes([raw[0], raw[1]])).ok_or(err.clone())?;
+            let opcode = opcode_at(code.get(pc..).ok_or(err.clone())?).ok_or(err.clone())?;
             match opcode {
                 $(Opcode::$name => {
                     let size = ops::$name::SIZE;
@@ -237,29 +236,37 @@ macro_rules! define_ops {
 
 crate::for_each_op!(define_ops);
 
+/// The opcode at the start of `code`, if `code` starts with one.
+fn opcode_at(code: &[u8]) -> Option<Opcode> {
+    Opcode::from_u16(u16::read(code.get(..OPCODE_SIZE)?))
+}
+
+/// Overwrites the opcode at the start of the encoded instruction `inst`.
+fn set_opcode(inst: &mut [u8], opcode: Opcode) {
+    inst[..OPCODE_SIZE].copy_from_slice(&(opcode as u16).to_le_bytes());
+}
+
 /// How an op relates to the interpreter's accumulator (`for_each_acc_form`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccForm {
     /// The accumulator form of the op.
     pub acc: Opcode,
-    /// Which `Slot` operand (counting slots only) it reads from the accumulator.
-    pub operand: u8,
-    /// Both forms leave their result in the accumulator.
-    pub result: bool,
-    /// That operand and the next slot operand may be swapped.
+    /// The operand read from the accumulator and the next one may be swapped.
     pub commutes: bool,
 }
 
+/// Which `Slot` operand (counting slots only) an accumulator form reads from
+/// the accumulator: the first after `dst`.
+pub const ACC_OPERAND: usize = 1;
+
 macro_rules! define_acc_forms {
-    ($( $base:ident => $acc:ident, $operand:literal, $result:literal, $commutes:literal; )*) => {
+    ($( $base:ident => $acc:ident, $commutes:literal; )*) => {
         impl Opcode {
             /// The accumulator form of this op, if it has one.
             pub const fn acc_form(self) -> Option<AccForm> {
                 match self {
                     $(Opcode::$base => Some(AccForm {
                         acc: Opcode::$acc,
-                        operand: $operand,
-                        result: $result,
                         commutes: $commutes,
                     }),)*
                     _ => None,
@@ -274,12 +281,10 @@ macro_rules! define_acc_forms {
                 }
             }
 
-            /// Does this op leave its result in the accumulator?
+            /// Does this op leave its result in the accumulator? Every op
+            /// with an accumulator form does, and so does the form.
             pub const fn acc_result(self) -> bool {
-                match self {
-                    $(Opcode::$base | Opcode::$acc => $result,)*
-                    _ => false,
-                }
+                self.acc_form().is_some() || self.acc_base().is_some()
             }
         }
     };
@@ -291,29 +296,23 @@ crate::for_each_acc_form!(define_acc_forms);
 /// form reads from the accumulator, or, for a commuting op, the next one
 /// (then the two are swapped). Returns whether it did.
 pub fn to_acc_form(inst: &mut [u8], acc: Slot) -> bool {
-    let Some(opcode) = inst.get(..OPCODE_SIZE).and_then(|b| Opcode::from_u16(u16::from_le_bytes([b[0], b[1]]))) else {
-        return false;
-    };
+    let Some(opcode) = opcode_at(inst) else { return false };
     let Some(form) = opcode.acc_form() else { return false };
     let (offsets, n) = opcode.slot_offsets();
-    let i = form.operand as usize;
+    let i = ACC_OPERAND;
     if i >= n || inst.len() < Op::size_of(opcode) {
         return false;
     }
-    let slot = |inst: &[u8], k: usize| {
-        let at = offsets[k] as usize;
-        u16::from_le_bytes([inst[at], inst[at + 1]])
-    };
-    if slot(inst, i) != acc {
-        if !form.commutes || i + 1 >= n || slot(inst, i + 1) != acc {
+    let at = |k: usize| offsets[k] as usize;
+    if u16::read(&inst[at(i)..]) != acc {
+        if !form.commutes || i + 1 >= n || u16::read(&inst[at(i + 1)..]) != acc {
             return false;
         }
-        let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
-        let (x, y) = (slot(inst, i), slot(inst, i + 1));
-        inst[a..a + 2].copy_from_slice(&y.to_le_bytes());
-        inst[b..b + 2].copy_from_slice(&x.to_le_bytes());
+        for k in 0..size_of::<Slot>() {
+            inst.swap(at(i) + k, at(i + 1) + k);
+        }
     }
-    inst[..OPCODE_SIZE].copy_from_slice(&(form.acc as u16).to_le_bytes());
+    set_opcode(inst, form.acc);
     true
 }
 
@@ -324,7 +323,7 @@ impl Op {
         let Some(base) = self.opcode().acc_base() else { return self };
         let mut code = Vec::with_capacity(Op::size_of(base));
         self.encode(&mut code);
-        code[..OPCODE_SIZE].copy_from_slice(&(base as u16).to_le_bytes());
+        set_opcode(&mut code, base);
         // The two forms have the same operands (checked by a unit test).
         decode(&code, 0).map_or(self, |(op, _)| op)
     }
@@ -592,7 +591,7 @@ mod tests {
             }
             let (plain, _) = decode(&code, 0).expect("well-formed");
             let (offsets, _) = base.slot_offsets();
-            let want = u16::from_le_bytes([code[offsets[form.operand as usize] as usize], 0]);
+            let want = u16::from_le_bytes([code[offsets[ACC_OPERAND] as usize], 0]);
             let mut acc = code.clone();
             assert!(to_acc_form(&mut acc, want), "{}", base.name());
             let (op, _) = decode(&acc, 0).expect("well-formed");
