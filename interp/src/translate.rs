@@ -79,12 +79,8 @@ struct Translator<'a> {
     /// (position of the dst field, the temporary it names) of the last
     /// result-producing instruction, for `local.set` fusion.
     last_result: Option<(usize, Slot)>,
-    /// (start, op, inverted, accumulator before it) of the last instruction when it is a comparison
-    /// or `i32.eqz`, for compare-and-branch fusion. `inverted`: the last
-    /// instruction was an `i32.eqz` of the comparison at `start`, whose
-    /// result is a temporary read by nothing else, so a branch on the `eqz`
-    /// can replace both with the comparison's opposite branch.
-    last_cmp: Option<(usize, Op, bool, Option<Slot>)>,
+    /// The last instruction when a conditional branch can absorb it.
+    last_cmp: Option<PendingCmp>,
     /// The slot whose value the interpreter's accumulator holds after the
     /// last instruction (`Opcode::acc_result`); `None` after any other
     /// instruction and at labels (other paths arrive there). An instruction
@@ -268,6 +264,21 @@ fn layout_frame(code: &mut [u8], fixups: &[u32], num_locals: u16, num_consts: u1
     }
 }
 
+/// A comparison (or `i32.eqz`, or `and`) just emitted, which a conditional
+/// branch on its result can absorb.
+#[derive(Clone, Copy)]
+struct PendingCmp {
+    /// Where it starts; the fused branch replaces the code from here.
+    start: usize,
+    op: Op,
+    /// The last instruction was an `eqz` of `op` (or of an `eqz` of it, and
+    /// so on, flipping each time) into a temporary read by nothing else: a
+    /// branch on it is `op`'s opposite branch.
+    inverted: bool,
+    /// The translator's accumulator slot before `op`.
+    acc_before: Option<Slot>,
+}
+
 /// Can `op` be fused into a following conditional branch? (Float
 /// comparisons branch on "not" forms when inverted: NaN compares false.)
 fn fusable_compare(op: &Op) -> bool {
@@ -410,14 +421,10 @@ impl Translator<'_> {
         let start = self.code.len();
         // `i32.eqz` of the comparison just before it (into a temporary:
         // `local.tee` clears `last_result`) is that comparison inverted.
+        // (`i64.eqz` can only take an `i64.and`: comparisons give i32.)
         let inverts = match (op, self.last_cmp, self.last_result) {
-            (Op::I32Eqz { src, .. }, Some((at, cmp, inverted, acc)), Some((_, res))) if res == src => {
-                Some((at, cmp, !inverted, acc))
-            }
-            (Op::I64Eqz { src, .. }, Some((at, cmp @ Op::I64And { .. }, inverted, acc)), Some((_, res)))
-                if res == src =>
-            {
-                Some((at, cmp, !inverted, acc))
+            (Op::I32Eqz { src, .. } | Op::I64Eqz { src, .. }, Some(c), Some((_, res))) if res == src => {
+                Some(PendingCmp { inverted: !c.inverted, ..c })
             }
             _ => None,
         };
@@ -425,7 +432,8 @@ impl Translator<'_> {
         self.encode(op);
         self.acc = op.opcode().acc_result().then_some(dst);
         self.last_result = Some((start + OPCODE_SIZE, dst));
-        self.last_cmp = inverts.or_else(|| fusable_compare(&op).then_some((start, op, false, acc_before)));
+        self.last_cmp =
+            inverts.or_else(|| fusable_compare(&op).then_some(PendingCmp { start, op, inverted: false, acc_before }));
     }
 
     /// Appends `op` (in its accumulator form if it reads the accumulator's
@@ -450,13 +458,14 @@ impl Translator<'_> {
     /// true) or zero (`when` false); returns the position of its target
     /// field. A comparison that produced `cond` just before is fused in.
     fn cond_branch(&mut self, cond: Slot, when: bool, target: u32) -> usize {
-        if let (Some((start, cmp, inverted, acc)), Some((_, dst))) = (self.last_cmp, self.last_result)
+        if let (Some(c), Some((_, dst))) = (self.last_cmp, self.last_result)
             && dst == cond
-            && let Some(op) = fuse_compare(cmp, when != inverted, target)
+            && let Some(op) = fuse_compare(c.op, when != c.inverted, target)
         {
+            let start = c.start;
             self.code.truncate(start);
             // The comparison is gone: the accumulator holds what it held before.
-            self.acc = acc;
+            self.acc = c.acc_before;
             while self.fixups.last().is_some_and(|&f| f as usize >= start) {
                 self.fixups.pop();
             }
