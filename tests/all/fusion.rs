@@ -88,18 +88,7 @@ fn eqz_of_a_comparison_fuses_into_the_opposite_branch() {
           (return (local.get $t)))
         (local.get $t)))"#;
     let module = Module::new(&Engine::default(), text).expect("compiles");
-    let ops = |def: u32| {
-        let mut out = String::new();
-        tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
-        let ops: Vec<String> = out
-            .lines()
-            .filter_map(|l| l.trim().split_once(": "))
-            .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
-            .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
-            .filter(|op| op != "HotCall")
-            .collect();
-        ops
-    };
+    let ops = |def: u32| op_names(&module, def);
     // jumps to $no when !(a < b): NaN-aware "not" form
     assert_eq!(ops(0), ["BrF64NotLt", "ReturnSlot", "ReturnSlot"]);
     // jumps to `else` when eqz(a < b) is zero, i.e. when a < b
@@ -138,16 +127,7 @@ fn and_fuses_into_test_and_branch() {
         and_branches_in(&Engine::new(&config), text);
     }
     let module = Module::new(&Engine::default(), text).expect("compiles");
-    let first = |def: u32| {
-        let mut out = String::new();
-        tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
-        out.lines()
-            .filter_map(|l| l.trim().split_once(": "))
-            .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
-            .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
-            .find(|op| op != "HotCall")
-            .unwrap_or_default()
-    };
+    let first = |def: u32| op_names(&module, def).swap_remove(0);
     assert_eq!(first(0), "BrI32AndNz");
     // jumps to `else` when eqz(a & b) is zero
     assert_eq!(first(1), "BrI32AndNz");
@@ -158,30 +138,36 @@ fn and_fuses_into_test_and_branch() {
     assert_eq!(first(4), "BrI64AndZ");
 }
 
+/// The op names of defined function `def`'s bytecode, tier-up counters left out.
+fn op_names(module: &Module, def: u32) -> Vec<String> {
+    let mut out = String::new();
+    tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
+    out.lines()
+        .filter_map(|l| l.trim().split_once(": "))
+        .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
+        .filter(|op| op != "HotCall")
+        .collect()
+}
+
 fn and_branches_in(engine: &Engine, text: &str) {
     let module = Module::new(engine, text).expect("compiles");
     let mut store = Store::new(engine, ());
     let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
     let v32 = [i32::MIN, -1, 0, 1, 2, 3, 0x5555_5555, i32::MAX];
-    for name in ["br32", "ifz32", "tee32"] {
-        let f = inst.get_func(&mut store, name).unwrap();
-        for &a in &v32 {
-            for &b in &v32 {
-                let mut out = [Val::I32(-1)];
-                f.call(&mut store, &[Val::I32(a), Val::I32(b)], &mut out).unwrap();
-                assert_eq!(out[0], Val::I32((a & b != 0) as i32), "{name} {a:#x} & {b:#x}");
-            }
-        }
-    }
     let v64 = [i64::MIN, -1, 0, 1, 2, 1 << 40, 0x5555_5555_5555_5555, i64::MAX];
+    // (function, a, b, whether a & b is non-zero)
+    let mut cases = Vec::new();
+    for name in ["br32", "ifz32", "tee32"] {
+        cases.extend(v32.iter().flat_map(|&a| v32.map(|b| (name, Val::I32(a), Val::I32(b), a & b != 0))));
+    }
     for name in ["brz64", "ifnz64"] {
+        cases.extend(v64.iter().flat_map(|&a| v64.map(|b| (name, Val::I64(a), Val::I64(b), a & b != 0))));
+    }
+    for (name, a, b, nonzero) in cases {
         let f = inst.get_func(&mut store, name).unwrap();
-        for &a in &v64 {
-            for &b in &v64 {
-                let mut out = [Val::I32(-1)];
-                f.call(&mut store, &[Val::I64(a), Val::I64(b)], &mut out).unwrap();
-                assert_eq!(out[0], Val::I32((a & b != 0) as i32), "{name} {a:#x} & {b:#x}");
-            }
-        }
+        let mut out = [Val::I32(-1)];
+        f.call(&mut store, &[a, b], &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(nonzero as i32), "{name} {a:?} & {b:?}");
     }
 }
