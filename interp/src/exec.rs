@@ -178,7 +178,7 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
     let (saved_top, limits) = unsafe {
         let s = &mut *store;
         if s.stack.is_empty() {
-            match tandem_vm_core::alloc::try_zeroed_vec(s.max_stack_slots) {
+            match tandem_vm_core::alloc::ZeroedBuf::try_zeroed(s.max_stack_slots) {
                 Some(stack) => s.stack = stack,
                 None => {
                     s.pending =

@@ -219,6 +219,10 @@ pub(crate) fn lower_function(
         b.seal_all_blocks();
         b.finalize(cfg);
     }
+    // Development aid: `TANDEM_JIT_CLIF=1` prints each function's Cranelift IR.
+    if std::env::var_os("TANDEM_JIT_CLIF").is_some() {
+        eprintln!("; function {def} (osr entry: {osr})\n{}", ctx.func.display());
+    }
     // Development aid: `TANDEM_JIT_DISASM=1` prints each function's machine code.
     let disasm = std::env::var_os("TANDEM_JIT_DISASM").is_some();
     ctx.set_disasm(disasm);

@@ -2,6 +2,7 @@
 //! 4 GiB limit of 32-bit memories and the store's limits. Growth failure is
 //! reported, never a crash.
 
+use crate::alloc::ZeroedBuf;
 use crate::module_env::MemoryType;
 use crate::vmctx::VMMemoryDefinition;
 
@@ -14,7 +15,7 @@ pub const MAX_PAGES: u64 = 65536;
 /// VMContexts can point at `def`.
 pub struct MemoryInstance {
     pub def: VMMemoryDefinition,
-    data: Vec<u8>,
+    data: ZeroedBuf<u8>,
     pub ty: MemoryType,
 }
 
@@ -26,7 +27,7 @@ impl MemoryInstance {
             return None;
         }
         let bytes = usize::try_from(ty.min * WASM_PAGE_SIZE).ok()?;
-        let data = crate::alloc::try_zeroed_vec(bytes)?;
+        let data = ZeroedBuf::try_zeroed(bytes)?;
         let mut mem = Box::new(MemoryInstance {
             def: VMMemoryDefinition { base: core::ptr::null_mut(), current_length: 0 },
             data,
@@ -61,8 +62,7 @@ impl MemoryInstance {
         }
         let new_bytes = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
         if delta > 0 {
-            self.data.try_reserve_exact(new_bytes - self.data.len()).ok()?;
-            self.data.resize(new_bytes, 0);
+            self.data.try_grow(new_bytes)?;
             self.sync_def();
         }
         Some(old)

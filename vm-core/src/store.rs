@@ -289,7 +289,7 @@ pub struct StoreOpaque {
     func_ids: HashMap<usize, u32>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// The interpreter's value stack (allocated on first use, never moved).
-    pub stack: Vec<ValRaw>,
+    pub stack: crate::alloc::ZeroedBuf<ValRaw>,
     pub stack_top: usize,
     pub max_stack_slots: usize,
     /// Native stack (bytes) that nested wasm activations may use, measured
@@ -336,7 +336,7 @@ impl StoreOpaque {
             funcs: Vec::new(),
             func_ids: HashMap::new(),
             externrefs: Vec::new(),
-            stack: Vec::new(),
+            stack: crate::alloc::ZeroedBuf::new(),
             stack_top: 0,
             max_stack_slots,
             max_native_stack: 512 * 1024,
