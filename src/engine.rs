@@ -133,7 +133,8 @@ impl Config {
         self
     }
     /// Tiered mode: compile hot functions on a background thread while the
-    /// interpreter keeps running (default on), or on the thread that found
+    /// interpreter keeps running (default on; one thread for the whole
+    /// process, started by the first request), or on the thread that found
     /// them hot (the switch then happens at a deterministic point).
     pub fn background_compilation(&mut self, enable: bool) -> &mut Self {
         self.background_compilation = enable;

@@ -7,7 +7,7 @@ use crate::errors::{Error, Result};
 use crate::module::Module;
 use std::collections::HashSet;
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
 /// Compiles every defined function of `module` (`Tier::Jit`).
@@ -24,9 +24,6 @@ pub(crate) fn compile_all(module: &Module) -> Result<()> {
         Err(_) => Err(Error::usage("JIT compilation failed (compiler panic)")),
     }
 }
-
-/// A compilation request: a function's entry, or its OSR entry (`true`).
-type Job = (Arc<ModuleInfo>, u32, bool);
 
 /// Identifies a job: module allocation, function, OSR entry or not.
 type JobKey = (usize, u32, bool);
@@ -57,37 +54,56 @@ struct Jobs {
     failed: HashSet<JobKey>,
 }
 
+/// What compiling needs of the engine that asked.
+struct EngineJobs {
+    sigs: Arc<SigRegistry>,
+    jobs: Mutex<Jobs>,
+}
+
+impl EngineJobs {
+    fn finish(&self, k: JobKey, ok: bool) {
+        let mut j = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        j.pending.remove(&k);
+        if !ok {
+            j.failed.insert(k);
+        }
+    }
+}
+
+/// A compilation request: a function's entry, or its OSR entry (`true`).
+type Job = (Arc<EngineJobs>, Arc<ModuleInfo>, u32, bool);
+
+/// The background compiler: one thread for the whole process, shared by
+/// every engine and started by the first request. A thread per engine cost
+/// its spawn (20-60 us measured) on every `Engine::new` in tiered mode,
+/// which is most of a short run's time. `None` if it could not be started.
+fn background() -> Option<&'static Sender<Job>> {
+    static QUEUE: OnceLock<Option<Sender<Job>>> = OnceLock::new();
+    QUEUE
+        .get_or_init(|| {
+            let (tx, rx) = channel::<Job>();
+            let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
+                while let Ok((engine, info, def, osr)) = rx.recv() {
+                    // Nobody but this queue holds the module any more: skip.
+                    let ok = Arc::strong_count(&info) > 1 && run_job(&engine.sigs, &info, def, osr);
+                    engine.finish(key(&info, def, osr), ok);
+                }
+            });
+            spawned.ok().map(|_| tx)
+        })
+        .as_ref()
+}
+
 /// The tier-up hook of an engine in `Tier::Tiered` (shared by its stores).
 pub(crate) struct TierUpHook {
-    sigs: Arc<SigRegistry>,
-    jobs: Arc<Mutex<Jobs>>,
-    /// The background compiler's queue (`None`: compile on the caller's thread).
-    queue: Option<Mutex<Sender<Job>>>,
+    engine: Arc<EngineJobs>,
+    /// Compile on the background thread (else on the caller's thread).
+    background: bool,
 }
 
 impl TierUpHook {
     pub(crate) fn new(sigs: Arc<SigRegistry>, background: bool) -> Self {
-        let jobs: Arc<Mutex<Jobs>> = Arc::default();
-        let queue = background.then(|| {
-            let (tx, rx) = channel::<Job>();
-            let (sigs, jobs) = (sigs.clone(), jobs.clone());
-            // One compiler thread per engine; it ends when the engine (and
-            // so the sender) is dropped.
-            let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
-                while let Ok((info, def, osr)) = rx.recv() {
-                    // Nobody but this queue holds the module any more: skip.
-                    let ok = Arc::strong_count(&info) > 1 && run_job(&sigs, &info, def, osr);
-                    let mut j = jobs.lock().unwrap_or_else(|e| e.into_inner());
-                    let k = key(&info, def, osr);
-                    j.pending.remove(&k);
-                    if !ok {
-                        j.failed.insert(k);
-                    }
-                }
-            });
-            spawned.ok().map(|_| Mutex::new(tx))
-        });
-        TierUpHook { sigs, jobs, queue: queue.flatten() }
+        TierUpHook { engine: Arc::new(EngineJobs { sigs, jobs: Mutex::default() }), background }
     }
 
     /// Runs the job, or queues it for the background compiler; the caller
@@ -95,13 +111,12 @@ impl TierUpHook {
     fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: bool) {
         let k = key(info, def, osr);
         {
-            let mut j = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
             if j.failed.contains(&k) || j.pending.contains(&k) {
                 return;
             }
-            if let Some(q) = &self.queue {
-                let sent = q.lock().unwrap_or_else(|e| e.into_inner()).send((info.clone(), def, osr)).is_ok();
-                if sent {
+            if let Some(queue) = self.background.then(background).flatten() {
+                if queue.send((self.engine.clone(), info.clone(), def, osr)).is_ok() {
                     j.pending.insert(k);
                 } else {
                     j.failed.insert(k);
@@ -109,8 +124,8 @@ impl TierUpHook {
                 return;
             }
         }
-        if !run_job(&self.sigs, info, def, osr) {
-            self.jobs.lock().unwrap_or_else(|e| e.into_inner()).failed.insert(k);
+        if !run_job(&self.engine.sigs, info, def, osr) {
+            self.engine.finish(k, false);
         }
     }
 }
