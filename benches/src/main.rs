@@ -4,7 +4,7 @@
 //! better of interp-only and jit-only); start-up on a large generated module;
 //! JIT compile time per KB; bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--profile ENGINE] [--emit-generated FILE]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--profile ENGINE] [--hot CALLS,LOOPS] [--emit-generated FILE]
 
 mod generate;
 
@@ -55,9 +55,15 @@ fn kernels(scale: f64) -> Vec<Kernel> {
 /// One engine's prepared kernel: call it with the argument.
 type Runner = Box<dyn FnMut(i32) -> i64>;
 
+/// `--hot CALLS,LOOPS`: tiered mode's tier-up thresholds (else the default).
+static HOT: std::sync::OnceLock<(u32, u32)> = std::sync::OnceLock::new();
+
 fn tandem_config(tier: tandem::Tier) -> tandem::Config {
     let mut cfg = tandem::Config::new();
     cfg.tier(tier);
+    if let Some(&(calls, loops)) = HOT.get() {
+        cfg.tier_up_thresholds(calls, loops);
+    }
     cfg
 }
 
@@ -115,6 +121,14 @@ fn main() {
     let runs: usize = flag("--runs").and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
     let scale: f64 = flag("--scale").and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let only = flag("--only");
+    if let Some(hot) = flag("--hot") {
+        let parsed = hot.split_once(',').and_then(|(c, l)| Some((c.parse().ok()?, l.parse().ok()?)));
+        let Some(hot) = parsed else {
+            eprintln!("--hot: expected CALLS,LOOPS (two integers), got `{hot}`");
+            std::process::exit(2);
+        };
+        let _ = HOT.set(hot);
+    }
     if let Some(path) = flag("--emit-generated") {
         std::fs::write(&path, generate::large_module(4400, 14, 42)).expect("write the generated module");
         return;
