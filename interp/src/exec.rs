@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use tandem_vm_core::bytecode::{CompiledFunc, Opcode, ops};
+use tandem_vm_core::bytecode::{CompiledFunc, HotCounters, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
@@ -288,6 +288,18 @@ unsafe fn running<'f>(cx: &Ctx<'_>) -> &'f CompiledFunc {
     unsafe { &*(*cx.frames.as_ptr().add(cx.frames.len() - 1)).func }
 }
 
+/// Counts a call of the function whose frame just started (`hot` are its
+/// counters) and, at the threshold, asks for its compilation (tiered mode:
+/// the `Call*Hot` ops and activations of a store that tiers up).
+#[inline(always)]
+fn count_call(cx: &mut Ctx<'_>, hot: &HotCounters) {
+    let n = hot.calls.load(Relaxed).saturating_add(1);
+    hot.calls.store(n, Relaxed);
+    if n >= cx.hot_calls {
+        tier_up(cx, false);
+    }
+}
+
 /// Finishes the running frame in compiled code (on-stack replacement): the
 /// entry reads the frame's slots and leaves its results in them, then the
 /// frame returns as if `Return` had run.
@@ -381,6 +393,9 @@ struct Ctx<'a> {
     vmctx: *mut u8,
     /// Start of the running function's code (branch targets are offsets).
     code: *const u8,
+    /// The store's tier-up thresholds (`u32::MAX`: never).
+    hot_calls: u32,
+    hot_loops: u32,
     fault: Option<Fault>,
     /// Where results go when the outermost frame returns.
     entry_results: u16,
@@ -527,6 +542,41 @@ macro_rules! branch_if {
             $r.ip = $cx.code.add($o.target as usize);
         }
     };
+}
+/// A direct call of a defined function (`$hot`: counting the call).
+macro_rules! call {
+    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+        let o = operands!($r, $Op);
+        let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
+        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+    }};
+}
+/// A call of an imported function, through its pointer in the VMContext.
+macro_rules! call_imported {
+    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+        let o = operands!($r, $Op);
+        let callee = *($cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
+        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+    }};
+}
+/// `call_indirect`: bounds, null and signature checks, then the call.
+macro_rules! call_indirect {
+    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+        let o = operands!($r, $Op);
+        let t = table_def($cx.vmctx, o.table);
+        let i = get!($r, o.index).get_u32() as usize;
+        if i >= (*t).current_elements {
+            return Err(TrapCode::TableOutOfBounds.into());
+        }
+        let callee = (*(*t).base.add(i)).get_funcref();
+        if callee.is_null() {
+            return Err(TrapCode::IndirectCallToNull.into());
+        }
+        if (*callee).sig != o.sig {
+            return Err(TrapCode::BadSignature.into());
+        }
+        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+    }};
 }
 /// Jumps when `lhs <cmp> rhs`.
 macro_rules! br_cmp {
@@ -710,12 +760,17 @@ unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fault> {
 }
 
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
-/// through its array-call entry.
+/// through its array-call entry. `HOT`: count the callee's call (tiered).
 ///
 /// # Safety
 /// Trusted-bytecode contract; `callee` is a live funcref record.
 #[inline(always)]
-unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args_slot: usize) -> Result<(), Fault> {
+unsafe fn do_call<const HOT: bool>(
+    r: &mut Regs,
+    cx: &mut Ctx<'_>,
+    callee: *const VMFuncRef,
+    args_slot: usize,
+) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
         let cur = cx.frames.last_mut().expect("a frame is running");
@@ -745,6 +800,9 @@ unsafe fn do_call(r: &mut Regs, cx: &mut Ctx<'_>, callee: *const VMFuncRef, args
             }
             r.ip = cfr.code.as_ptr();
             cx.code = r.ip;
+            if HOT {
+                count_call(cx, &cfr.hot);
+            }
         } else {
             call_native(r.sp, cx, callee, args_slot)?;
             (r.mem_base, r.mem_len) = (cx.resume.mem_base, cx.resume.mem_len);
@@ -792,48 +850,19 @@ handlers! { r, cx;
         *r.sp = get!(r, o.src);
         do_return(&mut r, cx)?;
     };
-    Call => {
-        let o = operands!(r, Call);
-        let callee = cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
-        do_call(&mut r, cx, callee, o.args as usize)?;
-    };
-    CallImported => {
-        let o = operands!(r, CallImported);
-        let callee = *(cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
-        do_call(&mut r, cx, callee, o.args as usize)?;
-    };
-    CallIndirect => {
-        let o = operands!(r, CallIndirect);
-        let t = table_def(cx.vmctx, o.table);
-        let i = get!(r, o.index).get_u32() as usize;
-        if i >= (*t).current_elements {
-            return Err(TrapCode::TableOutOfBounds.into());
-        }
-        let callee = (*(*t).base.add(i)).get_funcref();
-        if callee.is_null() {
-            return Err(TrapCode::IndirectCallToNull.into());
-        }
-        if (*callee).sig != o.sig {
-            return Err(TrapCode::BadSignature.into());
-        }
-        do_call(&mut r, cx, callee, o.args as usize)?;
-    };
+    Call => call!(r, cx, Call, false);
+    CallImported => call_imported!(r, cx, CallImported, false);
+    CallIndirect => call_indirect!(r, cx, CallIndirect, false);
+    CallHot => call!(r, cx, CallHot, true);
+    CallImportedHot => call_imported!(r, cx, CallImportedHot, true);
+    CallIndirectHot => call_indirect!(r, cx, CallIndirectHot, true);
     Unreachable => return Err(TrapCode::Unreachable.into());
-    HotCall => {
-        let _ = operands!(r, HotCall);
-        let f = running(cx);
-        let n = f.hot.calls.load(Relaxed).saturating_add(1);
-        f.hot.calls.store(n, Relaxed);
-        if n >= (*cx.store).hot_calls {
-            tier_up(cx, false);
-        }
-    };
     HotLoop => {
         let _ = operands!(r, HotLoop);
         let f = running(cx);
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
-        if n >= (*cx.store).hot_loops
+        if n >= cx.hot_loops
             && let Some(entry) = tier_up(cx, true)
         {
             let pc = r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) as u32;
@@ -1273,6 +1302,8 @@ fn run(
             stack_len,
             vmctx: entry_vmctx,
             code: regs.ip,
+            hot_calls: (*store).hot_calls,
+            hot_loops: (*store).hot_loops,
             fault: None,
             entry_results: f.num_results,
             args,
@@ -1281,6 +1312,9 @@ fn run(
             #[cfg(debug_assertions)]
             regs,
         };
+        if cx.hot_calls != u32::MAX {
+            count_call(&mut cx, &f.hot);
+        }
         #[cfg(not(debug_assertions))]
         let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0);
         #[cfg(debug_assertions)]

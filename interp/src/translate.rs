@@ -375,9 +375,6 @@ impl Translator<'_> {
             shift: 0,
             branched: false,
         });
-        if self.info.hot_counters {
-            self.emit(Op::HotCall {});
-        }
         self.start_fuel_block();
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
@@ -941,19 +938,31 @@ impl Translator<'_> {
             self.materialize(i);
         }
         let args = self.temp_slot(len - n);
+        // Tiered mode: the forms that also count the callee's calls.
+        let hot = self.info.hot_counters;
         match (func, index) {
             (Some(func), _) => {
                 let o = &self.info.offsets;
                 let nimp = self.env.num_imported_funcs;
                 if func < nimp {
-                    self.emit(Op::CallImported { func, offset: o.imported_func(func), args })
+                    let offset = o.imported_func(func);
+                    self.emit(if hot {
+                        Op::CallImportedHot { func, offset, args }
+                    } else {
+                        Op::CallImported { func, offset, args }
+                    })
                 } else {
-                    self.emit(Op::Call { func, offset: o.defined_func(func - nimp), args })
+                    let offset = o.defined_func(func - nimp);
+                    self.emit(if hot { Op::CallHot { func, offset, args } } else { Op::Call { func, offset, args } })
                 }
             }
             (None, Some(index)) => {
                 let sig = self.info.sig_ids[type_index as usize];
-                self.emit(Op::CallIndirect { table, sig, index, args })
+                self.emit(if hot {
+                    Op::CallIndirectHot { table, sig, index, args }
+                } else {
+                    Op::CallIndirect { table, sig, index, args }
+                })
             }
             _ => {}
         }

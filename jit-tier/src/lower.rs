@@ -998,7 +998,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let left = self.b.ins().iadd_imm_s(fuel, -(amount as i64));
                 self.b.ins().store(trusted(), left, self.limits, VMOffsets::limits_fuel() as i32);
             }
-            Op::HotCall {} | Op::HotLoop {} => {}
+            Op::HotLoop {} => {}
             Op::Br { target } => {
                 let t = self.block_at(target);
                 self.b.ins().jump(t, &[]);
@@ -1106,7 +1106,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.ret()?;
                 return Ok(false);
             }
-            Op::Call { func, offset, args } => {
+            Op::Call { func, offset, args } | Op::CallHot { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
@@ -1114,13 +1114,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let direct = self.batch.get(&def).copied();
                 self.call(rec, &ty, sig, args, direct)?;
             }
-            Op::CallImported { func, offset, args } => {
+            Op::CallImported { func, offset, args } | Op::CallImportedHot { func, offset, args } => {
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
                 let rec = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 self.call(rec, &ty, sig, args, None)?;
             }
-            Op::CallIndirect { table, sig, index, args } => {
+            Op::CallIndirect { table, sig, index, args } | Op::CallIndirectHot { table, sig, index, args } => {
                 let ty = self.sig_type(sig)?;
                 let p = self.table_elem(table, index)?;
                 let rec = self.b.ins().load(PTR, trusted(), p, 0);

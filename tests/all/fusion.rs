@@ -146,7 +146,7 @@ fn op_names(module: &Module, def: u32) -> Vec<String> {
         .filter_map(|l| l.trim().split_once(": "))
         .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
         .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
-        .filter(|op| op != "HotCall")
+        .filter(|op| op != "HotLoop")
         .collect()
 }
 

@@ -24,9 +24,11 @@
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
 //! `Reinterpret` copies bits between the integer and float type of one
 //! width; `ty` is the destination type (a compiler needs both types).
-//! `HotCall` (function entry) and `HotLoop` (loop headers) count towards
-//! tier-up; they are emitted only when the module is interpreted in tiered
-//! mode, charge no fuel and compile to nothing.
+//! `HotLoop` (loop headers) counts towards tier-up, and the `Call*Hot`
+//! forms are their calls that also count the callee's calls; both are
+//! emitted only when the module is interpreted in tiered mode, so an
+//! interpreter-only store does no counting at all. `HotLoop` charges no fuel
+//! and compiles to nothing; the JIT compiles `Call*Hot` as the plain call.
 
 #[macro_export]
 #[doc(hidden)]
@@ -36,7 +38,6 @@ macro_rules! for_each_op {
             // --- control ---
             Unreachable {};
             ConsumeFuel { amount: U32 };
-            HotCall {};
             HotLoop {};
             Br { target: Target };
             BrIfNez { cond: Slot, target: Target };
@@ -95,6 +96,9 @@ macro_rules! for_each_op {
             Call { func: U32, offset: U32, args: Slot };
             CallImported { func: U32, offset: U32, args: Slot };
             CallIndirect { table: U32, sig: U32, index: Slot, args: Slot };
+            CallHot { func: U32, offset: U32, args: Slot };
+            CallImportedHot { func: U32, offset: U32, args: Slot };
+            CallIndirectHot { table: U32, sig: U32, index: Slot, args: Slot };
             // --- moves and constants ---
             Copy { dst: Slot, src: Slot, ty: Ty };
             Reinterpret { dst: Slot, src: Slot, ty: Ty };

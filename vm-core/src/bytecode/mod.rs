@@ -416,7 +416,7 @@ pub struct CompiledFunc {
     pub consts: Vec<crate::value::ValRaw>,
     /// First constant slot.
     pub const_base: u16,
-    /// Calls and loop iterations counted by `HotCall` / `HotLoop`.
+    /// Calls (counted when a frame starts) and loop iterations (`HotLoop`).
     pub hot: HotCounters,
 }
 
