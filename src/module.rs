@@ -61,8 +61,20 @@ impl Module {
             return Ok(module);
         }
         if cfg.translation == Translation::Eager {
-            for i in 0..module.info.env.num_defined_funcs() {
-                module.compiled(i)?;
+            // Functions translate independently: on every core for a large
+            // module (first error in module order either way).
+            let info = &*module.info;
+            let defs: Vec<u32> = (0..info.env.num_defined_funcs()).collect();
+            let size = |d: &u32| info.env.bodies.get(*d as usize).map_or(0, |b| b.range.len());
+            if cfg.parallel_validation {
+                tandem_vm_core::parallel::for_each(
+                    defs,
+                    size,
+                    || (),
+                    |_, d| tandem_interp::compiled(info, d).map(drop),
+                )?;
+            } else {
+                defs.into_iter().try_for_each(|d| tandem_interp::compiled(info, d).map(drop))?;
             }
         }
         Ok(module)

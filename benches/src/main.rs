@@ -414,7 +414,8 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
         ),
         ("tandem lazy-validation", time_it(runs, tandem_start(tandem::Translation::LazyValidation, true))),
         ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
-        ("tandem eager", time_it(runs, tandem_start(tandem::Translation::Eager, true))),
+        ("tandem eager (parallel)", time_it(runs, tandem_start(tandem::Translation::Eager, true))),
+        ("tandem eager (1 thread)", time_it(runs, tandem_start(tandem::Translation::Eager, false))),
         ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
         (
             "(floor: wasmparser validate_all alone)",

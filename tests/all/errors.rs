@@ -1,6 +1,6 @@
 //! Bad input gives clear errors, never panics.
 
-use tandem::{Engine, ErrorKind, Func, Instance, Linker, Module, Store, Val};
+use tandem::{Config, Engine, ErrorKind, Func, Instance, Linker, Module, Store, Tier, Translation, Val};
 
 #[test]
 fn malformed_bytes_give_an_error_with_offset() {
@@ -125,5 +125,40 @@ fn growth_stops_at_store_limits_in_every_tier() {
         assert_eq!(grow.call(&mut store, 15).unwrap(), 10, "{tier:?}");
         assert_eq!(size.call(&mut store, ()).unwrap(), 25, "{tier:?}");
         assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "{tier:?}");
+    }
+}
+
+/// A module over the parallel threshold (128 KiB of code) with invalid
+/// functions `bad`: validated and translated on several threads, it must
+/// fail exactly as the serial loop does, with the first invalid function
+/// in module order, in every translation mode that looks at bodies.
+#[test]
+fn parallel_validation_and_translation_report_the_first_error() {
+    let module = |bad: &[usize]| {
+        let body = "(drop (i32.const 1)) ".repeat(1500);
+        let funcs: String = (0..120)
+            .map(|i| {
+                if bad.contains(&i) {
+                    "(func (result i32) (i64.const 1))\n".to_string()
+                } else {
+                    format!("(func {body})\n")
+                }
+            })
+            .collect();
+        wat::parse_str(format!("(module {funcs})")).unwrap()
+    };
+    for translation in [Translation::Lazy, Translation::Eager] {
+        let error = |bad: &[usize], parallel: bool| {
+            let mut cfg = Config::new();
+            cfg.tier(Tier::Interp).translation(translation).parallel_validation(parallel);
+            Module::new(&Engine::new(&cfg), module(bad)).unwrap_err().to_string()
+        };
+        let (first, second) = (error(&[17], false), error(&[95], false));
+        assert_ne!(first, second, "the message names where the error is");
+        for _ in 0..5 {
+            assert_eq!(error(&[17, 95], true), first, "{translation:?}");
+            assert_eq!(error(&[17, 95], false), first, "{translation:?}");
+        }
+        assert!(Module::new(&Engine::new(Config::new().translation(translation)), module(&[])).is_ok());
     }
 }

@@ -6,6 +6,7 @@ pub mod alloc;
 pub mod bytecode;
 pub mod module_env;
 pub mod num;
+pub mod parallel;
 pub mod trap;
 pub mod value;
 pub mod vmctx;

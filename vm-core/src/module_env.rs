@@ -521,50 +521,20 @@ fn check_memory_limits_leb(bytes: &[u8], range: Range<usize>) -> Result<(), Modu
 
 type QueuedBody<'a> = (wasmparser::FuncToValidate<wasmparser::ValidatorResources>, wasmparser::FunctionBody<'a>);
 
-/// Validates function bodies on up to `available_parallelism` threads, in
-/// contiguous chunks of about equal size; returns the error of the first
-/// invalid body in module order. Small modules are validated on this thread.
+/// Validates function bodies on the machine's cores (`parallel::for_each`);
+/// returns the error of the first invalid body in module order.
 fn validate_in_parallel(queued: Vec<QueuedBody<'_>>) -> Result<(), ModuleError> {
-    /// Below this much code, starting threads costs more than it saves.
-    const MIN_PARALLEL_BYTES: usize = 128 * 1024;
-    let size = |b: &wasmparser::FunctionBody<'_>| b.range().end as usize - b.range().start as usize;
-    let total: usize = queued.iter().map(|(_, b)| size(b)).sum();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let validate_chunk = |chunk: Vec<QueuedBody<'_>>| -> Result<(), ModuleError> {
-        let mut allocs = wasmparser::FuncValidatorAllocations::default();
-        for (func, body) in chunk {
-            let mut v = func.into_validator(allocs);
+    crate::parallel::for_each(
+        queued,
+        |(_, body)| (body.range().end - body.range().start) as usize,
+        wasmparser::FuncValidatorAllocations::default,
+        |allocs, (func, body)| {
+            let mut v = func.into_validator(std::mem::take(allocs));
             v.validate(&body)?;
-            allocs = v.into_allocations();
-        }
-        Ok(())
-    };
-    if threads < 2 || total < MIN_PARALLEL_BYTES {
-        return validate_chunk(queued);
-    }
-    // Split into `threads` chunks of about total/threads bytes, in order.
-    let mut chunks: Vec<Vec<QueuedBody<'_>>> = Vec::with_capacity(threads);
-    let mut current = Vec::new();
-    let mut current_bytes = 0;
-    let target = total.div_ceil(threads);
-    for item in queued {
-        current_bytes += size(&item.1);
-        current.push(item);
-        if current_bytes >= target && chunks.len() + 1 < threads {
-            chunks.push(std::mem::take(&mut current));
-            current_bytes = 0;
-        }
-    }
-    chunks.push(current);
-    let results: Vec<Result<(), ModuleError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.into_iter().map(|chunk| scope.spawn(move || validate_chunk(chunk))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(ModuleError::limit("function validation panicked"))))
-            .collect()
-    });
-    // Chunks are in module order, so the first error is the earliest.
-    results.into_iter().collect()
+            *allocs = v.into_allocations();
+            Ok(())
+        },
+    )
 }
 
 fn read_names(names: &mut Names, reader: wasmparser::NameSectionReader<'_>) -> wasmparser::Result<()> {

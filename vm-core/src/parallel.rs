@@ -1,0 +1,115 @@
+//! Work spread over the machine's cores: validating and translating the
+//! function bodies of a large module. The calling thread works too, items
+//! are handed out in small batches from a shared counter (so a thread that
+//! drew cheap bodies takes more), and the error reported is the one of the
+//! earliest failing item in the given order, as a serial loop would give.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Below this total weight (bytes of code), starting threads costs more
+/// than it saves: everything runs on the calling thread.
+pub const MIN_PARALLEL_WEIGHT: usize = 128 * 1024;
+
+/// Batches per thread: enough for the last ones to even out the load.
+const BATCHES_PER_THREAD: usize = 16;
+
+/// Runs `work` on every item with a per-thread `state` from `init`, on up
+/// to `available_parallelism` threads (at most 8) when the items' total
+/// `weight` is at least `MIN_PARALLEL_WEIGHT`. Returns the error of the
+/// earliest failing item; items after it may or may not have run.
+pub fn for_each<T, S, E>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, T) -> Result<(), E> + Sync,
+) -> Result<(), E>
+where
+    T: Send,
+    E: Send,
+{
+    let total: usize = items.iter().map(&weight).sum();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    if threads < 2 || total < MIN_PARALLEL_WEIGHT {
+        let mut state = init();
+        return items.into_iter().try_for_each(|item| work(&mut state, item));
+    }
+    // Contiguous batches of about equal weight, in order.
+    let target = total.div_ceil(threads * BATCHES_PER_THREAD).max(1);
+    let mut batches: Vec<Mutex<Vec<T>>> = Vec::new();
+    let (mut current, mut current_weight) = (Vec::new(), 0);
+    for item in items {
+        current_weight += weight(&item);
+        current.push(item);
+        if current_weight >= target {
+            batches.push(Mutex::new(std::mem::take(&mut current)));
+            current_weight = 0;
+        }
+    }
+    if !current.is_empty() {
+        batches.push(Mutex::new(current));
+    }
+    let next = AtomicUsize::new(0);
+    // The earliest failing batch so far (batches after it are skipped).
+    let failed: Mutex<Option<(usize, E)>> = Mutex::new(None);
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let worker = || {
+        let mut state = init();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= batches.len() || i > first_failed.load(Ordering::Relaxed) {
+                return;
+            }
+            let batch = std::mem::take(&mut *batches[i].lock().unwrap_or_else(|e| e.into_inner()));
+            if let Err(e) = batch.into_iter().try_for_each(|item| work(&mut state, item)) {
+                let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+                if f.as_ref().is_none_or(|(at, _)| i < *at) {
+                    *f = Some((i, e));
+                    first_failed.store(i, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.min(batches.len()) {
+            // A thread that cannot start leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, worker);
+        }
+        worker();
+    });
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every item runs exactly once, serially and in parallel, and the
+    /// error is the earliest failing item's whatever the scheduling.
+    #[test]
+    fn runs_every_item_and_reports_the_earliest_error() {
+        for n in [0usize, 1, 10, 5000] {
+            // Weights put the larger sizes over the parallel threshold.
+            let done: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+            let r: Result<(), usize> = for_each(
+                (0..n).collect(),
+                |_| 1024,
+                || 0usize,
+                |count, i| {
+                    *count += 1;
+                    done[i].fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                },
+            );
+            assert_eq!(r, Ok(()));
+            assert!(done.iter().all(|d| d.load(Ordering::Relaxed) == 1), "n = {n}");
+            let bad = |i: usize| i % 1000 == 777 || i == n.saturating_sub(1);
+            let r = for_each((0..n).collect(), |_| 1024, || (), |_, i| if bad(i) { Err(i) } else { Ok(()) });
+            let expect = (0..n).find(|&i| bad(i));
+            assert_eq!(r.err(), expect, "n = {n}");
+        }
+    }
+}
