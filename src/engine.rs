@@ -104,9 +104,10 @@ impl Config {
         self
     }
     /// Validate function bodies of large modules on several threads (default
-    /// on), and with `Translation::Eager` translate them on several threads.
-    /// `Translation::Lazy` validates all bodies at load, `Eager` validates
-    /// and translates them, `LazyValidation` leaves both to first use.
+    /// on); with `Translation::Eager` translate them, and with `Tier::Jit`
+    /// compile them, on several threads too. `Translation::Lazy` validates
+    /// all bodies at load, `Eager` validates and translates them,
+    /// `LazyValidation` leaves both to first use.
     pub fn parallel_validation(&mut self, enable: bool) -> &mut Self {
         self.parallel_validation = enable;
         self

@@ -10,19 +10,34 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
-/// Compiles every defined function of `module` (`Tier::Jit`).
-pub(crate) fn compile_all(module: &Module) -> Result<()> {
-    let info = &module.info;
-    let mut funcs = Vec::with_capacity(info.env.num_defined_funcs() as usize);
-    for def in 0..info.env.num_defined_funcs() {
-        funcs.push((def, tandem_interp::compiled(info, def)?.clone()));
-    }
-    let sigs = &module.engine.inner.sigs;
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tandem_jit::compile(info, sigs, &funcs))) {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(Error::usage(e.to_string())),
-        Err(_) => Err(Error::usage("JIT compilation failed (compiler panic)")),
-    }
+/// Compiles every defined function of `module` (`Tier::Jit`). With
+/// `parallel`, a large module is cut into runs of contiguous functions
+/// compiled on every core; calls inside a run are direct, calls between
+/// runs go through the callee's record (as calls to any other function).
+pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
+    let info = &*module.info;
+    let sigs = &*module.engine.inner.sigs;
+    let defs: Vec<u32> = (0..info.env.num_defined_funcs()).collect();
+    let compile_run = |_: &mut (), run: Vec<u32>| -> Result<()> {
+        let funcs = run
+            .into_iter()
+            .map(|def| Ok((def, tandem_interp::compiled(info, def)?.clone())))
+            .collect::<Result<Vec<_>>>()?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tandem_jit::compile(info, sigs, &funcs))) {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(Error::usage(e.to_string())),
+            Err(_) => Err(Error::usage("JIT compilation failed (compiler panic)")),
+        }
+    };
+    // Cranelift takes about 1.3 ms per KB of code: threads pay for
+    // themselves on far smaller modules than validation (a few KB), and a
+    // few runs per thread balance the load without losing many direct calls.
+    let split = tandem_vm_core::parallel::Split {
+        min_weight: if parallel { 8 * 1024 } else { usize::MAX },
+        batches_per_thread: 4,
+    };
+    let size = |d: &u32| info.env.bodies.get(*d as usize).map_or(0, |b| b.range.len());
+    tandem_vm_core::parallel::for_each_batch(defs, size, split, || (), compile_run)
 }
 
 /// Identifies a job: module allocation, function, OSR entry or not.

@@ -57,7 +57,7 @@ impl Module {
         #[cfg(feature = "jit")]
         if cfg.tier == Tier::Jit {
             // Translates every function too.
-            crate::jit::compile_all(&module)?;
+            crate::jit::compile_all(&module, cfg.parallel_validation)?;
             return Ok(module);
         }
         if cfg.translation == Translation::Eager {

@@ -147,14 +147,17 @@ pub fn compile(
         let mut batch = std::collections::HashMap::new();
         // One array-call adapter per signature, shared by the module's
         // functions of that type (it calls through the callee's record).
-        let mut adapters = info.array_adapters.lock().unwrap_or_else(|e| e.into_inner());
+        // Not locked while compiling: batches compile in parallel, and one
+        // that races another to a new signature's adapter keeps the first.
+        let known: std::collections::HashSet<u32> =
+            info.array_adapters.lock().unwrap_or_else(|e| e.into_inner()).keys().copied().collect();
         let mut new_adapters: Vec<(u32, FuncId, FuncType)> = Vec::new();
         for (def, _) in &todo {
             let ty = lower::func_type(info, *def).ok_or_else(|| err(format!("no function {def}")))?;
             let sig_id = info.func_sig(*def + info.env.num_imported_funcs);
             let sig = lower::native_signature(&module, ty);
             let native = module.declare_function(&format!("f{def}"), Linkage::Local, &sig).map_err(err)?;
-            if !adapters.contains_key(&sig_id) && !new_adapters.iter().any(|(s, _, _)| *s == sig_id) {
+            if !known.contains(&sig_id) && !new_adapters.iter().any(|(s, _, _)| *s == sig_id) {
                 let id = module
                     .declare_function(&format!("a{sig_id}"), Linkage::Local, &lower::array_signature(&module))
                     .map_err(err)?;
@@ -172,11 +175,12 @@ pub fn compile(
             lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, ty, *id)?;
         }
         module.finalize_definitions().map_err(err)?;
+        let mut adapters = info.array_adapters.lock().unwrap_or_else(|e| e.into_inner());
         for (sig_id, id, _) in &new_adapters {
             let ptr = module.get_finalized_function(*id);
             // SAFETY: compiled with `array_signature`, the `VMArrayCallFn`
             // signature in the platform's C convention.
-            adapters.insert(*sig_id, unsafe { core::mem::transmute::<*const u8, VMArrayCallFn>(ptr) });
+            adapters.entry(*sig_id).or_insert(unsafe { core::mem::transmute::<*const u8, VMArrayCallFn>(ptr) });
         }
         for (def, native, sig_id) in &ids {
             let wasm_call = module.get_finalized_function(*native);

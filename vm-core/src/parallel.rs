@@ -1,5 +1,5 @@
-//! Work spread over the machine's cores: validating and translating the
-//! function bodies of a large module. The calling thread works too, items
+//! Work spread over the machine's cores: validating, translating and
+//! compiling the function bodies of a large module. The calling thread works too, items
 //! are handed out in small batches from a shared counter (so a thread that
 //! drew cheap bodies takes more), and the error reported is the one of the
 //! earliest failing item in the given order, as a serial loop would give.
@@ -7,12 +7,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this total weight (bytes of code), starting threads costs more
-/// than it saves: everything runs on the calling thread.
+/// Below this total weight (bytes of code) validation and translation run
+/// on the calling thread: starting threads would cost more than it saves.
 pub const MIN_PARALLEL_WEIGHT: usize = 128 * 1024;
-
-/// Batches per thread: enough for the last ones to even out the load.
-const BATCHES_PER_THREAD: usize = 16;
 
 /// Runs `work` on every item with a per-thread `state` from `init`, on up
 /// to `available_parallelism` threads (at most 8) when the items' total
@@ -28,14 +25,40 @@ where
     T: Send,
     E: Send,
 {
+    let split = Split { min_weight: MIN_PARALLEL_WEIGHT, batches_per_thread: 16 };
+    for_each_batch(items, weight, split, init, |state, batch| batch.into_iter().try_for_each(|item| work(state, item)))
+}
+
+/// How `for_each_batch` cuts the work.
+#[derive(Clone, Copy, Debug)]
+pub struct Split {
+    /// Below this total weight everything is one batch on the calling thread.
+    pub min_weight: usize,
+    /// Batches per thread: more even out the load, fewer keep more items
+    /// together.
+    pub batches_per_thread: usize,
+}
+
+/// As `for_each`, but `work` takes a whole batch of contiguous items (in
+/// order) and reports the batch's first error.
+pub fn for_each_batch<T, S, E>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> usize,
+    split: Split,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, Vec<T>) -> Result<(), E> + Sync,
+) -> Result<(), E>
+where
+    T: Send,
+    E: Send,
+{
     let total: usize = items.iter().map(&weight).sum();
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    if threads < 2 || total < MIN_PARALLEL_WEIGHT {
-        let mut state = init();
-        return items.into_iter().try_for_each(|item| work(&mut state, item));
+    if threads < 2 || total < split.min_weight {
+        return if items.is_empty() { Ok(()) } else { work(&mut init(), items) };
     }
     // Contiguous batches of about equal weight, in order.
-    let target = total.div_ceil(threads * BATCHES_PER_THREAD).max(1);
+    let target = total.div_ceil(threads * split.batches_per_thread.max(1)).max(1);
     let mut batches: Vec<Mutex<Vec<T>>> = Vec::new();
     let (mut current, mut current_weight) = (Vec::new(), 0);
     for item in items {
@@ -61,7 +84,7 @@ where
                 return;
             }
             let batch = std::mem::take(&mut *batches[i].lock().unwrap_or_else(|e| e.into_inner()));
-            if let Err(e) = batch.into_iter().try_for_each(|item| work(&mut state, item)) {
+            if let Err(e) = work(&mut state, batch) {
                 let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
                 if f.as_ref().is_none_or(|(at, _)| i < *at) {
                     *f = Some((i, e));
@@ -110,6 +133,34 @@ mod tests {
             let r = for_each((0..n).collect(), |_| 1024, || (), |_, i| if bad(i) { Err(i) } else { Ok(()) });
             let expect = (0..n).find(|&i| bad(i));
             assert_eq!(r.err(), expect, "n = {n}");
+        }
+    }
+
+    /// Batches are contiguous runs of items in order, and together they are
+    /// every item once; below the minimum weight there is one batch.
+    #[test]
+    fn batches_are_contiguous_and_cover_every_item() {
+        for (min_weight, n) in [(0, 1000usize), (0, 3), (usize::MAX, 50)] {
+            let seen = Mutex::new(Vec::new());
+            let split = Split { min_weight, batches_per_thread: 4 };
+            let r: Result<(), ()> = for_each_batch(
+                (0..n).collect(),
+                |_| 1,
+                split,
+                || (),
+                |_, batch: Vec<usize>| {
+                    assert!(batch.windows(2).all(|w| w[1] == w[0] + 1), "{batch:?}");
+                    seen.lock().unwrap().push(batch);
+                    Ok(())
+                },
+            );
+            assert_eq!(r, Ok(()));
+            let mut batches = seen.into_inner().unwrap();
+            if min_weight == usize::MAX {
+                assert_eq!(batches.len(), 1);
+            }
+            batches.sort();
+            assert_eq!(batches.concat(), (0..n).collect::<Vec<_>>());
         }
     }
 }
