@@ -40,23 +40,21 @@ pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
     tandem_vm_core::parallel::for_each_batch(defs, size, split, || (), compile_run)
 }
 
-/// Identifies a job: module allocation, function, OSR entry or not.
-type JobKey = (usize, u32, bool);
+/// Identifies a job: module allocation, function, and the loop header of
+/// an OSR entry (`None`: the function's entry).
+type JobKey = (usize, u32, Option<u32>);
 
-fn key(info: &Arc<ModuleInfo>, def: u32, osr: bool) -> JobKey {
+fn key(info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) -> JobKey {
     (Arc::as_ptr(info) as usize, def, osr)
 }
 
 /// Compiles one job; a compiler failure (error or panic) must not take the
 /// host down: the function simply stays interpreted.
-fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, osr: bool) -> bool {
+fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, osr: Option<u32>) -> bool {
     let Ok(code) = tandem_interp::compiled(info, def).map(Arc::clone) else { return false };
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if osr {
-            tandem_jit::compile_osr(info, sigs, def, &code).is_ok()
-        } else {
-            tandem_jit::compile(info, sigs, &[(def, code)]).is_ok()
-        }
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match osr {
+        Some(pc) => tandem_jit::compile_osr(info, sigs, def, pc, &code).is_ok(),
+        None => tandem_jit::compile(info, sigs, &[(def, code)]).is_ok(),
     }));
     r.unwrap_or(false)
 }
@@ -85,8 +83,9 @@ impl EngineJobs {
     }
 }
 
-/// A compilation request: a function's entry, or its OSR entry (`true`).
-type Job = (Arc<EngineJobs>, Arc<ModuleInfo>, u32, bool);
+/// A compilation request: a function's entry, or its OSR entry at a loop
+/// header.
+type Job = (Arc<EngineJobs>, Arc<ModuleInfo>, u32, Option<u32>);
 
 /// The background compiler: one thread for the whole process, shared by
 /// every engine and started by the first request. A thread per engine cost
@@ -123,7 +122,7 @@ impl TierUpHook {
 
     /// Runs the job, or queues it for the background compiler; the caller
     /// then looks the result up where the compiler leaves it.
-    fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: bool) {
+    fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) {
         let k = key(info, def, osr);
         {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
@@ -151,16 +150,17 @@ impl TierUp for TierUpHook {
         if let Some(n) = ready(info) {
             return Some(n);
         }
-        self.request(info, def, false);
+        self.request(info, def, None);
         ready(info)
     }
 
-    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn> {
-        let ready = |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&def).copied();
+    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
+        let ready =
+            |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
         if let Some(e) = ready(info) {
             return Some(e);
         }
-        self.request(info, def, true);
+        self.request(info, def, Some(pc));
         ready(info)
     }
 }

@@ -236,13 +236,14 @@ fn frame_info(f: &Frame) -> FrameInfo {
 
 /// A counter of the running function reached its threshold: compile it
 /// through the store's tier-up hook and point this instance's record at the
-/// native code, so the next call runs it. From a loop header (`from_loop`)
-/// only the on-stack-replacement entry is requested (a long-running `main`
-/// never needs its own entry) and returned, so this very call can continue
-/// in compiled code; the function's entry is still used if it exists.
+/// native code, so the next call runs it. From the loop header at bytecode
+/// offset `loop_pc`, only the on-stack-replacement entry at that header is
+/// requested (a long-running `main` never needs its own entry) and
+/// returned, so this very call can continue in compiled code; the
+/// function's entry is still used if it exists.
 #[cold]
 #[inline(never)]
-fn tier_up(cx: &mut Ctx<'_>, from_loop: bool) -> Option<OsrEntryFn> {
+fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
     let frame = cx.frames.last()?;
     // SAFETY: the frame's instance and the store are alive; the hook only
     // reads the module.
@@ -251,7 +252,7 @@ fn tier_up(cx: &mut Ctx<'_>, from_loop: bool) -> Option<OsrEntryFn> {
         let f = &*frame.func;
         let def = frame.func_index.wrapping_sub(inst.module.env.num_imported_funcs);
         let hook = (*cx.store).tier_up.clone()?;
-        let native = if from_loop {
+        let native = if loop_pc.is_some() {
             inst.module.native.get(def as usize).and_then(|n| n.get().copied())
         } else {
             hook.compile(&inst.module, def)
@@ -263,15 +264,16 @@ fn tier_up(cx: &mut Ctx<'_>, from_loop: bool) -> Option<OsrEntryFn> {
         // again after 64 more calls or iterations.
         let (calls, loops) = ((*cx.store).hot_calls, (*cx.store).hot_loops);
         let again = |t: u32| t.saturating_sub(64);
-        if !from_loop {
+        let Some(pc) = loop_pc else {
             let ready = native.is_some();
             f.hot.calls.store(if ready { 0 } else { again(calls) }, Relaxed);
             f.hot.loops.store(if ready { 0 } else { again(loops) }, Relaxed);
             return None;
-        }
-        let entry = hook.compile_loop(&inst.module, def);
+        };
+        let entry = hook.compile_loop(&inst.module, def, pc);
         // With an OSR entry the counter stays at the threshold, so the next
-        // interpreted call of this function switches at its first loop.
+        // interpreted call of this function leaves at its first loop header
+        // (with that header's entry, compiled then if it is another one).
         f.hot.loops.store(if entry.is_some() { loops } else { again(loops) }, Relaxed);
         entry
     }
@@ -296,7 +298,7 @@ fn count_call(cx: &mut Ctx<'_>, hot: &HotCounters) {
     let n = hot.calls.load(Relaxed).saturating_add(1);
     hot.calls.store(n, Relaxed);
     if n >= cx.hot_calls {
-        tier_up(cx, false);
+        tier_up(cx, None);
     }
 }
 
@@ -862,12 +864,12 @@ handlers! { r, cx;
         let f = running(cx);
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
-        if n >= cx.hot_loops
-            && let Some(entry) = tier_up(cx, true)
-        {
+        if n >= cx.hot_loops {
             let pc = r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) as u32;
-            osr_enter(r.sp, pc, cx, entry)?;
-            r = cx.resume;
+            if let Some(entry) = tier_up(cx, Some(pc)) {
+                osr_enter(r.sp, pc, cx, entry)?;
+                r = cx.resume;
+            }
         }
     };
     ConsumeFuel => {

@@ -191,9 +191,9 @@ pub(crate) fn lower_array_adapter(
 
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
-/// With `osr` it compiles the on-stack-replacement entry instead: it takes
-/// over a running interpreter frame stopped at one of the loop headers
-/// (`osr_signature`).
+/// With `osr` it compiles an on-stack-replacement entry instead: it takes
+/// over a running interpreter frame stopped at the loop header at that
+/// bytecode offset (`osr_signature`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function(
     module: &mut JITModule,
@@ -205,10 +205,10 @@ pub(crate) fn lower_function(
     code: &CompiledFunc,
     id: FuncId,
     batch: &HashMap<u32, FuncId>,
-    osr: bool,
+    osr: Option<u32>,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
-    ctx.func.signature = if osr { osr_signature(module) } else { native_signature(module, &ty) };
+    ctx.func.signature = if osr.is_some() { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let b = FunctionBuilder::new(&mut ctx.func, fctx);
@@ -221,14 +221,14 @@ pub(crate) fn lower_function(
     }
     // Development aid: `TANDEM_JIT_CLIF=1` prints each function's Cranelift IR.
     if std::env::var_os("TANDEM_JIT_CLIF").is_some() {
-        eprintln!("; function {def} (osr entry: {osr})\n{}", ctx.func.display());
+        eprintln!("; function {def} (osr entry: {osr:?})\n{}", ctx.func.display());
     }
     // Development aid: `TANDEM_JIT_DISASM=1` prints each function's machine code.
     let disasm = std::env::var_os("TANDEM_JIT_DISASM").is_some();
     ctx.set_disasm(disasm);
     module.define_function(id, ctx).map_err(|e| err(format!("{e:?}")))?;
     if disasm && let Some(code) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
-        eprintln!("; function {def} (osr entry: {osr})\n{code}");
+        eprintln!("; function {def} (osr entry: {osr:?})\n{code}");
     }
     module.clear_context(ctx);
     Ok(())
@@ -249,8 +249,9 @@ struct Lower<'a, 'm> {
     results_area: Option<Value>,
     /// OSR entry: the interpreter frame the results go back to.
     osr_frame: Option<Value>,
-    /// OSR entry: the loop header to start at.
-    osr_pc: Option<Value>,
+    /// OSR entry: the loop header it starts at (its bytecode offset), and
+    /// the offset the interpreter passed (checked against it).
+    osr_pc: Option<(u32, Value)>,
     mem: Option<(Variable, Variable)>,
     blocks: HashMap<u32, Block>,
     trap_block: Block,
@@ -279,16 +280,16 @@ impl<'a, 'm> Lower<'a, 'm> {
         f: &'a CompiledFunc,
         ty: &'a FuncType,
         batch: &'a HashMap<u32, FuncId>,
-        osr: bool,
+        osr: Option<u32>,
     ) -> Result<Self, CompileError> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let vmctx = params[0];
-        let results_area = (!osr && ty.results().len() > 1).then(|| params[1]);
-        let osr_frame = osr.then(|| params[1]);
-        let osr_pc = osr.then(|| params[2]);
+        let results_area = (osr.is_none() && ty.results().len() > 1).then(|| params[1]);
+        let osr_frame = osr.map(|_| params[1]);
+        let osr_pc = osr.map(|pc| (pc, params[2]));
         let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
         let trap_block = b.create_block();
         b.append_block_param(trap_block, types::I32);
@@ -909,15 +910,16 @@ impl<'a, 'm> Lower<'a, 'm> {
             self.mem = Some((base, len));
             self.reload_memory();
         }
-        // Pass 2: lower. An OSR entry switches from its entry block
-        // straight to the loop header it was given.
+        // Pass 2: lower. An OSR entry jumps from its entry block straight
+        // to its loop header (if the interpreter passed that header).
         let mut open = true;
-        if let Some(at) = self.osr_pc {
-            let mut switch = cranelift_frontend::Switch::new();
-            for pc in loop_headers {
-                let blk = self.block_at(pc);
-                switch.set_entry(pc as u128, blk);
+        if let Some((header, at)) = self.osr_pc {
+            if !loop_headers.contains(&header) {
+                return Err(err(format!("no loop header at {header}")));
             }
+            let mut switch = cranelift_frontend::Switch::new();
+            let blk = self.block_at(header);
+            switch.set_entry(header as u128, blk);
             let bad = self.trap_block_for(TrapCode::Unreachable);
             switch.emit(&mut self.b, at, bad);
             open = false;

@@ -268,6 +268,48 @@ fn a_long_running_call_moves_into_compiled_code() {
     });
 }
 
+/// OSR entries are per loop header. The first call's counter runs out in
+/// the inner loop and enters compiled code there; the second call, with the
+/// counter still at its threshold, leaves the interpreter at the first
+/// header it meets (the outer loop's), whose entry is compiled then. Both
+/// calls give the hand-computed result and the interpreter's fuel.
+#[test]
+fn each_loop_header_gets_its_own_osr_entry() {
+    let wat = r#"(module
+      (func (export "nested") (param $n i32) (result i64) (local $i i32) (local $j i32) (local $acc i64)
+        (block $done (loop $outer
+          (br_if $done (i32.ge_u (local.get $i) (i32.const 4)))
+          (local.set $j (i32.const 0))
+          (block $end (loop $inner
+            (br_if $end (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.mul (local.get $i) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $inner)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $outer)))
+        (local.get $acc)))"#;
+    let n = 1000;
+    // sum over i < 4, j < n of i * j
+    let want = 6 * (n as i64) * (n as i64 - 1) / 2;
+    let run = |tier: Tier| {
+        let mut cfg = Config::new();
+        cfg.tier(tier).tier_up_thresholds(u32::MAX, 100).consume_fuel(true).background_compilation(false);
+        let (module, mut store, inst) = instantiate(&cfg, wat, Some(u64::MAX / 2));
+        let nested = inst.get_typed_func::<i32, i64>(&mut store, "nested").unwrap();
+        let mut out = Vec::new();
+        for _ in 0..2 {
+            let r = nested.call(&mut store, n).unwrap();
+            out.push((r, u64::MAX / 2 - store.get_fuel().unwrap(), module.compiled_functions()));
+        }
+        out
+    };
+    let (tiered, interp) = (run(Tier::Tiered), run(Tier::Interp));
+    assert_eq!(tiered.iter().map(|c| c.2).collect::<Vec<_>>(), [(0, 1), (0, 2)], "one OSR entry per header used");
+    for (t, i) in tiered.iter().zip(&interp) {
+        assert_eq!((t.0, t.1), (want, i.1), "result and fuel as interpreted");
+    }
+}
+
 /// With background compilation (the default) the interpreter keeps running
 /// while the function compiles, and later calls switch to the native code.
 #[test]

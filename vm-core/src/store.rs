@@ -80,10 +80,12 @@ pub trait TierUp: Send + Sync {
     /// ready (the interpreter asks again a little later).
     fn compile(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode>;
 
-    /// The on-stack-replacement entry of defined function `def` (one for
-    /// all its loops), compiling it if needed (or `None` while it is
+    /// The on-stack-replacement entry of defined function `def` at the loop
+    /// header at bytecode offset `pc` (one entry per header: a compiled
+    /// function entered at one place keeps the code quality of a normal
+    /// entry elsewhere), compiling it if needed (or `None` while it is
     /// compiled in the background).
-    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn>;
+    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn>;
 }
 
 /// A validated module ready to instantiate: its environment, interned
@@ -105,8 +107,8 @@ pub struct ModuleInfo {
     /// Owners of the executable memory `native` points into (freed with the
     /// module, after every instance using it).
     pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
-    /// On-stack-replacement entries by defined function.
-    pub osr_entries: Mutex<HashMap<u32, OsrEntryFn>>,
+    /// On-stack-replacement entries by defined function and loop header.
+    pub osr_entries: Mutex<HashMap<(u32, u32), OsrEntryFn>>,
     /// Array-call adapters of compiled code by interned signature.
     pub array_adapters: Mutex<HashMap<u32, VMArrayCallFn>>,
 }
