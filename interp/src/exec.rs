@@ -612,11 +612,18 @@ macro_rules! br_cond {
 
 /// Defines one handler per op: `Name => body;` where `body` may use `?` on
 /// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
-/// and the rest of the state through `cx`. After `@pairs`, `Base / BaseA =>
-/// how!(args);` defines an op and its accumulator form from one line
+/// and the rest of the state through `cx`. After `@raw`, `Name => { .. };`
+/// is a handler's whole body: it ends by dispatching (or tail calling
+/// another handler-shaped function) itself. After `@pairs`, `Base / BaseA
+/// => how!(args);` defines an op and its accumulator form from one line
 /// (checked against vm-core's `for_each_acc_form` at compile time).
 macro_rules! handlers {
-    ($r:ident, $cx:ident; $($name:ident => $body:expr;)* @pairs $($base:ident / $accn:ident => $how:ident!($($args:tt)*);)*) => {
+    (
+        $r:ident, $cx:ident;
+        $($name:ident => $body:expr;)*
+        @raw $($rname:ident => $rbody:block;)*
+        @pairs $($base:ident / $accn:ident => $how:ident!($($args:tt)*);)*
+    ) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
         #[expect(
             clippy::neg_cmp_op_on_partial_ord,
@@ -625,6 +632,21 @@ macro_rules! handlers {
         mod h {
             use super::*;
             $( handler_fn!($r, $cx, $name, $body); )*
+            $(
+                pub(super) unsafe fn $rname(
+                    ip: *const u8,
+                    sp: *mut ValRaw,
+                    mem_base: *mut u8,
+                    mem_len: usize,
+                    $cx: &mut Ctx<'_>,
+                    acc: u64,
+                ) -> Done {
+                    let mut $r = Regs { ip, sp, mem_base, mem_len, acc };
+                    // SAFETY: trusted-bytecode contract (module docs); the
+                    // store and its instances outlive the call.
+                    unsafe { $rbody }
+                }
+            )*
             $(
                 const _: () = assert!(
                     matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16),
@@ -658,11 +680,7 @@ macro_rules! handler_fn {
             })();
             match result {
                 Ok(()) => dispatch!($r, $cx),
-                Err(Fault::Returned) => Done::Returned,
-                Err(f) => {
-                    $cx.fault = Some(f);
-                    Done::Faulted
-                }
+                Err(f) => stop($cx, f),
             }
         }
     };
@@ -845,6 +863,48 @@ unsafe fn call_native(
     }
 }
 
+/// How a handler stops on `f`: the outermost return, or a fault recorded
+/// in `cx`.
+fn stop(cx: &mut Ctx<'_>, f: Fault) -> Done {
+    match f {
+        Fault::Returned => Done::Returned,
+        f => {
+            cx.fault = Some(f);
+            Done::Faulted
+        }
+    }
+}
+
+/// `HotLoop` at its threshold (`ip` is past the op): tier-up, and
+/// on-stack replacement when the entry at this loop header is ready; then
+/// the next instruction. Handler-shaped and reached by a tail call.
+///
+/// # Safety
+/// As a handler: trusted bytecode, live store.
+#[cold]
+#[inline(never)]
+unsafe fn hot_loop_reached(
+    ip: *const u8,
+    sp: *mut ValRaw,
+    mem_base: *mut u8,
+    mem_len: usize,
+    cx: &mut Ctx<'_>,
+    acc: u64,
+) -> Done {
+    let mut r = Regs { ip, sp, mem_base, mem_len, acc };
+    // SAFETY: `ip` is past a `HotLoop` op of the running function's code.
+    let pc = unsafe { r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) } as u32;
+    if let Some(entry) = tier_up(cx, Some(pc)) {
+        // SAFETY: `entry` is the OSR entry of the running function at this
+        // loop header, where the frame stands.
+        if let Err(f) = unsafe { osr_enter(r.sp, pc, cx, entry) } {
+            return stop(cx, f);
+        }
+        r = cx.resume;
+    }
+    dispatch!(r, cx)
+}
+
 handlers! { r, cx;
     Return => do_return(&mut r, cx)?;
     ReturnSlot => {
@@ -859,19 +919,6 @@ handlers! { r, cx;
     CallImportedHot => call_imported!(r, cx, CallImportedHot, true);
     CallIndirectHot => call_indirect!(r, cx, CallIndirectHot, true);
     Unreachable => return Err(TrapCode::Unreachable.into());
-    HotLoop => {
-        let _ = operands!(r, HotLoop);
-        let f = running(cx);
-        let n = f.hot.loops.load(Relaxed).saturating_add(1);
-        f.hot.loops.store(n, Relaxed);
-        if n >= cx.hot_loops {
-            let pc = r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) as u32;
-            if let Some(entry) = tier_up(cx, Some(pc)) {
-                osr_enter(r.sp, pc, cx, entry)?;
-                r = cx.resume;
-            }
-        }
-    };
     ConsumeFuel => {
                     let o = operands!(r, ConsumeFuel);
                     let fuel = &mut (*cx.limits).fuel;
@@ -1205,6 +1252,19 @@ handlers! { r, cx;
     BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, get_f64, >);
     BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, get_f64, <=);
     BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, get_f64, >=);
+    @raw
+    // Counts an iteration; at the threshold the rest is out of line, so
+    // this path saves no registers (it was 12 pushes and pops).
+    HotLoop => {
+        let _ = operands!(r, HotLoop);
+        let f = running(cx);
+        let n = f.hot.loops.load(Relaxed).saturating_add(1);
+        f.hot.loops.store(n, Relaxed);
+        if n >= cx.hot_loops {
+            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.mem_len, cx, r.acc);
+        }
+        dispatch!(r, cx)
+    };
     @pairs
     I32Add / I32AddA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
     I32Mul / I32MulA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
