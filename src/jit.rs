@@ -7,7 +7,7 @@ use crate::errors::{Error, Result};
 use crate::module::Module;
 use std::collections::HashSet;
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
 /// Compiles every defined function of `module` (`Tier::Jit`). With
@@ -44,8 +44,8 @@ pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
 /// an OSR entry (`None`: the function's entry).
 type JobKey = (usize, u32, Option<u32>);
 
-fn key(info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) -> JobKey {
-    (Arc::as_ptr(info) as usize, def, osr)
+fn key(module: *const ModuleInfo, def: u32, osr: Option<u32>) -> JobKey {
+    (module as usize, def, osr)
 }
 
 /// Compiles one job; a compiler failure (error or panic) must not take the
@@ -84,8 +84,9 @@ impl EngineJobs {
 }
 
 /// A compilation request: a function's entry, or its OSR entry at a loop
-/// header.
-type Job = (Arc<EngineJobs>, Arc<ModuleInfo>, u32, Option<u32>);
+/// header. The queue holds the module weakly: a queued job must not keep a
+/// dropped module alive (and get compiled for nobody).
+type Job = (Arc<EngineJobs>, Weak<ModuleInfo>, u32, Option<u32>);
 
 /// The background compiler: one thread for the whole process, shared by
 /// every engine and started by the first request. A thread per engine cost
@@ -97,10 +98,13 @@ fn background() -> Option<&'static Sender<Job>> {
         .get_or_init(|| {
             let (tx, rx) = channel::<Job>();
             let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
-                while let Ok((engine, info, def, osr)) = rx.recv() {
-                    // Nobody but this queue holds the module any more: skip.
-                    let ok = Arc::strong_count(&info) > 1 && run_job(&engine.sigs, &info, def, osr);
-                    engine.finish(key(&info, def, osr), ok);
+                while let Ok((engine, module, def, osr)) = rx.recv() {
+                    let k = key(Weak::as_ptr(&module), def, osr);
+                    match module.upgrade() {
+                        Some(info) => engine.finish(k, run_job(&engine.sigs, &info, def, osr)),
+                        // The module is gone: nothing to compile, nothing failed.
+                        None => engine.finish(k, true),
+                    }
                 }
             });
             spawned.ok().map(|_| tx)
@@ -123,14 +127,14 @@ impl TierUpHook {
     /// Runs the job, or queues it for the background compiler; the caller
     /// then looks the result up where the compiler leaves it.
     fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) {
-        let k = key(info, def, osr);
+        let k = key(Arc::as_ptr(info), def, osr);
         {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
             if j.failed.contains(&k) || j.pending.contains(&k) {
                 return;
             }
             if let Some(queue) = self.background.then(background).flatten() {
-                if queue.send((self.engine.clone(), info.clone(), def, osr)).is_ok() {
+                if queue.send((self.engine.clone(), Arc::downgrade(info), def, osr)).is_ok() {
                     j.pending.insert(k);
                 } else {
                     j.failed.insert(k);
@@ -154,13 +158,32 @@ impl TierUp for TierUpHook {
         ready(info)
     }
 
+    /// The entry at this header, else the any-header entry. A function
+    /// that gets hot in a loop first gets the any-header entry: it is the
+    /// one that is certain to be usable when it is ready, wherever the
+    /// frame has moved meanwhile (an entry for the header where the counter
+    /// ran out came too late in sha256, matmul and sort, whose early loops
+    /// end before their code is ready). Each entry edge makes the values
+    /// live at its header unknowns merged from the frame, though, and the
+    /// any-header code ran nbody's loops 1.2x slower than the normal
+    /// entry. So once the any-header entry is used, the header it is used
+    /// at gets its own entry too, in the background, for later calls (a
+    /// long-running call keeps the code it entered).
     fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
-        let ready =
-            |info: &ModuleInfo| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
-        if let Some(e) = ready(info) {
-            return Some(e);
+        let (exact, any) = {
+            let entries = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
+            (entries.get(&(def, pc)).copied(), entries.get(&(def, tandem_jit::ANY_LOOP_HEADER)).copied())
+        };
+        if exact.is_some() {
+            return exact;
         }
-        self.request(info, def, Some(pc));
-        ready(info)
+        if any.is_some() {
+            self.request(info, def, Some(pc));
+            // Compiled on this thread without background compilation.
+            let entries = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
+            return entries.get(&(def, pc)).copied().or(any);
+        }
+        self.request(info, def, Some(tandem_jit::ANY_LOOP_HEADER));
+        info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, tandem_jit::ANY_LOOP_HEADER)).copied()
     }
 }

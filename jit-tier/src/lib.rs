@@ -101,13 +101,18 @@ fn keep(info: &ModuleInfo, module: JITModule) {
     info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
 }
 
+/// `compile_osr`'s `pc` for an entry that takes a frame stopped at any of
+/// the function's loop headers.
+pub const ANY_LOOP_HEADER: u32 = u32::MAX;
+
 /// Compiles an on-stack-replacement entry of defined function `def`: a
 /// running interpreter frame of `def` stopped at the loop header at
-/// bytecode offset `pc` (a `HotLoop` op) continues in compiled code. Cached
-/// in `info.osr_entries`. Only that header is an entry: each extra entry
-/// edge turns the values live at a header into unknowns merged from the
-/// frame, and an entry for every header made nbody's compiled loops 1.2x
-/// slower than the normal entry's.
+/// bytecode offset `pc` (a `HotLoop` op; any of them with
+/// `ANY_LOOP_HEADER`) continues in compiled code. Cached in
+/// `info.osr_entries` under `(def, pc)`. Each entry edge turns the values
+/// live at its header into unknowns merged from the frame: the any-header
+/// entry ran nbody's compiled loops 1.2x slower than the normal entry (see
+/// the tier-up hook for when each kind is asked for).
 pub fn compile_osr(
     info: &ModuleInfo,
     sigs: &SigRegistry,

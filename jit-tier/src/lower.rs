@@ -914,12 +914,18 @@ impl<'a, 'm> Lower<'a, 'm> {
         // to its loop header (if the interpreter passed that header).
         let mut open = true;
         if let Some((header, at)) = self.osr_pc {
-            if !loop_headers.contains(&header) {
+            let headers = if header == crate::ANY_LOOP_HEADER {
+                loop_headers
+            } else if loop_headers.contains(&header) {
+                vec![header]
+            } else {
                 return Err(err(format!("no loop header at {header}")));
-            }
+            };
             let mut switch = cranelift_frontend::Switch::new();
-            let blk = self.block_at(header);
-            switch.set_entry(header as u128, blk);
+            for pc in headers {
+                let blk = self.block_at(pc);
+                switch.set_entry(pc as u128, blk);
+            }
             let bad = self.trap_block_for(TrapCode::Unreachable);
             switch.emit(&mut self.b, at, bad);
             open = false;
