@@ -65,6 +65,9 @@ struct Jobs {
     pending: HashSet<JobKey>,
     /// Failed: never retried.
     failed: HashSet<JobKey>,
+    /// Functions (module, function) whose any-header OSR entry has been
+    /// handed out once: the next time, the header gets its own entry.
+    used_any: HashSet<(usize, u32)>,
 }
 
 /// What compiling needs of the engine that asked.
@@ -166,24 +169,30 @@ impl TierUp for TierUpHook {
     /// end before their code is ready). Each entry edge makes the values
     /// live at its header unknowns merged from the frame, though, and the
     /// any-header code ran nbody's loops 1.2x slower than the normal
-    /// entry. So once the any-header entry is used, the header it is used
-    /// at gets its own entry too, in the background, for later calls (a
-    /// long-running call keeps the code it entered).
+    /// entry. So when a second call enters through the any-header entry,
+    /// its header gets its own entry too, in the background, for the calls
+    /// after it (a long-running call keeps the code it entered). Not on the
+    /// first use: a module run once would have that entry compiled for
+    /// nobody, holding up the compiler thread (sha256(1) in the harness's
+    /// cold table, one run after another, went from 1.0 to 1.8x jit).
     fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
-        let (exact, any) = {
-            let entries = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
-            (entries.get(&(def, pc)).copied(), entries.get(&(def, tandem_jit::ANY_LOOP_HEADER)).copied())
+        let lookup = |pc: u32| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
+        if let Some(exact) = lookup(pc) {
+            return Some(exact);
+        }
+        let any = lookup(tandem_jit::ANY_LOOP_HEADER).or_else(|| {
+            self.request(info, def, Some(tandem_jit::ANY_LOOP_HEADER));
+            lookup(tandem_jit::ANY_LOOP_HEADER)
+        })?;
+        // The any-header entry is handed out: the second time, ask for this
+        // header's own entry (compiled here without background compilation).
+        let used_before = {
+            let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            !j.used_any.insert((Arc::as_ptr(info) as usize, def))
         };
-        if exact.is_some() {
-            return exact;
-        }
-        if any.is_some() {
+        if used_before {
             self.request(info, def, Some(pc));
-            // Compiled on this thread without background compilation.
-            let entries = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner());
-            return entries.get(&(def, pc)).copied().or(any);
         }
-        self.request(info, def, Some(tandem_jit::ANY_LOOP_HEADER));
-        info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, tandem_jit::ANY_LOOP_HEADER)).copied()
+        Some(lookup(pc).unwrap_or(any))
     }
 }
