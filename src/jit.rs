@@ -40,13 +40,9 @@ pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
     tandem_vm_core::parallel::for_each_batch(defs, size, split, || (), compile_run)
 }
 
-/// Identifies a job: module allocation, function, and the loop header of
-/// an OSR entry (`None`: the function's entry).
-type JobKey = (usize, u32, Option<u32>);
-
-fn key(module: *const ModuleInfo, def: u32, osr: Option<u32>) -> JobKey {
-    (module as usize, def, osr)
-}
+/// Identifies a job: module (`ModuleInfo::id`), function, and the loop
+/// header of an OSR entry (`None`: the function's entry).
+type JobKey = (u64, u32, Option<u32>);
 
 /// Compiles one job; a compiler failure (error or panic) must not take the
 /// host down: the function simply stays interpreted.
@@ -67,7 +63,7 @@ struct Jobs {
     failed: HashSet<JobKey>,
     /// Functions (module, function) whose any-header OSR entry has been
     /// handed out once: the next time, the header gets its own entry.
-    used_any: HashSet<(usize, u32)>,
+    used_any: HashSet<(u64, u32)>,
 }
 
 /// What compiling needs of the engine that asked.
@@ -89,7 +85,7 @@ impl EngineJobs {
 /// A compilation request: a function's entry, or its OSR entry at a loop
 /// header. The queue holds the module weakly: a queued job must not keep a
 /// dropped module alive (and get compiled for nobody).
-type Job = (Arc<EngineJobs>, Weak<ModuleInfo>, u32, Option<u32>);
+type Job = (Arc<EngineJobs>, Weak<ModuleInfo>, JobKey);
 
 /// The background compiler: one thread for the whole process, shared by
 /// every engine and started by the first request. A thread per engine cost
@@ -101,10 +97,9 @@ fn background() -> Option<&'static Sender<Job>> {
         .get_or_init(|| {
             let (tx, rx) = channel::<Job>();
             let spawned = std::thread::Builder::new().name("tandem-jit".into()).spawn(move || {
-                while let Ok((engine, module, def, osr)) = rx.recv() {
-                    let k = key(Weak::as_ptr(&module), def, osr);
+                while let Ok((engine, module, k)) = rx.recv() {
                     match module.upgrade() {
-                        Some(info) => engine.finish(k, run_job(&engine.sigs, &info, def, osr)),
+                        Some(info) => engine.finish(k, run_job(&engine.sigs, &info, k.1, k.2)),
                         // The module is gone: nothing to compile, nothing failed.
                         None => engine.finish(k, true),
                     }
@@ -130,14 +125,14 @@ impl TierUpHook {
     /// Runs the job, or queues it for the background compiler; the caller
     /// then looks the result up where the compiler leaves it.
     fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) {
-        let k = key(Arc::as_ptr(info), def, osr);
+        let k = (info.id, def, osr);
         {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
             if j.failed.contains(&k) || j.pending.contains(&k) {
                 return;
             }
             if let Some(queue) = self.background.then(background).flatten() {
-                if queue.send((self.engine.clone(), Arc::downgrade(info), def, osr)).is_ok() {
+                if queue.send((self.engine.clone(), Arc::downgrade(info), k)).is_ok() {
                     j.pending.insert(k);
                 } else {
                     j.failed.insert(k);
@@ -188,7 +183,7 @@ impl TierUp for TierUpHook {
         // header's own entry (compiled here without background compilation).
         let used_before = {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
-            !j.used_any.insert((Arc::as_ptr(info) as usize, def))
+            !j.used_any.insert((info.id, def))
         };
         if used_before {
             self.request(info, def, Some(pc));

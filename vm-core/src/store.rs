@@ -102,6 +102,9 @@ pub struct ModuleInfo {
     /// Whether the bytecode counts calls and loop iterations for tier-up.
     pub hot_counters: bool,
     pub engine_id: u64,
+    /// Unique in the process (unlike the address, which a later module may
+    /// reuse): names the module in the tier-up hook's job records.
+    pub id: u64,
     /// Native code per defined function, once compiled.
     pub native: Box<[OnceLock<NativeCode>]>,
     /// Owners of the executable memory `native` points into (freed with the
@@ -141,6 +144,10 @@ impl ModuleInfo {
             fuel,
             hot_counters: false,
             engine_id,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             native,
             native_owner: Mutex::new(Vec::new()),
             osr_entries: Mutex::new(HashMap::new()),
