@@ -246,12 +246,24 @@ fn steady_state(runs: usize, list: &[Kernel]) {
 
 /// Cold runs at several lengths: Module::new + instantiate + one call. Tiered
 /// should track the better of interp-only (short runs) and jit-only (long).
+/// The `counting` column is tiered mode with thresholds that are never
+/// reached: the interpreter with its tier-up counters, which is what a
+/// tiered run pays until its code is compiled.
 fn cold(runs: usize, list: &[Kernel]) {
     println!();
-    println!("# Cold: Module::new + instantiate + one run(arg), median ms of {runs}; tiered / min(interp, jit)");
-    println!("{:<11} {:>7} {:>9} {:>9} {:>9} {:>9}", "kernel", "arg", "interp", "jit", "tiered", "t/best");
+    println!(
+        "# Cold: Module::new + instantiate + one run(arg), median ms of {runs}; tiered / min(interp, jit); \
+         counting: tiered that never tiers up"
+    );
+    println!(
+        "{:<11} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "kernel", "arg", "interp", "jit", "tiered", "t/best", "counting", "c/interp"
+    );
     let mut worst: (f64, String) = (0.0, String::new());
     let mut all = Vec::new();
+    let mut counting_all = Vec::new();
+    let mut counting = tandem_config(tandem::Tier::Tiered);
+    counting.tier_up_thresholds(u32::MAX, u32::MAX);
     for k in list {
         let lengths: Vec<i32> = if k.name == "fib" {
             vec![k.arg - 15, k.arg - 10, k.arg - 5, k.arg]
@@ -260,32 +272,41 @@ fn cold(runs: usize, list: &[Kernel]) {
         };
         for arg in lengths {
             let mut med = Vec::new();
-            for tier in [tandem::Tier::Interp, tandem::Tier::Jit, tandem::Tier::Tiered] {
-                let cfg = tandem_config(tier);
+            let configs = [
+                tandem_config(tandem::Tier::Interp),
+                tandem_config(tandem::Tier::Jit),
+                tandem_config(tandem::Tier::Tiered),
+                counting.clone(),
+            ];
+            for cfg in &configs {
                 let st = time_it(runs, || {
-                    let mut r = tandem_runner(&k.wasm, &cfg);
+                    let mut r = tandem_runner(&k.wasm, cfg);
                     r(arg);
                 });
                 med.push(st.median.as_secs_f64());
             }
             let ratio = med[2] / med[0].min(med[1]);
             all.push(ratio);
+            counting_all.push(med[3] / med[0]);
             if ratio > worst.0 {
                 worst = (ratio, format!("{} {}", k.name, arg));
             }
             println!(
-                "{:<11} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+                "{:<11} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
                 k.name,
                 arg,
                 med[0] * 1e3,
                 med[1] * 1e3,
                 med[2] * 1e3,
-                ratio
+                ratio,
+                med[3] * 1e3,
+                med[3] / med[0]
             );
         }
     }
     if !all.is_empty() {
         println!("tiered / best: geomean {:.2}, worst {:.2} ({})", geomean(&all), worst.0, worst.1);
+        println!("counting / interp: geomean {:.2}", geomean(&counting_all));
     }
 }
 
