@@ -1,5 +1,5 @@
-//! Zeroed allocation. Large zeroed buffers (linear memories, the value
-//! stack) are `ZeroedBuf`s: on Unix they are mapped straight from the OS, so
+//! Zeroed allocation: linear memories, tables and the value stack are
+//! `ZeroedBuf`s. Large ones (64 KiB and up) are mapped from the OS on Unix, so
 //! the kernel hands out zero pages as they are first touched and growth
 //! moves pages instead of copying bytes. `alloc_zeroed` cannot promise that:
 //! once glibc has freed one large block it raises its mmap threshold (up to
@@ -20,23 +20,6 @@ pub unsafe trait Zeroable: Copy {}
 unsafe impl Zeroable for u8 {}
 // SAFETY: ValRaw is a transparent wrapper of u64; zero is a valid u64.
 unsafe impl Zeroable for ValRaw {}
-
-/// A vector of `len` zeroed elements, or `None` if the allocation fails.
-pub fn try_zeroed_vec<T: Zeroable>(len: usize) -> Option<Vec<T>> {
-    let layout = std::alloc::Layout::array::<T>(len).ok()?;
-    if layout.size() == 0 {
-        return Some(Vec::new());
-    }
-    // SAFETY: the layout has a non-zero size.
-    let ptr = unsafe { std::alloc::alloc_zeroed(layout) } as *mut T;
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: `ptr` was allocated by the global allocator with the layout of
-    // `[T; len]` (so capacity == len), and all-zero bytes are valid `T`s
-    // (`Zeroable`), so all `len` elements are initialised.
-    Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
-}
 
 /// Buffers of at least this many bytes are mapped from the OS (where
 /// `os` supports it); smaller ones come from the global allocator.
@@ -289,13 +272,13 @@ mod tests {
     fn zeroed_vectors() {
         // Miri checks every byte read one by one: a smaller buffer there.
         let len = if cfg!(miri) { 1 << 12 } else { 1 << 20 };
-        let v: Vec<u8> = try_zeroed_vec(len).unwrap();
+        let v: ZeroedBuf<u8> = ZeroedBuf::try_zeroed(len).unwrap();
         assert_eq!(v.len(), len);
         assert!(v.iter().all(|&b| b == 0));
-        let v: Vec<ValRaw> = try_zeroed_vec(3).unwrap();
-        assert_eq!(v, vec![ValRaw(0); 3]);
-        assert!(try_zeroed_vec::<u8>(0).unwrap().is_empty());
-        assert!(try_zeroed_vec::<ValRaw>(usize::MAX).is_none());
+        let v: ZeroedBuf<ValRaw> = ZeroedBuf::try_zeroed(3).unwrap();
+        assert_eq!(&v[..], &vec![ValRaw(0); 3][..]);
+        assert!(ZeroedBuf::<u8>::try_zeroed(0).unwrap().is_empty());
+        assert!(ZeroedBuf::<ValRaw>::try_zeroed(usize::MAX).is_none());
     }
 
     /// Both backings (allocator below `MAP_THRESHOLD`, OS mapping above)

@@ -1,6 +1,7 @@
 //! Tables of references (funcref: a `VMFuncRef` address; externref: a
 //! store-local handle; 0 is null).
 
+use crate::alloc::ZeroedBuf;
 use crate::module_env::TableType;
 use crate::value::ValRaw;
 use crate::vmctx::VMTableDefinition;
@@ -11,7 +12,7 @@ pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 /// A table owned by a store, boxed so VMContexts can point at `def`.
 pub struct TableInstance {
     pub def: VMTableDefinition,
-    elements: Vec<ValRaw>,
+    elements: ZeroedBuf<ValRaw>,
     pub ty: TableType,
 }
 
@@ -21,7 +22,7 @@ impl TableInstance {
         if ty.min > max_elements.min(MAX_TABLE_ELEMENTS) {
             return None;
         }
-        let mut elements: Vec<ValRaw> = crate::alloc::try_zeroed_vec(ty.min as usize)?;
+        let mut elements = ZeroedBuf::try_zeroed(ty.min as usize)?;
         if init != ValRaw(0) {
             elements.fill(init);
         }
@@ -52,8 +53,10 @@ impl TableInstance {
             return None;
         }
         if delta > 0 {
-            self.elements.try_reserve_exact(delta as usize).ok()?;
-            self.elements.resize(new as usize, init);
+            self.elements.try_grow(new as usize)?;
+            if init != ValRaw(0) {
+                self.elements[old as usize..].fill(init);
+            }
             self.sync_def();
         }
         Some(old)
