@@ -8,6 +8,7 @@ use crate::module::Module;
 use std::collections::HashSet;
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
+use tandem_vm_core::parallel::Split;
 use tandem_vm_core::store::{ModuleInfo, NativeCode, OsrEntryFn, SigRegistry, TierUp};
 
 /// Compiles every defined function of `module` (`Tier::Jit`). With
@@ -32,12 +33,8 @@ pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
     // Cranelift takes about 1.3 ms per KB of code: threads pay for
     // themselves on far smaller modules than validation (a few KB), and a
     // few runs per thread balance the load without losing many direct calls.
-    let split = tandem_vm_core::parallel::Split {
-        min_weight: if parallel { 8 * 1024 } else { usize::MAX },
-        batches_per_thread: 4,
-    };
-    let size = |d: &u32| info.env.bodies.get(*d as usize).map_or(0, |b| b.range.len());
-    tandem_vm_core::parallel::for_each_batch(defs, size, split, || (), compile_run)
+    let split = Split { min_weight: 8 * 1024, batches_per_thread: 4 }.only_if(parallel);
+    tandem_vm_core::parallel::for_each_batch(defs, |&d| info.env.body_len(d), split, || (), compile_run)
 }
 
 /// Identifies a job: module (`ModuleInfo::id`), function, and the loop

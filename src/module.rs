@@ -5,6 +5,7 @@ use crate::errors::{Error, Result};
 use std::sync::Arc;
 use tandem_vm_core::bytecode::CompiledFunc;
 use tandem_vm_core::module_env::{BodyValidation, EntityType, ExportIndex, ModuleEnv};
+use tandem_vm_core::parallel::Split;
 use tandem_vm_core::store::ModuleInfo;
 
 /// A compiled module.
@@ -64,18 +65,13 @@ impl Module {
             // Functions translate independently: on every core for a large
             // module (first error in module order either way).
             let info = &*module.info;
-            let defs: Vec<u32> = (0..info.env.num_defined_funcs()).collect();
-            let size = |d: &u32| info.env.bodies.get(*d as usize).map_or(0, |b| b.range.len());
-            if cfg.parallel_validation {
-                tandem_vm_core::parallel::for_each(
-                    defs,
-                    size,
-                    || (),
-                    |_, d| tandem_interp::compiled(info, d).map(drop),
-                )?;
-            } else {
-                defs.into_iter().try_for_each(|d| tandem_interp::compiled(info, d).map(drop))?;
-            }
+            tandem_vm_core::parallel::for_each(
+                (0..info.env.num_defined_funcs()).collect(),
+                |&d| info.env.body_len(d),
+                Split::BODIES.only_if(cfg.parallel_validation),
+                || (),
+                |_, d| tandem_interp::compiled(info, d).map(drop),
+            )?;
         }
         Ok(module)
     }

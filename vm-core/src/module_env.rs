@@ -300,6 +300,11 @@ impl ModuleEnv {
         self.funcs.len() as u32 - self.num_imported_funcs
     }
 
+    /// Size in bytes of defined function `def`'s body (0 if there is none).
+    pub fn body_len(&self, def: u32) -> usize {
+        self.bodies.get(def as usize).map_or(0, |b| b.range.len())
+    }
+
     fn parse(bytes: &[u8], features: WasmFeatures, bodies: BodyValidation) -> Result<ModuleEnv, ModuleError> {
         let mut env = ModuleEnv { bytes: Arc::from(bytes), ..Default::default() };
         let mut validator = Validator::new_with_features(features);
@@ -527,6 +532,7 @@ fn validate_in_parallel(queued: Vec<QueuedBody<'_>>) -> Result<(), ModuleError> 
     crate::parallel::for_each(
         queued,
         |(_, body)| (body.range().end - body.range().start) as usize,
+        crate::parallel::Split::BODIES,
         wasmparser::FuncValidatorAllocations::default,
         |allocs, (func, body)| {
             let mut v = func.into_validator(std::mem::take(allocs));

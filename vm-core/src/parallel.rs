@@ -1,35 +1,14 @@
 //! Work spread over the machine's cores: validating, translating and
-//! compiling the function bodies of a large module. The calling thread works too, items
-//! are handed out in small batches from a shared counter (so a thread that
-//! drew cheap bodies takes more), and the error reported is the one of the
-//! earliest failing item in the given order, as a serial loop would give.
+//! compiling the function bodies of a large module. The calling thread
+//! works too, items are handed out in batches from a shared counter (so a
+//! thread that drew cheap bodies takes more), and the error reported is the
+//! one of the earliest failing item in the given order, as a serial loop
+//! would give.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this total weight (bytes of code) validation and translation run
-/// on the calling thread: starting threads would cost more than it saves.
-pub const MIN_PARALLEL_WEIGHT: usize = 128 * 1024;
-
-/// Runs `work` on every item with a per-thread `state` from `init`, on up
-/// to `available_parallelism` threads (at most 8) when the items' total
-/// `weight` is at least `MIN_PARALLEL_WEIGHT`. Returns the error of the
-/// earliest failing item; items after it may or may not have run.
-pub fn for_each<T, S, E>(
-    items: Vec<T>,
-    weight: impl Fn(&T) -> usize,
-    init: impl Fn() -> S + Sync,
-    work: impl Fn(&mut S, T) -> Result<(), E> + Sync,
-) -> Result<(), E>
-where
-    T: Send,
-    E: Send,
-{
-    let split = Split { min_weight: MIN_PARALLEL_WEIGHT, batches_per_thread: 16 };
-    for_each_batch(items, weight, split, init, |state, batch| batch.into_iter().try_for_each(|item| work(state, item)))
-}
-
-/// How `for_each_batch` cuts the work.
+/// How the work is cut.
 #[derive(Clone, Copy, Debug)]
 pub struct Split {
     /// Below this total weight everything is one batch on the calling thread.
@@ -37,6 +16,35 @@ pub struct Split {
     /// Batches per thread: more even out the load, fewer keep more items
     /// together.
     pub batches_per_thread: usize,
+}
+
+impl Split {
+    /// Validating or translating function bodies (weight: bytes of code):
+    /// below 128 KiB starting threads costs more than it saves.
+    pub const BODIES: Split = Split { min_weight: 128 * 1024, batches_per_thread: 16 };
+
+    /// This split, or everything on the calling thread unless `parallel`.
+    pub const fn only_if(self, parallel: bool) -> Split {
+        if parallel { self } else { Split { min_weight: usize::MAX, ..self } }
+    }
+}
+
+/// Runs `work` on every item with a per-thread `state` from `init`, on up
+/// to `available_parallelism` threads (at most 8) when the items' total
+/// `weight` reaches `split.min_weight`. Returns the error of the earliest
+/// failing item; items after it may or may not have run.
+pub fn for_each<T, S, E>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> usize,
+    split: Split,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, T) -> Result<(), E> + Sync,
+) -> Result<(), E>
+where
+    T: Send,
+    E: Send,
+{
+    for_each_batch(items, weight, split, init, |state, batch| batch.into_iter().try_for_each(|item| work(state, item)))
 }
 
 /// As `for_each`, but `work` takes a whole batch of contiguous items (in
@@ -120,6 +128,7 @@ mod tests {
             let r: Result<(), usize> = for_each(
                 (0..n).collect(),
                 |_| 1024,
+                Split::BODIES,
                 || 0usize,
                 |count, i| {
                     *count += 1;
@@ -130,7 +139,8 @@ mod tests {
             assert_eq!(r, Ok(()));
             assert!(done.iter().all(|d| d.load(Ordering::Relaxed) == 1), "n = {n}");
             let bad = |i: usize| i % 1000 == 777 || i == n.saturating_sub(1);
-            let r = for_each((0..n).collect(), |_| 1024, || (), |_, i| if bad(i) { Err(i) } else { Ok(()) });
+            let r =
+                for_each((0..n).collect(), |_| 1024, Split::BODIES, || (), |_, i| if bad(i) { Err(i) } else { Ok(()) });
             let expect = (0..n).find(|&i| bad(i));
             assert_eq!(r.err(), expect, "n = {n}");
         }
