@@ -237,10 +237,11 @@ fn frame_info(f: &Frame) -> FrameInfo {
 /// A counter of the running function reached its threshold: compile it
 /// through the store's tier-up hook and point this instance's record at the
 /// native code, so the next call runs it. From the loop header at bytecode
-/// offset `loop_pc`, only the on-stack-replacement entry at that header is
-/// requested (a long-running `main` never needs its own entry) and
-/// returned, so this very call can continue in compiled code; the
-/// function's entry is still used if it exists.
+/// offset `loop_pc`, only an on-stack-replacement entry usable at that
+/// header is requested (a long-running `main` never needs its own entry;
+/// which entry is the hook's choice) and returned, so this very call can
+/// continue in compiled code; the function's entry is still used if it
+/// exists.
 #[cold]
 #[inline(never)]
 fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
@@ -262,7 +263,7 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
         }
         // Code ready: count afresh. Still compiling in the background: ask
         // again after 64 more calls or iterations.
-        let (calls, loops) = ((*cx.store).hot_calls, (*cx.store).hot_loops);
+        let (calls, loops) = (cx.hot_calls, cx.hot_loops);
         let again = |t: u32| t.saturating_sub(64);
         let Some(pc) = loop_pc else {
             let ready = native.is_some();
@@ -272,8 +273,7 @@ fn tier_up(cx: &mut Ctx<'_>, loop_pc: Option<u32>) -> Option<OsrEntryFn> {
         };
         let entry = hook.compile_loop(&inst.module, def, pc);
         // With an OSR entry the counter stays at the threshold, so the next
-        // interpreted call of this function leaves at its first loop header
-        // (with that header's entry, compiled then if it is another one).
+        // interpreted call of this function leaves at its first loop header.
         f.hot.loops.store(if entry.is_some() { loops } else { again(loops) }, Relaxed);
         entry
     }

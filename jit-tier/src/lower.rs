@@ -193,7 +193,8 @@ pub(crate) fn lower_array_adapter(
 /// the defined functions compiled together to their ids (direct calls).
 /// With `osr` it compiles an on-stack-replacement entry instead: it takes
 /// over a running interpreter frame stopped at the loop header at that
-/// bytecode offset (`osr_signature`).
+/// bytecode offset, or at any header with `ANY_LOOP_HEADER`
+/// (`osr_signature`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function(
     module: &mut JITModule,
@@ -249,8 +250,9 @@ struct Lower<'a, 'm> {
     results_area: Option<Value>,
     /// OSR entry: the interpreter frame the results go back to.
     osr_frame: Option<Value>,
-    /// OSR entry: the loop header it starts at (its bytecode offset), and
-    /// the offset the interpreter passed (checked against it).
+    /// OSR entry: the loop header it starts at (its bytecode offset, or
+    /// `ANY_LOOP_HEADER`), and the offset the interpreter passed (the
+    /// entry jumps to the block of that header).
     osr_pc: Option<(u32, Value)>,
     mem: Option<(Variable, Variable)>,
     blocks: HashMap<u32, Block>,

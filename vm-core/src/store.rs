@@ -80,10 +80,9 @@ pub trait TierUp: Send + Sync {
     /// ready (the interpreter asks again a little later).
     fn compile(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode>;
 
-    /// The on-stack-replacement entry of defined function `def` at the loop
-    /// header at bytecode offset `pc` (one entry per header: a compiled
-    /// function entered at one place keeps the code quality of a normal
-    /// entry elsewhere), compiling it if needed (or `None` while it is
+    /// An on-stack-replacement entry of defined function `def` usable at the
+    /// loop header at bytecode offset `pc` (that header's own entry, or one
+    /// for any header), compiling one if needed (or `None` while it is
     /// compiled in the background).
     fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn>;
 }
