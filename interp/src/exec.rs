@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use tandem_vm_core::bytecode::{CompiledFunc, HotCounters, Opcode, ops};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, HotCounters, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
@@ -331,7 +331,7 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
             return Err(Fault::Pending);
         }
         let (mem_base, mem_len) = memory_of(cx.vmctx);
-        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0 };
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         do_return(&mut r, cx)?;
         cx.resume = r;
         Ok(())
@@ -382,7 +382,13 @@ struct Regs {
     /// slot). Accumulator forms (`I32AddA`...) read an operand from here
     /// instead of reloading the slot, so a chain of dependent instructions
     /// does not wait for a store to reach the next load at every step.
+    /// Integer results (`AccBank::Int`).
     acc: u64,
+    /// The accumulator of `f64` results (`AccBank::F64`): passed in a float
+    /// register, so float chains do not cross register files either.
+    acc_f64: f64,
+    /// The accumulator of `f32` results (`AccBank::F32`).
+    acc_f32: f32,
 }
 
 /// The rest of the interpreter state, reached through a pointer.
@@ -422,7 +428,7 @@ enum Done {
     Next,
 }
 
-type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64) -> Done;
+type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64, f64, f32) -> Done;
 
 /// Continues with the handler of the instruction at `r.ip`.
 #[cfg(not(debug_assertions))]
@@ -430,7 +436,7 @@ macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
-        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc) };
+        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc, r.acc_f64, r.acc_f32) };
     }};
 }
 
@@ -459,26 +465,50 @@ macro_rules! operands {
         o
     }};
 }
-/// An operand read from its slot (`slot`) or from the accumulator (`acc`).
+/// An operand read (with `ValRaw::$get`) from its slot (`slot`) or from
+/// the accumulator (`acc`): the float ones for float operands, which must be
+/// the accumulator `Opcode::$Op` reads (checked at compile time).
 macro_rules! src {
-    ($r:ident, slot, $s:expr) => {
-        get!($r, $s)
+    ($r:ident, $Op:ident, slot, $s:expr, $get:ident) => {
+        get!($r, $s).$get()
     };
-    ($r:ident, acc, $s:expr) => {
-        ValRaw($r.acc)
-    };
+    ($r:ident, $Op:ident, acc, $s:expr, get_f64) => {{
+        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::F64))) };
+        $r.acc_f64
+    }};
+    ($r:ident, $Op:ident, acc, $s:expr, get_f32) => {{
+        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::F32))) };
+        $r.acc_f32
+    }};
+    ($r:ident, $Op:ident, acc, $s:expr, $get:ident) => {{
+        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::Int))) };
+        ValRaw($r.acc).$get()
+    }};
 }
-/// Writes a result to its `dst` slot and to the accumulator. Every op that
+/// Writes a result to its `dst` slot and to an accumulator: the one
+/// `Opcode::$Op.acc_result()` names, else the integer one. Every op that
 /// computes a value does both, not only those with `Opcode::acc_result`
-/// (the only ones whose accumulator the translator relies on): the
+/// (the only ones whose accumulator the translator relies on): the integer
 /// accumulator's register is then free scratch in every such handler,
 /// while keeping it intact would cost some of them a saved register.
 macro_rules! produce {
-    ($r:ident, $dst:expr, $v:expr) => {{
+    ($r:ident, $Op:ident, $dst:expr, $v:expr) => {{
         let v: ValRaw = $v;
-        $r.acc = v.0;
+        match const { Opcode::$Op.acc_result() } {
+            Some(AccBank::F64) => $r.acc_f64 = f64::from_bits(v.0),
+            Some(AccBank::F32) => $r.acc_f32 = f32::from_bits(v.0 as u32),
+            _ => $r.acc = v.0,
+        }
         set!($r, $dst, v);
     }};
+}
+
+/// Does the accumulator form of `base` read accumulator `bank`?
+const fn reads(base: Opcode, bank: AccBank) -> bool {
+    match base.acc_form() {
+        Some(f) => f.reads as u8 == bank as u8,
+        None => false,
+    }
 }
 
 // `binop!`, `immop!`, `unop!`, `copy!` and `load!` define an op or, with
@@ -488,42 +518,42 @@ macro_rules! produce {
 macro_rules! binop {
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $src, o.lhs).$get();
+        let $a = src!($r, $Op, $src, o.lhs, $get);
         let $b = get!($r, o.rhs).$get();
-        produce!($r, o.dst, $e);
+        produce!($r, $Op, o.dst, $e);
     }};
 }
 /// `dst = lhs op imm`.
 macro_rules! immop {
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $src, o.lhs).$get();
+        let $a = src!($r, $Op, $src, o.lhs, $get);
         let $b = o.imm;
-        produce!($r, o.dst, $e);
+        produce!($r, $Op, o.dst, $e);
     }};
 }
 /// `dst = op src`.
 macro_rules! unop {
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $src, o.src).$get();
-        produce!($r, o.dst, $e);
+        let $a = src!($r, $Op, $src, o.src, $get);
+        produce!($r, $Op, o.dst, $e);
     }};
 }
 /// `dst = src`.
 macro_rules! copy {
     ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
         let o = operands!($r, $Op);
-        produce!($r, o.dst, src!($r, $src, o.src));
+        produce!($r, $Op, o.dst, ValRaw(src!($r, $Op, $src, o.src, get_u64)));
     }};
 }
 /// `dst = load(addr + offset)`.
 macro_rules! load {
     ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $src, o.addr).get_u32(), o.offset, $n)?;
+        let ea = bounds($r.mem_len, src!($r, $Op, $src, o.addr, get_u32), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
-        produce!($r, o.dst, $e);
+        produce!($r, $Op, o.dst, $e);
     }};
 }
 /// `store(addr + offset, value)`.
@@ -640,8 +670,10 @@ macro_rules! handlers {
                     mem_len: usize,
                     $cx: &mut Ctx<'_>,
                     acc: u64,
+                    acc_f64: f64,
+                    acc_f32: f32,
                 ) -> Done {
-                    let mut $r = Regs { ip, sp, mem_base, mem_len, acc };
+                    let mut $r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
                     // SAFETY: trusted-bytecode contract (module docs); the
                     // store and its instances outlive the call.
                     unsafe { $rbody }
@@ -669,8 +701,10 @@ macro_rules! handler_fn {
             mem_len: usize,
             $cx: &mut Ctx<'_>,
             acc: u64,
+            acc_f64: f64,
+            acc_f32: f32,
         ) -> Done {
-            let mut $r = Regs { ip, sp, mem_base, mem_len, acc };
+            let mut $r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
             #[allow(unreachable_code, clippy::allow_attributes)]
             let result: Result<(), Fault> = (|| {
                 // SAFETY: trusted-bytecode contract (module docs); the
@@ -721,7 +755,16 @@ macro_rules! handler_table {
 tandem_vm_core::for_each_op!(handler_table);
 
 /// Never reached with trusted bytecode; a defence for the unexpected.
-unsafe fn invalid_opcode(_: *const u8, _: *mut ValRaw, _: *mut u8, _: usize, cx: &mut Ctx<'_>, _: u64) -> Done {
+unsafe fn invalid_opcode(
+    _: *const u8,
+    _: *mut ValRaw,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Ctx<'_>,
+    _: u64,
+    _: f64,
+    _: f32,
+) -> Done {
     cx.fault = Some(Fault::Trap(TrapCode::Unreachable));
     Done::Faulted
 }
@@ -890,8 +933,10 @@ unsafe fn hot_loop_reached(
     mem_len: usize,
     cx: &mut Ctx<'_>,
     acc: u64,
+    acc_f64: f64,
+    acc_f32: f32,
 ) -> Done {
-    let mut r = Regs { ip, sp, mem_base, mem_len, acc };
+    let mut r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
     // SAFETY: `ip` is past a `HotLoop` op of the running function's code.
     let pc = unsafe { r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) } as u32;
     if let Some(entry) = tier_up(cx, Some(pc)) {
@@ -1261,7 +1306,7 @@ handlers! { r, cx;
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
         if n >= cx.hot_loops {
-            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.mem_len, cx, r.acc);
+            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.mem_len, cx, r.acc, r.acc_f64, r.acc_f32);
         }
         dispatch!(r, cx)
     };
@@ -1355,7 +1400,7 @@ fn run(
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
-        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0 };
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         let mut cx = Ctx {
             store,
             limits,
@@ -1378,11 +1423,11 @@ fn run(
             count_call(&mut cx, &f.hot);
         }
         #[cfg(not(debug_assertions))]
-        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0);
+        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0, 0.0, 0.0);
         #[cfg(debug_assertions)]
         let done = loop {
             let r = cx.regs;
-            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc) {
+            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc, r.acc_f64, r.acc_f32) {
                 Done::Next => continue,
                 other => break other,
             }

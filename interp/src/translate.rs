@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -81,11 +81,12 @@ struct Translator<'a> {
     last_result: Option<(usize, Slot)>,
     /// The last instruction when a conditional branch can absorb it.
     last_cmp: Option<PendingCmp>,
-    /// The slot whose value the interpreter's accumulator holds after the
-    /// last instruction (`Opcode::acc_result`); `None` after any other
-    /// instruction and at labels (other paths arrive there). An instruction
-    /// that reads this slot is written in its accumulator form.
-    acc: Option<Slot>,
+    /// The slot whose value one of the interpreter's accumulators holds
+    /// after the last instruction, and which one (`Opcode::acc_result`);
+    /// `None` after any other instruction and at labels (other paths arrive
+    /// there). An instruction that reads this slot from that accumulator is
+    /// written in its accumulator form.
+    acc: Option<(Slot, AccBank)>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -275,8 +276,8 @@ struct PendingCmp {
     /// so on, flipping each time) into a temporary read by nothing else: a
     /// branch on it is `op`'s opposite branch.
     inverted: bool,
-    /// The translator's accumulator slot before `op`.
-    acc_before: Option<Slot>,
+    /// The translator's accumulator before `op`.
+    acc_before: Option<(Slot, AccBank)>,
 }
 
 /// Can `op` be fused into a following conditional branch? (Float
@@ -427,7 +428,7 @@ impl Translator<'_> {
         };
         let acc_before = self.acc;
         self.encode(op);
-        self.acc = op.opcode().acc_result().then_some(dst);
+        self.acc = op.opcode().acc_result().map(|bank| (dst, bank));
         self.last_result = Some((start + OPCODE_SIZE, dst));
         self.last_cmp =
             inverts.or_else(|| fusable_compare(&op).then_some(PendingCmp { start, op, inverted: false, acc_before }));
@@ -438,8 +439,8 @@ impl Translator<'_> {
     fn encode(&mut self, op: Op) {
         let start = self.code.len();
         op.encode(&mut self.code);
-        if let Some(acc) = self.acc {
-            to_acc_form(&mut self.code[start..], acc);
+        if let Some((acc, bank)) = self.acc {
+            to_acc_form(&mut self.code[start..], acc, bank);
         }
         let (offsets, n) = op.opcode().slot_offsets();
         for &off in &offsets[..n] {
@@ -910,8 +911,10 @@ impl Translator<'_> {
             let (at, dst) = self.last_result.take().expect("checked above");
             self.code[at..at + 2].copy_from_slice(&(l as Slot).to_le_bytes());
             // The value went to the local instead; the accumulator still has it.
-            if self.acc == Some(dst) {
-                self.acc = Some(l as Slot);
+            if let Some((slot, bank)) = self.acc
+                && slot == dst
+            {
+                self.acc = Some((l as Slot, bank));
             }
         } else {
             // Keep the old value for operands that still read it.

@@ -354,18 +354,25 @@ macro_rules! for_each_op {
     };
 }
 
-/// The accumulator forms: `Base => BaseA, commutes;`.
+/// The accumulator forms: `Base => BaseA, commutes, reads, result;`.
 ///
 /// `BaseA` has `Base`'s operands and meaning, but the interpreter reads its
 /// first operand after `dst` (`lhs`, `src` or `addr`; `ACC_OPERAND`) from
-/// the accumulator, a register holding the value the previous instruction
-/// produced. The
-/// translator uses it when that slot is the previous instruction's `dst`
-/// and no label lies between them; the slot itself still holds the value,
-/// so a compiler lowers `BaseA` exactly as `Base`. `Base` and `BaseA` both
-/// leave their result in the accumulator (`Opcode::acc_result`), so only
-/// these can feed an accumulator form. `commutes`: `lhs` and `rhs` may be
-/// swapped to bring the accumulator's slot first.
+/// an accumulator, a register holding the value the previous instruction
+/// produced. There are three (`AccBank`): `Int` holds the bits of any
+/// integer result (and of a `Copy`), `F32` and `F64` hold float results in
+/// the machine's float registers, so a chain of float arithmetic never
+/// moves its values between register files. `reads` is the accumulator the
+/// form reads, `result` the one `Base` and `BaseA` both write
+/// (`Opcode::acc_result`).
+///
+/// The translator uses the form when that slot is the previous
+/// instruction's `dst`, the previous instruction wrote the accumulator the
+/// form reads, and no label lies between them; the slot itself still holds
+/// the value, so a compiler lowers `BaseA` exactly as `Base`. `commutes`:
+/// `lhs` and `rhs` may be swapped to bring the accumulator's slot first
+/// (float `add` and `mul` too: they commute except for which NaN payload a
+/// NaN result carries, which Wasm leaves open).
 ///
 /// Only instructions whose operand lies on a dependency chain have a form:
 /// arithmetic, conversions, copies and load addresses. Branches and stored
@@ -378,65 +385,65 @@ macro_rules! for_each_op {
 macro_rules! for_each_acc_form {
     ($m:ident) => {
         $m! {
-            I32Add => I32AddA, true;
-            I32Mul => I32MulA, true;
-            I32And => I32AndA, true;
-            I32Or => I32OrA, true;
-            I32Xor => I32XorA, true;
-            I32Sub => I32SubA, false;
-            I32Shl => I32ShlA, false;
-            I32ShrS => I32ShrSA, false;
-            I32ShrU => I32ShrUA, false;
-            I32Rotl => I32RotlA, false;
-            I32Rotr => I32RotrA, false;
-            I32AddImm => I32AddImmA, false;
-            I64Add => I64AddA, true;
-            I64Mul => I64MulA, true;
-            I64And => I64AndA, true;
-            I64Or => I64OrA, true;
-            I64Xor => I64XorA, true;
-            I64Sub => I64SubA, false;
-            I64Shl => I64ShlA, false;
-            I64ShrS => I64ShrSA, false;
-            I64ShrU => I64ShrUA, false;
-            I64Rotl => I64RotlA, false;
-            I64Rotr => I64RotrA, false;
-            I64AddImm => I64AddImmA, false;
-            F32Add => F32AddA, false;
-            F32Mul => F32MulA, false;
-            F32Sub => F32SubA, false;
-            F32Div => F32DivA, false;
-            F64Add => F64AddA, false;
-            F64Mul => F64MulA, false;
-            F64Sub => F64SubA, false;
-            F64Div => F64DivA, false;
-            I32Eqz => I32EqzA, false;
-            I64Eqz => I64EqzA, false;
-            I32WrapI64 => I32WrapI64A, false;
-            I64ExtendI32S => I64ExtendI32SA, false;
-            I64ExtendI32U => I64ExtendI32UA, false;
-            I32Extend8S => I32Extend8SA, false;
-            I32Extend16S => I32Extend16SA, false;
-            F64ConvertI32S => F64ConvertI32SA, false;
-            F64ConvertI32U => F64ConvertI32UA, false;
-            F32ConvertI32S => F32ConvertI32SA, false;
-            F64PromoteF32 => F64PromoteF32A, false;
-            F32DemoteF64 => F32DemoteF64A, false;
-            Copy => CopyA, false;
-            I32Load => I32LoadA, false;
-            I64Load => I64LoadA, false;
-            F32Load => F32LoadA, false;
-            F64Load => F64LoadA, false;
-            I32Load8S => I32Load8SA, false;
-            I32Load8U => I32Load8UA, false;
-            I32Load16S => I32Load16SA, false;
-            I32Load16U => I32Load16UA, false;
-            I64Load8S => I64Load8SA, false;
-            I64Load8U => I64Load8UA, false;
-            I64Load16S => I64Load16SA, false;
-            I64Load16U => I64Load16UA, false;
-            I64Load32S => I64Load32SA, false;
-            I64Load32U => I64Load32UA, false;
+            I32Add => I32AddA, true, Int, Int;
+            I32Mul => I32MulA, true, Int, Int;
+            I32And => I32AndA, true, Int, Int;
+            I32Or => I32OrA, true, Int, Int;
+            I32Xor => I32XorA, true, Int, Int;
+            I32Sub => I32SubA, false, Int, Int;
+            I32Shl => I32ShlA, false, Int, Int;
+            I32ShrS => I32ShrSA, false, Int, Int;
+            I32ShrU => I32ShrUA, false, Int, Int;
+            I32Rotl => I32RotlA, false, Int, Int;
+            I32Rotr => I32RotrA, false, Int, Int;
+            I32AddImm => I32AddImmA, false, Int, Int;
+            I64Add => I64AddA, true, Int, Int;
+            I64Mul => I64MulA, true, Int, Int;
+            I64And => I64AndA, true, Int, Int;
+            I64Or => I64OrA, true, Int, Int;
+            I64Xor => I64XorA, true, Int, Int;
+            I64Sub => I64SubA, false, Int, Int;
+            I64Shl => I64ShlA, false, Int, Int;
+            I64ShrS => I64ShrSA, false, Int, Int;
+            I64ShrU => I64ShrUA, false, Int, Int;
+            I64Rotl => I64RotlA, false, Int, Int;
+            I64Rotr => I64RotrA, false, Int, Int;
+            I64AddImm => I64AddImmA, false, Int, Int;
+            F32Add => F32AddA, true, F32, F32;
+            F32Mul => F32MulA, true, F32, F32;
+            F32Sub => F32SubA, false, F32, F32;
+            F32Div => F32DivA, false, F32, F32;
+            F64Add => F64AddA, true, F64, F64;
+            F64Mul => F64MulA, true, F64, F64;
+            F64Sub => F64SubA, false, F64, F64;
+            F64Div => F64DivA, false, F64, F64;
+            I32Eqz => I32EqzA, false, Int, Int;
+            I64Eqz => I64EqzA, false, Int, Int;
+            I32WrapI64 => I32WrapI64A, false, Int, Int;
+            I64ExtendI32S => I64ExtendI32SA, false, Int, Int;
+            I64ExtendI32U => I64ExtendI32UA, false, Int, Int;
+            I32Extend8S => I32Extend8SA, false, Int, Int;
+            I32Extend16S => I32Extend16SA, false, Int, Int;
+            F64ConvertI32S => F64ConvertI32SA, false, Int, F64;
+            F64ConvertI32U => F64ConvertI32UA, false, Int, F64;
+            F32ConvertI32S => F32ConvertI32SA, false, Int, F32;
+            F64PromoteF32 => F64PromoteF32A, false, F32, F64;
+            F32DemoteF64 => F32DemoteF64A, false, F64, F32;
+            Copy => CopyA, false, Int, Int;
+            I32Load => I32LoadA, false, Int, Int;
+            I64Load => I64LoadA, false, Int, Int;
+            F32Load => F32LoadA, false, Int, F32;
+            F64Load => F64LoadA, false, Int, F64;
+            I32Load8S => I32Load8SA, false, Int, Int;
+            I32Load8U => I32Load8UA, false, Int, Int;
+            I32Load16S => I32Load16SA, false, Int, Int;
+            I32Load16U => I32Load16UA, false, Int, Int;
+            I64Load8S => I64Load8SA, false, Int, Int;
+            I64Load8U => I64Load8UA, false, Int, Int;
+            I64Load16S => I64Load16SA, false, Int, Int;
+            I64Load16U => I64Load16UA, false, Int, Int;
+            I64Load32S => I64Load32SA, false, Int, Int;
+            I64Load32U => I64Load32UA, false, Int, Int;
         }
     };
 }

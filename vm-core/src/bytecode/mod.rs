@@ -246,13 +246,26 @@ fn set_opcode(inst: &mut [u8], opcode: Opcode) {
     inst[..OPCODE_SIZE].copy_from_slice(&(opcode as u16).to_le_bytes());
 }
 
-/// How an op relates to the interpreter's accumulator (`for_each_acc_form`).
+/// One of the interpreter's accumulators (`for_each_acc_form`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccBank {
+    /// Integer results and copies, as raw bits.
+    Int,
+    /// `f32` results, in a float register.
+    F32,
+    /// `f64` results, in a float register.
+    F64,
+}
+
+/// How an op relates to the interpreter's accumulators (`for_each_acc_form`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccForm {
     /// The accumulator form of the op.
     pub acc: Opcode,
     /// The operand read from the accumulator and the next one may be swapped.
     pub commutes: bool,
+    /// The accumulator the form reads.
+    pub reads: AccBank,
 }
 
 /// Which `Slot` operand (counting slots only) an accumulator form reads from
@@ -260,7 +273,7 @@ pub struct AccForm {
 pub const ACC_OPERAND: usize = 1;
 
 macro_rules! define_acc_forms {
-    ($( $base:ident => $acc:ident, $commutes:literal; )*) => {
+    ($( $base:ident => $acc:ident, $commutes:literal, $reads:ident, $result:ident; )*) => {
         impl Opcode {
             /// The accumulator form of this op, if it has one.
             pub const fn acc_form(self) -> Option<AccForm> {
@@ -268,6 +281,7 @@ macro_rules! define_acc_forms {
                     $(Opcode::$base => Some(AccForm {
                         acc: Opcode::$acc,
                         commutes: $commutes,
+                        reads: AccBank::$reads,
                     }),)*
                     _ => None,
                 }
@@ -281,10 +295,13 @@ macro_rules! define_acc_forms {
                 }
             }
 
-            /// Does this op leave its result in the accumulator? Every op
-            /// with an accumulator form does, and so does the form.
-            pub const fn acc_result(self) -> bool {
-                self.acc_form().is_some() || self.acc_base().is_some()
+            /// The accumulator this op leaves its result in, if any: every
+            /// op with an accumulator form has one, and so does the form.
+            pub const fn acc_result(self) -> Option<AccBank> {
+                match self {
+                    $(Opcode::$base | Opcode::$acc => Some(AccBank::$result),)*
+                    _ => None,
+                }
             }
         }
     };
@@ -292,12 +309,16 @@ macro_rules! define_acc_forms {
 crate::for_each_acc_form!(define_acc_forms);
 
 /// Rewrites the encoded instruction `inst` (opcode first) into its
-/// accumulator form when one of its operands is slot `acc`: the operand the
-/// form reads from the accumulator, or, for a commuting op, the next one
-/// (then the two are swapped). Returns whether it did.
-pub fn to_acc_form(inst: &mut [u8], acc: Slot) -> bool {
+/// accumulator form when one of its operands is slot `acc`, whose value the
+/// accumulator `bank` holds: the operand the form reads from the
+/// accumulator, or, for a commuting op, the next one (then the two are
+/// swapped). Returns whether it did.
+pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
     let Some(opcode) = opcode_at(inst) else { return false };
     let Some(form) = opcode.acc_form() else { return false };
+    if form.reads != bank {
+        return false;
+    }
     let (offsets, n) = opcode.slot_offsets();
     let i = ACC_OPERAND;
     if i >= n || inst.len() < Op::size_of(opcode) {
@@ -593,24 +614,37 @@ mod tests {
             let (offsets, _) = base.slot_offsets();
             let want = u16::from_le_bytes([code[offsets[ACC_OPERAND] as usize], 0]);
             let mut acc = code.clone();
-            assert!(to_acc_form(&mut acc, want), "{}", base.name());
+            assert!(to_acc_form(&mut acc, want, form.reads), "{}", base.name());
             let (op, _) = decode(&acc, 0).expect("well-formed");
             assert_eq!(op.opcode(), form.acc);
             assert_eq!(op.without_acc(), plain);
             let fields = |o: &Op| o.to_string().split_once(' ').map(|(_, f)| f.to_string());
             assert_eq!(fields(&op), fields(&plain));
             // A slot the op does not read is not the accumulator.
-            assert!(!to_acc_form(&mut code.clone(), 999));
+            assert!(!to_acc_form(&mut code.clone(), 999, form.reads));
+            // Nor is a value in another accumulator.
+            for bank in [AccBank::Int, AccBank::F32, AccBank::F64] {
+                assert_eq!(to_acc_form(&mut code.clone(), want, bank), bank == form.reads, "{}", base.name());
+            }
         }
         assert!(pairs > 50, "{pairs}");
         // A commuting op swaps its operands to read the accumulator first.
         let mut code = Vec::new();
         Op::I32Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
-        assert!(to_acc_form(&mut code, 3));
+        assert!(to_acc_form(&mut code, 3, AccBank::Int));
         assert_eq!(decode(&code, 0).unwrap().0, Op::I32AddA { dst: 1, lhs: 3, rhs: 2 });
+        // Float addition too, from the f64 accumulator only.
+        let mut code = Vec::new();
+        Op::F64Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
+        assert!(!to_acc_form(&mut code, 3, AccBank::Int));
+        assert!(to_acc_form(&mut code, 3, AccBank::F64));
+        assert_eq!(decode(&code, 0).unwrap().0, Op::F64AddA { dst: 1, lhs: 3, rhs: 2 });
+        assert_eq!(Opcode::F64ConvertI32S.acc_form().map(|f| f.reads), Some(AccBank::Int));
+        assert_eq!(Opcode::F64ConvertI32SA.acc_result(), Some(AccBank::F64));
+        assert_eq!(Opcode::F64Sqrt.acc_result(), None);
         let mut code = Vec::new();
         Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
-        assert!(!to_acc_form(&mut code, 3), "i32.sub does not commute");
+        assert!(!to_acc_form(&mut code, 3, AccBank::Int), "i32.sub does not commute");
         assert_eq!(Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.without_acc(), Op::I32Sub { dst: 1, lhs: 2, rhs: 3 });
     }
 
