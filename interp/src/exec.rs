@@ -491,15 +491,27 @@ macro_rules! src {
 /// (the only ones whose accumulator the translator relies on): the integer
 /// accumulator's register is then free scratch in every such handler,
 /// while keeping it intact would cost some of them a saved register.
+/// With `$dstm` = `reg` (the register-result forms) the slot is not written
+/// (`dst` is only decoded for the other mode).
 macro_rules! produce {
-    ($r:ident, $Op:ident, $dst:expr, $v:expr) => {{
+    ($r:ident, $Op:ident, $dstm:ident, $o:ident, $v:expr) => {{
         let v: ValRaw = $v;
         match const { Opcode::$Op.acc_result() } {
             Some(AccBank::F64) => $r.acc_f64 = f64::from_bits(v.0),
             Some(AccBank::F32) => $r.acc_f32 = f32::from_bits(v.0 as u32),
             _ => $r.acc = v.0,
         }
-        set!($r, $dst, v);
+        dst!($r, $dstm, $o, v);
+    }};
+}
+/// Writes `v` to the `dst` slot of operands `o`, unless the op is a
+/// register-result form.
+macro_rules! dst {
+    ($r:ident, slot, $o:ident, $v:expr) => {
+        set!($r, $o.dst, $v)
+    };
+    ($r:ident, reg, $o:ident, $v:expr) => {{
+        let _ = (&$o, $v);
     }};
 }
 
@@ -512,48 +524,49 @@ const fn reads(base: Opcode, bank: AccBank) -> bool {
 }
 
 // `binop!`, `immop!`, `unop!`, `copy!` and `load!` define an op or, with
-// `$src` = `acc`, its accumulator form (`handlers!` after `@pairs`).
+// `$src` = `acc`, its accumulator form, and with `$dstm` = `reg` the
+// register-result form of either (`handlers!` after `@pairs`).
 
 /// `dst = lhs op rhs`.
 macro_rules! binop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $Op, $src, o.lhs, $get);
         let $b = get!($r, o.rhs).$get();
-        produce!($r, $Op, o.dst, $e);
+        produce!($r, $Op, $dstm, o, $e);
     }};
 }
 /// `dst = lhs op imm`.
 macro_rules! immop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $Op, $src, o.lhs, $get);
         let $b = o.imm;
-        produce!($r, $Op, o.dst, $e);
+        produce!($r, $Op, $dstm, o, $e);
     }};
 }
 /// `dst = op src`.
 macro_rules! unop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, |$a:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let $a = src!($r, $Op, $src, o.src, $get);
-        produce!($r, $Op, o.dst, $e);
+        produce!($r, $Op, $dstm, o, $e);
     }};
 }
 /// `dst = src`.
 macro_rules! copy {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident,) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident,) => {{
         let o = operands!($r, $Op);
-        produce!($r, $Op, o.dst, ValRaw(src!($r, $Op, $src, o.src, get_u64)));
+        produce!($r, $Op, $dstm, o, ValRaw(src!($r, $Op, $src, o.src, get_u64)));
     }};
 }
 /// `dst = load(addr + offset)`.
 macro_rules! load {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
         let ea = bounds($r.mem_len, src!($r, $Op, $src, o.addr, get_u32), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
-        produce!($r, $Op, o.dst, $e);
+        produce!($r, $Op, $dstm, o, $e);
     }};
 }
 /// `store(addr + offset, value)`.
@@ -645,20 +658,22 @@ macro_rules! br_cond {
 /// and the rest of the state through `cx`. After `@raw`, `Name => { .. };`
 /// is a handler's whole body: it ends by dispatching (or tail calling
 /// another handler-shaped function) itself. After `@pairs`, `Base / BaseA
-/// => how!(args);` defines an op and its accumulator form from one line
-/// (checked against vm-core's `for_each_acc_form` at compile time).
+/// / BaseR / BaseAR => how!(args);` defines an op, its accumulator form and
+/// their register-result forms from one line (checked against vm-core's
+/// `for_each_acc_form` at compile time).
 macro_rules! handlers {
     (
         $r:ident, $cx:ident;
         $($name:ident => $body:expr;)*
         @raw $($rname:ident => $rbody:block;)*
-        @pairs $($base:ident / $accn:ident => $how:ident!($($args:tt)*);)*
+        @pairs $($base:ident / $accn:ident / $reg:ident / $accreg:ident => $how:ident!($($args:tt)*);)*
     ) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
         #[expect(
             clippy::neg_cmp_op_on_partial_ord,
             reason = "BrF32NotLt and friends mean exactly !(a < b): true when either operand is NaN"
         )]
+        #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
         mod h {
             use super::*;
             $( handler_fn!($r, $cx, $name, $body); )*
@@ -684,8 +699,15 @@ macro_rules! handlers {
                     matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16),
                     concat!(stringify!($base), " / ", stringify!($accn), " is not a pair of for_each_acc_form"),
                 );
-                handler_fn!($r, $cx, $base, $how!($r, $cx, $base, slot, $($args)*));
-                handler_fn!($r, $cx, $accn, $how!($r, $cx, $accn, acc, $($args)*));
+                const _: () = assert!(
+                    matches!(Opcode::$base.reg_form(), Some(f) if f as u16 == Opcode::$reg as u16)
+                        && matches!(Opcode::$accn.reg_form(), Some(f) if f as u16 == Opcode::$accreg as u16),
+                    concat!(stringify!($reg), " / ", stringify!($accreg), " are not the register-result forms"),
+                );
+                handler_fn!($r, $cx, $base, $how!($r, $cx, $base, slot, slot, $($args)*));
+                handler_fn!($r, $cx, $accn, $how!($r, $cx, $accn, acc, slot, $($args)*));
+                handler_fn!($r, $cx, $reg, $how!($r, $cx, $reg, slot, reg, $($args)*));
+                handler_fn!($r, $cx, $accreg, $how!($r, $cx, $accreg, acc, reg, $($args)*));
             )*
         }
     };
@@ -760,6 +782,7 @@ macro_rules! handler_table {
 tandem_vm_core::for_each_op!(handler_table);
 
 /// Never reached with trusted bytecode; a defence for the unexpected.
+#[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
 unsafe fn invalid_opcode(
     _: *const u8,
     _: *mut ValRaw,
@@ -931,6 +954,7 @@ fn stop(cx: &mut Ctx<'_>, f: Fault) -> Done {
 /// As a handler: trusted bytecode, live store.
 #[cold]
 #[inline(never)]
+#[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
 unsafe fn hot_loop_reached(
     ip: *const u8,
     sp: *mut ValRaw,
@@ -1154,97 +1178,97 @@ handlers! { r, cx;
                     let o = operands!(r, RefFunc);
                     set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
                 };
-    RefIsNull => unop!(r, cx, RefIsNull, slot, get_i64, |a| ValRaw((a == 0) as u64));
-    I32DivS => binop!(r, cx, I32DivS, slot, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
-    I32DivU => binop!(r, cx, I32DivU, slot, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
-    I32RemS => binop!(r, cx, I32RemS, slot, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
-    I32RemU => binop!(r, cx, I32RemU, slot, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
-    I32Eq => binop!(r, cx, I32Eq, slot, get_u32, |a, b| ValRaw((a == b) as u64));
-    I32Ne => binop!(r, cx, I32Ne, slot, get_u32, |a, b| ValRaw((a != b) as u64));
-    I32LtS => binop!(r, cx, I32LtS, slot, get_i32, |a, b| ValRaw((a < b) as u64));
-    I32LtU => binop!(r, cx, I32LtU, slot, get_u32, |a, b| ValRaw((a < b) as u64));
-    I32GtS => binop!(r, cx, I32GtS, slot, get_i32, |a, b| ValRaw((a > b) as u64));
-    I32GtU => binop!(r, cx, I32GtU, slot, get_u32, |a, b| ValRaw((a > b) as u64));
-    I32LeS => binop!(r, cx, I32LeS, slot, get_i32, |a, b| ValRaw((a <= b) as u64));
-    I32LeU => binop!(r, cx, I32LeU, slot, get_u32, |a, b| ValRaw((a <= b) as u64));
-    I32GeS => binop!(r, cx, I32GeS, slot, get_i32, |a, b| ValRaw((a >= b) as u64));
-    I32GeU => binop!(r, cx, I32GeU, slot, get_u32, |a, b| ValRaw((a >= b) as u64));
-    I32Clz => unop!(r, cx, I32Clz, slot, get_u32, |a| ValRaw(a.leading_zeros() as u64));
-    I32Ctz => unop!(r, cx, I32Ctz, slot, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
-    I32Popcnt => unop!(r, cx, I32Popcnt, slot, get_u32, |a| ValRaw(a.count_ones() as u64));
-    I32TruncF32S => unop!(r, cx, I32TruncF32S, slot, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
-    I32TruncF32U => unop!(r, cx, I32TruncF32U, slot, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
-    I32TruncF64S => unop!(r, cx, I32TruncF64S, slot, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
-    I32TruncF64U => unop!(r, cx, I32TruncF64U, slot, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
-    I32TruncSatF32S => unop!(r, cx, I32TruncSatF32S, slot, get_f32, |a| ValRaw::i32(a as i32));
-    I32TruncSatF32U => unop!(r, cx, I32TruncSatF32U, slot, get_f32, |a| ValRaw(a as u32 as u64));
-    I32TruncSatF64S => unop!(r, cx, I32TruncSatF64S, slot, get_f64, |a| ValRaw::i32(a as i32));
-    I32TruncSatF64U => unop!(r, cx, I32TruncSatF64U, slot, get_f64, |a| ValRaw(a as u32 as u64));
-    I64DivS => binop!(r, cx, I64DivS, slot, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
-    I64DivU => binop!(r, cx, I64DivU, slot, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
-    I64RemS => binop!(r, cx, I64RemS, slot, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
-    I64RemU => binop!(r, cx, I64RemU, slot, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
-    I64Eq => binop!(r, cx, I64Eq, slot, get_i64, |a, b| ValRaw((a == b) as u64));
-    I64Ne => binop!(r, cx, I64Ne, slot, get_i64, |a, b| ValRaw((a != b) as u64));
-    I64LtS => binop!(r, cx, I64LtS, slot, get_i64, |a, b| ValRaw((a < b) as u64));
-    I64LtU => binop!(r, cx, I64LtU, slot, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
-    I64GtS => binop!(r, cx, I64GtS, slot, get_i64, |a, b| ValRaw((a > b) as u64));
-    I64GtU => binop!(r, cx, I64GtU, slot, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
-    I64LeS => binop!(r, cx, I64LeS, slot, get_i64, |a, b| ValRaw((a <= b) as u64));
-    I64LeU => binop!(r, cx, I64LeU, slot, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
-    I64GeS => binop!(r, cx, I64GeS, slot, get_i64, |a, b| ValRaw((a >= b) as u64));
-    I64GeU => binop!(r, cx, I64GeU, slot, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
-    I64Clz => unop!(r, cx, I64Clz, slot, get_i64, |a| ValRaw(a.leading_zeros() as u64));
-    I64Ctz => unop!(r, cx, I64Ctz, slot, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
-    I64Popcnt => unop!(r, cx, I64Popcnt, slot, get_i64, |a| ValRaw(a.count_ones() as u64));
-    I64Extend8S => unop!(r, cx, I64Extend8S, slot, get_i64, |a| ValRaw::i64(a as i8 as i64));
-    I64Extend16S => unop!(r, cx, I64Extend16S, slot, get_i64, |a| ValRaw::i64(a as i16 as i64));
-    I64Extend32S => unop!(r, cx, I64Extend32S, slot, get_i64, |a| ValRaw::i64(a as i32 as i64));
-    I64TruncF32S => unop!(r, cx, I64TruncF32S, slot, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
-    I64TruncF32U => unop!(r, cx, I64TruncF32U, slot, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
-    I64TruncF64S => unop!(r, cx, I64TruncF64S, slot, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
-    I64TruncF64U => unop!(r, cx, I64TruncF64U, slot, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
-    I64TruncSatF32S => unop!(r, cx, I64TruncSatF32S, slot, get_f32, |a| ValRaw::i64(a as i64));
-    I64TruncSatF32U => unop!(r, cx, I64TruncSatF32U, slot, get_f32, |a| ValRaw(a as u64));
-    I64TruncSatF64S => unop!(r, cx, I64TruncSatF64S, slot, get_f64, |a| ValRaw::i64(a as i64));
-    I64TruncSatF64U => unop!(r, cx, I64TruncSatF64U, slot, get_f64, |a| ValRaw(a as u64));
-    F32Min => binop!(r, cx, F32Min, slot, get_f32, |a, b| f32v(num::f32_min(a, b)));
-    F32Max => binop!(r, cx, F32Max, slot, get_f32, |a, b| f32v(num::f32_max(a, b)));
-    F32Copysign => binop!(r, cx, F32Copysign, slot, get_f32, |a, b| f32v(a.copysign(b)));
-    F32Eq => binop!(r, cx, F32Eq, slot, get_f32, |a, b| ValRaw((a == b) as u64));
-    F32Ne => binop!(r, cx, F32Ne, slot, get_f32, |a, b| ValRaw((a != b) as u64));
-    F32Lt => binop!(r, cx, F32Lt, slot, get_f32, |a, b| ValRaw((a < b) as u64));
-    F32Gt => binop!(r, cx, F32Gt, slot, get_f32, |a, b| ValRaw((a > b) as u64));
-    F32Le => binop!(r, cx, F32Le, slot, get_f32, |a, b| ValRaw((a <= b) as u64));
-    F32Ge => binop!(r, cx, F32Ge, slot, get_f32, |a, b| ValRaw((a >= b) as u64));
-    F32Abs => unop!(r, cx, F32Abs, slot, get_f32, |a| f32v(a.abs()));
-    F32Neg => unop!(r, cx, F32Neg, slot, get_f32, |a| f32v(-a));
-    F32Ceil => unop!(r, cx, F32Ceil, slot, get_f32, |a| f32v(num::f32_ceil(a)));
-    F32Floor => unop!(r, cx, F32Floor, slot, get_f32, |a| f32v(num::f32_floor(a)));
-    F32Trunc => unop!(r, cx, F32Trunc, slot, get_f32, |a| f32v(num::f32_trunc(a)));
-    F32Nearest => unop!(r, cx, F32Nearest, slot, get_f32, |a| f32v(num::f32_nearest(a)));
-    F32Sqrt => unop!(r, cx, F32Sqrt, slot, get_f32, |a| f32v(a.sqrt()));
-    F32ConvertI32U => unop!(r, cx, F32ConvertI32U, slot, get_u32, |a| f32v(a as f32));
-    F32ConvertI64S => unop!(r, cx, F32ConvertI64S, slot, get_i64, |a| f32v(a as f32));
-    F32ConvertI64U => unop!(r, cx, F32ConvertI64U, slot, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
-    F64Min => binop!(r, cx, F64Min, slot, get_f64, |a, b| f64v(num::f64_min(a, b)));
-    F64Max => binop!(r, cx, F64Max, slot, get_f64, |a, b| f64v(num::f64_max(a, b)));
-    F64Copysign => binop!(r, cx, F64Copysign, slot, get_f64, |a, b| f64v(a.copysign(b)));
-    F64Eq => binop!(r, cx, F64Eq, slot, get_f64, |a, b| ValRaw((a == b) as u64));
-    F64Ne => binop!(r, cx, F64Ne, slot, get_f64, |a, b| ValRaw((a != b) as u64));
-    F64Lt => binop!(r, cx, F64Lt, slot, get_f64, |a, b| ValRaw((a < b) as u64));
-    F64Gt => binop!(r, cx, F64Gt, slot, get_f64, |a, b| ValRaw((a > b) as u64));
-    F64Le => binop!(r, cx, F64Le, slot, get_f64, |a, b| ValRaw((a <= b) as u64));
-    F64Ge => binop!(r, cx, F64Ge, slot, get_f64, |a, b| ValRaw((a >= b) as u64));
-    F64Abs => unop!(r, cx, F64Abs, slot, get_f64, |a| f64v(a.abs()));
-    F64Neg => unop!(r, cx, F64Neg, slot, get_f64, |a| f64v(-a));
-    F64Ceil => unop!(r, cx, F64Ceil, slot, get_f64, |a| f64v(num::f64_ceil(a)));
-    F64Floor => unop!(r, cx, F64Floor, slot, get_f64, |a| f64v(num::f64_floor(a)));
-    F64Trunc => unop!(r, cx, F64Trunc, slot, get_f64, |a| f64v(num::f64_trunc(a)));
-    F64Nearest => unop!(r, cx, F64Nearest, slot, get_f64, |a| f64v(num::f64_nearest(a)));
-    F64Sqrt => unop!(r, cx, F64Sqrt, slot, get_f64, |a| f64v(a.sqrt()));
-    F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, get_i64, |a| f64v(a as f64));
-    F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, get_i64, |a| f64v(a as u64 as f64));
+    RefIsNull => unop!(r, cx, RefIsNull, slot, slot, get_i64, |a| ValRaw((a == 0) as u64));
+    I32DivS => binop!(r, cx, I32DivS, slot, slot, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
+    I32DivU => binop!(r, cx, I32DivU, slot, slot, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
+    I32RemS => binop!(r, cx, I32RemS, slot, slot, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
+    I32RemU => binop!(r, cx, I32RemU, slot, slot, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
+    I32Eq => binop!(r, cx, I32Eq, slot, slot, get_u32, |a, b| ValRaw((a == b) as u64));
+    I32Ne => binop!(r, cx, I32Ne, slot, slot, get_u32, |a, b| ValRaw((a != b) as u64));
+    I32LtS => binop!(r, cx, I32LtS, slot, slot, get_i32, |a, b| ValRaw((a < b) as u64));
+    I32LtU => binop!(r, cx, I32LtU, slot, slot, get_u32, |a, b| ValRaw((a < b) as u64));
+    I32GtS => binop!(r, cx, I32GtS, slot, slot, get_i32, |a, b| ValRaw((a > b) as u64));
+    I32GtU => binop!(r, cx, I32GtU, slot, slot, get_u32, |a, b| ValRaw((a > b) as u64));
+    I32LeS => binop!(r, cx, I32LeS, slot, slot, get_i32, |a, b| ValRaw((a <= b) as u64));
+    I32LeU => binop!(r, cx, I32LeU, slot, slot, get_u32, |a, b| ValRaw((a <= b) as u64));
+    I32GeS => binop!(r, cx, I32GeS, slot, slot, get_i32, |a, b| ValRaw((a >= b) as u64));
+    I32GeU => binop!(r, cx, I32GeU, slot, slot, get_u32, |a, b| ValRaw((a >= b) as u64));
+    I32Clz => unop!(r, cx, I32Clz, slot, slot, get_u32, |a| ValRaw(a.leading_zeros() as u64));
+    I32Ctz => unop!(r, cx, I32Ctz, slot, slot, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
+    I32Popcnt => unop!(r, cx, I32Popcnt, slot, slot, get_u32, |a| ValRaw(a.count_ones() as u64));
+    I32TruncF32S => unop!(r, cx, I32TruncF32S, slot, slot, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
+    I32TruncF32U => unop!(r, cx, I32TruncF32U, slot, slot, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
+    I32TruncF64S => unop!(r, cx, I32TruncF64S, slot, slot, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
+    I32TruncF64U => unop!(r, cx, I32TruncF64U, slot, slot, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
+    I32TruncSatF32S => unop!(r, cx, I32TruncSatF32S, slot, slot, get_f32, |a| ValRaw::i32(a as i32));
+    I32TruncSatF32U => unop!(r, cx, I32TruncSatF32U, slot, slot, get_f32, |a| ValRaw(a as u32 as u64));
+    I32TruncSatF64S => unop!(r, cx, I32TruncSatF64S, slot, slot, get_f64, |a| ValRaw::i32(a as i32));
+    I32TruncSatF64U => unop!(r, cx, I32TruncSatF64U, slot, slot, get_f64, |a| ValRaw(a as u32 as u64));
+    I64DivS => binop!(r, cx, I64DivS, slot, slot, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
+    I64DivU => binop!(r, cx, I64DivU, slot, slot, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
+    I64RemS => binop!(r, cx, I64RemS, slot, slot, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
+    I64RemU => binop!(r, cx, I64RemU, slot, slot, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
+    I64Eq => binop!(r, cx, I64Eq, slot, slot, get_i64, |a, b| ValRaw((a == b) as u64));
+    I64Ne => binop!(r, cx, I64Ne, slot, slot, get_i64, |a, b| ValRaw((a != b) as u64));
+    I64LtS => binop!(r, cx, I64LtS, slot, slot, get_i64, |a, b| ValRaw((a < b) as u64));
+    I64LtU => binop!(r, cx, I64LtU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
+    I64GtS => binop!(r, cx, I64GtS, slot, slot, get_i64, |a, b| ValRaw((a > b) as u64));
+    I64GtU => binop!(r, cx, I64GtU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
+    I64LeS => binop!(r, cx, I64LeS, slot, slot, get_i64, |a, b| ValRaw((a <= b) as u64));
+    I64LeU => binop!(r, cx, I64LeU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
+    I64GeS => binop!(r, cx, I64GeS, slot, slot, get_i64, |a, b| ValRaw((a >= b) as u64));
+    I64GeU => binop!(r, cx, I64GeU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
+    I64Clz => unop!(r, cx, I64Clz, slot, slot, get_i64, |a| ValRaw(a.leading_zeros() as u64));
+    I64Ctz => unop!(r, cx, I64Ctz, slot, slot, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
+    I64Popcnt => unop!(r, cx, I64Popcnt, slot, slot, get_i64, |a| ValRaw(a.count_ones() as u64));
+    I64Extend8S => unop!(r, cx, I64Extend8S, slot, slot, get_i64, |a| ValRaw::i64(a as i8 as i64));
+    I64Extend16S => unop!(r, cx, I64Extend16S, slot, slot, get_i64, |a| ValRaw::i64(a as i16 as i64));
+    I64Extend32S => unop!(r, cx, I64Extend32S, slot, slot, get_i64, |a| ValRaw::i64(a as i32 as i64));
+    I64TruncF32S => unop!(r, cx, I64TruncF32S, slot, slot, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
+    I64TruncF32U => unop!(r, cx, I64TruncF32U, slot, slot, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
+    I64TruncF64S => unop!(r, cx, I64TruncF64S, slot, slot, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
+    I64TruncF64U => unop!(r, cx, I64TruncF64U, slot, slot, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
+    I64TruncSatF32S => unop!(r, cx, I64TruncSatF32S, slot, slot, get_f32, |a| ValRaw::i64(a as i64));
+    I64TruncSatF32U => unop!(r, cx, I64TruncSatF32U, slot, slot, get_f32, |a| ValRaw(a as u64));
+    I64TruncSatF64S => unop!(r, cx, I64TruncSatF64S, slot, slot, get_f64, |a| ValRaw::i64(a as i64));
+    I64TruncSatF64U => unop!(r, cx, I64TruncSatF64U, slot, slot, get_f64, |a| ValRaw(a as u64));
+    F32Min => binop!(r, cx, F32Min, slot, slot, get_f32, |a, b| f32v(num::f32_min(a, b)));
+    F32Max => binop!(r, cx, F32Max, slot, slot, get_f32, |a, b| f32v(num::f32_max(a, b)));
+    F32Copysign => binop!(r, cx, F32Copysign, slot, slot, get_f32, |a, b| f32v(a.copysign(b)));
+    F32Eq => binop!(r, cx, F32Eq, slot, slot, get_f32, |a, b| ValRaw((a == b) as u64));
+    F32Ne => binop!(r, cx, F32Ne, slot, slot, get_f32, |a, b| ValRaw((a != b) as u64));
+    F32Lt => binop!(r, cx, F32Lt, slot, slot, get_f32, |a, b| ValRaw((a < b) as u64));
+    F32Gt => binop!(r, cx, F32Gt, slot, slot, get_f32, |a, b| ValRaw((a > b) as u64));
+    F32Le => binop!(r, cx, F32Le, slot, slot, get_f32, |a, b| ValRaw((a <= b) as u64));
+    F32Ge => binop!(r, cx, F32Ge, slot, slot, get_f32, |a, b| ValRaw((a >= b) as u64));
+    F32Abs => unop!(r, cx, F32Abs, slot, slot, get_f32, |a| f32v(a.abs()));
+    F32Neg => unop!(r, cx, F32Neg, slot, slot, get_f32, |a| f32v(-a));
+    F32Ceil => unop!(r, cx, F32Ceil, slot, slot, get_f32, |a| f32v(num::f32_ceil(a)));
+    F32Floor => unop!(r, cx, F32Floor, slot, slot, get_f32, |a| f32v(num::f32_floor(a)));
+    F32Trunc => unop!(r, cx, F32Trunc, slot, slot, get_f32, |a| f32v(num::f32_trunc(a)));
+    F32Nearest => unop!(r, cx, F32Nearest, slot, slot, get_f32, |a| f32v(num::f32_nearest(a)));
+    F32Sqrt => unop!(r, cx, F32Sqrt, slot, slot, get_f32, |a| f32v(a.sqrt()));
+    F32ConvertI32U => unop!(r, cx, F32ConvertI32U, slot, slot, get_u32, |a| f32v(a as f32));
+    F32ConvertI64S => unop!(r, cx, F32ConvertI64S, slot, slot, get_i64, |a| f32v(a as f32));
+    F32ConvertI64U => unop!(r, cx, F32ConvertI64U, slot, slot, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
+    F64Min => binop!(r, cx, F64Min, slot, slot, get_f64, |a, b| f64v(num::f64_min(a, b)));
+    F64Max => binop!(r, cx, F64Max, slot, slot, get_f64, |a, b| f64v(num::f64_max(a, b)));
+    F64Copysign => binop!(r, cx, F64Copysign, slot, slot, get_f64, |a, b| f64v(a.copysign(b)));
+    F64Eq => binop!(r, cx, F64Eq, slot, slot, get_f64, |a, b| ValRaw((a == b) as u64));
+    F64Ne => binop!(r, cx, F64Ne, slot, slot, get_f64, |a, b| ValRaw((a != b) as u64));
+    F64Lt => binop!(r, cx, F64Lt, slot, slot, get_f64, |a, b| ValRaw((a < b) as u64));
+    F64Gt => binop!(r, cx, F64Gt, slot, slot, get_f64, |a, b| ValRaw((a > b) as u64));
+    F64Le => binop!(r, cx, F64Le, slot, slot, get_f64, |a, b| ValRaw((a <= b) as u64));
+    F64Ge => binop!(r, cx, F64Ge, slot, slot, get_f64, |a, b| ValRaw((a >= b) as u64));
+    F64Abs => unop!(r, cx, F64Abs, slot, slot, get_f64, |a| f64v(a.abs()));
+    F64Neg => unop!(r, cx, F64Neg, slot, slot, get_f64, |a| f64v(-a));
+    F64Ceil => unop!(r, cx, F64Ceil, slot, slot, get_f64, |a| f64v(num::f64_ceil(a)));
+    F64Floor => unop!(r, cx, F64Floor, slot, slot, get_f64, |a| f64v(num::f64_floor(a)));
+    F64Trunc => unop!(r, cx, F64Trunc, slot, slot, get_f64, |a| f64v(num::f64_trunc(a)));
+    F64Nearest => unop!(r, cx, F64Nearest, slot, slot, get_f64, |a| f64v(num::f64_nearest(a)));
+    F64Sqrt => unop!(r, cx, F64Sqrt, slot, slot, get_f64, |a| f64v(a.sqrt()));
+    F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, slot, get_i64, |a| f64v(a as f64));
+    F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, slot, get_i64, |a| f64v(a as u64 as f64));
     I32Store => store!(r, I32Store, 4, |v| v.get_u32().to_le_bytes());
     I64Store => store!(r, I64Store, 8, |v| v.0.to_le_bytes());
     F32Store => store!(r, F32Store, 4, |v| v.get_u32().to_le_bytes());
@@ -1316,65 +1340,65 @@ handlers! { r, cx;
         dispatch!(r, cx)
     };
     @pairs
-    I32Add / I32AddA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
-    I32Mul / I32MulA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
-    I32And / I32AndA => binop!(get_u32, |a, b| ValRaw((a & b) as u64));
-    I32Or / I32OrA => binop!(get_u32, |a, b| ValRaw((a | b) as u64));
-    I32Xor / I32XorA => binop!(get_u32, |a, b| ValRaw((a ^ b) as u64));
-    I32Sub / I32SubA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
-    I32Shl / I32ShlA => binop!(get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
-    I32ShrS / I32ShrSA => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
-    I32ShrU / I32ShrUA => binop!(get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
-    I32Rotl / I32RotlA => binop!(get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
-    I32Rotr / I32RotrA => binop!(get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
-    I32AddImm / I32AddImmA => immop!(get_i32, |a, imm| ValRaw::i32(a.wrapping_add(imm as i32)));
-    I64Add / I64AddA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
-    I64Mul / I64MulA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
-    I64And / I64AndA => binop!(get_i64, |a, b| ValRaw::i64(a & b));
-    I64Or / I64OrA => binop!(get_i64, |a, b| ValRaw::i64(a | b));
-    I64Xor / I64XorA => binop!(get_i64, |a, b| ValRaw::i64(a ^ b));
-    I64Sub / I64SubA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
-    I64Shl / I64ShlA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
-    I64ShrS / I64ShrSA => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
-    I64ShrU / I64ShrUA => binop!(get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
-    I64Rotl / I64RotlA => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
-    I64Rotr / I64RotrA => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
-    I64AddImm / I64AddImmA => immop!(get_u64, |a, imm| ValRaw(a.wrapping_add(imm)));
-    F32Add / F32AddA => binop!(get_f32, |a, b| f32v(a + b));
-    F32Mul / F32MulA => binop!(get_f32, |a, b| f32v(a * b));
-    F32Sub / F32SubA => binop!(get_f32, |a, b| f32v(a - b));
-    F32Div / F32DivA => binop!(get_f32, |a, b| f32v(a / b));
-    F64Add / F64AddA => binop!(get_f64, |a, b| f64v(a + b));
-    F64Mul / F64MulA => binop!(get_f64, |a, b| f64v(a * b));
-    F64Sub / F64SubA => binop!(get_f64, |a, b| f64v(a - b));
-    F64Div / F64DivA => binop!(get_f64, |a, b| f64v(a / b));
-    I32Eqz / I32EqzA => unop!(get_u32, |a| ValRaw((a == 0) as u64));
-    I64Eqz / I64EqzA => unop!(get_i64, |a| ValRaw((a == 0) as u64));
-    I32WrapI64 / I32WrapI64A => unop!(get_u32, |a| ValRaw(a as u64));
-    I64ExtendI32S / I64ExtendI32SA => unop!(get_i32, |a| ValRaw::i64(a as i64));
-    I64ExtendI32U / I64ExtendI32UA => unop!(get_u32, |a| ValRaw(a as u64));
-    I32Extend8S / I32Extend8SA => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
-    I32Extend16S / I32Extend16SA => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
-    F64ConvertI32S / F64ConvertI32SA => unop!(get_i32, |a| f64v(a as f64));
-    F64ConvertI32U / F64ConvertI32UA => unop!(get_u32, |a| f64v(a as f64));
-    F32ConvertI32S / F32ConvertI32SA => unop!(get_i32, |a| f32v(a as f32));
-    F64PromoteF32 / F64PromoteF32A => unop!(get_f32, |a| f64v(a as f64));
-    F32DemoteF64 / F32DemoteF64A => unop!(get_f64, |a| f32v(a as f32));
-    Copy / CopyA => copy!();
-    I32Load / I32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    I64Load / I64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
-    F32Load / F32LoadA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    F64Load / F64LoadA => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
-    I32Load8S / I32Load8SA => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
-    I32Load8U / I32Load8UA => load!(1, |b| ValRaw(b[0] as u64));
-    I32Load16S / I32Load16SA => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
-    I32Load16U / I32Load16UA => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load8S / I64Load8SA => load!(1, |b| ValRaw::i64(b[0] as i8 as i64));
-    I64Load8U / I64Load8UA => load!(1, |b| ValRaw(b[0] as u64));
-    I64Load16S / I64Load16SA => load!(2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
-    I64Load16U / I64Load16UA => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load32S / I64Load32SA => load!(4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
-    I64Load32U / I64Load32UA => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I32Add / I32AddA / I32AddR / I32AddAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
+    I32Mul / I32MulA / I32MulR / I32MulAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
+    I32And / I32AndA / I32AndR / I32AndAR => binop!(get_u32, |a, b| ValRaw((a & b) as u64));
+    I32Or / I32OrA / I32OrR / I32OrAR => binop!(get_u32, |a, b| ValRaw((a | b) as u64));
+    I32Xor / I32XorA / I32XorR / I32XorAR => binop!(get_u32, |a, b| ValRaw((a ^ b) as u64));
+    I32Sub / I32SubA / I32SubR / I32SubAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
+    I32Shl / I32ShlA / I32ShlR / I32ShlAR => binop!(get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
+    I32ShrS / I32ShrSA / I32ShrSR / I32ShrSAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
+    I32ShrU / I32ShrUA / I32ShrUR / I32ShrUAR => binop!(get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
+    I32Rotl / I32RotlA / I32RotlR / I32RotlAR => binop!(get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
+    I32Rotr / I32RotrA / I32RotrR / I32RotrAR => binop!(get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
+    I32AddImm / I32AddImmA / I32AddImmR / I32AddImmAR => immop!(get_i32, |a, imm| ValRaw::i32(a.wrapping_add(imm as i32)));
+    I64Add / I64AddA / I64AddR / I64AddAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
+    I64Mul / I64MulA / I64MulR / I64MulAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
+    I64And / I64AndA / I64AndR / I64AndAR => binop!(get_i64, |a, b| ValRaw::i64(a & b));
+    I64Or / I64OrA / I64OrR / I64OrAR => binop!(get_i64, |a, b| ValRaw::i64(a | b));
+    I64Xor / I64XorA / I64XorR / I64XorAR => binop!(get_i64, |a, b| ValRaw::i64(a ^ b));
+    I64Sub / I64SubA / I64SubR / I64SubAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
+    I64Shl / I64ShlA / I64ShlR / I64ShlAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
+    I64ShrS / I64ShrSA / I64ShrSR / I64ShrSAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
+    I64ShrU / I64ShrUA / I64ShrUR / I64ShrUAR => binop!(get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
+    I64Rotl / I64RotlA / I64RotlR / I64RotlAR => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
+    I64Rotr / I64RotrA / I64RotrR / I64RotrAR => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
+    I64AddImm / I64AddImmA / I64AddImmR / I64AddImmAR => immop!(get_u64, |a, imm| ValRaw(a.wrapping_add(imm)));
+    F32Add / F32AddA / F32AddR / F32AddAR => binop!(get_f32, |a, b| f32v(a + b));
+    F32Mul / F32MulA / F32MulR / F32MulAR => binop!(get_f32, |a, b| f32v(a * b));
+    F32Sub / F32SubA / F32SubR / F32SubAR => binop!(get_f32, |a, b| f32v(a - b));
+    F32Div / F32DivA / F32DivR / F32DivAR => binop!(get_f32, |a, b| f32v(a / b));
+    F64Add / F64AddA / F64AddR / F64AddAR => binop!(get_f64, |a, b| f64v(a + b));
+    F64Mul / F64MulA / F64MulR / F64MulAR => binop!(get_f64, |a, b| f64v(a * b));
+    F64Sub / F64SubA / F64SubR / F64SubAR => binop!(get_f64, |a, b| f64v(a - b));
+    F64Div / F64DivA / F64DivR / F64DivAR => binop!(get_f64, |a, b| f64v(a / b));
+    I32Eqz / I32EqzA / I32EqzR / I32EqzAR => unop!(get_u32, |a| ValRaw((a == 0) as u64));
+    I64Eqz / I64EqzA / I64EqzR / I64EqzAR => unop!(get_i64, |a| ValRaw((a == 0) as u64));
+    I32WrapI64 / I32WrapI64A / I32WrapI64R / I32WrapI64AR => unop!(get_u32, |a| ValRaw(a as u64));
+    I64ExtendI32S / I64ExtendI32SA / I64ExtendI32SR / I64ExtendI32SAR => unop!(get_i32, |a| ValRaw::i64(a as i64));
+    I64ExtendI32U / I64ExtendI32UA / I64ExtendI32UR / I64ExtendI32UAR => unop!(get_u32, |a| ValRaw(a as u64));
+    I32Extend8S / I32Extend8SA / I32Extend8SR / I32Extend8SAR => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
+    I32Extend16S / I32Extend16SA / I32Extend16SR / I32Extend16SAR => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
+    F64ConvertI32S / F64ConvertI32SA / F64ConvertI32SR / F64ConvertI32SAR => unop!(get_i32, |a| f64v(a as f64));
+    F64ConvertI32U / F64ConvertI32UA / F64ConvertI32UR / F64ConvertI32UAR => unop!(get_u32, |a| f64v(a as f64));
+    F32ConvertI32S / F32ConvertI32SA / F32ConvertI32SR / F32ConvertI32SAR => unop!(get_i32, |a| f32v(a as f32));
+    F64PromoteF32 / F64PromoteF32A / F64PromoteF32R / F64PromoteF32AR => unop!(get_f32, |a| f64v(a as f64));
+    F32DemoteF64 / F32DemoteF64A / F32DemoteF64R / F32DemoteF64AR => unop!(get_f64, |a| f32v(a as f32));
+    Copy / CopyA / CopyR / CopyAR => copy!();
+    I32Load / I32LoadA / I32LoadR / I32LoadAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I64Load / I64LoadA / I64LoadR / I64LoadAR => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    F32Load / F32LoadA / F32LoadR / F32LoadAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    F64Load / F64LoadA / F64LoadR / F64LoadAR => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    I32Load8S / I32Load8SA / I32Load8SR / I32Load8SAR => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
+    I32Load8U / I32Load8UA / I32Load8UR / I32Load8UAR => load!(1, |b| ValRaw(b[0] as u64));
+    I32Load16S / I32Load16SA / I32Load16SR / I32Load16SAR => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
+    I32Load16U / I32Load16UA / I32Load16UR / I32Load16UAR => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load8S / I64Load8SA / I64Load8SR / I64Load8SAR => load!(1, |b| ValRaw::i64(b[0] as i8 as i64));
+    I64Load8U / I64Load8UA / I64Load8UR / I64Load8UAR => load!(1, |b| ValRaw(b[0] as u64));
+    I64Load16S / I64Load16SA / I64Load16SR / I64Load16SAR => load!(2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
+    I64Load16U / I64Load16UA / I64Load16UR / I64Load16UAR => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load32S / I64Load32SA / I64Load32SR / I64Load32SAR => load!(4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
+    I64Load32U / I64Load32UA / I64Load32UR / I64Load32UAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
 }
 
 fn run(

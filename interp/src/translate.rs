@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form, to_reg_form};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -81,12 +81,12 @@ struct Translator<'a> {
     last_result: Option<(usize, Slot)>,
     /// The last instruction when a conditional branch can absorb it.
     last_cmp: Option<PendingCmp>,
-    /// The slot whose value one of the interpreter's accumulators holds
-    /// after the last instruction, and which one (`Opcode::acc_result`);
-    /// `None` after any other instruction and at labels (other paths arrive
-    /// there). An instruction that reads this slot from that accumulator is
-    /// written in its accumulator form.
-    acc: Option<(Slot, AccBank)>,
+    /// What one of the interpreter's accumulators holds after the last
+    /// instruction (`Opcode::acc_result`); `None` after any other
+    /// instruction and at labels (other paths arrive there). An instruction
+    /// that reads this slot from that accumulator is written in its
+    /// accumulator form.
+    acc: Option<Acc>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -277,7 +277,17 @@ struct PendingCmp {
     /// branch on it is `op`'s opposite branch.
     inverted: bool,
     /// The translator's accumulator before `op`.
-    acc_before: Option<(Slot, AccBank)>,
+    acc_before: Option<Acc>,
+}
+
+/// The value in an accumulator (`Translator::acc`).
+#[derive(Clone, Copy, Debug)]
+struct Acc {
+    /// The slot the value was also written to (by the instruction at `at`).
+    slot: Slot,
+    bank: AccBank,
+    /// Code position of the instruction that produced it.
+    at: usize,
 }
 
 /// Can `op` be fused into a following conditional branch? (Float
@@ -410,7 +420,7 @@ impl Translator<'_> {
     fn emit(&mut self, op: Op) {
         self.last_result = None;
         self.last_cmp = None;
-        self.encode(op);
+        self.encode(op, None);
         self.acc = None;
     }
 
@@ -427,20 +437,28 @@ impl Translator<'_> {
             _ => None,
         };
         let acc_before = self.acc;
-        self.encode(op);
-        self.acc = op.opcode().acc_result().map(|bank| (dst, bank));
+        self.encode(op, Some(dst));
+        self.acc = op.opcode().acc_result().map(|bank| Acc { slot: dst, bank, at: start });
         self.last_result = Some((start + OPCODE_SIZE, dst));
         self.last_cmp =
             inverts.or_else(|| fusable_compare(&op).then_some(PendingCmp { start, op, inverted: false, acc_before }));
     }
 
-    /// Appends `op` (in its accumulator form if it reads the accumulator's
-    /// slot) and notes its slot operands that `layout_frame` renumbers.
-    fn encode(&mut self, op: Op) {
+    /// Appends `op` (result slot `dst`, if any) in its accumulator form if
+    /// it reads the accumulator's slot, and notes its slot operands that
+    /// `layout_frame` renumbers. When that slot is a temporary that nothing
+    /// reads afterwards, the instruction that produced it stops writing it
+    /// (its register-result form): the value lives in the accumulator only.
+    fn encode(&mut self, op: Op, dst: Option<Slot>) {
         let start = self.code.len();
         op.encode(&mut self.code);
-        if let Some((acc, bank)) = self.acc {
-            to_acc_form(&mut self.code[start..], acc, bank);
+        if let Some(acc) = self.acc
+            && to_acc_form(&mut self.code[start..], acc.slot, acc.bank)
+            // A fused branch would replace `op` and read the slot instead.
+            && !fusable_compare(&op)
+            && self.temp_dead(acc.slot, dst)
+        {
+            to_reg_form(&mut self.code[acc.at..]);
         }
         let (offsets, n) = op.opcode().slot_offsets();
         for &off in &offsets[..n] {
@@ -511,6 +529,22 @@ impl Translator<'_> {
     }
 
     // ----- slots and operands -----
+
+    /// Is `slot` a temporary whose value nothing reads after the
+    /// instruction being emitted (result slot `dst`)? Temporaries are only
+    /// read through the operand stack, so it is when no operand on the
+    /// stack is that temporary, other than the instruction's own result.
+    fn temp_dead(&self, slot: Slot, dst: Option<Slot>) -> bool {
+        let (slot, locals) = (slot as usize, self.num_locals as usize);
+        if slot < locals || slot >= RESULT_TAG as usize {
+            return false;
+        }
+        let k = slot - locals;
+        match self.stack.get(k) {
+            None => true,
+            Some(o) => o.kind == Kind::Temp && k + 1 == self.stack.len() && dst == Some(slot as Slot),
+        }
+    }
 
     fn temp_slot(&mut self, height: usize) -> Slot {
         let s = self.num_locals as usize + height;
@@ -911,10 +945,10 @@ impl Translator<'_> {
             let (at, dst) = self.last_result.take().expect("checked above");
             self.code[at..at + 2].copy_from_slice(&(l as Slot).to_le_bytes());
             // The value went to the local instead; the accumulator still has it.
-            if let Some((slot, bank)) = self.acc
-                && slot == dst
+            if let Some(acc) = self.acc.as_mut()
+                && acc.slot == dst
             {
-                self.acc = Some((l as Slot, bank));
+                acc.slot = l as Slot;
             }
         } else {
             // Keep the old value for operands that still read it.

@@ -350,11 +350,131 @@ macro_rules! for_each_op {
             I64Load16UA { dst: Slot, addr: Slot, offset: U32 };
             I64Load32SA { dst: Slot, addr: Slot, offset: U32 };
             I64Load32UA { dst: Slot, addr: Slot, offset: U32 };
+            // --- register-result forms: the op (`BaseR`) or its accumulator form
+            // (`BaseAR`) leaving its result in the accumulator only ---
+            I32AddR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32AddAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32MulR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32MulAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32AndR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32AndAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32OrR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32OrAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32XorR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32XorAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32SubR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32SubAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShlR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShlAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrSR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrSAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrUR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32ShrUAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RotlR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RotlAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RotrR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32RotrAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32AddImmR { dst: Slot, lhs: Slot, imm: U32 };
+            I32AddImmAR { dst: Slot, lhs: Slot, imm: U32 };
+            I64AddR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64AddAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64MulR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64MulAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64AndR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64AndAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64OrR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64OrAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64XorR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64XorAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64SubR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64SubAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShlR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShlAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrSR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrSAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrUR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64ShrUAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RotlR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RotlAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RotrR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64RotrAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I64AddImmR { dst: Slot, lhs: Slot, imm: U64 };
+            I64AddImmAR { dst: Slot, lhs: Slot, imm: U64 };
+            F32AddR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32AddAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32MulR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32MulAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32SubR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32SubAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32DivR { dst: Slot, lhs: Slot, rhs: Slot };
+            F32DivAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64AddR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64AddAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64MulR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64MulAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64SubR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64SubAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivAR { dst: Slot, lhs: Slot, rhs: Slot };
+            I32EqzR { dst: Slot, src: Slot };
+            I32EqzAR { dst: Slot, src: Slot };
+            I64EqzR { dst: Slot, src: Slot };
+            I64EqzAR { dst: Slot, src: Slot };
+            I32WrapI64R { dst: Slot, src: Slot };
+            I32WrapI64AR { dst: Slot, src: Slot };
+            I64ExtendI32SR { dst: Slot, src: Slot };
+            I64ExtendI32SAR { dst: Slot, src: Slot };
+            I64ExtendI32UR { dst: Slot, src: Slot };
+            I64ExtendI32UAR { dst: Slot, src: Slot };
+            I32Extend8SR { dst: Slot, src: Slot };
+            I32Extend8SAR { dst: Slot, src: Slot };
+            I32Extend16SR { dst: Slot, src: Slot };
+            I32Extend16SAR { dst: Slot, src: Slot };
+            F64ConvertI32SR { dst: Slot, src: Slot };
+            F64ConvertI32SAR { dst: Slot, src: Slot };
+            F64ConvertI32UR { dst: Slot, src: Slot };
+            F64ConvertI32UAR { dst: Slot, src: Slot };
+            F32ConvertI32SR { dst: Slot, src: Slot };
+            F32ConvertI32SAR { dst: Slot, src: Slot };
+            F64PromoteF32R { dst: Slot, src: Slot };
+            F64PromoteF32AR { dst: Slot, src: Slot };
+            F32DemoteF64R { dst: Slot, src: Slot };
+            F32DemoteF64AR { dst: Slot, src: Slot };
+            CopyR { dst: Slot, src: Slot, ty: Ty };
+            CopyAR { dst: Slot, src: Slot, ty: Ty };
+            I32LoadR { dst: Slot, addr: Slot, offset: U32 };
+            I32LoadAR { dst: Slot, addr: Slot, offset: U32 };
+            I64LoadR { dst: Slot, addr: Slot, offset: U32 };
+            I64LoadAR { dst: Slot, addr: Slot, offset: U32 };
+            F32LoadR { dst: Slot, addr: Slot, offset: U32 };
+            F32LoadAR { dst: Slot, addr: Slot, offset: U32 };
+            F64LoadR { dst: Slot, addr: Slot, offset: U32 };
+            F64LoadAR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8SR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8SAR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8UR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load8UAR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16SR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16SAR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16UR { dst: Slot, addr: Slot, offset: U32 };
+            I32Load16UAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8SR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8SAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8UR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load8UAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16SR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16SAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16UR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load16UAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32SR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32SAR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32UR { dst: Slot, addr: Slot, offset: U32 };
+            I64Load32UAR { dst: Slot, addr: Slot, offset: U32 };
         }
     };
 }
 
-/// The accumulator forms: `Base => BaseA, commutes, reads, result;`.
+/// The accumulator forms: `Base => BaseA, BaseR, BaseAR, commutes, reads, result;`.
 ///
 /// `BaseA` has `Base`'s operands and meaning, but the interpreter reads its
 /// first operand after `dst` (`lhs`, `src` or `addr`; `ACC_OPERAND`) from
@@ -374,6 +494,13 @@ macro_rules! for_each_op {
 /// (float `add` and `mul` too: they commute except for which NaN payload a
 /// NaN result carries, which Wasm leaves open).
 ///
+/// `BaseR` and `BaseAR` are `Base` and `BaseA` that write their result to
+/// the accumulator only, not to `dst`. The translator rewrites an
+/// instruction into one when the next instruction reads its result from
+/// the accumulator and nothing reads `dst` afterwards (a temporary the next
+/// instruction pops). A compiler lowers them as `Base`: writing a dead
+/// slot changes nothing.
+///
 /// Only instructions whose operand lies on a dependency chain have a form:
 /// arithmetic, conversions, copies and load addresses. Branches and stored
 /// values do not: a predicted branch does not wait for its comparison, and
@@ -385,65 +512,65 @@ macro_rules! for_each_op {
 macro_rules! for_each_acc_form {
     ($m:ident) => {
         $m! {
-            I32Add => I32AddA, true, Int, Int;
-            I32Mul => I32MulA, true, Int, Int;
-            I32And => I32AndA, true, Int, Int;
-            I32Or => I32OrA, true, Int, Int;
-            I32Xor => I32XorA, true, Int, Int;
-            I32Sub => I32SubA, false, Int, Int;
-            I32Shl => I32ShlA, false, Int, Int;
-            I32ShrS => I32ShrSA, false, Int, Int;
-            I32ShrU => I32ShrUA, false, Int, Int;
-            I32Rotl => I32RotlA, false, Int, Int;
-            I32Rotr => I32RotrA, false, Int, Int;
-            I32AddImm => I32AddImmA, false, Int, Int;
-            I64Add => I64AddA, true, Int, Int;
-            I64Mul => I64MulA, true, Int, Int;
-            I64And => I64AndA, true, Int, Int;
-            I64Or => I64OrA, true, Int, Int;
-            I64Xor => I64XorA, true, Int, Int;
-            I64Sub => I64SubA, false, Int, Int;
-            I64Shl => I64ShlA, false, Int, Int;
-            I64ShrS => I64ShrSA, false, Int, Int;
-            I64ShrU => I64ShrUA, false, Int, Int;
-            I64Rotl => I64RotlA, false, Int, Int;
-            I64Rotr => I64RotrA, false, Int, Int;
-            I64AddImm => I64AddImmA, false, Int, Int;
-            F32Add => F32AddA, true, F32, F32;
-            F32Mul => F32MulA, true, F32, F32;
-            F32Sub => F32SubA, false, F32, F32;
-            F32Div => F32DivA, false, F32, F32;
-            F64Add => F64AddA, true, F64, F64;
-            F64Mul => F64MulA, true, F64, F64;
-            F64Sub => F64SubA, false, F64, F64;
-            F64Div => F64DivA, false, F64, F64;
-            I32Eqz => I32EqzA, false, Int, Int;
-            I64Eqz => I64EqzA, false, Int, Int;
-            I32WrapI64 => I32WrapI64A, false, Int, Int;
-            I64ExtendI32S => I64ExtendI32SA, false, Int, Int;
-            I64ExtendI32U => I64ExtendI32UA, false, Int, Int;
-            I32Extend8S => I32Extend8SA, false, Int, Int;
-            I32Extend16S => I32Extend16SA, false, Int, Int;
-            F64ConvertI32S => F64ConvertI32SA, false, Int, F64;
-            F64ConvertI32U => F64ConvertI32UA, false, Int, F64;
-            F32ConvertI32S => F32ConvertI32SA, false, Int, F32;
-            F64PromoteF32 => F64PromoteF32A, false, F32, F64;
-            F32DemoteF64 => F32DemoteF64A, false, F64, F32;
-            Copy => CopyA, false, Int, Int;
-            I32Load => I32LoadA, false, Int, Int;
-            I64Load => I64LoadA, false, Int, Int;
-            F32Load => F32LoadA, false, Int, F32;
-            F64Load => F64LoadA, false, Int, F64;
-            I32Load8S => I32Load8SA, false, Int, Int;
-            I32Load8U => I32Load8UA, false, Int, Int;
-            I32Load16S => I32Load16SA, false, Int, Int;
-            I32Load16U => I32Load16UA, false, Int, Int;
-            I64Load8S => I64Load8SA, false, Int, Int;
-            I64Load8U => I64Load8UA, false, Int, Int;
-            I64Load16S => I64Load16SA, false, Int, Int;
-            I64Load16U => I64Load16UA, false, Int, Int;
-            I64Load32S => I64Load32SA, false, Int, Int;
-            I64Load32U => I64Load32UA, false, Int, Int;
+            I32Add => I32AddA, I32AddR, I32AddAR, true, Int, Int;
+            I32Mul => I32MulA, I32MulR, I32MulAR, true, Int, Int;
+            I32And => I32AndA, I32AndR, I32AndAR, true, Int, Int;
+            I32Or => I32OrA, I32OrR, I32OrAR, true, Int, Int;
+            I32Xor => I32XorA, I32XorR, I32XorAR, true, Int, Int;
+            I32Sub => I32SubA, I32SubR, I32SubAR, false, Int, Int;
+            I32Shl => I32ShlA, I32ShlR, I32ShlAR, false, Int, Int;
+            I32ShrS => I32ShrSA, I32ShrSR, I32ShrSAR, false, Int, Int;
+            I32ShrU => I32ShrUA, I32ShrUR, I32ShrUAR, false, Int, Int;
+            I32Rotl => I32RotlA, I32RotlR, I32RotlAR, false, Int, Int;
+            I32Rotr => I32RotrA, I32RotrR, I32RotrAR, false, Int, Int;
+            I32AddImm => I32AddImmA, I32AddImmR, I32AddImmAR, false, Int, Int;
+            I64Add => I64AddA, I64AddR, I64AddAR, true, Int, Int;
+            I64Mul => I64MulA, I64MulR, I64MulAR, true, Int, Int;
+            I64And => I64AndA, I64AndR, I64AndAR, true, Int, Int;
+            I64Or => I64OrA, I64OrR, I64OrAR, true, Int, Int;
+            I64Xor => I64XorA, I64XorR, I64XorAR, true, Int, Int;
+            I64Sub => I64SubA, I64SubR, I64SubAR, false, Int, Int;
+            I64Shl => I64ShlA, I64ShlR, I64ShlAR, false, Int, Int;
+            I64ShrS => I64ShrSA, I64ShrSR, I64ShrSAR, false, Int, Int;
+            I64ShrU => I64ShrUA, I64ShrUR, I64ShrUAR, false, Int, Int;
+            I64Rotl => I64RotlA, I64RotlR, I64RotlAR, false, Int, Int;
+            I64Rotr => I64RotrA, I64RotrR, I64RotrAR, false, Int, Int;
+            I64AddImm => I64AddImmA, I64AddImmR, I64AddImmAR, false, Int, Int;
+            F32Add => F32AddA, F32AddR, F32AddAR, true, F32, F32;
+            F32Mul => F32MulA, F32MulR, F32MulAR, true, F32, F32;
+            F32Sub => F32SubA, F32SubR, F32SubAR, false, F32, F32;
+            F32Div => F32DivA, F32DivR, F32DivAR, false, F32, F32;
+            F64Add => F64AddA, F64AddR, F64AddAR, true, F64, F64;
+            F64Mul => F64MulA, F64MulR, F64MulAR, true, F64, F64;
+            F64Sub => F64SubA, F64SubR, F64SubAR, false, F64, F64;
+            F64Div => F64DivA, F64DivR, F64DivAR, false, F64, F64;
+            I32Eqz => I32EqzA, I32EqzR, I32EqzAR, false, Int, Int;
+            I64Eqz => I64EqzA, I64EqzR, I64EqzAR, false, Int, Int;
+            I32WrapI64 => I32WrapI64A, I32WrapI64R, I32WrapI64AR, false, Int, Int;
+            I64ExtendI32S => I64ExtendI32SA, I64ExtendI32SR, I64ExtendI32SAR, false, Int, Int;
+            I64ExtendI32U => I64ExtendI32UA, I64ExtendI32UR, I64ExtendI32UAR, false, Int, Int;
+            I32Extend8S => I32Extend8SA, I32Extend8SR, I32Extend8SAR, false, Int, Int;
+            I32Extend16S => I32Extend16SA, I32Extend16SR, I32Extend16SAR, false, Int, Int;
+            F64ConvertI32S => F64ConvertI32SA, F64ConvertI32SR, F64ConvertI32SAR, false, Int, F64;
+            F64ConvertI32U => F64ConvertI32UA, F64ConvertI32UR, F64ConvertI32UAR, false, Int, F64;
+            F32ConvertI32S => F32ConvertI32SA, F32ConvertI32SR, F32ConvertI32SAR, false, Int, F32;
+            F64PromoteF32 => F64PromoteF32A, F64PromoteF32R, F64PromoteF32AR, false, F32, F64;
+            F32DemoteF64 => F32DemoteF64A, F32DemoteF64R, F32DemoteF64AR, false, F64, F32;
+            Copy => CopyA, CopyR, CopyAR, false, Int, Int;
+            I32Load => I32LoadA, I32LoadR, I32LoadAR, false, Int, Int;
+            I64Load => I64LoadA, I64LoadR, I64LoadAR, false, Int, Int;
+            F32Load => F32LoadA, F32LoadR, F32LoadAR, false, Int, F32;
+            F64Load => F64LoadA, F64LoadR, F64LoadAR, false, Int, F64;
+            I32Load8S => I32Load8SA, I32Load8SR, I32Load8SAR, false, Int, Int;
+            I32Load8U => I32Load8UA, I32Load8UR, I32Load8UAR, false, Int, Int;
+            I32Load16S => I32Load16SA, I32Load16SR, I32Load16SAR, false, Int, Int;
+            I32Load16U => I32Load16UA, I32Load16UR, I32Load16UAR, false, Int, Int;
+            I64Load8S => I64Load8SA, I64Load8SR, I64Load8SAR, false, Int, Int;
+            I64Load8U => I64Load8UA, I64Load8UR, I64Load8UAR, false, Int, Int;
+            I64Load16S => I64Load16SA, I64Load16SR, I64Load16SAR, false, Int, Int;
+            I64Load16U => I64Load16UA, I64Load16UR, I64Load16UAR, false, Int, Int;
+            I64Load32S => I64Load32SA, I64Load32SR, I64Load32SAR, false, Int, Int;
+            I64Load32U => I64Load32UA, I64Load32UR, I64Load32UAR, false, Int, Int;
         }
     };
 }

@@ -273,7 +273,7 @@ pub struct AccForm {
 pub const ACC_OPERAND: usize = 1;
 
 macro_rules! define_acc_forms {
-    ($( $base:ident => $acc:ident, $commutes:literal, $reads:ident, $result:ident; )*) => {
+    ($( $base:ident => $acc:ident, $reg:ident, $acc_reg:ident, $commutes:literal, $reads:ident, $result:ident; )*) => {
         impl Opcode {
             /// The accumulator form of this op, if it has one.
             pub const fn acc_form(self) -> Option<AccForm> {
@@ -287,21 +287,46 @@ macro_rules! define_acc_forms {
                 }
             }
 
-            /// The plain op of an accumulator form.
+            /// The plain op of an accumulator or register-result form.
             pub const fn acc_base(self) -> Option<Opcode> {
                 match self {
-                    $(Opcode::$acc => Some(Opcode::$base),)*
+                    $(Opcode::$acc | Opcode::$reg | Opcode::$acc_reg => Some(Opcode::$base),)*
                     _ => None,
                 }
             }
 
             /// The accumulator this op leaves its result in, if any: every
-            /// op with an accumulator form has one, and so does the form.
+            /// op with an accumulator form has one, and so do its forms.
             pub const fn acc_result(self) -> Option<AccBank> {
                 match self {
-                    $(Opcode::$base | Opcode::$acc => Some(AccBank::$result),)*
+                    $(Opcode::$base | Opcode::$acc | Opcode::$reg | Opcode::$acc_reg => Some(AccBank::$result),)*
                     _ => None,
                 }
+            }
+
+            /// The form of this op that leaves its result in the
+            /// accumulator only (`Base` -> `BaseR`, `BaseA` -> `BaseAR`).
+            pub const fn reg_form(self) -> Option<Opcode> {
+                match self {
+                    $(Opcode::$base => Some(Opcode::$reg),
+                      Opcode::$acc => Some(Opcode::$acc_reg),)*
+                    _ => None,
+                }
+            }
+
+            /// Does this op write its `dst` slot? Not the register-result
+            /// forms.
+            pub const fn writes_dst(self) -> bool {
+                match self {
+                    $(Opcode::$reg | Opcode::$acc_reg => false,)*
+                    _ => true,
+                }
+            }
+
+            /// Does this op read its accumulator operand from the
+            /// accumulator (`BaseA`, `BaseAR`)?
+            pub const fn reads_acc(self) -> bool {
+                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|*)
             }
         }
     };
@@ -334,6 +359,15 @@ pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
         }
     }
     set_opcode(inst, form.acc);
+    true
+}
+
+/// Rewrites the encoded instruction `inst` (opcode first) into its
+/// register-result form, which leaves `dst` unwritten. Returns whether it
+/// did (the op has such a form).
+pub fn to_reg_form(inst: &mut [u8]) -> bool {
+    let Some(reg) = opcode_at(inst).and_then(Opcode::reg_form) else { return false };
+    set_opcode(inst, reg);
     true
 }
 
@@ -603,6 +637,18 @@ mod tests {
             assert_eq!(form.acc.slot_offsets(), base.slot_offsets(), "{}", base.name());
             assert_eq!(form.acc.name(), format!("{}A", base.name()));
             assert_eq!(base.acc_result(), form.acc.acc_result());
+            // The register-result forms mirror the op and its form.
+            for (plain, reg) in [(base, base.reg_form()), (form.acc, form.acc.reg_form())] {
+                let reg = reg.expect("every accumulator op has a register-result form");
+                assert_eq!(reg.name(), format!("{}R", plain.name()));
+                assert_eq!(reg.acc_base(), Some(base));
+                assert_eq!(reg.acc_result(), base.acc_result());
+                assert_eq!(Op::size_of(reg), Op::size_of(base));
+                assert_eq!(reg.slot_offsets(), base.slot_offsets());
+                assert_eq!(reg.reads_acc(), plain.reads_acc());
+                assert!(!reg.writes_dst() && plain.writes_dst());
+            }
+            assert!(form.acc.reads_acc() && !base.reads_acc());
             // Operands 3, 4, 5, ... in every field; the accumulator is slot 4 or 5.
             let size = Op::size_of(base);
             let mut code = (base as u16).to_le_bytes().to_vec();
