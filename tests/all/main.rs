@@ -1,5 +1,6 @@
 //! Integration tests of the embedding API and the CLI (one test binary).
 
+mod accumulators;
 mod api;
 mod cli;
 mod dispatch;

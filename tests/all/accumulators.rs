@@ -1,0 +1,110 @@
+//! The interpreter's accumulators: which instructions the translator writes
+//! in accumulator (`...A`) and register-result (`...R`) forms, and that the
+//! values come out as Rust's own arithmetic computes them, in every tier
+//! (the JIT compiles the forms as the plain ops).
+
+use tandem::{Engine, Instance, Module, Store, Val};
+
+const TEXT: &str = r#"(module
+  ;; a * b + c: the product lives only in the f64 accumulator
+  (func (export "fma") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  ;; a * b + c * d: the first product is read two instructions later, so it is stored
+  (func (export "dot") (param f64 f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (f64.mul (local.get 2) (local.get 3))))
+  ;; across the accumulators: i32 -> f64 -> f32 -> f64 -> i32
+  (func (export "banks") (param i32 i32 f64) (result i32)
+    (i32.trunc_sat_f64_s
+      (f64.promote_f32 (f32.demote_f64 (f64.mul (f64.convert_i32_s (i32.add (local.get 0) (local.get 1))) (local.get 2))))))
+  ;; an integer op right after a float one reads its slot, not the integer accumulator
+  (func (export "after_float") (param i32 f64) (result i32)
+    (local $x i32)
+    (local.set $x (i32.add (local.get 0) (i32.const 7)))
+    (drop (f64.mul (local.get 1) (local.get 1)))
+    (i32.mul (local.get $x) (i32.const 3)))
+  ;; the sum is tee'd: it must reach the local as well as the product
+  (func (export "tee") (param f32 f32) (result f32)
+    (local $t f32)
+    (f32.add (f32.mul (local.tee $t (f32.add (local.get 0) (local.get 1))) (local.get 1)) (local.get $t)))
+  ;; eqz of the sum becomes a branch on the sum's slot, which must be written
+  (func (export "branch") (param i32 i32) (result i32)
+    (block $zero (br_if $zero (i32.eqz (i32.add (local.get 0) (local.get 1)))) (return (i32.const 1)))
+    (i32.const 0))
+)"#;
+
+/// The op names of defined function `def`'s bytecode, tier-up counters left out.
+fn op_names(module: &Module, def: u32) -> Vec<String> {
+    let mut out = String::new();
+    tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
+    out.lines()
+        .filter_map(|l| l.trim().split_once(": "))
+        .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
+        .filter(|op| op != "HotLoop")
+        .collect()
+}
+
+#[test]
+fn forms_chosen_by_the_translator() {
+    let module = Module::new(&Engine::default(), TEXT).expect("compiles");
+    let ops = |def| op_names(&module, def).join(" ");
+    assert_eq!(ops(0), "F64MulR F64AddA ReturnSlot");
+    assert_eq!(ops(1), "F64Mul F64MulR F64AddA ReturnSlot");
+    // `trunc_sat` has no accumulator form: the promoted value is stored.
+    assert_eq!(ops(2), "I32AddR F64ConvertI32SAR F64MulAR F32DemoteF64AR F64PromoteF32A I32TruncSatF64S ReturnSlot");
+    // The f64 product sets only the float accumulator: `i32.mul` must not
+    // take the integer one (which still holds `x`'s sum) for anything.
+    assert_eq!(ops(3), "I32AddImm F64Mul I32Mul ReturnSlot");
+    // The sum goes to `$t` (a local: written), the product only to the accumulator.
+    assert_eq!(ops(4), "F32Add F32MulAR F32AddA ReturnSlot");
+    assert_eq!(ops(5), "I32Add BrIfEqz ReturnSlot ReturnSlot");
+}
+
+#[test]
+fn values_match_rust_arithmetic_in_every_tier() {
+    let tiers: &[tandem::Tier] = if cfg!(feature = "jit") {
+        &[tandem::Tier::Interp, tandem::Tier::Jit, tandem::Tier::Tiered]
+    } else {
+        &[tandem::Tier::Interp]
+    };
+    let floats = [0.0, -0.0, 1.5, -2.25, 1e300, -1e-300, f64::INFINITY, f64::MAX, 3.0e38];
+    for &tier in tiers {
+        let mut config = tandem::Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, TEXT).expect("compiles");
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        let mut call = |name: &str, args: &[Val]| {
+            let f = inst.get_func(&mut store, name).unwrap();
+            let mut out = [Val::I32(0)];
+            f.call(&mut store, args, &mut out).unwrap();
+            out[0].clone()
+        };
+        for &a in &floats {
+            for &b in &floats {
+                let c = b - 0.5;
+                let got = call("fma", &[Val::F64(a.to_bits()), Val::F64(b.to_bits()), Val::F64(c.to_bits())]);
+                assert_eq!(got, Val::F64((a * b + c).to_bits()), "{tier:?} fma {a} {b} {c}");
+                let args = [a, b, c, a + 1.0].map(|x| Val::F64(x.to_bits()));
+                assert_eq!(call("dot", &args), Val::F64((a * b + c * (a + 1.0)).to_bits()), "{tier:?} dot {a} {b}");
+                let (x, y) = (a as f32, b as f32);
+                let got = call("tee", &[Val::F32(x.to_bits()), Val::F32(y.to_bits())]);
+                assert_eq!(got, Val::F32(((x + y) * y + (x + y)).to_bits()), "{tier:?} tee {x} {y}");
+            }
+        }
+        for (i, j, s) in [(1, 2, 0.5), (i32::MAX, 1, 1.0), (-7, 3, 1e10), (100, -1, -3.25), (5, 5, f64::NAN)] {
+            let want = (((i.wrapping_add(j) as f64) * s) as f32 as f64) as i32;
+            let got = call("banks", &[Val::I32(i), Val::I32(j), Val::F64(s.to_bits())]);
+            assert_eq!(got, Val::I32(want), "{tier:?} banks {i} {j} {s}");
+        }
+        for (x, f) in [(0, 2.5), (-7, 1e300), (i32::MAX, -0.0)] {
+            let got = call("after_float", &[Val::I32(x), Val::F64(f64::to_bits(f))]);
+            assert_eq!(got, Val::I32(x.wrapping_add(7).wrapping_mul(3)), "{tier:?} after_float {x}");
+        }
+        for (a, b) in [(0, 0), (1, -1), (5, 6), (i32::MIN, i32::MIN)] {
+            let got = call("branch", &[Val::I32(a), Val::I32(b)]);
+            assert_eq!(got, Val::I32((a.wrapping_add(b) != 0) as i32), "{tier:?} branch {a} {b}");
+        }
+    }
+}
