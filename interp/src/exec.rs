@@ -571,9 +571,9 @@ macro_rules! load {
 }
 /// `store(addr + offset, value)`.
 macro_rules! store {
-    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
+        let ea = bounds($r.mem_len, src!($r, $Op, $src, o.addr, get_u32), o.offset, $n)?;
         let $v = get!($r, o.value);
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
@@ -625,31 +625,31 @@ macro_rules! call_indirect {
 }
 /// Jumps when `lhs <cmp> rhs`.
 macro_rules! br_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get());
+        branch_if!($r, $cx, o, src!($r, $Op, $src, o.lhs, $get) $cmp get!($r, o.rhs).$get());
     }};
 }
 /// Jumps when the comparison is false (with NaN operands that is not the
 /// opposite comparison).
 macro_rules! br_not_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, !(get!($r, o.lhs).$get() $cmp get!($r, o.rhs).$get()));
+        branch_if!($r, $cx, o, !(src!($r, $Op, $src, o.lhs, $get) $cmp get!($r, o.rhs).$get()));
     }};
 }
 /// Jumps when `(lhs & rhs) <cmp> 0`.
 macro_rules! br_and {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, get!($r, o.lhs).$get() & get!($r, o.rhs).$get() $cmp 0);
+        branch_if!($r, $cx, o, src!($r, $Op, $src, o.lhs, $get) & get!($r, o.rhs).$get() $cmp 0);
     }};
 }
 /// Jumps when `cond <cmp> 0`.
 macro_rules! br_cond {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, get!($r, o.cond).$get() $cmp 0);
+        branch_if!($r, $cx, o, src!($r, $Op, $src, o.cond, $get) $cmp 0);
     }};
 }
 
@@ -657,8 +657,10 @@ macro_rules! br_cond {
 /// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
 /// and the rest of the state through `cx`. After `@raw`, `Name => { .. };`
 /// is a handler's whole body: it ends by dispatching (or tail calling
-/// another handler-shaped function) itself. After `@pairs`, `Base / BaseA
-/// / BaseR / BaseAR => how!(args);` defines an op, its accumulator form and
+/// another handler-shaped function) itself. After `@readers`, `Base / BaseA
+/// => how!(args);` defines an op without a result and its accumulator form.
+/// After `@pairs`, `Base / BaseA / BaseR / BaseAR => how!(args);` defines
+/// an op, its accumulator form and
 /// their register-result forms from one line (checked against vm-core's
 /// `for_each_acc_form` at compile time).
 macro_rules! handlers {
@@ -666,6 +668,7 @@ macro_rules! handlers {
         $r:ident, $cx:ident;
         $($name:ident => $body:expr;)*
         @raw $($rname:ident => $rbody:block;)*
+        @readers $($rdbase:ident / $rdacc:ident => $rdhow:ident!($($rdargs:tt)*);)*
         @pairs $($base:ident / $accn:ident / $reg:ident / $accreg:ident => $how:ident!($($args:tt)*);)*
     ) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
@@ -693,6 +696,14 @@ macro_rules! handlers {
                     // store and its instances outlive the call.
                     unsafe { $rbody }
                 }
+            )*
+            $(
+                const _: () = assert!(
+                    matches!(Opcode::$rdbase.acc_form(), Some(f) if f.acc as u16 == Opcode::$rdacc as u16),
+                    concat!(stringify!($rdbase), " / ", stringify!($rdacc), " is not a reader of for_each_acc_form"),
+                );
+                handler_fn!($r, $cx, $rdbase, $rdhow!($r, $cx, $rdbase, slot, $($rdargs)*));
+                handler_fn!($r, $cx, $rdacc, $rdhow!($r, $cx, $rdacc, acc, $($rdargs)*));
             )*
             $(
                 const _: () = assert!(
@@ -1269,63 +1280,6 @@ handlers! { r, cx;
     F64Sqrt => unop!(r, cx, F64Sqrt, slot, slot, get_f64, |a| f64v(a.sqrt()));
     F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, slot, get_i64, |a| f64v(a as f64));
     F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, slot, get_i64, |a| f64v(a as u64 as f64));
-    I32Store => store!(r, I32Store, 4, |v| v.get_u32().to_le_bytes());
-    I64Store => store!(r, I64Store, 8, |v| v.0.to_le_bytes());
-    F32Store => store!(r, F32Store, 4, |v| v.get_u32().to_le_bytes());
-    F64Store => store!(r, F64Store, 8, |v| v.0.to_le_bytes());
-    I32Store8 => store!(r, I32Store8, 1, |v| [v.0 as u8]);
-    I32Store16 => store!(r, I32Store16, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8 => store!(r, I64Store8, 1, |v| [v.0 as u8]);
-    I64Store16 => store!(r, I64Store16, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32 => store!(r, I64Store32, 4, |v| (v.0 as u32).to_le_bytes());
-    BrIfNez => br_cond!(r, cx, BrIfNez, get_u32, !=);
-    BrIfEqz => br_cond!(r, cx, BrIfEqz, get_u32, ==);
-    BrI64Eqz => br_cond!(r, cx, BrI64Eqz, get_u64, ==);
-    BrI64Nez => br_cond!(r, cx, BrI64Nez, get_u64, !=);
-    BrI32Eq => br_cmp!(r, cx, BrI32Eq, get_i32, ==);
-    BrI32Ne => br_cmp!(r, cx, BrI32Ne, get_i32, !=);
-    BrI32LtS => br_cmp!(r, cx, BrI32LtS, get_i32, <);
-    BrI32LtU => br_cmp!(r, cx, BrI32LtU, get_u32, <);
-    BrI32GtS => br_cmp!(r, cx, BrI32GtS, get_i32, >);
-    BrI32GtU => br_cmp!(r, cx, BrI32GtU, get_u32, >);
-    BrI32LeS => br_cmp!(r, cx, BrI32LeS, get_i32, <=);
-    BrI32LeU => br_cmp!(r, cx, BrI32LeU, get_u32, <=);
-    BrI32GeS => br_cmp!(r, cx, BrI32GeS, get_i32, >=);
-    BrI32GeU => br_cmp!(r, cx, BrI32GeU, get_u32, >=);
-    BrI64Eq => br_cmp!(r, cx, BrI64Eq, get_i64, ==);
-    BrI64Ne => br_cmp!(r, cx, BrI64Ne, get_i64, !=);
-    BrI64LtS => br_cmp!(r, cx, BrI64LtS, get_i64, <);
-    BrI64LtU => br_cmp!(r, cx, BrI64LtU, get_u64, <);
-    BrI64GtS => br_cmp!(r, cx, BrI64GtS, get_i64, >);
-    BrI64GtU => br_cmp!(r, cx, BrI64GtU, get_u64, >);
-    BrI64LeS => br_cmp!(r, cx, BrI64LeS, get_i64, <=);
-    BrI64LeU => br_cmp!(r, cx, BrI64LeU, get_u64, <=);
-    BrI64GeS => br_cmp!(r, cx, BrI64GeS, get_i64, >=);
-    BrI64GeU => br_cmp!(r, cx, BrI64GeU, get_u64, >=);
-    BrI32AndNz => br_and!(r, cx, BrI32AndNz, get_u32, !=);
-    BrI32AndZ => br_and!(r, cx, BrI32AndZ, get_u32, ==);
-    BrI64AndNz => br_and!(r, cx, BrI64AndNz, get_u64, !=);
-    BrI64AndZ => br_and!(r, cx, BrI64AndZ, get_u64, ==);
-    BrF32Eq => br_cmp!(r, cx, BrF32Eq, get_f32, ==);
-    BrF32Ne => br_cmp!(r, cx, BrF32Ne, get_f32, !=);
-    BrF32Lt => br_cmp!(r, cx, BrF32Lt, get_f32, <);
-    BrF32Gt => br_cmp!(r, cx, BrF32Gt, get_f32, >);
-    BrF32Le => br_cmp!(r, cx, BrF32Le, get_f32, <=);
-    BrF32Ge => br_cmp!(r, cx, BrF32Ge, get_f32, >=);
-    BrF32NotLt => br_not_cmp!(r, cx, BrF32NotLt, get_f32, <);
-    BrF32NotGt => br_not_cmp!(r, cx, BrF32NotGt, get_f32, >);
-    BrF32NotLe => br_not_cmp!(r, cx, BrF32NotLe, get_f32, <=);
-    BrF32NotGe => br_not_cmp!(r, cx, BrF32NotGe, get_f32, >=);
-    BrF64Eq => br_cmp!(r, cx, BrF64Eq, get_f64, ==);
-    BrF64Ne => br_cmp!(r, cx, BrF64Ne, get_f64, !=);
-    BrF64Lt => br_cmp!(r, cx, BrF64Lt, get_f64, <);
-    BrF64Gt => br_cmp!(r, cx, BrF64Gt, get_f64, >);
-    BrF64Le => br_cmp!(r, cx, BrF64Le, get_f64, <=);
-    BrF64Ge => br_cmp!(r, cx, BrF64Ge, get_f64, >=);
-    BrF64NotLt => br_not_cmp!(r, cx, BrF64NotLt, get_f64, <);
-    BrF64NotGt => br_not_cmp!(r, cx, BrF64NotGt, get_f64, >);
-    BrF64NotLe => br_not_cmp!(r, cx, BrF64NotLe, get_f64, <=);
-    BrF64NotGe => br_not_cmp!(r, cx, BrF64NotGe, get_f64, >=);
     @raw
     // Counts an iteration; at the threshold the rest is out of line, so
     // this path saves no registers (it was 12 pushes and pops).
@@ -1339,6 +1293,64 @@ handlers! { r, cx;
         }
         dispatch!(r, cx)
     };
+    @readers
+    I32Store / I32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
+    I64Store / I64StoreA => store!(8, |v| v.0.to_le_bytes());
+    F32Store / F32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
+    F64Store / F64StoreA => store!(8, |v| v.0.to_le_bytes());
+    I32Store8 / I32Store8A => store!(1, |v| [v.0 as u8]);
+    I32Store16 / I32Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 / I64Store8A => store!(1, |v| [v.0 as u8]);
+    I64Store16 / I64Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 / I64Store32A => store!(4, |v| (v.0 as u32).to_le_bytes());
+    BrIfNez / BrIfNezA => br_cond!(get_u32, !=);
+    BrIfEqz / BrIfEqzA => br_cond!(get_u32, ==);
+    BrI64Eqz / BrI64EqzA => br_cond!(get_u64, ==);
+    BrI64Nez / BrI64NezA => br_cond!(get_u64, !=);
+    BrI32Eq / BrI32EqA => br_cmp!(get_i32, ==);
+    BrI32Ne / BrI32NeA => br_cmp!(get_i32, !=);
+    BrI32LtS / BrI32LtSA => br_cmp!(get_i32, <);
+    BrI32LtU / BrI32LtUA => br_cmp!(get_u32, <);
+    BrI32GtS / BrI32GtSA => br_cmp!(get_i32, >);
+    BrI32GtU / BrI32GtUA => br_cmp!(get_u32, >);
+    BrI32LeS / BrI32LeSA => br_cmp!(get_i32, <=);
+    BrI32LeU / BrI32LeUA => br_cmp!(get_u32, <=);
+    BrI32GeS / BrI32GeSA => br_cmp!(get_i32, >=);
+    BrI32GeU / BrI32GeUA => br_cmp!(get_u32, >=);
+    BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
+    BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
+    BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);
+    BrI64LtU / BrI64LtUA => br_cmp!(get_u64, <);
+    BrI64GtS / BrI64GtSA => br_cmp!(get_i64, >);
+    BrI64GtU / BrI64GtUA => br_cmp!(get_u64, >);
+    BrI64LeS / BrI64LeSA => br_cmp!(get_i64, <=);
+    BrI64LeU / BrI64LeUA => br_cmp!(get_u64, <=);
+    BrI64GeS / BrI64GeSA => br_cmp!(get_i64, >=);
+    BrI64GeU / BrI64GeUA => br_cmp!(get_u64, >=);
+    BrI32AndNz / BrI32AndNzA => br_and!(get_u32, !=);
+    BrI32AndZ / BrI32AndZA => br_and!(get_u32, ==);
+    BrI64AndNz / BrI64AndNzA => br_and!(get_u64, !=);
+    BrI64AndZ / BrI64AndZA => br_and!(get_u64, ==);
+    BrF32Eq / BrF32EqA => br_cmp!(get_f32, ==);
+    BrF32Ne / BrF32NeA => br_cmp!(get_f32, !=);
+    BrF32Lt / BrF32LtA => br_cmp!(get_f32, <);
+    BrF32Gt / BrF32GtA => br_cmp!(get_f32, >);
+    BrF32Le / BrF32LeA => br_cmp!(get_f32, <=);
+    BrF32Ge / BrF32GeA => br_cmp!(get_f32, >=);
+    BrF32NotLt / BrF32NotLtA => br_not_cmp!(get_f32, <);
+    BrF32NotGt / BrF32NotGtA => br_not_cmp!(get_f32, >);
+    BrF32NotLe / BrF32NotLeA => br_not_cmp!(get_f32, <=);
+    BrF32NotGe / BrF32NotGeA => br_not_cmp!(get_f32, >=);
+    BrF64Eq / BrF64EqA => br_cmp!(get_f64, ==);
+    BrF64Ne / BrF64NeA => br_cmp!(get_f64, !=);
+    BrF64Lt / BrF64LtA => br_cmp!(get_f64, <);
+    BrF64Gt / BrF64GtA => br_cmp!(get_f64, >);
+    BrF64Le / BrF64LeA => br_cmp!(get_f64, <=);
+    BrF64Ge / BrF64GeA => br_cmp!(get_f64, >=);
+    BrF64NotLt / BrF64NotLtA => br_not_cmp!(get_f64, <);
+    BrF64NotGt / BrF64NotGtA => br_not_cmp!(get_f64, >);
+    BrF64NotLe / BrF64NotLeA => br_not_cmp!(get_f64, <=);
+    BrF64NotGe / BrF64NotGeA => br_not_cmp!(get_f64, >=);
     @pairs
     I32Add / I32AddA / I32AddR / I32AddAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
     I32Mul / I32MulA / I32MulR / I32MulAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));

@@ -26,10 +26,18 @@ const TEXT: &str = r#"(module
   (func (export "tee") (param f32 f32) (result f32)
     (local $t f32)
     (f32.add (f32.mul (local.tee $t (f32.add (local.get 0) (local.get 1))) (local.get 1)) (local.get $t)))
-  ;; eqz of the sum becomes a branch on the sum's slot, which must be written
+  ;; eqz of the sum becomes a branch on the sum: while the eqz might still be
+  ;; fused away, the sum must not lose its slot; the fused branch reads the accumulator
   (func (export "branch") (param i32 i32) (result i32)
     (block $zero (br_if $zero (i32.eqz (i32.add (local.get 0) (local.get 1)))) (return (i32.const 1)))
     (i32.const 0))
+  (memory 1)
+  ;; stores 1..=n at a and a+4 .. a+4n-4
+  (func (export "fill") (param $a i32) (param $n i32) (local $i i32)
+    (loop $l
+      (i32.store (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
 )"#;
 
 /// The op names of defined function `def`'s bytecode, tier-up counters left out.
@@ -57,7 +65,9 @@ fn forms_chosen_by_the_translator() {
     assert_eq!(ops(3), "I32AddImm F64Mul I32Mul ReturnSlot");
     // The sum goes to `$t` (a local: written), the product only to the accumulator.
     assert_eq!(ops(4), "F32Add F32MulAR F32AddA ReturnSlot");
-    assert_eq!(ops(5), "I32Add BrIfEqz ReturnSlot ReturnSlot");
+    assert_eq!(ops(5), "I32AddR BrIfEqzA ReturnSlot ReturnSlot");
+    // Branches and stores read the accumulator too; the address is never stored.
+    assert_eq!(ops(6), "I32ShlR I32AddAR I32StoreA I32AddImm BrI32LtUA Return");
 }
 
 #[test]
@@ -105,6 +115,18 @@ fn values_match_rust_arithmetic_in_every_tier() {
         for (a, b) in [(0, 0), (1, -1), (5, 6), (i32::MIN, i32::MIN)] {
             let got = call("branch", &[Val::I32(a), Val::I32(b)]);
             assert_eq!(got, Val::I32((a.wrapping_add(b) != 0) as i32), "{tier:?} branch {a} {b}");
+        }
+        for (at, n) in [(64, 5), (1000, 1), (4000, 30)] {
+            let mut run = |name: &str, args: &[Val], results: usize| {
+                let f = inst.get_func(&mut store, name).unwrap();
+                let mut out = vec![Val::I32(0); results];
+                f.call(&mut store, args, &mut out).unwrap();
+                out
+            };
+            run("fill", &[Val::I32(at), Val::I32(n)], 0);
+            for k in 0..n {
+                assert_eq!(run("load", &[Val::I32(at + 4 * k)], 1), [Val::I32(k)], "{tier:?} fill {at} {n}: {k}");
+            }
         }
     }
 }

@@ -350,6 +350,65 @@ macro_rules! for_each_op {
             I64Load16UA { dst: Slot, addr: Slot, offset: U32 };
             I64Load32SA { dst: Slot, addr: Slot, offset: U32 };
             I64Load32UA { dst: Slot, addr: Slot, offset: U32 };
+            // --- reader forms: branches and stores reading their first operand
+            // (`cond`, `lhs` or `addr`) from an accumulator (see `for_each_acc_form`) ---
+            BrIfNezA { cond: Slot, target: Target };
+            BrIfEqzA { cond: Slot, target: Target };
+            BrI64EqzA { cond: Slot, target: Target };
+            BrI64NezA { cond: Slot, target: Target };
+            BrI32AndNzA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32AndZA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32EqA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32NeA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LtSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LtUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GtSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GtUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LeSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32LeUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GeSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI32GeUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64AndNzA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64AndZA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64EqA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64NeA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LtSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LtUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GtSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GtUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LeSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64LeUA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GeSA { lhs: Slot, rhs: Slot, target: Target };
+            BrI64GeUA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32EqA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32LtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32GtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32LeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32GeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotLtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotGtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotLeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF32NotGeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64EqA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64LtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64GtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64LeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64GeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotLtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotGtA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotLeA { lhs: Slot, rhs: Slot, target: Target };
+            BrF64NotGeA { lhs: Slot, rhs: Slot, target: Target };
+            I32StoreA { addr: Slot, value: Slot, offset: U32 };
+            I64StoreA { addr: Slot, value: Slot, offset: U32 };
+            F32StoreA { addr: Slot, value: Slot, offset: U32 };
+            F64StoreA { addr: Slot, value: Slot, offset: U32 };
+            I32Store8A { addr: Slot, value: Slot, offset: U32 };
+            I32Store16A { addr: Slot, value: Slot, offset: U32 };
+            I64Store8A { addr: Slot, value: Slot, offset: U32 };
+            I64Store16A { addr: Slot, value: Slot, offset: U32 };
+            I64Store32A { addr: Slot, value: Slot, offset: U32 };
             // --- register-result forms: the op (`BaseR`) or its accumulator form
             // (`BaseAR`) leaving its result in the accumulator only ---
             I32AddR { dst: Slot, lhs: Slot, rhs: Slot };
@@ -474,17 +533,20 @@ macro_rules! for_each_op {
     };
 }
 
-/// The accumulator forms: `Base => BaseA, BaseR, BaseAR, commutes, reads, result;`.
+/// The accumulator forms: `Base => BaseA, BaseR, BaseAR, commutes, reads,
+/// result;`, then after `@readers` the forms of ops without a result:
+/// `Base => BaseA, reads;`.
 ///
-/// `BaseA` has `Base`'s operands and meaning, but the interpreter reads its
-/// first operand after `dst` (`lhs`, `src` or `addr`; `ACC_OPERAND`) from
-/// an accumulator, a register holding the value the previous instruction
-/// produced. There are three (`AccBank`): `Int` holds the bits of any
-/// integer result (and of a `Copy`), `F32` and `F64` hold float results in
-/// the machine's float registers, so a chain of float arithmetic never
-/// moves its values between register files. `reads` is the accumulator the
-/// form reads, `result` the one `Base` and `BaseA` both write
-/// (`Opcode::acc_result`).
+/// `BaseA` has `Base`'s operands and meaning, but the interpreter reads one
+/// operand from an accumulator, a register holding the value the previous
+/// instruction produced: the first after `dst` (`lhs`, `src` or `addr`) of
+/// an op with a result, the first (`cond`, `lhs` or `addr`) of a reader
+/// (`AccForm::operand`). There are three accumulators (`AccBank`): `Int`
+/// holds the bits of any integer result (and of a `Copy`), `F32` and `F64`
+/// hold float results in the machine's float registers, so a chain of
+/// float arithmetic never moves its values between register files. `reads`
+/// is the accumulator the form reads, `result` the one `Base` and `BaseA`
+/// both write (`Opcode::acc_result`).
 ///
 /// The translator uses the form when that slot is the previous
 /// instruction's `dst`, the previous instruction wrote the accumulator the
@@ -501,12 +563,9 @@ macro_rules! for_each_op {
 /// instruction pops). A compiler lowers them as `Base`: writing a dead
 /// slot changes nothing.
 ///
-/// Only instructions whose operand lies on a dependency chain have a form:
-/// arithmetic, conversions, copies and load addresses. Branches and stored
-/// values do not: a predicted branch does not wait for its comparison, and
-/// nothing waits for a store's value, so a form would only add opcodes
-/// (measured: branch forms made the LTO-built harness's sieve 2.2x slower,
-/// for a reason the profile could not show without hardware counters).
+/// Readers are the conditional branches (a loop's compare-and-branch
+/// usually tests the value just computed) and stores (whose address is
+/// usually computed just before); a store's value has no form.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! for_each_acc_form {
@@ -571,6 +630,64 @@ macro_rules! for_each_acc_form {
             I64Load16U => I64Load16UA, I64Load16UR, I64Load16UAR, false, Int, Int;
             I64Load32S => I64Load32SA, I64Load32SR, I64Load32SAR, false, Int, Int;
             I64Load32U => I64Load32UA, I64Load32UR, I64Load32UAR, false, Int, Int;
+            @readers
+            BrIfNez => BrIfNezA, Int;
+            BrIfEqz => BrIfEqzA, Int;
+            BrI64Eqz => BrI64EqzA, Int;
+            BrI64Nez => BrI64NezA, Int;
+            BrI32AndNz => BrI32AndNzA, Int;
+            BrI32AndZ => BrI32AndZA, Int;
+            BrI32Eq => BrI32EqA, Int;
+            BrI32Ne => BrI32NeA, Int;
+            BrI32LtS => BrI32LtSA, Int;
+            BrI32LtU => BrI32LtUA, Int;
+            BrI32GtS => BrI32GtSA, Int;
+            BrI32GtU => BrI32GtUA, Int;
+            BrI32LeS => BrI32LeSA, Int;
+            BrI32LeU => BrI32LeUA, Int;
+            BrI32GeS => BrI32GeSA, Int;
+            BrI32GeU => BrI32GeUA, Int;
+            BrI64AndNz => BrI64AndNzA, Int;
+            BrI64AndZ => BrI64AndZA, Int;
+            BrI64Eq => BrI64EqA, Int;
+            BrI64Ne => BrI64NeA, Int;
+            BrI64LtS => BrI64LtSA, Int;
+            BrI64LtU => BrI64LtUA, Int;
+            BrI64GtS => BrI64GtSA, Int;
+            BrI64GtU => BrI64GtUA, Int;
+            BrI64LeS => BrI64LeSA, Int;
+            BrI64LeU => BrI64LeUA, Int;
+            BrI64GeS => BrI64GeSA, Int;
+            BrI64GeU => BrI64GeUA, Int;
+            BrF32Eq => BrF32EqA, F32;
+            BrF32Ne => BrF32NeA, F32;
+            BrF32Lt => BrF32LtA, F32;
+            BrF32Gt => BrF32GtA, F32;
+            BrF32Le => BrF32LeA, F32;
+            BrF32Ge => BrF32GeA, F32;
+            BrF32NotLt => BrF32NotLtA, F32;
+            BrF32NotGt => BrF32NotGtA, F32;
+            BrF32NotLe => BrF32NotLeA, F32;
+            BrF32NotGe => BrF32NotGeA, F32;
+            BrF64Eq => BrF64EqA, F64;
+            BrF64Ne => BrF64NeA, F64;
+            BrF64Lt => BrF64LtA, F64;
+            BrF64Gt => BrF64GtA, F64;
+            BrF64Le => BrF64LeA, F64;
+            BrF64Ge => BrF64GeA, F64;
+            BrF64NotLt => BrF64NotLtA, F64;
+            BrF64NotGt => BrF64NotGtA, F64;
+            BrF64NotLe => BrF64NotLeA, F64;
+            BrF64NotGe => BrF64NotGeA, F64;
+            I32Store => I32StoreA, Int;
+            I64Store => I64StoreA, Int;
+            F32Store => F32StoreA, Int;
+            F64Store => F64StoreA, Int;
+            I32Store8 => I32Store8A, Int;
+            I32Store16 => I32Store16A, Int;
+            I64Store8 => I64Store8A, Int;
+            I64Store16 => I64Store16A, Int;
+            I64Store32 => I64Store32A, Int;
         }
     };
 }

@@ -266,14 +266,18 @@ pub struct AccForm {
     pub commutes: bool,
     /// The accumulator the form reads.
     pub reads: AccBank,
+    /// Which `Slot` operand (counting slots only) the form reads from the
+    /// accumulator: the first after `dst` (1) for an op with a result, the
+    /// first (0) for a reader.
+    pub operand: usize,
 }
 
-/// Which `Slot` operand (counting slots only) an accumulator form reads from
-/// the accumulator: the first after `dst`.
-pub const ACC_OPERAND: usize = 1;
-
 macro_rules! define_acc_forms {
-    ($( $base:ident => $acc:ident, $reg:ident, $acc_reg:ident, $commutes:literal, $reads:ident, $result:ident; )*) => {
+    (
+        $( $base:ident => $acc:ident, $reg:ident, $acc_reg:ident, $commutes:literal, $reads:ident, $result:ident; )*
+        @readers
+        $( $rbase:ident => $racc:ident, $rreads:ident; )*
+    ) => {
         impl Opcode {
             /// The accumulator form of this op, if it has one.
             pub const fn acc_form(self) -> Option<AccForm> {
@@ -282,6 +286,13 @@ macro_rules! define_acc_forms {
                         acc: Opcode::$acc,
                         commutes: $commutes,
                         reads: AccBank::$reads,
+                        operand: 1,
+                    }),)*
+                    $(Opcode::$rbase => Some(AccForm {
+                        acc: Opcode::$racc,
+                        commutes: false,
+                        reads: AccBank::$rreads,
+                        operand: 0,
                     }),)*
                     _ => None,
                 }
@@ -291,6 +302,7 @@ macro_rules! define_acc_forms {
             pub const fn acc_base(self) -> Option<Opcode> {
                 match self {
                     $(Opcode::$acc | Opcode::$reg | Opcode::$acc_reg => Some(Opcode::$base),)*
+                    $(Opcode::$racc => Some(Opcode::$rbase),)*
                     _ => None,
                 }
             }
@@ -323,10 +335,10 @@ macro_rules! define_acc_forms {
                 }
             }
 
-            /// Does this op read its accumulator operand from the
-            /// accumulator (`BaseA`, `BaseAR`)?
+            /// Does this op read an operand from an accumulator (`BaseA`,
+            /// `BaseAR`)?
             pub const fn reads_acc(self) -> bool {
-                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|*)
+                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|* $(| Opcode::$racc)*)
             }
         }
     };
@@ -345,7 +357,7 @@ pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
         return false;
     }
     let (offsets, n) = opcode.slot_offsets();
-    let i = ACC_OPERAND;
+    let i = form.operand;
     if i >= n || inst.len() < Op::size_of(opcode) {
         return false;
     }
@@ -637,8 +649,20 @@ mod tests {
             assert_eq!(form.acc.slot_offsets(), base.slot_offsets(), "{}", base.name());
             assert_eq!(form.acc.name(), format!("{}A", base.name()));
             assert_eq!(base.acc_result(), form.acc.acc_result());
+            // A reader (no result) reads its first slot and has no
+            // register-result forms; the others read the first after `dst`.
+            if base.acc_result().is_none() {
+                assert_eq!(form.operand, 0, "{}", base.name());
+                assert!(base.reg_form().is_none() && form.acc.reg_form().is_none());
+                assert!(form.acc.reads_acc() && !base.reads_acc());
+            } else {
+                assert_eq!(form.operand, 1, "{}", base.name());
+            }
             // The register-result forms mirror the op and its form.
             for (plain, reg) in [(base, base.reg_form()), (form.acc, form.acc.reg_form())] {
+                if base.acc_result().is_none() {
+                    continue;
+                }
                 let reg = reg.expect("every accumulator op has a register-result form");
                 assert_eq!(reg.name(), format!("{}R", plain.name()));
                 assert_eq!(reg.acc_base(), Some(base));
@@ -649,7 +673,7 @@ mod tests {
                 assert!(!reg.writes_dst() && plain.writes_dst());
             }
             assert!(form.acc.reads_acc() && !base.reads_acc());
-            // Operands 3, 4, 5, ... in every field; the accumulator is slot 4 or 5.
+            // Operands 3, 4, 5, ... in every field; the accumulator is slot 3, 4 or 5.
             let size = Op::size_of(base);
             let mut code = (base as u16).to_le_bytes().to_vec();
             code.extend((0..size - OPCODE_SIZE).map(|i| if i % 2 == 0 { 3 + i as u8 / 2 } else { 0 }));
@@ -658,7 +682,7 @@ mod tests {
             }
             let (plain, _) = decode(&code, 0).expect("well-formed");
             let (offsets, _) = base.slot_offsets();
-            let want = u16::from_le_bytes([code[offsets[ACC_OPERAND] as usize], 0]);
+            let want = u16::from_le_bytes([code[offsets[form.operand] as usize], 0]);
             let mut acc = code.clone();
             assert!(to_acc_form(&mut acc, want, form.reads), "{}", base.name());
             let (op, _) = decode(&acc, 0).expect("well-formed");
@@ -673,7 +697,13 @@ mod tests {
                 assert_eq!(to_acc_form(&mut code.clone(), want, bank), bank == form.reads, "{}", base.name());
             }
         }
-        assert!(pairs > 50, "{pairs}");
+        assert!(pairs > 100, "{pairs}");
+        // A branch reads its first operand.
+        let mut code = Vec::new();
+        Op::BrI32LtU { lhs: 4, rhs: 5, target: 9 }.encode(&mut code);
+        assert!(!to_acc_form(&mut code, 5, AccBank::Int));
+        assert!(to_acc_form(&mut code, 4, AccBank::Int));
+        assert_eq!(decode(&code, 0).unwrap().0, Op::BrI32LtUA { lhs: 4, rhs: 5, target: 9 });
         // A commuting op swaps its operands to read the accumulator first.
         let mut code = Vec::new();
         Op::I32Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
