@@ -717,7 +717,8 @@ mod tests {
         assert_eq!(decode(&code, 0).unwrap().0, Op::F64AddA { dst: 1, lhs: 3, rhs: 2 });
         assert_eq!(Opcode::F64ConvertI32S.acc_form().map(|f| f.reads), Some(AccBank::Int));
         assert_eq!(Opcode::F64ConvertI32SA.acc_result(), Some(AccBank::F64));
-        assert_eq!(Opcode::F64Sqrt.acc_result(), None);
+        assert_eq!(Opcode::F64Sqrt.acc_result(), Some(AccBank::F64));
+        assert_eq!(Opcode::F64Min.acc_result(), None);
         let mut code = Vec::new();
         Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
         assert!(!to_acc_form(&mut code, 3, AccBank::Int), "i32.sub does not commute");
