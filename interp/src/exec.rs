@@ -1024,6 +1024,14 @@ handlers! { r, cx;
                     let target = u32::from_le_bytes(core::ptr::read_unaligned(at as *const [u8; 4]));
                     r.ip = cx.code.add(target as usize);
                 };
+    Copy2 => {
+                    let o = operands!(r, Copy2);
+                    set!(r, o.dst, get!(r, o.src));
+                    // Through the integer accumulator, free here: a
+                    // register the handler need not save.
+                    r.acc = get!(r, o.src2).0;
+                    set!(r, o.dst2, ValRaw(r.acc));
+                };
     Reinterpret => {
                     let o = operands!(r, Reinterpret);
                     set!(r, o.dst, get!(r, o.src));

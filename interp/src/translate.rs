@@ -12,7 +12,9 @@
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, OPCODE_SIZE, Op, Slot, to_acc_form, to_reg_form};
+use tandem_vm_core::bytecode::{
+    AccBank, CompiledFunc, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form,
+};
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -87,6 +89,9 @@ struct Translator<'a> {
     /// that reads this slot from that accumulator is written in its
     /// accumulator form.
     acc: Option<Acc>,
+    /// Start of the last instruction when it is a plain `Copy` that a
+    /// following `Copy` may join (no label since).
+    last_copy: Option<usize>,
     fuel_site: Option<usize>,
     fuel_count: u32,
     too_many_slots: bool,
@@ -181,6 +186,7 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         last_result: None,
         last_cmp: None,
         acc: None,
+        last_copy: None,
         fuel_site: None,
         fuel_count: 0,
         too_many_slots: false,
@@ -420,12 +426,31 @@ impl Translator<'_> {
     fn emit(&mut self, op: Op) {
         self.last_result = None;
         self.last_cmp = None;
+        // Two moves in a row become one `Copy2`.
+        if let (Op::Copy { dst: dst2, src: src2, ty: ty2 }, Some(at)) = (op, self.last_copy.take())
+            && let Ok((Op::Copy { dst, src, ty }, _)) = decode(&self.code, at)
+        {
+            self.code.truncate(at);
+            while self.fixups.last().is_some_and(|&f| f as usize >= at) {
+                self.fixups.pop();
+            }
+            self.encode(Op::Copy2 { dst, src, dst2, src2, ty, ty2 }, None);
+            self.acc = None;
+            return;
+        }
+        let start = self.code.len();
         self.encode(op, None);
         self.acc = None;
+        if matches!(op, Op::Copy { .. })
+            && self.code.get(start..start + OPCODE_SIZE) == Some(&(Opcode::Copy as u16).to_le_bytes())
+        {
+            self.last_copy = Some(start);
+        }
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
     fn emit_result(&mut self, op: Op, dst: Slot) {
+        self.last_copy = None;
         let start = self.code.len();
         // `i32.eqz` of the comparison just before it (into a temporary:
         // `local.tee` clears `last_result`) is that comparison inverted.
@@ -495,7 +520,10 @@ impl Translator<'_> {
         at
     }
 
-    fn pos(&self) -> u32 {
+    /// The position of the next instruction, which may become a jump
+    /// target: it stays an instruction boundary.
+    fn pos(&mut self) -> u32 {
+        self.last_copy = None;
         self.code.len() as u32
     }
 
@@ -523,6 +551,7 @@ impl Translator<'_> {
     /// A new label: later code may be reached from elsewhere.
     fn label_here(&mut self) {
         self.acc = None;
+        self.last_copy = None;
         self.last_result = None;
         self.last_cmp = None;
         self.start_fuel_block();

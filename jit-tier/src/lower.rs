@@ -1146,6 +1146,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let v = self.get(src, c)?;
                 self.set(dst, c, v);
             }
+            Op::Copy2 { dst, src, dst2, src2, ty, ty2 } => {
+                for (dst, src, ty) in [(dst, src, ty), (dst2, src2, ty2)] {
+                    let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
+                    let v = self.get(src, c)?;
+                    self.set(dst, c, v);
+                }
+            }
             Op::Reinterpret { dst, src, ty } => {
                 let to = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
                 let from = match to {

@@ -38,6 +38,17 @@ const TEXT: &str = r#"(module
       (i32.store (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  ;; locals rotated at the end of a loop body: the moves pair up into `Copy2`s,
+  ;; each move seeing the one before it
+  (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $t i32)
+    (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3))
+    (loop $l
+      (local.set $t (i32.add (i32.mul (local.get $a) (i32.const 3)) (local.get $c)))
+      (local.set $b (local.get $c))
+      (local.set $a (local.get $b))
+      (local.set $c (local.get $t))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 7))) (i32.mul (local.get $c) (i32.const 13))))
 )"#;
 
 /// The op names of defined function `def`'s bytecode, tier-up counters left out.
@@ -68,6 +79,8 @@ fn forms_chosen_by_the_translator() {
     assert_eq!(ops(5), "I32AddR BrIfEqzA ReturnSlot ReturnSlot");
     // Branches and stores read the accumulator too; the address is never stored.
     assert_eq!(ops(6), "I32ShlR I32AddAR I32StoreA I32AddImm BrI32LtUA Return");
+    let rotate = ops(8);
+    assert!(rotate.contains(" Copy2 Copy "), "{rotate}");
 }
 
 #[test]
@@ -111,6 +124,17 @@ fn values_match_rust_arithmetic_in_every_tier() {
         for (x, f) in [(0, 2.5), (-7, 1e300), (i32::MAX, -0.0)] {
             let got = call("after_float", &[Val::I32(x), Val::F64(f64::to_bits(f))]);
             assert_eq!(got, Val::I32(x.wrapping_add(7).wrapping_mul(3)), "{tier:?} after_float {x}");
+        }
+        for n in [1, 2, 3, 10, 1000] {
+            let (mut a, mut b, mut c) = (1i32, 2i32, 3i32);
+            for _ in 0..n {
+                let t = a.wrapping_mul(3).wrapping_add(c);
+                b = c;
+                a = b;
+                c = t;
+            }
+            let want = a.wrapping_add(b.wrapping_mul(7)).wrapping_add(c.wrapping_mul(13));
+            assert_eq!(call("rotate", &[Val::I32(n)]), Val::I32(want), "{tier:?} rotate {n}");
         }
         for (a, b) in [(0, 0), (1, -1), (5, 6), (i32::MIN, i32::MIN)] {
             let got = call("branch", &[Val::I32(a), Val::I32(b)]);

@@ -16,6 +16,8 @@
 //! `dst`); the suffix `Imm` means the right operand is an immediate. Loads read
 //! `addr + offset` into `dst`; stores write `value` to `addr + offset`.
 //! `ReturnSlot` moves its one result to slot 0 and returns.
+//! `Copy2` is `Copy` then `Copy` (`dst2 = src2` after `dst = src`): two
+//! moves in a row, as at the end of a loop body that rotates locals.
 //! `Call` names a defined function and the VMContext offset of its funcref
 //! record; `CallImported` the offset of the pointer to the exporter's record.
 //! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
@@ -101,6 +103,7 @@ macro_rules! for_each_op {
             CallIndirectHot { table: U32, sig: U32, index: Slot, args: Slot };
             // --- moves and constants ---
             Copy { dst: Slot, src: Slot, ty: Ty };
+            Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot, ty: Ty, ty2: Ty };
             Reinterpret { dst: Slot, src: Slot, ty: Ty };
             Const32 { dst: Slot, imm: U32 };
             Const64 { dst: Slot, imm: U64 };
