@@ -102,7 +102,7 @@ fn values_match_rust_arithmetic_in_every_tier() {
             let f = inst.get_func(&mut store, name).unwrap();
             let mut out = [Val::I32(0)];
             f.call(&mut store, args, &mut out).unwrap();
-            out[0].clone()
+            out[0]
         };
         for &a in &floats {
             for &b in &floats {
