@@ -579,6 +579,34 @@ macro_rules! store {
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
     }};
 }
+/// `store(addr + offset, value)` with the value taken from the accumulator
+/// the store's value form reads (`Opcode::value_form`).
+macro_rules! store_v {
+    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
+        let o = operands!($r, $Op);
+        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
+        const { assert!(value_bank(Opcode::$Op).is_some(), concat!(stringify!($Op), " is not a store's value form")) };
+        let $v = match const { value_bank(Opcode::$Op) } {
+            Some(AccBank::F64) => f64v($r.acc_f64),
+            Some(AccBank::F32) => f32v($r.acc_f32),
+            _ => ValRaw($r.acc),
+        };
+        let bytes: [u8; $n] = $e;
+        core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
+    }};
+}
+
+/// The accumulator the store value form `v` reads.
+const fn value_bank(v: Opcode) -> Option<AccBank> {
+    match v.acc_base() {
+        Some(base) => match base.value_form() {
+            Some((form, bank)) if form as u16 == v as u16 => Some(bank),
+            _ => None,
+        },
+        None => None,
+    }
+}
+
 /// Jumps to `o.target` when `$cond` holds.
 macro_rules! branch_if {
     ($r:ident, $cx:ident, $o:ident, $cond:expr) => {
@@ -1282,6 +1310,15 @@ handlers! { r, cx;
     F64Nearest => unop!(r, cx, F64Nearest, slot, slot, get_f64, |a| f64v(num::f64_nearest(a)));
     F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, slot, get_i64, |a| f64v(a as f64));
     F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, slot, get_i64, |a| f64v(a as u64 as f64));
+    I32StoreV => store_v!(r, I32StoreV, 4, |v| v.get_u32().to_le_bytes());
+    I64StoreV => store_v!(r, I64StoreV, 8, |v| v.0.to_le_bytes());
+    F32StoreV => store_v!(r, F32StoreV, 4, |v| v.get_u32().to_le_bytes());
+    F64StoreV => store_v!(r, F64StoreV, 8, |v| v.0.to_le_bytes());
+    I32Store8V => store_v!(r, I32Store8V, 1, |v| [v.0 as u8]);
+    I32Store16V => store_v!(r, I32Store16V, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8V => store_v!(r, I64Store8V, 1, |v| [v.0 as u8]);
+    I64Store16V => store_v!(r, I64Store16V, 2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32V => store_v!(r, I64Store32V, 4, |v| (v.0 as u32).to_le_bytes());
     @raw
     // Counts an iteration; at the threshold the rest is out of line, so
     // this path saves no registers (it was 12 pushes and pops).

@@ -13,7 +13,7 @@
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use tandem_vm_core::bytecode::{
-    AccBank, CompiledFunc, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form,
+    AccBank, CompiledFunc, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form, to_value_form,
 };
 use tandem_vm_core::module_env::{ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
@@ -470,7 +470,8 @@ impl Translator<'_> {
     }
 
     /// Appends `op` (result slot `dst`, if any) in its accumulator form if
-    /// it reads the accumulator's slot, and notes its slot operands that
+    /// it reads the accumulator's slot (a store whose value is that slot:
+    /// its value form), and notes its slot operands that
     /// `layout_frame` renumbers. When that slot is a temporary that nothing
     /// reads afterwards, the instruction that produced it stops writing it
     /// (its register-result form): the value lives in the accumulator only.
@@ -478,7 +479,8 @@ impl Translator<'_> {
         let start = self.code.len();
         op.encode(&mut self.code);
         if let Some(acc) = self.acc
-            && to_acc_form(&mut self.code[start..], acc.slot, acc.bank)
+            && (to_acc_form(&mut self.code[start..], acc.slot, acc.bank)
+                || to_value_form(&mut self.code[start..], acc.slot, acc.bank))
             // A fused branch would replace `op` and read the slot instead.
             && !fusable_compare(&op)
             && self.temp_dead(acc.slot, dst)

@@ -49,6 +49,11 @@ const TEXT: &str = r#"(module
       (local.set $c (local.get $t))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.add (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 7))) (i32.mul (local.get $c) (i32.const 13))))
+  ;; stored values computed just before: they come from the accumulators, never stored in a slot
+  (func (export "store_computed") (param $a i32) (param $x f64) (param $y i32) (result f64)
+    (f64.store (local.get $a) (f64.mul (local.get $x) (f64.const 2)))
+    (i32.store8 offset=8 (local.get $a) (i32.add (local.get $y) (i32.const 1)))
+    (f64.add (f64.load (local.get $a)) (f64.convert_i32_u (i32.load8_u offset=8 (local.get $a)))))
 )"#;
 
 /// The op names of defined function `def`'s bytecode, tier-up counters left out.
@@ -81,6 +86,8 @@ fn forms_chosen_by_the_translator() {
     assert_eq!(ops(6), "I32ShlR I32AddAR I32StoreA I32AddImm BrI32LtUA Return");
     let rotate = ops(8);
     assert!(rotate.contains(" Copy2 Copy "), "{rotate}");
+    let stores = ops(9);
+    assert!(stores.starts_with("F64MulR F64StoreV I32AddImmR I32Store8V "), "{stores}");
 }
 
 #[test]
@@ -135,6 +142,11 @@ fn values_match_rust_arithmetic_in_every_tier() {
             }
             let want = a.wrapping_add(b.wrapping_mul(7)).wrapping_add(c.wrapping_mul(13));
             assert_eq!(call("rotate", &[Val::I32(n)]), Val::I32(want), "{tier:?} rotate {n}");
+        }
+        for (x, y) in [(1.5, 0), (-0.25, 254), (1e300, 255), (f64::INFINITY, -1)] {
+            let got = call("store_computed", &[Val::I32(100), Val::F64(f64::to_bits(x)), Val::I32(y)]);
+            let want = x * 2.0 + (y.wrapping_add(1) as u8) as f64;
+            assert_eq!(got, Val::F64(want.to_bits()), "{tier:?} store_computed {x} {y}");
         }
         for (a, b) in [(0, 0), (1, -1), (5, 6), (i32::MIN, i32::MIN)] {
             let got = call("branch", &[Val::I32(a), Val::I32(b)]);

@@ -418,6 +418,15 @@ macro_rules! for_each_op {
             I64Store8A { addr: Slot, value: Slot, offset: U32 };
             I64Store16A { addr: Slot, value: Slot, offset: U32 };
             I64Store32A { addr: Slot, value: Slot, offset: U32 };
+            I32StoreV { addr: Slot, value: Slot, offset: U32 };
+            I64StoreV { addr: Slot, value: Slot, offset: U32 };
+            F32StoreV { addr: Slot, value: Slot, offset: U32 };
+            F64StoreV { addr: Slot, value: Slot, offset: U32 };
+            I32Store8V { addr: Slot, value: Slot, offset: U32 };
+            I32Store16V { addr: Slot, value: Slot, offset: U32 };
+            I64Store8V { addr: Slot, value: Slot, offset: U32 };
+            I64Store16V { addr: Slot, value: Slot, offset: U32 };
+            I64Store32V { addr: Slot, value: Slot, offset: U32 };
             // --- register-result forms: the op (`BaseR`) or its accumulator form
             // (`BaseAR`) leaving its result in the accumulator only ---
             I32AddR { dst: Slot, lhs: Slot, rhs: Slot };
@@ -586,7 +595,9 @@ macro_rules! for_each_op {
 ///
 /// Readers are the conditional branches (a loop's compare-and-branch
 /// usually tests the value just computed) and stores (whose address is
-/// usually computed just before); a store's value has no form.
+/// usually computed just before). After `@values`, `Base => BaseV, reads;`
+/// are the stores' second forms, which take the stored value from the
+/// accumulator instead (the translator picks them itself: `value_form`).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! for_each_acc_form {
@@ -715,6 +726,16 @@ macro_rules! for_each_acc_form {
             I64Store8 => I64Store8A, Int;
             I64Store16 => I64Store16A, Int;
             I64Store32 => I64Store32A, Int;
+            @values
+            I32Store => I32StoreV, Int;
+            I64Store => I64StoreV, Int;
+            F32Store => F32StoreV, F32;
+            F64Store => F64StoreV, F64;
+            I32Store8 => I32Store8V, Int;
+            I32Store16 => I32Store16V, Int;
+            I64Store8 => I64Store8V, Int;
+            I64Store16 => I64Store16V, Int;
+            I64Store32 => I64Store32V, Int;
         }
     };
 }

@@ -277,6 +277,8 @@ macro_rules! define_acc_forms {
         $( $base:ident => $acc:ident, $reg:ident, $acc_reg:ident, $commutes:literal, $reads:ident, $result:ident; )*
         @readers
         $( $rbase:ident => $racc:ident, $rreads:ident; )*
+        @values
+        $( $vbase:ident => $vacc:ident, $vreads:ident; )*
     ) => {
         impl Opcode {
             /// The accumulator form of this op, if it has one.
@@ -303,6 +305,7 @@ macro_rules! define_acc_forms {
                 match self {
                     $(Opcode::$acc | Opcode::$reg | Opcode::$acc_reg => Some(Opcode::$base),)*
                     $(Opcode::$racc => Some(Opcode::$rbase),)*
+                    $(Opcode::$vacc => Some(Opcode::$vbase),)*
                     _ => None,
                 }
             }
@@ -338,7 +341,16 @@ macro_rules! define_acc_forms {
             /// Does this op read an operand from an accumulator (`BaseA`,
             /// `BaseAR`)?
             pub const fn reads_acc(self) -> bool {
-                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|* $(| Opcode::$racc)*)
+                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|* $(| Opcode::$racc)* $(| Opcode::$vacc)*)
+            }
+
+            /// The store form that takes the stored value (`value`) from
+            /// an accumulator, and which one.
+            pub const fn value_form(self) -> Option<(Opcode, AccBank)> {
+                match self {
+                    $(Opcode::$vbase => Some((Opcode::$vacc, AccBank::$vreads)),)*
+                    _ => None,
+                }
             }
         }
     };
@@ -371,6 +383,20 @@ pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
         }
     }
     set_opcode(inst, form.acc);
+    true
+}
+
+/// Rewrites the encoded store `inst` (opcode first) into its value form
+/// when its stored value (slot operand 1) is slot `acc`, whose value the
+/// accumulator `bank` holds. Returns whether it did.
+pub fn to_value_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
+    let Some(opcode) = opcode_at(inst) else { return false };
+    let Some((form, reads)) = opcode.value_form() else { return false };
+    let (offsets, n) = opcode.slot_offsets();
+    if reads != bank || n < 2 || inst.len() < Op::size_of(opcode) || u16::read(&inst[offsets[1] as usize..]) != acc {
+        return false;
+    }
+    set_opcode(inst, form);
     true
 }
 
@@ -698,6 +724,25 @@ mod tests {
             }
         }
         assert!(pairs > 100, "{pairs}");
+        // The stores' value forms mirror the store too.
+        let mut values = 0;
+        for &base in Opcode::ALL {
+            let Some((form, _)) = base.value_form() else { continue };
+            values += 1;
+            assert_eq!(form.acc_base(), Some(base));
+            assert!(form.reads_acc() && form.acc_result().is_none());
+            assert_eq!(Op::size_of(form), Op::size_of(base));
+            assert_eq!(form.slot_offsets(), base.slot_offsets());
+            assert_eq!(form.name(), format!("{}V", base.name()));
+        }
+        assert_eq!(values, 9);
+        assert_eq!(Opcode::F64Store.value_form(), Some((Opcode::F64StoreV, AccBank::F64)));
+        let mut code = Vec::new();
+        Op::F64Store { addr: 4, value: 5, offset: 8 }.encode(&mut code);
+        assert!(!to_value_form(&mut code, 4, AccBank::F64));
+        assert!(!to_value_form(&mut code, 5, AccBank::Int));
+        assert!(to_value_form(&mut code, 5, AccBank::F64));
+        assert_eq!(decode(&code, 0).unwrap().0, Op::F64StoreV { addr: 4, value: 5, offset: 8 });
         // A branch reads its first operand.
         let mut code = Vec::new();
         Op::BrI32LtU { lhs: 4, rhs: 5, target: 9 }.encode(&mut code);
