@@ -8,12 +8,15 @@ tandem: a WebAssembly runtime
 
 USAGE:
     tandem run [OPTIONS] FILE [ARGS...]
-    tandem inspect FILE
+    tandem inspect [--tier interp|jit|tiered] FILE
     tandem --help | --version
 
 COMMANDS:
     run       Instantiate FILE (.wasm or .wat) and call an export
-    inspect   Print the register bytecode of every function in FILE
+    inspect   Print the register bytecode of every function in FILE, as
+              translated for --tier (default: the default engine's tier;
+              `interp` shows the interpreter-only code, without tier-up
+              counters)
 
 Run `tandem run --help` for the options of `run`.
 ";
@@ -360,10 +363,16 @@ fn format_val(v: &Val) -> String {
 }
 
 fn inspect(args: &[String]) -> Result<(), Failure> {
-    let [file] = args else {
-        return Err(Failure::Usage("`inspect` takes exactly one FILE".into()));
+    let mut config = Config::new();
+    let file = match args {
+        [file] => file,
+        [flag, tier, file] if flag == "--tier" => {
+            config.tier(tier.parse::<Tier>().map_err(Failure::Usage)?);
+            file
+        }
+        _ => return Err(Failure::Usage("`inspect` takes [--tier TIER] and exactly one FILE".into())),
     };
-    let engine = Engine::default();
+    let engine = Engine::new(&config);
     let module = read_module(&engine, file)?;
     let (total, defined) = module.num_funcs();
     let imported = total - defined;

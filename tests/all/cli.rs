@@ -94,6 +94,25 @@ fn inspect_disassembles_every_function() {
 }
 
 #[test]
+fn inspect_shows_the_bytecode_of_a_tier() {
+    // Interpreter-only code has no tier-up counters.
+    let (code, out, _) = tandem(&["inspect", "--tier", "interp", &example()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Call func=0") && !out.contains("CallHot") && !out.contains("HotLoop"), "{out}");
+    if cfg!(feature = "jit") {
+        let (code, out, _) = tandem(&["inspect", "--tier", "tiered", &example()]);
+        assert_eq!(code, 0);
+        assert!(out.contains("CallHot func=0"), "{out}");
+    }
+    let (code, _, err) = tandem(&["inspect", "--tier", "fast", &example()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fast"), "{err}");
+    let (code, _, err) = tandem(&["inspect", "--tier", &example()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exactly one FILE"), "{err}");
+}
+
+#[test]
 fn closed_stdout_is_not_a_panic() {
     use std::process::Stdio;
     // Megabytes of disassembly: far more than a pipe buffer, so writing
