@@ -303,6 +303,35 @@ fn fusable_compare(op: &Op) -> bool {
 }
 
 /// The branch that jumps when `cmp`'s result is non-zero (`when`) or zero.
+/// The branch taken exactly when `br` (a plain conditional branch) is not,
+/// jumping to `target`.
+fn opposite_branch(br: Op, target: u32) -> Option<Op> {
+    macro_rules! flip {
+        ($($a:ident <=> $b:ident),* ; $($ca:ident <=> $cb:ident),*) => {
+            match br {
+                $(
+                    Op::$a { lhs, rhs, .. } => Some(Op::$b { lhs, rhs, target }),
+                    Op::$b { lhs, rhs, .. } => Some(Op::$a { lhs, rhs, target }),
+                )*
+                $(
+                    Op::$ca { cond, .. } => Some(Op::$cb { cond, target }),
+                    Op::$cb { cond, .. } => Some(Op::$ca { cond, target }),
+                )*
+                _ => None,
+            }
+        };
+    }
+    flip!(
+        BrI32Eq <=> BrI32Ne, BrI32LtS <=> BrI32GeS, BrI32LtU <=> BrI32GeU, BrI32GtS <=> BrI32LeS,
+        BrI32GtU <=> BrI32LeU, BrI64Eq <=> BrI64Ne, BrI64LtS <=> BrI64GeS, BrI64LtU <=> BrI64GeU,
+        BrI64GtS <=> BrI64LeS, BrI64GtU <=> BrI64LeU, BrI32AndNz <=> BrI32AndZ, BrI64AndNz <=> BrI64AndZ,
+        BrF32Eq <=> BrF32Ne, BrF32Lt <=> BrF32NotLt, BrF32Gt <=> BrF32NotGt, BrF32Le <=> BrF32NotLe,
+        BrF32Ge <=> BrF32NotGe, BrF64Eq <=> BrF64Ne, BrF64Lt <=> BrF64NotLt, BrF64Gt <=> BrF64NotGt,
+        BrF64Le <=> BrF64NotLe, BrF64Ge <=> BrF64NotGe;
+        BrIfNez <=> BrIfEqz, BrI64Nez <=> BrI64Eqz
+    )
+}
+
 fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
     macro_rules! pick {
         ($lhs:expr, $rhs:expr, $yes:ident, $no:ident) => {
@@ -738,12 +767,41 @@ impl Translator<'_> {
         let c = &mut self.ctrl[idx];
         if c.kind == CtrlKind::Loop {
             let target = c.loop_start;
-            self.emit(make(target));
+            let op = make(target);
+            if matches!(op, Op::Br { .. }) {
+                self.thread_back_edge(idx, target);
+            }
+            self.emit(op);
         } else {
             c.branched = true;
             let op = make(0);
             let at = self.code.len() + op.size() - 4;
             self.ctrl[idx].patches.push(at);
+            self.emit(op);
+        }
+    }
+
+    /// Before an unconditional back edge to loop `ctrl[idx]` whose header
+    /// starts with a conditional branch out of the loop (a `while` loop:
+    /// `loop { br_if $exit ...; ...; br $loop }`), tests the opposite
+    /// condition and, when it holds, jumps to where the header's branch
+    /// falls through: one dispatch per iteration instead of two. Otherwise
+    /// the `br` goes on to the header, whose branch then leaves, as before.
+    /// A header branch that stays in the loop (a `continue`) usually jumps,
+    /// and would then cost three dispatches: left alone, as are headers
+    /// that start with a fuel charge or a tier-up counter (both must run
+    /// every iteration). Landing after the header's branch is safe for the
+    /// translator's state: the header starts at a label, so the
+    /// accumulator is empty there and the branch leaves it empty.
+    fn thread_back_edge(&mut self, idx: usize, start: u32) {
+        let Ok((head, next)) = decode(&self.code, start as usize) else { return };
+        // Its target field (the last 4 bytes) waits for the end of a block
+        // around the loop.
+        let field = next - 4;
+        if !self.ctrl[..idx].iter().any(|c| c.patches.contains(&field)) {
+            return;
+        }
+        if let Some(op) = opposite_branch(head, next as u32) {
             self.emit(op);
         }
     }

@@ -171,3 +171,103 @@ fn and_branches_in(engine: &Engine, text: &str) {
         assert_eq!(out[0], Val::I32(nonzero as i32), "{name} {a:?} & {b:?}");
     }
 }
+
+/// `while` loops (`loop { br_if $exit (cmp); ...; br $loop }`): the back
+/// edge tests the opposite comparison itself and jumps past the header's
+/// branch. Each comparison, on values that exit at once, after a few
+/// iterations, or never (NaN; a cap of 100 iterations), against the same
+/// loop in Rust, interpreted and compiled.
+#[test]
+fn while_loops_thread_their_back_edge() {
+    let mut text = String::from("(module\n");
+    let cmps = [
+        ("i32", "lt_s"),
+        ("i32", "ge_u"),
+        ("i32", "eq"),
+        ("i64", "gt_s"),
+        ("i64", "le_u"),
+        ("f64", "lt"),
+        ("f64", "ge"),
+        ("f64", "ne"),
+        ("f32", "le"),
+    ];
+    for (ty, cmp) in cmps {
+        text += &format!(
+            "(func (export \"{ty}_{cmp}\") (param $a {ty}) (param $b {ty}) (param $step {ty}) (result i32) (local $n i32)
+               (block $exit (loop $l
+                 (br_if $exit ({ty}.{cmp} (local.get $a) (local.get $b)))
+                 (local.set $a ({ty}.add (local.get $a) (local.get $step)))
+                 (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                 (br_if $exit (i32.ge_u (local.get $n) (i32.const 100)))
+                 (br $l)))
+               (local.get $n))\n"
+        );
+    }
+    text += ")";
+    let runs = |exits: &dyn Fn(f64) -> bool, a: f64, step: f64| {
+        let (mut a, mut n) = (a, 0);
+        loop {
+            if exits(a) {
+                break n;
+            }
+            a += step;
+            n += 1;
+            if n >= 100 {
+                break n;
+            }
+        }
+    };
+    let mut config = tandem::Config::new();
+    config.tier(tandem::Tier::Interp);
+    let module = Module::new(&Engine::new(&config), text.as_str()).expect("compiles");
+    // Interpreter-only code: the back edge is the opposite branch, then `br`.
+    for (def, want) in [(0, "BrI32GeS Br"), (1, "BrI32LtU Br"), (5, "BrF64NotLt Br"), (8, "BrF32NotLe Br")] {
+        let ops = op_names(&module, def).join(" ");
+        assert!(ops.contains(want), "{def}: {ops}");
+    }
+    let tiers: &[tandem::Tier] =
+        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    for &tier in tiers {
+        let mut config = tandem::Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, text.as_str()).expect("compiles");
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        for (ty, cmp) in cmps {
+            let f = inst.get_func(&mut store, &format!("{ty}_{cmp}")).unwrap();
+            for (a, b, step) in
+                [(0.0, 5.0, 1.0), (7.0, 3.0, -1.0), (3.0, 3.0, 1.0), (-4.0, 10.0, 3.0), (f64::NAN, 1.0, 1.0)]
+            {
+                if ty.starts_with('i') && a.is_nan() {
+                    continue;
+                }
+                let want = match (ty, cmp) {
+                    ("i32", "lt_s") | ("i64", "gt_s") | ("f64", "lt") => {
+                        let gt = cmp == "gt_s";
+                        runs(&|x| if gt { x > b } else { x < b }, a, step)
+                    }
+                    ("i32", "ge_u") | ("i64", "le_u") => {
+                        // Unsigned: negative values are huge.
+                        let u = |x: f64| if ty == "i32" { x as i32 as u32 as u64 } else { x as i64 as u64 };
+                        let ge = cmp == "ge_u";
+                        runs(&|x| if ge { u(x) >= u(b) } else { u(x) <= u(b) }, a, step)
+                    }
+                    ("i32", "eq") => runs(&|x| x == b, a, step),
+                    ("f64", "ge") => runs(&|x| x >= b, a, step),
+                    ("f64", "ne") => runs(&|x| x != b, a, step),
+                    _ => runs(&|x| (x as f32) <= b as f32, a, step),
+                };
+                let args = match ty {
+                    "i32" => [a, b, step].map(|x| Val::I32(x as i32)),
+                    "i64" => [a, b, step].map(|x| Val::I64(x as i64)),
+                    "f32" => [a, b, step].map(|x| Val::F32((x as f32).to_bits())),
+                    _ => [a, b, step].map(|x| Val::F64(x.to_bits())),
+                };
+                let mut out = [Val::I32(-1)];
+                f.call(&mut store, &args, &mut out).unwrap();
+                assert_eq!(out[0], Val::I32(want), "{tier:?} {ty}.{cmp} a={a} b={b} step={step}");
+            }
+        }
+    }
+}
