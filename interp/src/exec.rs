@@ -465,146 +465,137 @@ macro_rules! operands {
         o
     }};
 }
-/// An operand read (with `ValRaw::$get`) from its slot (`slot`) or from
-/// the accumulator (`acc`): the float ones for float operands, which must be
-/// the accumulator `Opcode::$Op` reads (checked at compile time).
+/// Operand `$s` (slot operand number `$i` of the op, counting slots only)
+/// as `ValRaw::$get` gives it: from the accumulator when `Opcode::$Op` reads
+/// that operand from one (`Opcode::acc_operand`), else from its slot. The
+/// choice is made at compile time, so each form's handler does only its own
+/// read.
 macro_rules! src {
-    ($r:ident, $Op:ident, slot, $s:expr, $get:ident) => {
-        get!($r, $s).$get()
-    };
-    ($r:ident, $Op:ident, acc, $s:expr, get_f64) => {{
-        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::F64))) };
-        $r.acc_f64
-    }};
-    ($r:ident, $Op:ident, acc, $s:expr, get_f32) => {{
-        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::F32))) };
-        $r.acc_f32
-    }};
-    ($r:ident, $Op:ident, acc, $s:expr, $get:ident) => {{
-        const { assert!(matches!(Opcode::$Op.acc_base(), Some(b) if reads(b, AccBank::Int))) };
-        ValRaw($r.acc).$get()
-    }};
-}
-/// Writes a result to its `dst` slot and to an accumulator: the one
-/// `Opcode::$Op.acc_result()` names, else the integer one. Every op that
-/// computes a value does both, not only those with `Opcode::acc_result`
-/// (the only ones whose accumulator the translator relies on): the integer
-/// accumulator's register is then free scratch in every such handler,
-/// while keeping it intact would cost some of them a saved register.
-/// With `$dstm` = `reg` (the register-result forms) the slot is not written
-/// (`dst` is only decoded for the other mode).
-macro_rules! produce {
-    ($r:ident, $Op:ident, $dstm:ident, $o:ident, $v:expr) => {{
-        let v: ValRaw = $v;
-        match const { Opcode::$Op.acc_result() } {
-            Some(AccBank::F64) => $r.acc_f64 = f64::from_bits(v.0),
-            Some(AccBank::F32) => $r.acc_f32 = f32::from_bits(v.0 as u32),
-            _ => $r.acc = v.0,
+    ($r:ident, $Op:ident, $s:expr, $i:literal, $get:ident) => {{
+        // A typed getter reads the accumulator of its type.
+        const {
+            assert!(match (Opcode::$Op.acc_operand(), bank_of!($get)) {
+                (Some((bank, $i)), Some(want)) => bank as u8 == want as u8,
+                _ => true,
+            })
+        };
+        match const { Opcode::$Op.acc_operand() } {
+            Some((bank, $i)) => $r.read_acc(bank).$get(),
+            _ => get!($r, $s).$get(),
         }
-        dst!($r, $dstm, $o, v);
     }};
 }
-/// Writes `v` to the `dst` slot of operands `o`, unless the op is a
-/// register-result form.
-macro_rules! dst {
-    ($r:ident, slot, $o:ident, $v:expr) => {
-        set!($r, $o.dst, $v)
+/// The accumulator that holds values of `ValRaw::$get`'s type (`None`:
+/// raw bits, of any type).
+macro_rules! bank_of {
+    (get_f64) => {
+        Some(AccBank::F64)
     };
-    ($r:ident, reg, $o:ident, $v:expr) => {{
-        let _ = (&$o, $v);
+    (get_f32) => {
+        Some(AccBank::F32)
+    };
+    (get_u64) => {
+        None::<AccBank>
+    };
+    ($get:ident) => {
+        Some(AccBank::Int)
+    };
+}
+/// Writes a result to its `dst` slot (unless `Opcode::$Op` is a
+/// register-result form) and to an accumulator: the one
+/// `Opcode::$Op.acc_result()` names, else the integer one. Every op that
+/// computes a value writes an accumulator, not only those with
+/// `Opcode::acc_result` (the only ones whose accumulator the translator
+/// relies on): the integer accumulator's register is then free scratch in
+/// every such handler, while keeping it intact would cost some of them a
+/// saved register.
+macro_rules! produce {
+    ($r:ident, $Op:ident, $o:ident, $v:expr) => {{
+        let v: ValRaw = $v;
+        $r.write_acc(const { Opcode::$Op.acc_result() }, v);
+        if const { Opcode::$Op.writes_dst() } {
+            set!($r, $o.dst, v);
+        }
     }};
 }
 
-/// Does the accumulator form of `base` read accumulator `bank`?
-const fn reads(base: Opcode, bank: AccBank) -> bool {
-    match base.acc_form() {
-        Some(f) => f.reads as u8 == bank as u8,
-        None => false,
+impl Regs {
+    /// The value in accumulator `bank`.
+    #[inline(always)]
+    fn read_acc(&self, bank: AccBank) -> ValRaw {
+        match bank {
+            AccBank::F64 => f64v(self.acc_f64),
+            AccBank::F32 => f32v(self.acc_f32),
+            AccBank::Int => ValRaw(self.acc),
+        }
+    }
+
+    /// Puts `v` in accumulator `bank` (the integer one for `None`).
+    #[inline(always)]
+    fn write_acc(&mut self, bank: Option<AccBank>, v: ValRaw) {
+        match bank {
+            Some(AccBank::F64) => self.acc_f64 = f64::from_bits(v.0),
+            Some(AccBank::F32) => self.acc_f32 = f32::from_bits(v.0 as u32),
+            _ => self.acc = v.0,
+        }
     }
 }
 
-// `binop!`, `immop!`, `unop!`, `copy!` and `load!` define an op or, with
-// `$src` = `acc`, its accumulator form, and with `$dstm` = `reg` the
-// register-result form of either (`handlers!` after `@pairs`).
+// `binop!`, `immop!`, `unop!`, `copy!`, `load!` and `store!` define an op
+// or any of its accumulator, register-result and value forms: each reads
+// `Opcode::$Op`'s own description (`src!`, `produce!`).
 
 /// `dst = lhs op rhs`.
 macro_rules! binop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $Op, $src, o.lhs, $get);
+        let $a = src!($r, $Op, o.lhs, 1, $get);
         let $b = get!($r, o.rhs).$get();
-        produce!($r, $Op, $dstm, o, $e);
+        produce!($r, $Op, o, $e);
     }};
 }
 /// `dst = lhs op imm`.
 macro_rules! immop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, |$a:ident, $b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $Op, $src, o.lhs, $get);
+        let $a = src!($r, $Op, o.lhs, 1, $get);
         let $b = o.imm;
-        produce!($r, $Op, $dstm, o, $e);
+        produce!($r, $Op, o, $e);
     }};
 }
 /// `dst = op src`.
 macro_rules! unop {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $get:ident, |$a:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, |$a:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let $a = src!($r, $Op, $src, o.src, $get);
-        produce!($r, $Op, $dstm, o, $e);
+        let $a = src!($r, $Op, o.src, 1, $get);
+        produce!($r, $Op, o, $e);
     }};
 }
 /// `dst = src`.
 macro_rules! copy {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident,) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
-        produce!($r, $Op, $dstm, o, ValRaw(src!($r, $Op, $src, o.src, get_u64)));
+        produce!($r, $Op, o, ValRaw(src!($r, $Op, o.src, 1, get_u64)));
     }};
 }
 /// `dst = load(addr + offset)`.
 macro_rules! load {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $dstm:ident, $n:literal, |$b:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $Op, $src, o.addr, get_u32), o.offset, $n)?;
+        let ea = bounds($r.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
-        produce!($r, $Op, $dstm, o, $e);
+        produce!($r, $Op, o, $e);
     }};
 }
 /// `store(addr + offset, value)`.
 macro_rules! store {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $n:literal, |$v:ident| $e:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $Op, $src, o.addr, get_u32), o.offset, $n)?;
-        let $v = get!($r, o.value);
+        let ea = bounds($r.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
+        let $v = ValRaw(src!($r, $Op, o.value, 1, get_u64));
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
     }};
-}
-/// `store(addr + offset, value)` with the value taken from the accumulator
-/// the store's value form reads (`Opcode::value_form`).
-macro_rules! store_v {
-    ($r:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
-        let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, get!($r, o.addr).get_u32(), o.offset, $n)?;
-        const { assert!(value_bank(Opcode::$Op).is_some(), concat!(stringify!($Op), " is not a store's value form")) };
-        let $v = match const { value_bank(Opcode::$Op) } {
-            Some(AccBank::F64) => f64v($r.acc_f64),
-            Some(AccBank::F32) => f32v($r.acc_f32),
-            _ => ValRaw($r.acc),
-        };
-        let bytes: [u8; $n] = $e;
-        core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
-    }};
-}
-
-/// The accumulator the store value form `v` reads.
-const fn value_bank(v: Opcode) -> Option<AccBank> {
-    match v.acc_base() {
-        Some(base) => match base.value_form() {
-            Some((form, bank)) if form as u16 == v as u16 => Some(bank),
-            _ => None,
-        },
-        None => None,
-    }
 }
 
 /// Jumps to `o.target` when `$cond` holds.
@@ -653,31 +644,31 @@ macro_rules! call_indirect {
 }
 /// Jumps when `lhs <cmp> rhs`.
 macro_rules! br_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, $src, o.lhs, $get) $cmp get!($r, o.rhs).$get());
+        branch_if!($r, $cx, o, src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get());
     }};
 }
 /// Jumps when the comparison is false (with NaN operands that is not the
 /// opposite comparison).
 macro_rules! br_not_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, !(src!($r, $Op, $src, o.lhs, $get) $cmp get!($r, o.rhs).$get()));
+        branch_if!($r, $cx, o, !(src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get()));
     }};
 }
 /// Jumps when `(lhs & rhs) <cmp> 0`.
 macro_rules! br_and {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, $src, o.lhs, $get) & get!($r, o.rhs).$get() $cmp 0);
+        branch_if!($r, $cx, o, src!($r, $Op, o.lhs, 0, $get) & get!($r, o.rhs).$get() $cmp 0);
     }};
 }
 /// Jumps when `cond <cmp> 0`.
 macro_rules! br_cond {
-    ($r:ident, $cx:ident, $Op:ident, $src:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, $src, o.cond, $get) $cmp 0);
+        branch_if!($r, $cx, o, src!($r, $Op, o.cond, 0, $get) $cmp 0);
     }};
 }
 
@@ -685,19 +676,17 @@ macro_rules! br_cond {
 /// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
 /// and the rest of the state through `cx`. After `@raw`, `Name => { .. };`
 /// is a handler's whole body: it ends by dispatching (or tail calling
-/// another handler-shaped function) itself. After `@readers`, `Base / BaseA
-/// => how!(args);` defines an op without a result and its accumulator form.
-/// After `@pairs`, `Base / BaseA / BaseR / BaseAR => how!(args);` defines
-/// an op, its accumulator form and
-/// their register-result forms from one line (checked against vm-core's
-/// `for_each_acc_form` at compile time).
+/// another handler-shaped function) itself. After `@forms`, `Base / Form
+/// / ... => how!(args);` defines an op and any of its forms (accumulator,
+/// register-result, value: `for_each_acc_form`, checked at compile time)
+/// from one line, each handler as `how!(r, cx, Name, args)`; what each form
+/// reads and writes comes from its opcode (`src!`, `produce!`).
 macro_rules! handlers {
     (
         $r:ident, $cx:ident;
         $($name:ident => $body:expr;)*
         @raw $($rname:ident => $rbody:block;)*
-        @readers $($rdbase:ident / $rdacc:ident => $rdhow:ident!($($rdargs:tt)*);)*
-        @pairs $($base:ident / $accn:ident / $reg:ident / $accreg:ident => $how:ident!($($args:tt)*);)*
+        @forms $($first:ident $(/ $more:ident)* => $how:ident! $args:tt;)*
     ) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
         #[expect(
@@ -726,29 +715,23 @@ macro_rules! handlers {
                 }
             )*
             $(
-                const _: () = assert!(
-                    matches!(Opcode::$rdbase.acc_form(), Some(f) if f.acc as u16 == Opcode::$rdacc as u16),
-                    concat!(stringify!($rdbase), " / ", stringify!($rdacc), " is not a reader of for_each_acc_form"),
-                );
-                handler_fn!($r, $cx, $rdbase, $rdhow!($r, $cx, $rdbase, slot, $($rdargs)*));
-                handler_fn!($r, $cx, $rdacc, $rdhow!($r, $cx, $rdacc, acc, $($rdargs)*));
-            )*
-            $(
-                const _: () = assert!(
-                    matches!(Opcode::$base.acc_form(), Some(f) if f.acc as u16 == Opcode::$accn as u16),
-                    concat!(stringify!($base), " / ", stringify!($accn), " is not a pair of for_each_acc_form"),
-                );
-                const _: () = assert!(
-                    matches!(Opcode::$base.reg_form(), Some(f) if f as u16 == Opcode::$reg as u16)
-                        && matches!(Opcode::$accn.reg_form(), Some(f) if f as u16 == Opcode::$accreg as u16),
-                    concat!(stringify!($reg), " / ", stringify!($accreg), " are not the register-result forms"),
-                );
-                handler_fn!($r, $cx, $base, $how!($r, $cx, $base, slot, slot, $($args)*));
-                handler_fn!($r, $cx, $accn, $how!($r, $cx, $accn, acc, slot, $($args)*));
-                handler_fn!($r, $cx, $reg, $how!($r, $cx, $reg, slot, reg, $($args)*));
-                handler_fn!($r, $cx, $accreg, $how!($r, $cx, $accreg, acc, reg, $($args)*));
+                form_handler!($r, $cx, $first, $how, $args);
+                $(
+                    const _: () = assert!(
+                        matches!(Opcode::$more.acc_base(), Some(b) if b as u16 == Opcode::$first as u16),
+                        concat!(stringify!($more), " is not a form of ", stringify!($first), " in for_each_acc_form"),
+                    );
+                    form_handler!($r, $cx, $more, $how, $args);
+                )*
             )*
         }
+    };
+}
+
+/// The handler of op `$name`, defined by `$how!($r, $cx, $name, args..)`.
+macro_rules! form_handler {
+    ($r:ident, $cx:ident, $name:ident, $how:ident, ($($args:tt)*)) => {
+        handler_fn!($r, $cx, $name, $how!($r, $cx, $name, $($args)*));
     };
 }
 
@@ -1225,100 +1208,6 @@ handlers! { r, cx;
                     let o = operands!(r, RefFunc);
                     set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
                 };
-    RefIsNull => unop!(r, cx, RefIsNull, slot, slot, get_i64, |a| ValRaw((a == 0) as u64));
-    I32DivS => binop!(r, cx, I32DivS, slot, slot, get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
-    I32DivU => binop!(r, cx, I32DivU, slot, slot, get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
-    I32RemS => binop!(r, cx, I32RemS, slot, slot, get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
-    I32RemU => binop!(r, cx, I32RemU, slot, slot, get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
-    I32Eq => binop!(r, cx, I32Eq, slot, slot, get_u32, |a, b| ValRaw((a == b) as u64));
-    I32Ne => binop!(r, cx, I32Ne, slot, slot, get_u32, |a, b| ValRaw((a != b) as u64));
-    I32LtS => binop!(r, cx, I32LtS, slot, slot, get_i32, |a, b| ValRaw((a < b) as u64));
-    I32LtU => binop!(r, cx, I32LtU, slot, slot, get_u32, |a, b| ValRaw((a < b) as u64));
-    I32GtS => binop!(r, cx, I32GtS, slot, slot, get_i32, |a, b| ValRaw((a > b) as u64));
-    I32GtU => binop!(r, cx, I32GtU, slot, slot, get_u32, |a, b| ValRaw((a > b) as u64));
-    I32LeS => binop!(r, cx, I32LeS, slot, slot, get_i32, |a, b| ValRaw((a <= b) as u64));
-    I32LeU => binop!(r, cx, I32LeU, slot, slot, get_u32, |a, b| ValRaw((a <= b) as u64));
-    I32GeS => binop!(r, cx, I32GeS, slot, slot, get_i32, |a, b| ValRaw((a >= b) as u64));
-    I32GeU => binop!(r, cx, I32GeU, slot, slot, get_u32, |a, b| ValRaw((a >= b) as u64));
-    I32Clz => unop!(r, cx, I32Clz, slot, slot, get_u32, |a| ValRaw(a.leading_zeros() as u64));
-    I32Ctz => unop!(r, cx, I32Ctz, slot, slot, get_u32, |a| ValRaw(a.trailing_zeros() as u64));
-    I32Popcnt => unop!(r, cx, I32Popcnt, slot, slot, get_u32, |a| ValRaw(a.count_ones() as u64));
-    I32TruncF32S => unop!(r, cx, I32TruncF32S, slot, slot, get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
-    I32TruncF32U => unop!(r, cx, I32TruncF32U, slot, slot, get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
-    I32TruncF64S => unop!(r, cx, I32TruncF64S, slot, slot, get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
-    I32TruncF64U => unop!(r, cx, I32TruncF64U, slot, slot, get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
-    I32TruncSatF32S => unop!(r, cx, I32TruncSatF32S, slot, slot, get_f32, |a| ValRaw::i32(a as i32));
-    I32TruncSatF32U => unop!(r, cx, I32TruncSatF32U, slot, slot, get_f32, |a| ValRaw(a as u32 as u64));
-    I32TruncSatF64S => unop!(r, cx, I32TruncSatF64S, slot, slot, get_f64, |a| ValRaw::i32(a as i32));
-    I32TruncSatF64U => unop!(r, cx, I32TruncSatF64U, slot, slot, get_f64, |a| ValRaw(a as u32 as u64));
-    I64DivS => binop!(r, cx, I64DivS, slot, slot, get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
-    I64DivU => binop!(r, cx, I64DivU, slot, slot, get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
-    I64RemS => binop!(r, cx, I64RemS, slot, slot, get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
-    I64RemU => binop!(r, cx, I64RemU, slot, slot, get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
-    I64Eq => binop!(r, cx, I64Eq, slot, slot, get_i64, |a, b| ValRaw((a == b) as u64));
-    I64Ne => binop!(r, cx, I64Ne, slot, slot, get_i64, |a, b| ValRaw((a != b) as u64));
-    I64LtS => binop!(r, cx, I64LtS, slot, slot, get_i64, |a, b| ValRaw((a < b) as u64));
-    I64LtU => binop!(r, cx, I64LtU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
-    I64GtS => binop!(r, cx, I64GtS, slot, slot, get_i64, |a, b| ValRaw((a > b) as u64));
-    I64GtU => binop!(r, cx, I64GtU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
-    I64LeS => binop!(r, cx, I64LeS, slot, slot, get_i64, |a, b| ValRaw((a <= b) as u64));
-    I64LeU => binop!(r, cx, I64LeU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
-    I64GeS => binop!(r, cx, I64GeS, slot, slot, get_i64, |a, b| ValRaw((a >= b) as u64));
-    I64GeU => binop!(r, cx, I64GeU, slot, slot, get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
-    I64Clz => unop!(r, cx, I64Clz, slot, slot, get_i64, |a| ValRaw(a.leading_zeros() as u64));
-    I64Ctz => unop!(r, cx, I64Ctz, slot, slot, get_i64, |a| ValRaw(a.trailing_zeros() as u64));
-    I64Popcnt => unop!(r, cx, I64Popcnt, slot, slot, get_i64, |a| ValRaw(a.count_ones() as u64));
-    I64Extend8S => unop!(r, cx, I64Extend8S, slot, slot, get_i64, |a| ValRaw::i64(a as i8 as i64));
-    I64Extend16S => unop!(r, cx, I64Extend16S, slot, slot, get_i64, |a| ValRaw::i64(a as i16 as i64));
-    I64Extend32S => unop!(r, cx, I64Extend32S, slot, slot, get_i64, |a| ValRaw::i64(a as i32 as i64));
-    I64TruncF32S => unop!(r, cx, I64TruncF32S, slot, slot, get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
-    I64TruncF32U => unop!(r, cx, I64TruncF32U, slot, slot, get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
-    I64TruncF64S => unop!(r, cx, I64TruncF64S, slot, slot, get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
-    I64TruncF64U => unop!(r, cx, I64TruncF64U, slot, slot, get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
-    I64TruncSatF32S => unop!(r, cx, I64TruncSatF32S, slot, slot, get_f32, |a| ValRaw::i64(a as i64));
-    I64TruncSatF32U => unop!(r, cx, I64TruncSatF32U, slot, slot, get_f32, |a| ValRaw(a as u64));
-    I64TruncSatF64S => unop!(r, cx, I64TruncSatF64S, slot, slot, get_f64, |a| ValRaw::i64(a as i64));
-    I64TruncSatF64U => unop!(r, cx, I64TruncSatF64U, slot, slot, get_f64, |a| ValRaw(a as u64));
-    F32Min => binop!(r, cx, F32Min, slot, slot, get_f32, |a, b| f32v(num::f32_min(a, b)));
-    F32Max => binop!(r, cx, F32Max, slot, slot, get_f32, |a, b| f32v(num::f32_max(a, b)));
-    F32Copysign => binop!(r, cx, F32Copysign, slot, slot, get_f32, |a, b| f32v(a.copysign(b)));
-    F32Eq => binop!(r, cx, F32Eq, slot, slot, get_f32, |a, b| ValRaw((a == b) as u64));
-    F32Ne => binop!(r, cx, F32Ne, slot, slot, get_f32, |a, b| ValRaw((a != b) as u64));
-    F32Lt => binop!(r, cx, F32Lt, slot, slot, get_f32, |a, b| ValRaw((a < b) as u64));
-    F32Gt => binop!(r, cx, F32Gt, slot, slot, get_f32, |a, b| ValRaw((a > b) as u64));
-    F32Le => binop!(r, cx, F32Le, slot, slot, get_f32, |a, b| ValRaw((a <= b) as u64));
-    F32Ge => binop!(r, cx, F32Ge, slot, slot, get_f32, |a, b| ValRaw((a >= b) as u64));
-    F32Ceil => unop!(r, cx, F32Ceil, slot, slot, get_f32, |a| f32v(num::f32_ceil(a)));
-    F32Floor => unop!(r, cx, F32Floor, slot, slot, get_f32, |a| f32v(num::f32_floor(a)));
-    F32Trunc => unop!(r, cx, F32Trunc, slot, slot, get_f32, |a| f32v(num::f32_trunc(a)));
-    F32Nearest => unop!(r, cx, F32Nearest, slot, slot, get_f32, |a| f32v(num::f32_nearest(a)));
-    F32ConvertI32U => unop!(r, cx, F32ConvertI32U, slot, slot, get_u32, |a| f32v(a as f32));
-    F32ConvertI64S => unop!(r, cx, F32ConvertI64S, slot, slot, get_i64, |a| f32v(a as f32));
-    F32ConvertI64U => unop!(r, cx, F32ConvertI64U, slot, slot, get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
-    F64Min => binop!(r, cx, F64Min, slot, slot, get_f64, |a, b| f64v(num::f64_min(a, b)));
-    F64Max => binop!(r, cx, F64Max, slot, slot, get_f64, |a, b| f64v(num::f64_max(a, b)));
-    F64Copysign => binop!(r, cx, F64Copysign, slot, slot, get_f64, |a, b| f64v(a.copysign(b)));
-    F64Eq => binop!(r, cx, F64Eq, slot, slot, get_f64, |a, b| ValRaw((a == b) as u64));
-    F64Ne => binop!(r, cx, F64Ne, slot, slot, get_f64, |a, b| ValRaw((a != b) as u64));
-    F64Lt => binop!(r, cx, F64Lt, slot, slot, get_f64, |a, b| ValRaw((a < b) as u64));
-    F64Gt => binop!(r, cx, F64Gt, slot, slot, get_f64, |a, b| ValRaw((a > b) as u64));
-    F64Le => binop!(r, cx, F64Le, slot, slot, get_f64, |a, b| ValRaw((a <= b) as u64));
-    F64Ge => binop!(r, cx, F64Ge, slot, slot, get_f64, |a, b| ValRaw((a >= b) as u64));
-    F64Ceil => unop!(r, cx, F64Ceil, slot, slot, get_f64, |a| f64v(num::f64_ceil(a)));
-    F64Floor => unop!(r, cx, F64Floor, slot, slot, get_f64, |a| f64v(num::f64_floor(a)));
-    F64Trunc => unop!(r, cx, F64Trunc, slot, slot, get_f64, |a| f64v(num::f64_trunc(a)));
-    F64Nearest => unop!(r, cx, F64Nearest, slot, slot, get_f64, |a| f64v(num::f64_nearest(a)));
-    F64ConvertI64S => unop!(r, cx, F64ConvertI64S, slot, slot, get_i64, |a| f64v(a as f64));
-    F64ConvertI64U => unop!(r, cx, F64ConvertI64U, slot, slot, get_i64, |a| f64v(a as u64 as f64));
-    I32StoreV => store_v!(r, I32StoreV, 4, |v| v.get_u32().to_le_bytes());
-    I64StoreV => store_v!(r, I64StoreV, 8, |v| v.0.to_le_bytes());
-    F32StoreV => store_v!(r, F32StoreV, 4, |v| v.get_u32().to_le_bytes());
-    F64StoreV => store_v!(r, F64StoreV, 8, |v| v.0.to_le_bytes());
-    I32Store8V => store_v!(r, I32Store8V, 1, |v| [v.0 as u8]);
-    I32Store16V => store_v!(r, I32Store16V, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8V => store_v!(r, I64Store8V, 1, |v| [v.0 as u8]);
-    I64Store16V => store_v!(r, I64Store16V, 2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32V => store_v!(r, I64Store32V, 4, |v| (v.0 as u32).to_le_bytes());
     @raw
     // Counts an iteration; at the threshold the rest is out of line, so
     // this path saves no registers (it was 12 pushes and pops).
@@ -1332,16 +1221,101 @@ handlers! { r, cx;
         }
         dispatch!(r, cx)
     };
-    @readers
-    I32Store / I32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
-    I64Store / I64StoreA => store!(8, |v| v.0.to_le_bytes());
-    F32Store / F32StoreA => store!(4, |v| v.get_u32().to_le_bytes());
-    F64Store / F64StoreA => store!(8, |v| v.0.to_le_bytes());
-    I32Store8 / I32Store8A => store!(1, |v| [v.0 as u8]);
-    I32Store16 / I32Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8 / I64Store8A => store!(1, |v| [v.0 as u8]);
-    I64Store16 / I64Store16A => store!(2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32 / I64Store32A => store!(4, |v| (v.0 as u32).to_le_bytes());
+    @forms
+    RefIsNull => unop!(get_i64, |a| ValRaw((a == 0) as u64));
+    I32DivS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
+    I32DivU => binop!(get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
+    I32RemS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
+    I32RemU => binop!(get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
+    I32Eq => binop!(get_u32, |a, b| ValRaw((a == b) as u64));
+    I32Ne => binop!(get_u32, |a, b| ValRaw((a != b) as u64));
+    I32LtS => binop!(get_i32, |a, b| ValRaw((a < b) as u64));
+    I32LtU => binop!(get_u32, |a, b| ValRaw((a < b) as u64));
+    I32GtS => binop!(get_i32, |a, b| ValRaw((a > b) as u64));
+    I32GtU => binop!(get_u32, |a, b| ValRaw((a > b) as u64));
+    I32LeS => binop!(get_i32, |a, b| ValRaw((a <= b) as u64));
+    I32LeU => binop!(get_u32, |a, b| ValRaw((a <= b) as u64));
+    I32GeS => binop!(get_i32, |a, b| ValRaw((a >= b) as u64));
+    I32GeU => binop!(get_u32, |a, b| ValRaw((a >= b) as u64));
+    I32Clz => unop!(get_u32, |a| ValRaw(a.leading_zeros() as u64));
+    I32Ctz => unop!(get_u32, |a| ValRaw(a.trailing_zeros() as u64));
+    I32Popcnt => unop!(get_u32, |a| ValRaw(a.count_ones() as u64));
+    I32TruncF32S => unop!(get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));
+    I32TruncF32U => unop!(get_f32, |a| ValRaw(num::i32_trunc_f32_u(a)? as u64));
+    I32TruncF64S => unop!(get_f64, |a| ValRaw::i32(num::i32_trunc_f64_s(a)?));
+    I32TruncF64U => unop!(get_f64, |a| ValRaw(num::i32_trunc_f64_u(a)? as u64));
+    I32TruncSatF32S => unop!(get_f32, |a| ValRaw::i32(a as i32));
+    I32TruncSatF32U => unop!(get_f32, |a| ValRaw(a as u32 as u64));
+    I32TruncSatF64S => unop!(get_f64, |a| ValRaw::i32(a as i32));
+    I32TruncSatF64U => unop!(get_f64, |a| ValRaw(a as u32 as u64));
+    I64DivS => binop!(get_i64, |a, b| ValRaw::i64(num::i64_div_s(a, b)?));
+    I64DivU => binop!(get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
+    I64RemS => binop!(get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
+    I64RemU => binop!(get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
+    I64Eq => binop!(get_i64, |a, b| ValRaw((a == b) as u64));
+    I64Ne => binop!(get_i64, |a, b| ValRaw((a != b) as u64));
+    I64LtS => binop!(get_i64, |a, b| ValRaw((a < b) as u64));
+    I64LtU => binop!(get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
+    I64GtS => binop!(get_i64, |a, b| ValRaw((a > b) as u64));
+    I64GtU => binop!(get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
+    I64LeS => binop!(get_i64, |a, b| ValRaw((a <= b) as u64));
+    I64LeU => binop!(get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
+    I64GeS => binop!(get_i64, |a, b| ValRaw((a >= b) as u64));
+    I64GeU => binop!(get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
+    I64Clz => unop!(get_i64, |a| ValRaw(a.leading_zeros() as u64));
+    I64Ctz => unop!(get_i64, |a| ValRaw(a.trailing_zeros() as u64));
+    I64Popcnt => unop!(get_i64, |a| ValRaw(a.count_ones() as u64));
+    I64Extend8S => unop!(get_i64, |a| ValRaw::i64(a as i8 as i64));
+    I64Extend16S => unop!(get_i64, |a| ValRaw::i64(a as i16 as i64));
+    I64Extend32S => unop!(get_i64, |a| ValRaw::i64(a as i32 as i64));
+    I64TruncF32S => unop!(get_f32, |a| ValRaw::i64(num::i64_trunc_f32_s(a)?));
+    I64TruncF32U => unop!(get_f32, |a| ValRaw(num::i64_trunc_f32_u(a)?));
+    I64TruncF64S => unop!(get_f64, |a| ValRaw::i64(num::i64_trunc_f64_s(a)?));
+    I64TruncF64U => unop!(get_f64, |a| ValRaw(num::i64_trunc_f64_u(a)?));
+    I64TruncSatF32S => unop!(get_f32, |a| ValRaw::i64(a as i64));
+    I64TruncSatF32U => unop!(get_f32, |a| ValRaw(a as u64));
+    I64TruncSatF64S => unop!(get_f64, |a| ValRaw::i64(a as i64));
+    I64TruncSatF64U => unop!(get_f64, |a| ValRaw(a as u64));
+    F32Min => binop!(get_f32, |a, b| f32v(num::f32_min(a, b)));
+    F32Max => binop!(get_f32, |a, b| f32v(num::f32_max(a, b)));
+    F32Copysign => binop!(get_f32, |a, b| f32v(a.copysign(b)));
+    F32Eq => binop!(get_f32, |a, b| ValRaw((a == b) as u64));
+    F32Ne => binop!(get_f32, |a, b| ValRaw((a != b) as u64));
+    F32Lt => binop!(get_f32, |a, b| ValRaw((a < b) as u64));
+    F32Gt => binop!(get_f32, |a, b| ValRaw((a > b) as u64));
+    F32Le => binop!(get_f32, |a, b| ValRaw((a <= b) as u64));
+    F32Ge => binop!(get_f32, |a, b| ValRaw((a >= b) as u64));
+    F32Ceil => unop!(get_f32, |a| f32v(num::f32_ceil(a)));
+    F32Floor => unop!(get_f32, |a| f32v(num::f32_floor(a)));
+    F32Trunc => unop!(get_f32, |a| f32v(num::f32_trunc(a)));
+    F32Nearest => unop!(get_f32, |a| f32v(num::f32_nearest(a)));
+    F32ConvertI32U => unop!(get_u32, |a| f32v(a as f32));
+    F32ConvertI64S => unop!(get_i64, |a| f32v(a as f32));
+    F32ConvertI64U => unop!(get_i64, |a| f32v(num::f32_convert_u64(a as u64)));
+    F64Min => binop!(get_f64, |a, b| f64v(num::f64_min(a, b)));
+    F64Max => binop!(get_f64, |a, b| f64v(num::f64_max(a, b)));
+    F64Copysign => binop!(get_f64, |a, b| f64v(a.copysign(b)));
+    F64Eq => binop!(get_f64, |a, b| ValRaw((a == b) as u64));
+    F64Ne => binop!(get_f64, |a, b| ValRaw((a != b) as u64));
+    F64Lt => binop!(get_f64, |a, b| ValRaw((a < b) as u64));
+    F64Gt => binop!(get_f64, |a, b| ValRaw((a > b) as u64));
+    F64Le => binop!(get_f64, |a, b| ValRaw((a <= b) as u64));
+    F64Ge => binop!(get_f64, |a, b| ValRaw((a >= b) as u64));
+    F64Ceil => unop!(get_f64, |a| f64v(num::f64_ceil(a)));
+    F64Floor => unop!(get_f64, |a| f64v(num::f64_floor(a)));
+    F64Trunc => unop!(get_f64, |a| f64v(num::f64_trunc(a)));
+    F64Nearest => unop!(get_f64, |a| f64v(num::f64_nearest(a)));
+    F64ConvertI64S => unop!(get_i64, |a| f64v(a as f64));
+    F64ConvertI64U => unop!(get_i64, |a| f64v(a as u64 as f64));
+    I32Store / I32StoreA / I32StoreV => store!(4, |v| v.get_u32().to_le_bytes());
+    I64Store / I64StoreA / I64StoreV => store!(8, |v| v.0.to_le_bytes());
+    F32Store / F32StoreA / F32StoreV => store!(4, |v| v.get_u32().to_le_bytes());
+    F64Store / F64StoreA / F64StoreV => store!(8, |v| v.0.to_le_bytes());
+    I32Store8 / I32Store8A / I32Store8V => store!(1, |v| [v.0 as u8]);
+    I32Store16 / I32Store16A / I32Store16V => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 / I64Store8A / I64Store8V => store!(1, |v| [v.0 as u8]);
+    I64Store16 / I64Store16A / I64Store16V => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 / I64Store32A / I64Store32V => store!(4, |v| (v.0 as u32).to_le_bytes());
     BrIfNez / BrIfNezA => br_cond!(get_u32, !=);
     BrIfEqz / BrIfEqzA => br_cond!(get_u32, ==);
     BrI64Eqz / BrI64EqzA => br_cond!(get_u64, ==);
@@ -1390,7 +1364,6 @@ handlers! { r, cx;
     BrF64NotGt / BrF64NotGtA => br_not_cmp!(get_f64, >);
     BrF64NotLe / BrF64NotLeA => br_not_cmp!(get_f64, <=);
     BrF64NotGe / BrF64NotGeA => br_not_cmp!(get_f64, >=);
-    @pairs
     I32Add / I32AddA / I32AddR / I32AddAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
     I32Mul / I32MulA / I32MulR / I32MulAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
     I32And / I32AndA / I32AndR / I32AndAR => binop!(get_u32, |a, b| ValRaw((a & b) as u64));

@@ -338,10 +338,24 @@ macro_rules! define_acc_forms {
                 }
             }
 
+            /// The accumulator this op reads an operand from, and which
+            /// `Slot` operand that is (as `AccForm::operand`): `BaseA` and
+            /// `BaseAR` of an op with a result read the first after `dst`
+            /// (1), a reader's `BaseA` its first (0), a store's `BaseV` its
+            /// value (1).
+            pub const fn acc_operand(self) -> Option<(AccBank, usize)> {
+                match self {
+                    $(Opcode::$acc | Opcode::$acc_reg => Some((AccBank::$reads, 1)),)*
+                    $(Opcode::$racc => Some((AccBank::$rreads, 0)),)*
+                    $(Opcode::$vacc => Some((AccBank::$vreads, 1)),)*
+                    _ => None,
+                }
+            }
+
             /// Does this op read an operand from an accumulator (`BaseA`,
-            /// `BaseAR`)?
+            /// `BaseAR`, `BaseV`)?
             pub const fn reads_acc(self) -> bool {
-                matches!(self, $(Opcode::$acc | Opcode::$acc_reg)|* $(| Opcode::$racc)* $(| Opcode::$vacc)*)
+                self.acc_operand().is_some()
             }
 
             /// The store form that takes the stored value (`value`) from
@@ -363,8 +377,22 @@ crate::for_each_acc_form!(define_acc_forms);
 /// accumulator, or, for a commuting op, the next one (then the two are
 /// swapped). Returns whether it did.
 pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
+    let Some(form) = opcode_at(inst).and_then(Opcode::acc_form) else { return false };
+    rewrite(inst, form, acc, bank)
+}
+
+/// Rewrites the encoded store `inst` (opcode first) into its value form
+/// when its stored value (slot operand 1) is slot `acc`, whose value the
+/// accumulator `bank` holds. Returns whether it did.
+pub fn to_value_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
+    let Some((form, reads)) = opcode_at(inst).and_then(Opcode::value_form) else { return false };
+    rewrite(inst, AccForm { acc: form, commutes: false, reads, operand: 1 }, acc, bank)
+}
+
+/// Rewrites `inst` into `form` of its op when the operand `form` reads is
+/// slot `acc` held by accumulator `bank` (see `to_acc_form`).
+fn rewrite(inst: &mut [u8], form: AccForm, acc: Slot, bank: AccBank) -> bool {
     let Some(opcode) = opcode_at(inst) else { return false };
-    let Some(form) = opcode.acc_form() else { return false };
     if form.reads != bank {
         return false;
     }
@@ -383,20 +411,6 @@ pub fn to_acc_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
         }
     }
     set_opcode(inst, form.acc);
-    true
-}
-
-/// Rewrites the encoded store `inst` (opcode first) into its value form
-/// when its stored value (slot operand 1) is slot `acc`, whose value the
-/// accumulator `bank` holds. Returns whether it did.
-pub fn to_value_form(inst: &mut [u8], acc: Slot, bank: AccBank) -> bool {
-    let Some(opcode) = opcode_at(inst) else { return false };
-    let Some((form, reads)) = opcode.value_form() else { return false };
-    let (offsets, n) = opcode.slot_offsets();
-    if reads != bank || n < 2 || inst.len() < Op::size_of(opcode) || u16::read(&inst[offsets[1] as usize..]) != acc {
-        return false;
-    }
-    set_opcode(inst, form);
     true
 }
 
