@@ -333,59 +333,56 @@ fn opposite_branch(br: Op, target: u32) -> Option<Op> {
 }
 
 fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
-    macro_rules! pick {
-        ($lhs:expr, $rhs:expr, $yes:ident, $no:ident) => {
-            Some(if when {
-                Op::$yes { lhs: $lhs, rhs: $rhs, target }
-            } else {
-                Op::$no { lhs: $lhs, rhs: $rhs, target }
-            })
+    // The branch taken when the comparison holds; `opposite_branch` gives
+    // the one taken when it does not. (`i64.and` is only reached through
+    // `i64.eqz`: a branch condition is an i32.)
+    macro_rules! yes {
+        ($($cmp:ident => $yes:ident),* $(,)?) => {
+            match cmp {
+                Op::I32Eqz { src, .. } => Op::BrIfEqz { cond: src, target },
+                Op::I64Eqz { src, .. } => Op::BrI64Eqz { cond: src, target },
+                $(Op::$cmp { lhs, rhs, .. } => Op::$yes { lhs, rhs, target },)*
+                _ => return None,
+            }
         };
     }
-    match cmp {
-        Op::I32Eqz { src, .. } => {
-            Some(if when { Op::BrIfEqz { cond: src, target } } else { Op::BrIfNez { cond: src, target } })
-        }
-        Op::I64Eqz { src, .. } => {
-            Some(if when { Op::BrI64Eqz { cond: src, target } } else { Op::BrI64Nez { cond: src, target } })
-        }
-        Op::F32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Eq, BrF32Ne),
-        Op::F32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Ne, BrF32Eq),
-        Op::F32Lt { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Lt, BrF32NotLt),
-        Op::F32Gt { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Gt, BrF32NotGt),
-        Op::F32Le { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Le, BrF32NotLe),
-        Op::F32Ge { lhs, rhs, .. } => pick!(lhs, rhs, BrF32Ge, BrF32NotGe),
-        Op::F64Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Eq, BrF64Ne),
-        Op::F64Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Ne, BrF64Eq),
-        Op::F64Lt { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Lt, BrF64NotLt),
-        Op::F64Gt { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Gt, BrF64NotGt),
-        Op::F64Le { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Le, BrF64NotLe),
-        Op::F64Ge { lhs, rhs, .. } => pick!(lhs, rhs, BrF64Ge, BrF64NotGe),
-        Op::I32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Eq, BrI32Ne),
-        Op::I32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Ne, BrI32Eq),
-        Op::I32LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtS, BrI32GeS),
-        Op::I32LtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtU, BrI32GeU),
-        Op::I32GtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtS, BrI32LeS),
-        Op::I32GtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtU, BrI32LeU),
-        Op::I32LeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeS, BrI32GtS),
-        Op::I32LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeU, BrI32GtU),
-        Op::I32GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeS, BrI32LtS),
-        Op::I32GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeU, BrI32LtU),
-        Op::I64Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI64Eq, BrI64Ne),
-        Op::I64Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI64Ne, BrI64Eq),
-        Op::I64LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LtS, BrI64GeS),
-        Op::I64LtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LtU, BrI64GeU),
-        Op::I64GtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GtS, BrI64LeS),
-        Op::I64GtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GtU, BrI64LeU),
-        Op::I64LeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LeS, BrI64GtS),
-        Op::I64LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64LeU, BrI64GtU),
-        Op::I64GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeS, BrI64LtS),
-        Op::I64GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI64GeU, BrI64LtU),
-        Op::I32And { lhs, rhs, .. } => pick!(lhs, rhs, BrI32AndNz, BrI32AndZ),
-        // Only reached through `i64.eqz` (a branch condition is an i32).
-        Op::I64And { lhs, rhs, .. } => pick!(lhs, rhs, BrI64AndNz, BrI64AndZ),
-        _ => None,
-    }
+    let yes = yes!(
+        F32Eq => BrF32Eq,
+        F32Ne => BrF32Ne,
+        F32Lt => BrF32Lt,
+        F32Gt => BrF32Gt,
+        F32Le => BrF32Le,
+        F32Ge => BrF32Ge,
+        F64Eq => BrF64Eq,
+        F64Ne => BrF64Ne,
+        F64Lt => BrF64Lt,
+        F64Gt => BrF64Gt,
+        F64Le => BrF64Le,
+        F64Ge => BrF64Ge,
+        I32Eq => BrI32Eq,
+        I32Ne => BrI32Ne,
+        I32LtS => BrI32LtS,
+        I32LtU => BrI32LtU,
+        I32GtS => BrI32GtS,
+        I32GtU => BrI32GtU,
+        I32LeS => BrI32LeS,
+        I32LeU => BrI32LeU,
+        I32GeS => BrI32GeS,
+        I32GeU => BrI32GeU,
+        I64Eq => BrI64Eq,
+        I64Ne => BrI64Ne,
+        I64LtS => BrI64LtS,
+        I64LtU => BrI64LtU,
+        I64GtS => BrI64GtS,
+        I64GtU => BrI64GtU,
+        I64LeS => BrI64LeS,
+        I64LeU => BrI64LeU,
+        I64GeS => BrI64GeS,
+        I64GeU => BrI64GeU,
+        I32And => BrI32AndNz,
+        I64And => BrI64AndNz,
+    );
+    if when { Some(yes) } else { opposite_branch(yes, target) }
 }
 
 type Types = SmallVec<[ValType; 2]>;

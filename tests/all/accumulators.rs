@@ -3,6 +3,7 @@
 //! values come out as Rust's own arithmetic computes them, in every tier
 //! (the JIT compiles the forms as the plain ops).
 
+use crate::fusion::op_names;
 use tandem::{Engine, Instance, Module, Store, Val};
 
 const TEXT: &str = r#"(module
@@ -55,18 +56,6 @@ const TEXT: &str = r#"(module
     (i32.store8 offset=8 (local.get $a) (i32.add (local.get $y) (i32.const 1)))
     (f64.add (f64.load (local.get $a)) (f64.convert_i32_u (i32.load8_u offset=8 (local.get $a)))))
 )"#;
-
-/// The op names of defined function `def`'s bytecode, tier-up counters left out.
-fn op_names(module: &Module, def: u32) -> Vec<String> {
-    let mut out = String::new();
-    tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
-    out.lines()
-        .filter_map(|l| l.trim().split_once(": "))
-        .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
-        .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
-        .filter(|op| op != "HotLoop")
-        .collect()
-}
 
 #[test]
 fn forms_chosen_by_the_translator() {

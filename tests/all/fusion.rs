@@ -139,7 +139,7 @@ fn and_fuses_into_test_and_branch() {
 }
 
 /// The op names of defined function `def`'s bytecode, tier-up counters left out.
-fn op_names(module: &Module, def: u32) -> Vec<String> {
+pub(crate) fn op_names(module: &Module, def: u32) -> Vec<String> {
     let mut out = String::new();
     tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
     out.lines()
