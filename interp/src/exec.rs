@@ -330,8 +330,9 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
             (*cx.limits).depth_remaining += 1;
             return Err(Fault::Pending);
         }
-        let (mem_base, mem_len) = memory_of(cx.vmctx);
-        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, mem_len, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
+        let mem_base;
+        (mem_base, cx.mem_len) = memory_of(cx.vmctx);
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, table: &HANDLERS, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         do_return(&mut r, cx)?;
         cx.resume = r;
         Ok(())
@@ -376,7 +377,9 @@ struct Regs {
     ip: *const u8,
     sp: *mut ValRaw,
     mem_base: *mut u8,
-    mem_len: usize,
+    /// The handler table (`HANDLERS`), kept in a register so that a
+    /// dispatch need not form its address (a `lea` in every handler).
+    table: &'static HandlerTable,
     /// The accumulator: the value the last instruction with
     /// `Opcode::acc_result` produced (it is also in that instruction's `dst`
     /// slot). Accumulator forms (`I32AddA`...) read an operand from here
@@ -399,6 +402,9 @@ struct Ctx<'a> {
     stack_base: *mut ValRaw,
     stack_len: usize,
     vmctx: *mut u8,
+    /// Byte length of `vmctx`'s memory 0 (the base is in `Regs`): read
+    /// only by memory ops, so it need not take a register.
+    mem_len: usize,
     /// Start of the running function's code (branch targets are offsets).
     code: *const u8,
     /// The store's tier-up thresholds (`u32::MAX`: never).
@@ -428,7 +434,7 @@ enum Done {
     Next,
 }
 
-type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, usize, &mut Ctx<'_>, u64, f64, f32) -> Done;
+type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, &'static HandlerTable, &mut Ctx<'_>, u64, f64, f32) -> Done;
 
 /// Continues with the handler of the instruction at `r.ip`.
 #[cfg(not(debug_assertions))]
@@ -436,7 +442,7 @@ macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
-        return unsafe { handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, $cx, r.acc, r.acc_f64, r.acc_f32) };
+        return unsafe { r.table.at(r.ip)(r.ip, r.sp, r.mem_base, r.table, $cx, r.acc, r.acc_f64, r.acc_f32) };
     }};
 }
 
@@ -582,7 +588,7 @@ macro_rules! copy {
 macro_rules! load {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
+        let ea = bounds($cx.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
         produce!($r, $Op, o, $e);
     }};
@@ -591,7 +597,7 @@ macro_rules! load {
 macro_rules! store {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($r.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
+        let ea = bounds($cx.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
         let $v = ValRaw(src!($r, $Op, o.value, 1, get_u64));
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
@@ -702,13 +708,13 @@ macro_rules! handlers {
                     ip: *const u8,
                     sp: *mut ValRaw,
                     mem_base: *mut u8,
-                    mem_len: usize,
+                    table: &'static HandlerTable,
                     $cx: &mut Ctx<'_>,
                     acc: u64,
                     acc_f64: f64,
                     acc_f32: f32,
                 ) -> Done {
-                    let mut $r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
+                    let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
                     // SAFETY: trusted-bytecode contract (module docs); the
                     // store and its instances outlive the call.
                     unsafe { $rbody }
@@ -742,13 +748,13 @@ macro_rules! handler_fn {
             ip: *const u8,
             sp: *mut ValRaw,
             mem_base: *mut u8,
-            mem_len: usize,
+            table: &'static HandlerTable,
             $cx: &mut Ctx<'_>,
             acc: u64,
             acc_f64: f64,
             acc_f32: f32,
         ) -> Done {
-            let mut $r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
+            let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
             #[allow(unreachable_code, clippy::allow_attributes)]
             let result: Result<(), Fault> = (|| {
                 // SAFETY: trusted-bytecode contract (module docs); the
@@ -767,29 +773,34 @@ macro_rules! handler_fn {
 /// Size of the handler table: the number of opcodes, rounded up.
 const TABLE_SIZE: usize = Opcode::ALL.len().next_power_of_two();
 
-/// The handler of the instruction at `ip`.
-///
-/// The opcode indexes the table unchecked: a mask (one instruction in
-/// every dispatch) would add no safety, since trusted bytecode is already
-/// trusted with every slot index, each able to reach as far past the
-/// frame as a bad opcode past the table.
-///
-/// # Safety
-/// `ip` points at an instruction's opcode (trusted bytecode).
-#[inline(always)]
-unsafe fn handler(ip: *const u8) -> Handler {
-    // SAFETY: trusted bytecode: two opcode bytes are readable at `ip`, and
-    // they are an `Opcode`, below `Opcode::ALL.len()` <= TABLE_SIZE.
-    unsafe {
-        let code = core::ptr::read_unaligned(ip as *const u16);
-        *HANDLERS.get_unchecked(u16::from_le(code) as usize)
+/// The handlers, indexed by opcode.
+struct HandlerTable([Handler; TABLE_SIZE]);
+
+impl HandlerTable {
+    /// The handler of the instruction at `ip`.
+    ///
+    /// The opcode indexes the table unchecked: a mask (one instruction in
+    /// every dispatch) would add no safety, since trusted bytecode is already
+    /// trusted with every slot index, each able to reach as far past the
+    /// frame as a bad opcode past the table.
+    ///
+    /// # Safety
+    /// `ip` points at an instruction's opcode (trusted bytecode).
+    #[inline(always)]
+    unsafe fn at(&self, ip: *const u8) -> Handler {
+        // SAFETY: trusted bytecode: two opcode bytes are readable at `ip`, and
+        // they are an `Opcode`, below `Opcode::ALL.len()` <= TABLE_SIZE.
+        unsafe {
+            let code = core::ptr::read_unaligned(ip as *const u16);
+            *self.0.get_unchecked(u16::from_le(code) as usize)
+        }
     }
 }
 
 /// The handler table, in opcode order; codes past the list trap.
 macro_rules! handler_table {
     ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
-        static HANDLERS: [Handler; TABLE_SIZE] = {
+        static HANDLERS: HandlerTable = HandlerTable({
             let list: &[Handler] = &[$(h::$name as Handler),*];
             let mut table = [invalid_opcode as Handler; TABLE_SIZE];
             let mut i = 0;
@@ -798,7 +809,7 @@ macro_rules! handler_table {
                 i += 1;
             }
             table
-        };
+        });
     };
 }
 tandem_vm_core::for_each_op!(handler_table);
@@ -809,7 +820,7 @@ unsafe fn invalid_opcode(
     _: *const u8,
     _: *mut ValRaw,
     _: *mut u8,
-    _: usize,
+    _: &'static HandlerTable,
     cx: &mut Ctx<'_>,
     _: u64,
     _: f64,
@@ -864,7 +875,7 @@ unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fault> {
                 // (MemoryGrow, and every return from a host call refreshes).
                 if caller.vmctx != cx.vmctx {
                     cx.vmctx = caller.vmctx;
-                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+                    (r.mem_base, cx.mem_len) = memory_of(cx.vmctx);
                 }
             }
         }
@@ -909,7 +920,7 @@ unsafe fn do_call<const HOT: bool>(
             });
             if cvmctx != cx.vmctx {
                 cx.vmctx = cvmctx;
-                (r.mem_base, r.mem_len) = memory_of(cvmctx);
+                (r.mem_base, cx.mem_len) = memory_of(cvmctx);
             }
             r.ip = cfr.code.as_ptr();
             cx.code = r.ip;
@@ -918,7 +929,7 @@ unsafe fn do_call<const HOT: bool>(
             }
         } else {
             call_native(r.sp, cx, callee, args_slot)?;
-            (r.mem_base, r.mem_len) = (cx.resume.mem_base, cx.resume.mem_len);
+            r.mem_base = cx.resume.mem_base;
         }
         Ok(())
     }
@@ -951,7 +962,7 @@ unsafe fn call_native(
         if !ok {
             return Err(Fault::Pending);
         }
-        (cx.resume.mem_base, cx.resume.mem_len) = memory_of(cx.vmctx);
+        (cx.resume.mem_base, cx.mem_len) = memory_of(cx.vmctx);
         Ok(())
     }
 }
@@ -981,13 +992,13 @@ unsafe fn hot_loop_reached(
     ip: *const u8,
     sp: *mut ValRaw,
     mem_base: *mut u8,
-    mem_len: usize,
+    table: &'static HandlerTable,
     cx: &mut Ctx<'_>,
     acc: u64,
     acc_f64: f64,
     acc_f32: f32,
 ) -> Done {
-    let mut r = Regs { ip, sp, mem_base, mem_len, acc, acc_f64, acc_f32 };
+    let mut r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
     // SAFETY: `ip` is past a `HotLoop` op of the running function's code.
     let pc = unsafe { r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) } as u32;
     if let Some(entry) = tier_up(cx, Some(pc)) {
@@ -1080,7 +1091,7 @@ handlers! { r, cx;
                 };
     MemorySize => {
                     let o = operands!(r, MemorySize);
-                    set!(r, o.dst, ValRaw((r.mem_len as u64) / 65536));
+                    set!(r, o.dst, ValRaw((cx.mem_len as u64) / 65536));
                 };
     MemoryGrow => {
                     let o = operands!(r, MemoryGrow);
@@ -1088,12 +1099,12 @@ handlers! { r, cx;
                     let mem = (&(*instance_of(cx.vmctx)).memories)[0];
                     let grown = (*cx.store).grow_memory(mem, delta);
                     set!(r, o.dst, ValRaw::i32(grown.map(|old| old as i32).unwrap_or(-1)));
-                    (r.mem_base, r.mem_len) = memory_of(cx.vmctx);
+                    (r.mem_base, cx.mem_len) = memory_of(cx.vmctx);
                 };
     MemoryFill => {
                     let o = operands!(r, MemoryFill);
                     let (d, v, n) = (get!(r, o.dst).get_u32() as u64, get!(r, o.value).0 as u8, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, r.mem_len as u64) {
+                    if !range_ok(d, n, cx.mem_len as u64) {
                         return Err(TrapCode::MemoryOutOfBounds.into());
                     }
                     core::ptr::write_bytes(r.mem_base.add(d as usize), v, n as usize);
@@ -1102,7 +1113,7 @@ handlers! { r, cx;
                     let o = operands!(r, MemoryCopy);
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, r.mem_len as u64) || !range_ok(s, n, r.mem_len as u64) {
+                    if !range_ok(d, n, cx.mem_len as u64) || !range_ok(s, n, cx.mem_len as u64) {
                         return Err(TrapCode::MemoryOutOfBounds.into());
                     }
                     core::ptr::copy(r.mem_base.add(s as usize), r.mem_base.add(d as usize), n as usize);
@@ -1118,7 +1129,7 @@ handlers! { r, cx;
                     };
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, r.mem_len as u64) || !range_ok(s, n, bytes.len() as u64) {
+                    if !range_ok(d, n, cx.mem_len as u64) || !range_ok(s, n, bytes.len() as u64) {
                         return Err(TrapCode::MemoryOutOfBounds.into());
                     }
                     core::ptr::copy_nonoverlapping(
@@ -1217,7 +1228,7 @@ handlers! { r, cx;
         let n = f.hot.loops.load(Relaxed).saturating_add(1);
         f.hot.loops.store(n, Relaxed);
         if n >= cx.hot_loops {
-            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.mem_len, cx, r.acc, r.acc_f64, r.acc_f32);
+            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.table, cx, r.acc, r.acc_f64, r.acc_f32);
         }
         dispatch!(r, cx)
     };
@@ -1459,7 +1470,7 @@ fn run(
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
-        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, mem_len, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, table: &HANDLERS, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         let mut cx = Ctx {
             store,
             limits,
@@ -1467,6 +1478,7 @@ fn run(
             stack_base,
             stack_len,
             vmctx: entry_vmctx,
+            mem_len,
             code: regs.ip,
             hot_calls: (*store).hot_calls,
             hot_loops: (*store).hot_loops,
@@ -1482,11 +1494,11 @@ fn run(
             count_call(&mut cx, &f.hot);
         }
         #[cfg(not(debug_assertions))]
-        let done = handler(regs.ip)(regs.ip, regs.sp, regs.mem_base, regs.mem_len, &mut cx, 0, 0.0, 0.0);
+        let done = HANDLERS.at(regs.ip)(regs.ip, regs.sp, regs.mem_base, &HANDLERS, &mut cx, 0, 0.0, 0.0);
         #[cfg(debug_assertions)]
         let done = loop {
             let r = cx.regs;
-            match handler(r.ip)(r.ip, r.sp, r.mem_base, r.mem_len, &mut cx, r.acc, r.acc_f64, r.acc_f32) {
+            match HANDLERS.at(r.ip)(r.ip, r.sp, r.mem_base, &HANDLERS, &mut cx, r.acc, r.acc_f64, r.acc_f32) {
                 Done::Next => continue,
                 other => break other,
             }
