@@ -663,6 +663,15 @@ macro_rules! br_not_cmp {
         branch_if!($r, $cx, o, !(src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get()));
     }};
 }
+/// `lhs += imm`, then jumps when the new `lhs <cmp> rhs`.
+macro_rules! br_add_imm {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(o.imm as i32));
+        set!($r, o.lhs, x);
+        branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
+    }};
+}
 /// Jumps when `(lhs & rhs) <cmp> 0`.
 macro_rules! br_and {
     ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
@@ -1341,6 +1350,16 @@ handlers! { r, cx;
     BrI32LeU / BrI32LeUA => br_cmp!(get_u32, <=);
     BrI32GeS / BrI32GeSA => br_cmp!(get_i32, >=);
     BrI32GeU / BrI32GeUA => br_cmp!(get_u32, >=);
+    BrI32AddImmEq => br_add_imm!(get_i32, ==);
+    BrI32AddImmNe => br_add_imm!(get_i32, !=);
+    BrI32AddImmLtS => br_add_imm!(get_i32, <);
+    BrI32AddImmLtU => br_add_imm!(get_u32, <);
+    BrI32AddImmGtS => br_add_imm!(get_i32, >);
+    BrI32AddImmGtU => br_add_imm!(get_u32, >);
+    BrI32AddImmLeS => br_add_imm!(get_i32, <=);
+    BrI32AddImmLeU => br_add_imm!(get_u32, <=);
+    BrI32AddImmGeS => br_add_imm!(get_i32, >=);
+    BrI32AddImmGeU => br_add_imm!(get_u32, >=);
     BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
     BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
     BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);

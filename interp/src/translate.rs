@@ -452,6 +452,16 @@ impl Translator<'_> {
     fn emit(&mut self, op: Op) {
         self.last_result = None;
         self.last_cmp = None;
+        if let Some(fused) = self.fuse_increment(op) {
+            let at = self.acc.take().map_or(0, |a| a.at);
+            self.code.truncate(at);
+            while self.fixups.last().is_some_and(|&f| f as usize >= at) {
+                self.fixups.pop();
+            }
+            self.last_copy = None;
+            self.encode(fused, None);
+            return;
+        }
         // Two moves in a row become one `Copy2`.
         if let (Op::Copy { dst: dst2, src: src2, ty: ty2 }, Some(at)) = (op, self.last_copy.take())
             && let Ok((Op::Copy { dst, src, ty }, _)) = decode(&self.code, at)
@@ -472,6 +482,53 @@ impl Translator<'_> {
         {
             self.last_copy = Some(start);
         }
+    }
+
+    /// `op` joined with the instruction just before it, when that is
+    /// `x += imm` (an `i32`, in place) and `op` an `i32` compare-and-branch
+    /// that tests `x` against another slot: a counted loop's `i++; if (i
+    /// != n) continue` in one dispatch. The comparison is mirrored when `x`
+    /// is its right operand. Not the accumulator form `I32AddImmA`: the
+    /// instruction before it may have left `x` in the accumulator only (a
+    /// register-result form), and the fused op reads `x`'s slot.
+    fn fuse_increment(&self, op: Op) -> Option<Op> {
+        let acc = self.acc?;
+        let (Op::I32AddImm { dst, lhs, imm }, end) = decode(&self.code, acc.at).ok()? else {
+            return None;
+        };
+        if dst != lhs || end != self.code.len() {
+            return None;
+        }
+        macro_rules! fuse {
+            ($($br:ident / $bra:ident => $same:ident, $mirror:ident;)*) => {
+                match op {
+                    $(
+                        Op::$br { lhs: a, rhs: b, target } | Op::$bra { lhs: a, rhs: b, target } => {
+                            if a == dst {
+                                Some(Op::$same { lhs: dst, rhs: b, imm, target })
+                            } else if b == dst {
+                                Some(Op::$mirror { lhs: dst, rhs: a, imm, target })
+                            } else {
+                                None
+                            }
+                        }
+                    )*
+                    _ => None,
+                }
+            };
+        }
+        fuse!(
+            BrI32Eq / BrI32EqA => BrI32AddImmEq, BrI32AddImmEq;
+            BrI32Ne / BrI32NeA => BrI32AddImmNe, BrI32AddImmNe;
+            BrI32LtS / BrI32LtSA => BrI32AddImmLtS, BrI32AddImmGtS;
+            BrI32LtU / BrI32LtUA => BrI32AddImmLtU, BrI32AddImmGtU;
+            BrI32GtS / BrI32GtSA => BrI32AddImmGtS, BrI32AddImmLtS;
+            BrI32GtU / BrI32GtUA => BrI32AddImmGtU, BrI32AddImmLtU;
+            BrI32LeS / BrI32LeSA => BrI32AddImmLeS, BrI32AddImmGeS;
+            BrI32LeU / BrI32LeUA => BrI32AddImmLeU, BrI32AddImmGeU;
+            BrI32GeS / BrI32GeSA => BrI32AddImmGeS, BrI32AddImmLeS;
+            BrI32GeU / BrI32GeUA => BrI32AddImmGeU, BrI32AddImmLeU;
+        )
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
@@ -538,14 +595,12 @@ impl Translator<'_> {
             while self.fixups.last().is_some_and(|&f| f as usize >= start) {
                 self.fixups.pop();
             }
-            let at = self.code.len() + op.size() - 4;
             self.emit(op);
-            return at;
+            return self.code.len() - 4;
         }
         let op = if when { Op::BrIfNez { cond, target } } else { Op::BrIfEqz { cond, target } };
-        let at = self.code.len() + op.size() - 4;
         self.emit(op);
-        at
+        self.code.len() - 4
     }
 
     /// The position of the next instruction, which may become a jump
@@ -771,10 +826,11 @@ impl Translator<'_> {
             self.emit(op);
         } else {
             c.branched = true;
-            let op = make(0);
-            let at = self.code.len() + op.size() - 4;
+            // The target field is the branch's last 4 bytes (`emit` may
+            // fuse it with the instruction before).
+            self.emit(make(0));
+            let at = self.code.len() - 4;
             self.ctrl[idx].patches.push(at);
-            self.emit(op);
         }
     }
 

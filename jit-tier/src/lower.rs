@@ -530,6 +530,14 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
+    /// `lhs += imm`, then branches when the new `lhs cc rhs`.
+    fn br_add_imm(&mut self, lhs: u16, rhs: u16, imm: u32, cc: IntCC, target: u32) -> R {
+        let x = self.get(lhs, I32)?;
+        let v = self.b.ins().iadd_imm_s(x, imm as i32 as i64);
+        self.set(lhs, I32, v);
+        self.br_icmp(lhs, rhs, I32, cc, target)
+    }
+
     /// Branches when `(lhs & rhs) cc 0` (cc: equal or not equal).
     fn br_and(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
         let x = self.get(lhs, c)?;
@@ -1075,6 +1083,32 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::BrI32LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThanOrEqual, target)?,
             Op::BrI32GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThanOrEqual, target)?,
             Op::BrI32GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThanOrEqual, target)?,
+            Op::BrI32AddImmEq { lhs, rhs, imm, target } => self.br_add_imm(lhs, rhs, imm, C::Equal, target)?,
+            Op::BrI32AddImmNe { lhs, rhs, imm, target } => self.br_add_imm(lhs, rhs, imm, C::NotEqual, target)?,
+            Op::BrI32AddImmLtS { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::SignedLessThan, target)?
+            }
+            Op::BrI32AddImmLtU { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::UnsignedLessThan, target)?
+            }
+            Op::BrI32AddImmGtS { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::SignedGreaterThan, target)?
+            }
+            Op::BrI32AddImmGtU { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::UnsignedGreaterThan, target)?
+            }
+            Op::BrI32AddImmLeS { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::SignedLessThanOrEqual, target)?
+            }
+            Op::BrI32AddImmLeU { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::UnsignedLessThanOrEqual, target)?
+            }
+            Op::BrI32AddImmGeS { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::SignedGreaterThanOrEqual, target)?
+            }
+            Op::BrI32AddImmGeU { lhs, rhs, imm, target } => {
+                self.br_add_imm(lhs, rhs, imm, C::UnsignedGreaterThanOrEqual, target)?
+            }
             Op::BrI64Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::Equal, target)?,
             Op::BrI64Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::NotEqual, target)?,
             Op::BrI64LtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedLessThan, target)?,
@@ -1652,6 +1686,16 @@ fn branch_target(op: &Op) -> Option<u32> {
         | BrI64LeU { target, .. }
         | BrI64GeS { target, .. }
         | BrI64GeU { target, .. }
+        | BrI32AddImmEq { target, .. }
+        | BrI32AddImmNe { target, .. }
+        | BrI32AddImmLtS { target, .. }
+        | BrI32AddImmLtU { target, .. }
+        | BrI32AddImmGtS { target, .. }
+        | BrI32AddImmGtU { target, .. }
+        | BrI32AddImmLeS { target, .. }
+        | BrI32AddImmLeU { target, .. }
+        | BrI32AddImmGeS { target, .. }
+        | BrI32AddImmGeU { target, .. }
         | BrI32AndNz { target, .. }
         | BrI32AndZ { target, .. }
         | BrI64AndNz { target, .. }

@@ -271,3 +271,123 @@ fn while_loops_thread_their_back_edge() {
         }
     }
 }
+
+/// `x += k` just before a compare-and-branch that tests `x` becomes one
+/// `BrI32AddImm<Cmp>` op, with `x` on either side of the comparison (the
+/// other side mirrors it). Each comparison, with steps that wrap around the
+/// signed and unsigned limits, against the same loop in Rust, interpreted
+/// and compiled; the loop returns its iteration count (capped at 50) and
+/// the final `x`.
+#[test]
+fn increments_fuse_into_loop_branches() {
+    type Cmp = fn(i32, i32) -> bool;
+    let cmps: [(&str, Cmp, &str, &str); 10] = [
+        ("eq", |a, b| a == b, "Eq", "Eq"),
+        ("ne", |a, b| a != b, "Ne", "Ne"),
+        ("lt_s", |a, b| a < b, "LtS", "GtS"),
+        ("lt_u", |a, b| (a as u32) < (b as u32), "LtU", "GtU"),
+        ("gt_s", |a, b| a > b, "GtS", "LtS"),
+        ("gt_u", |a, b| (a as u32) > (b as u32), "GtU", "LtU"),
+        ("le_s", |a, b| a <= b, "LeS", "GeS"),
+        ("le_u", |a, b| (a as u32) <= (b as u32), "LeU", "GeU"),
+        ("ge_s", |a, b| a >= b, "GeS", "LeS"),
+        ("ge_u", |a, b| (a as u32) >= (b as u32), "GeU", "LeU"),
+    ];
+    let steps = [1, -1, 3, i32::MAX];
+    let mut text = String::from("(module\n");
+    for (cmp, ..) in cmps {
+        for (k, step) in steps.iter().enumerate() {
+            // `x` as the comparison's left operand, then as its right one.
+            for (side, test) in [("l", "(local.get $x) (local.get $n)"), ("r", "(local.get $n) (local.get $x)")] {
+                text += &format!(
+                    "(func (export \"{cmp}_{k}_{side}\") (param $x i32) (param $n i32) (result i32 i32) (local $c i32)
+                       (block $exit (loop $l
+                         (br_if $exit (i32.ge_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 50)))
+                         (local.set $x (i32.add (local.get $x) (i32.const {step})))
+                         (br_if $l (i32.{cmp} {test}))))
+                       (local.get $c) (local.get $x))\n"
+                );
+            }
+        }
+    }
+    // `x` a temporary loaded just before (in the accumulator only): not
+    // fused, since the fused op would read `x`'s slot.
+    text += "(memory 1)
+      (func (export \"loaded\") (param $x i32) (param $n i32) (result i32 i32) (local $c i32)
+        (i32.store (i32.const 0) (local.get $x))
+        (block $exit (loop $l
+          (br_if $exit (i32.ge_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 50)))
+          (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 3)))
+          (br_if $l (i32.lt_u (i32.add (i32.load (i32.const 0)) (i32.const 1)) (local.get $n)))))
+        (local.get $c) (i32.load (i32.const 0))))";
+    let values = [0, 1, 2, 5, -1, -2, -5, i32::MAX, i32::MAX - 1, i32::MIN, i32::MIN + 1];
+    let mut config = tandem::Config::new();
+    config.tier(tandem::Tier::Interp);
+    let module = Module::new(&Engine::new(&config), text.as_str()).expect("compiles");
+    let per_cmp = steps.len() * 2;
+    for (i, (_, _, same, mirrored)) in cmps.iter().enumerate() {
+        let ops = op_names(&module, (i * per_cmp) as u32).join(" ");
+        assert!(ops.contains(&format!("BrI32AddImm{same} ")), "{ops}");
+        let ops = op_names(&module, (i * per_cmp + 1) as u32).join(" ");
+        assert!(ops.contains(&format!("BrI32AddImm{mirrored} ")), "{ops}");
+    }
+    let tiers: &[tandem::Tier] =
+        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    for &tier in tiers {
+        let mut config = tandem::Config::new();
+        config.tier(tier);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, text.as_str()).expect("compiles");
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        for (cmp, holds, ..) in cmps {
+            for (k, &step) in steps.iter().enumerate() {
+                for side in ["l", "r"] {
+                    let f = inst.get_func(&mut store, &format!("{cmp}_{k}_{side}")).unwrap();
+                    for &x0 in &values {
+                        for &n in &values {
+                            let (mut c, mut x) = (0, x0);
+                            loop {
+                                c += 1;
+                                if c >= 50 {
+                                    break;
+                                }
+                                x = x.wrapping_add(step);
+                                let go = if side == "l" { holds(x, n) } else { holds(n, x) };
+                                if !go {
+                                    break;
+                                }
+                            }
+                            let mut out = [Val::I32(-1), Val::I32(-1)];
+                            f.call(&mut store, &[Val::I32(x0), Val::I32(n)], &mut out).unwrap();
+                            assert_eq!(
+                                out,
+                                [Val::I32(c), Val::I32(x)],
+                                "{tier:?} {cmp} step={step} {side} x={x0} n={n}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let f = inst.get_func(&mut store, "loaded").unwrap();
+        for &x0 in &values {
+            for &n in &values {
+                let (mut c, mut x) = (0, x0);
+                loop {
+                    c += 1;
+                    if c >= 50 {
+                        break;
+                    }
+                    x = x.wrapping_add(3);
+                    if x.wrapping_add(1) as u32 >= n as u32 {
+                        break;
+                    }
+                }
+                let mut out = [Val::I32(-1), Val::I32(-1)];
+                f.call(&mut store, &[Val::I32(x0), Val::I32(n)], &mut out).unwrap();
+                assert_eq!(out, [Val::I32(c), Val::I32(x)], "{tier:?} loaded x={x0} n={n}");
+            }
+        }
+    }
+}

@@ -22,7 +22,9 @@
 //! record; `CallImported` the offset of the pointer to the exporter's record.
 //! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
 //! `BrF32NotLt` and friends jump when the comparison is false (which, with
-//! NaNs, is not the opposite comparison).
+//! NaNs, is not the opposite comparison). `BrI32AddImm<Cmp>` also fuse the
+//! `i += k` just before such a branch that tests `i`, as at the end of a
+//! counted loop.
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
 //! `Reinterpret` copies bits between the integer and float type of one
 //! width; `ty` is the destination type (a compiler needs both types).
@@ -93,6 +95,18 @@ macro_rules! for_each_op {
             BrI64LeU { lhs: Slot, rhs: Slot, target: Target };
             BrI64GeS { lhs: Slot, rhs: Slot, target: Target };
             BrI64GeU { lhs: Slot, rhs: Slot, target: Target };
+            // increment-and-branch: `lhs += imm` (written back), then jump
+            // to `target` when the new `lhs <cmp> rhs`
+            BrI32AddImmEq { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmNe { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmLtS { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmLtU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmGtS { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmGtU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmLeS { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmLeU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmGeS { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            BrI32AddImmGeU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
             Return {};
             ReturnSlot { src: Slot };
             Call { func: U32, offset: U32, args: Slot };
