@@ -669,6 +669,19 @@ macro_rules! br_add_imm {
         let o = operands!($r, $Op);
         let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(o.imm as i32));
         set!($r, o.lhs, x);
+        // Unused after a branch, but writing it frees its register.
+        $r.acc = x.0;
+        branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
+    }};
+}
+/// `lhs += step`, then jumps when the new `lhs <cmp> rhs`.
+macro_rules! br_add {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+        let o = operands!($r, $Op);
+        let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(get!($r, o.step).get_i32()));
+        set!($r, o.lhs, x);
+        // Unused after a branch, but writing it frees its register.
+        $r.acc = x.0;
         branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
     }};
 }
@@ -1360,6 +1373,16 @@ handlers! { r, cx;
     BrI32AddImmLeU => br_add_imm!(get_u32, <=);
     BrI32AddImmGeS => br_add_imm!(get_i32, >=);
     BrI32AddImmGeU => br_add_imm!(get_u32, >=);
+    BrI32AddEq => br_add!(get_i32, ==);
+    BrI32AddNe => br_add!(get_i32, !=);
+    BrI32AddLtS => br_add!(get_i32, <);
+    BrI32AddLtU => br_add!(get_u32, <);
+    BrI32AddGtS => br_add!(get_i32, >);
+    BrI32AddGtU => br_add!(get_u32, >);
+    BrI32AddLeS => br_add!(get_i32, <=);
+    BrI32AddLeU => br_add!(get_u32, <=);
+    BrI32AddGeS => br_add!(get_i32, >=);
+    BrI32AddGeU => br_add!(get_u32, >=);
     BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
     BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
     BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);

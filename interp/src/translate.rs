@@ -485,32 +485,38 @@ impl Translator<'_> {
     }
 
     /// `op` joined with the instruction just before it, when that is
-    /// `x += imm` (an `i32`, in place) and `op` an `i32` compare-and-branch
-    /// that tests `x` against another slot: a counted loop's `i++; if (i
-    /// != n) continue` in one dispatch. The comparison is mirrored when `x`
-    /// is its right operand. Not the accumulator form `I32AddImmA`: the
-    /// instruction before it may have left `x` in the accumulator only (a
-    /// register-result form), and the fused op reads `x`'s slot.
+    /// `x += k` (an `i32` add in place, of a constant or a slot) and `op`
+    /// an `i32` compare-and-branch that tests `x` against another slot: a
+    /// counted loop's `i++; if (i != n) continue` in one dispatch. The
+    /// comparison is mirrored when `x` is its right operand. Not the
+    /// accumulator forms (`I32AddImmA`...): the instruction before them may
+    /// have left an operand in the accumulator only (a register-result
+    /// form), and the fused op reads slots.
     fn fuse_increment(&self, op: Op) -> Option<Op> {
-        let acc = self.acc?;
-        let (Op::I32AddImm { dst, lhs, imm }, end) = decode(&self.code, acc.at).ok()? else {
-            return None;
-        };
-        if dst != lhs || end != self.code.len() {
-            return None;
+        enum Step {
+            Imm(u32),
+            Slot(Slot),
         }
+        let acc = self.acc?;
+        let (x, step) = match decode(&self.code, acc.at).ok()? {
+            (_, end) if end != self.code.len() => return None,
+            (Op::I32AddImm { dst, lhs, imm }, _) if dst == lhs => (dst, Step::Imm(imm)),
+            (Op::I32Add { dst, lhs, rhs }, _) if dst == lhs => (dst, Step::Slot(rhs)),
+            (Op::I32Add { dst, lhs, rhs }, _) if dst == rhs => (dst, Step::Slot(lhs)),
+            _ => return None,
+        };
         macro_rules! fuse {
-            ($($br:ident / $bra:ident => $same:ident, $mirror:ident;)*) => {
+            ($($br:ident / $bra:ident => $imm:ident, $add:ident, $imm_m:ident, $add_m:ident;)*) => {
                 match op {
                     $(
                         Op::$br { lhs: a, rhs: b, target } | Op::$bra { lhs: a, rhs: b, target } => {
-                            if a == dst {
-                                Some(Op::$same { lhs: dst, rhs: b, imm, target })
-                            } else if b == dst {
-                                Some(Op::$mirror { lhs: dst, rhs: a, imm, target })
-                            } else {
-                                None
-                            }
+                            let (rhs, mirrored) = if a == x { (b, false) } else if b == x { (a, true) } else { return None };
+                            Some(match (step, mirrored) {
+                                (Step::Imm(imm), false) => Op::$imm { lhs: x, rhs, imm, target },
+                                (Step::Imm(imm), true) => Op::$imm_m { lhs: x, rhs, imm, target },
+                                (Step::Slot(step), false) => Op::$add { lhs: x, step, rhs, target },
+                                (Step::Slot(step), true) => Op::$add_m { lhs: x, step, rhs, target },
+                            })
                         }
                     )*
                     _ => None,
@@ -518,16 +524,16 @@ impl Translator<'_> {
             };
         }
         fuse!(
-            BrI32Eq / BrI32EqA => BrI32AddImmEq, BrI32AddImmEq;
-            BrI32Ne / BrI32NeA => BrI32AddImmNe, BrI32AddImmNe;
-            BrI32LtS / BrI32LtSA => BrI32AddImmLtS, BrI32AddImmGtS;
-            BrI32LtU / BrI32LtUA => BrI32AddImmLtU, BrI32AddImmGtU;
-            BrI32GtS / BrI32GtSA => BrI32AddImmGtS, BrI32AddImmLtS;
-            BrI32GtU / BrI32GtUA => BrI32AddImmGtU, BrI32AddImmLtU;
-            BrI32LeS / BrI32LeSA => BrI32AddImmLeS, BrI32AddImmGeS;
-            BrI32LeU / BrI32LeUA => BrI32AddImmLeU, BrI32AddImmGeU;
-            BrI32GeS / BrI32GeSA => BrI32AddImmGeS, BrI32AddImmLeS;
-            BrI32GeU / BrI32GeUA => BrI32AddImmGeU, BrI32AddImmLeU;
+            BrI32Eq / BrI32EqA => BrI32AddImmEq, BrI32AddEq, BrI32AddImmEq, BrI32AddEq;
+            BrI32Ne / BrI32NeA => BrI32AddImmNe, BrI32AddNe, BrI32AddImmNe, BrI32AddNe;
+            BrI32LtS / BrI32LtSA => BrI32AddImmLtS, BrI32AddLtS, BrI32AddImmGtS, BrI32AddGtS;
+            BrI32LtU / BrI32LtUA => BrI32AddImmLtU, BrI32AddLtU, BrI32AddImmGtU, BrI32AddGtU;
+            BrI32GtS / BrI32GtSA => BrI32AddImmGtS, BrI32AddGtS, BrI32AddImmLtS, BrI32AddLtS;
+            BrI32GtU / BrI32GtUA => BrI32AddImmGtU, BrI32AddGtU, BrI32AddImmLtU, BrI32AddLtU;
+            BrI32LeS / BrI32LeSA => BrI32AddImmLeS, BrI32AddLeS, BrI32AddImmGeS, BrI32AddGeS;
+            BrI32LeU / BrI32LeUA => BrI32AddImmLeU, BrI32AddLeU, BrI32AddImmGeU, BrI32AddGeU;
+            BrI32GeS / BrI32GeSA => BrI32AddImmGeS, BrI32AddGeS, BrI32AddImmLeS, BrI32AddLeS;
+            BrI32GeU / BrI32GeUA => BrI32AddImmGeU, BrI32AddGeU, BrI32AddImmLeU, BrI32AddLeU;
         )
     }
 

@@ -538,6 +538,15 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.br_icmp(lhs, rhs, I32, cc, target)
     }
 
+    /// `lhs += step`, then branches when the new `lhs cc rhs`.
+    fn br_add(&mut self, lhs: u16, step: u16, rhs: u16, cc: IntCC, target: u32) -> R {
+        let x = self.get(lhs, I32)?;
+        let y = self.get(step, I32)?;
+        let v = self.b.ins().iadd(x, y);
+        self.set(lhs, I32, v);
+        self.br_icmp(lhs, rhs, I32, cc, target)
+    }
+
     /// Branches when `(lhs & rhs) cc 0` (cc: equal or not equal).
     fn br_and(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
         let x = self.get(lhs, c)?;
@@ -1108,6 +1117,26 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             Op::BrI32AddImmGeU { lhs, rhs, imm, target } => {
                 self.br_add_imm(lhs, rhs, imm, C::UnsignedGreaterThanOrEqual, target)?
+            }
+            Op::BrI32AddEq { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::Equal, target)?,
+            Op::BrI32AddNe { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::NotEqual, target)?,
+            Op::BrI32AddLtS { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::SignedLessThan, target)?,
+            Op::BrI32AddLtU { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::UnsignedLessThan, target)?,
+            Op::BrI32AddGtS { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::SignedGreaterThan, target)?,
+            Op::BrI32AddGtU { lhs, step, rhs, target } => {
+                self.br_add(lhs, step, rhs, C::UnsignedGreaterThan, target)?
+            }
+            Op::BrI32AddLeS { lhs, step, rhs, target } => {
+                self.br_add(lhs, step, rhs, C::SignedLessThanOrEqual, target)?
+            }
+            Op::BrI32AddLeU { lhs, step, rhs, target } => {
+                self.br_add(lhs, step, rhs, C::UnsignedLessThanOrEqual, target)?
+            }
+            Op::BrI32AddGeS { lhs, step, rhs, target } => {
+                self.br_add(lhs, step, rhs, C::SignedGreaterThanOrEqual, target)?
+            }
+            Op::BrI32AddGeU { lhs, step, rhs, target } => {
+                self.br_add(lhs, step, rhs, C::UnsignedGreaterThanOrEqual, target)?
             }
             Op::BrI64Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::Equal, target)?,
             Op::BrI64Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::NotEqual, target)?,
@@ -1696,6 +1725,16 @@ fn branch_target(op: &Op) -> Option<u32> {
         | BrI32AddImmLeU { target, .. }
         | BrI32AddImmGeS { target, .. }
         | BrI32AddImmGeU { target, .. }
+        | BrI32AddEq { target, .. }
+        | BrI32AddNe { target, .. }
+        | BrI32AddLtS { target, .. }
+        | BrI32AddLtU { target, .. }
+        | BrI32AddGtS { target, .. }
+        | BrI32AddGtU { target, .. }
+        | BrI32AddLeS { target, .. }
+        | BrI32AddLeU { target, .. }
+        | BrI32AddGeS { target, .. }
+        | BrI32AddGeU { target, .. }
         | BrI32AndNz { target, .. }
         | BrI32AndZ { target, .. }
         | BrI64AndNz { target, .. }

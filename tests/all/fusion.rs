@@ -273,8 +273,9 @@ fn while_loops_thread_their_back_edge() {
 }
 
 /// `x += k` just before a compare-and-branch that tests `x` becomes one
-/// `BrI32AddImm<Cmp>` op, with `x` on either side of the comparison (the
-/// other side mirrors it). Each comparison, with steps that wrap around the
+/// `BrI32AddImm<Cmp>` op (`BrI32Add<Cmp>` when `k` is a slot, on either
+/// side of the add), with `x` on either side of the comparison (the other
+/// side mirrors it). Each comparison, with steps that wrap around the
 /// signed and unsigned limits, against the same loop in Rust, interpreted
 /// and compiled; the loop returns its iteration count (capped at 50) and
 /// the final `x`.
@@ -299,14 +300,21 @@ fn increments_fuse_into_loop_branches() {
         for (k, step) in steps.iter().enumerate() {
             // `x` as the comparison's left operand, then as its right one.
             for (side, test) in [("l", "(local.get $x) (local.get $n)"), ("r", "(local.get $n) (local.get $x)")] {
-                text += &format!(
-                    "(func (export \"{cmp}_{k}_{side}\") (param $x i32) (param $n i32) (result i32 i32) (local $c i32)
-                       (block $exit (loop $l
-                         (br_if $exit (i32.ge_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 50)))
-                         (local.set $x (i32.add (local.get $x) (i32.const {step})))
-                         (br_if $l (i32.{cmp} {test}))))
-                       (local.get $c) (local.get $x))\n"
-                );
+                // The step as a constant, then from a slot (on either side
+                // of the add).
+                let slot_add =
+                    if side == "l" { "(local.get $s) (local.get $x)" } else { "(local.get $x) (local.get $s)" };
+                for (kind, add) in [("i", format!("(local.get $x) (i32.const {step})")), ("s", slot_add.to_string())] {
+                    text += &format!(
+                        "(func (export \"{cmp}_{k}_{side}{kind}\") (param $x i32) (param $n i32) (param $s i32) (result i32 i32)
+                           (local $c i32)
+                           (block $exit (loop $l
+                             (br_if $exit (i32.ge_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 50)))
+                             (local.set $x (i32.add {add}))
+                             (br_if $l (i32.{cmp} {test}))))
+                           (local.get $c) (local.get $x))\n"
+                    );
+                }
             }
         }
     }
@@ -324,12 +332,19 @@ fn increments_fuse_into_loop_branches() {
     let mut config = tandem::Config::new();
     config.tier(tandem::Tier::Interp);
     let module = Module::new(&Engine::new(&config), text.as_str()).expect("compiles");
-    let per_cmp = steps.len() * 2;
+    // Per comparison and step: l with a constant, l with a slot, r, r.
+    let per_cmp = steps.len() * 4;
     for (i, (_, _, same, mirrored)) in cmps.iter().enumerate() {
-        let ops = op_names(&module, (i * per_cmp) as u32).join(" ");
-        assert!(ops.contains(&format!("BrI32AddImm{same} ")), "{ops}");
-        let ops = op_names(&module, (i * per_cmp + 1) as u32).join(" ");
-        assert!(ops.contains(&format!("BrI32AddImm{mirrored} ")), "{ops}");
+        let wants = [
+            format!("BrI32AddImm{same} "),
+            format!("BrI32Add{same} "),
+            format!("BrI32AddImm{mirrored} "),
+            format!("BrI32Add{mirrored} "),
+        ];
+        for (j, want) in wants.iter().enumerate() {
+            let ops = op_names(&module, (i * per_cmp + j) as u32).join(" ");
+            assert!(ops.contains(want.as_str()), "{ops}");
+        }
     }
     let tiers: &[tandem::Tier] =
         if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
@@ -342,8 +357,9 @@ fn increments_fuse_into_loop_branches() {
         let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
         for (cmp, holds, ..) in cmps {
             for (k, &step) in steps.iter().enumerate() {
-                for side in ["l", "r"] {
-                    let f = inst.get_func(&mut store, &format!("{cmp}_{k}_{side}")).unwrap();
+                for name in ["li", "ls", "ri", "rs"] {
+                    let side = &name[..1];
+                    let f = inst.get_func(&mut store, &format!("{cmp}_{k}_{name}")).unwrap();
                     for &x0 in &values {
                         for &n in &values {
                             let (mut c, mut x) = (0, x0);
@@ -359,11 +375,11 @@ fn increments_fuse_into_loop_branches() {
                                 }
                             }
                             let mut out = [Val::I32(-1), Val::I32(-1)];
-                            f.call(&mut store, &[Val::I32(x0), Val::I32(n)], &mut out).unwrap();
+                            f.call(&mut store, &[Val::I32(x0), Val::I32(n), Val::I32(step)], &mut out).unwrap();
                             assert_eq!(
                                 out,
                                 [Val::I32(c), Val::I32(x)],
-                                "{tier:?} {cmp} step={step} {side} x={x0} n={n}"
+                                "{tier:?} {cmp} step={step} {name} x={x0} n={n}"
                             );
                         }
                     }

@@ -22,9 +22,9 @@
 //! record; `CallImported` the offset of the pointer to the exporter's record.
 //! `Br<Type><Cmp>` fuse a comparison with the branch that consumes it;
 //! `BrF32NotLt` and friends jump when the comparison is false (which, with
-//! NaNs, is not the opposite comparison). `BrI32AddImm<Cmp>` also fuse the
-//! `i += k` just before such a branch that tests `i`, as at the end of a
-//! counted loop.
+//! NaNs, is not the opposite comparison). `BrI32AddImm<Cmp>` and
+//! `BrI32Add<Cmp>` also fuse the `i += k` (constant or slot) just before
+//! such a branch that tests `i`, as at the end of a counted loop.
 //! `BrTable` is followed by `len + 1` `Target`s (the last is the default).
 //! `Reinterpret` copies bits between the integer and float type of one
 //! width; `ty` is the destination type (a compiler needs both types).
@@ -107,6 +107,17 @@ macro_rules! for_each_op {
             BrI32AddImmLeU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
             BrI32AddImmGeS { lhs: Slot, rhs: Slot, imm: U32, target: Target };
             BrI32AddImmGeU { lhs: Slot, rhs: Slot, imm: U32, target: Target };
+            // the same with a slot: `lhs += step`, then jump when the new `lhs <cmp> rhs`
+            BrI32AddEq { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddNe { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddLtS { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddLtU { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddGtS { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddGtU { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddLeS { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddLeU { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddGeS { lhs: Slot, step: Slot, rhs: Slot, target: Target };
+            BrI32AddGeU { lhs: Slot, step: Slot, rhs: Slot, target: Target };
             Return {};
             ReturnSlot { src: Slot };
             Call { func: U32, offset: U32, args: Slot };
