@@ -401,6 +401,8 @@ struct Ctx<'a> {
     frames: &'a mut Vec<Frame>,
     stack_base: *mut ValRaw,
     stack_len: usize,
+    /// `stack_base + stack_len`.
+    stack_end: *mut ValRaw,
     vmctx: *mut u8,
     /// Byte length of `vmctx`'s memory 0 (the base is in `Regs`): read
     /// only by memory ops, so it need not take a register.
@@ -905,6 +907,112 @@ unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fault> {
     Ok(())
 }
 
+/// The common call, with no calls of its own, so that a call handler needs
+/// no stack frame and saves no registers (the general path made `Call` 92
+/// instructions, 14 of them pushes and pops): an interpreted callee of the
+/// running instance whose bytecode exists, with room on the value stack, in
+/// the frame list and under the depth limit, and (`HOT`) below its tier-up
+/// threshold. Otherwise returns false having changed nothing, and the
+/// caller runs the op's general handler (`slow`).
+///
+/// # Safety
+/// Trusted-bytecode contract; `callee` is a live funcref record; `r.ip` is
+/// past the call op.
+#[inline(always)]
+unsafe fn enter_fast<const HOT: bool>(
+    r: &mut Regs,
+    cx: &mut Ctx<'_>,
+    callee: *const VMFuncRef,
+    args_slot: usize,
+) -> bool {
+    // SAFETY: forwarded contract of this function; `code` is the callee's
+    // live bytecode; the frame list has a running frame and, checked,
+    // room for one more; the new frame's slots fit the stack (checked).
+    unsafe {
+        let code = (*callee).code as *const CompiledFunc;
+        if code.is_null() || (*callee).vmctx as *mut u8 != cx.vmctx {
+            return false;
+        }
+        let f = &*code;
+        // Clobbering the accumulator (no call leaves a value there) frees
+        // its register for this path.
+        r.acc = args_slot as u64;
+        let sp = r.sp.add(args_slot);
+        let len = cx.frames.len();
+        let calls = if HOT { f.hot.calls.load(Relaxed).saturating_add(1) } else { 0 };
+        if sp.wrapping_add(f.num_slots as usize) > cx.stack_end
+            || (*cx.limits).depth_remaining == 0
+            || len == cx.frames.capacity()
+            || (HOT && calls >= cx.hot_calls)
+        {
+            return false;
+        }
+        (*cx.limits).depth_remaining -= 1;
+        let frames = cx.frames.as_mut_ptr();
+        let cur = frames.add(len - 1);
+        (*cur).ip = r.ip;
+        init_frame(sp, f);
+        frames.add(len).write(Frame {
+            func: code,
+            vmctx: cx.vmctx,
+            base: (*cur).base + args_slot,
+            ip: f.code.as_ptr(),
+            func_index: (*callee).index,
+        });
+        cx.frames.set_len(len + 1);
+        if HOT {
+            f.hot.calls.store(calls, Relaxed);
+        }
+        r.sp = sp;
+        r.ip = f.code.as_ptr();
+        cx.code = r.ip;
+        true
+    }
+}
+
+/// `Call`/`CallHot`: `enter_fast`, else the general handler from the start.
+macro_rules! fast_call {
+    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+        let at = $r.ip;
+        let o = operands!($r, $Op);
+        let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
+        if !enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize) {
+            return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+        }
+        dispatch!($r, $cx)
+    }};
+}
+
+/// `CallIndirect`/`CallIndirectHot`: when the checks pass, `enter_fast`;
+/// else (traps included) the general handler from the start.
+macro_rules! fast_call_indirect {
+    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+        let at = $r.ip;
+        let o = operands!($r, $Op);
+        let t = table_def($cx.vmctx, o.table);
+        let i = get!($r, o.index).get_u32() as usize;
+        if i < (*t).current_elements {
+            let callee = (*(*t).base.add(i)).get_funcref();
+            if !callee.is_null() && (*callee).sig == o.sig && enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize)
+            {
+                dispatch!($r, $cx)
+            }
+        }
+        return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+    }};
+}
+
+/// The general handlers of the call ops that have a fast path.
+#[expect(non_snake_case, reason = "handlers are named after their ops")]
+#[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
+mod slow {
+    use super::*;
+    handler_fn!(r, cx, Call, call!(r, cx, Call, false));
+    handler_fn!(r, cx, CallHot, call!(r, cx, CallHot, true));
+    handler_fn!(r, cx, CallIndirect, call_indirect!(r, cx, CallIndirect, false));
+    handler_fn!(r, cx, CallIndirectHot, call_indirect!(r, cx, CallIndirectHot, true));
+}
+
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
 /// through its array-call entry. `HOT`: count the callee's call (tiered).
 ///
@@ -990,7 +1098,10 @@ unsafe fn call_native(
 }
 
 /// How a handler stops on `f`: the outermost return, or a fault recorded
-/// in `cx`.
+/// in `cx`. Inlined: marked `#[cold]`, it moved the load handlers' trap
+/// paths out of the way (one instruction fewer in some handlers) but ran
+/// the vm kernel 1.5x slower with the same instruction count, most likely
+/// a code-layout effect of this machine (see README, "Performance notes").
 fn stop(cx: &mut Ctx<'_>, f: Fault) -> Done {
     match f {
         Fault::Returned => Done::Returned,
@@ -1041,12 +1152,8 @@ handlers! { r, cx;
         *r.sp = get!(r, o.src);
         do_return(&mut r, cx)?;
     };
-    Call => call!(r, cx, Call, false);
     CallImported => call_imported!(r, cx, CallImported, false);
-    CallIndirect => call_indirect!(r, cx, CallIndirect, false);
-    CallHot => call!(r, cx, CallHot, true);
     CallImportedHot => call_imported!(r, cx, CallImportedHot, true);
-    CallIndirectHot => call_indirect!(r, cx, CallIndirectHot, true);
     Unreachable => return Err(TrapCode::Unreachable.into());
     ConsumeFuel => {
                     let o = operands!(r, ConsumeFuel);
@@ -1242,6 +1349,12 @@ handlers! { r, cx;
                     set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
                 };
     @raw
+    // Calls of defined functions: `enter_fast`, else the whole op again in
+    // its general handler (`slow`), by a tail call.
+    Call => { fast_call!(r, cx, Call, false) };
+    CallHot => { fast_call!(r, cx, CallHot, true) };
+    CallIndirect => { fast_call_indirect!(r, cx, CallIndirect, false) };
+    CallIndirectHot => { fast_call_indirect!(r, cx, CallIndirectHot, true) };
     // Counts an iteration; at the threshold the rest is out of line, so
     // this path saves no registers (it was 12 pushes and pops).
     HotLoop => {
@@ -1519,6 +1632,7 @@ fn run(
             frames,
             stack_base,
             stack_len,
+            stack_end: stack_base.add(stack_len),
             vmctx: entry_vmctx,
             mem_len,
             code: regs.ip,
