@@ -400,8 +400,7 @@ struct Ctx<'a> {
     limits: *mut VMRuntimeLimits,
     frames: &'a mut Vec<Frame>,
     stack_base: *mut ValRaw,
-    stack_len: usize,
-    /// `stack_base + stack_len`.
+    /// End of the value stack.
     stack_end: *mut ValRaw,
     vmctx: *mut u8,
     /// Byte length of `vmctx`'s memory 0 (the base is in `Regs`): read
@@ -635,18 +634,7 @@ macro_rules! call_imported {
 macro_rules! call_indirect {
     ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
         let o = operands!($r, $Op);
-        let t = table_def($cx.vmctx, o.table);
-        let i = get!($r, o.index).get_u32() as usize;
-        if i >= (*t).current_elements {
-            return Err(TrapCode::TableOutOfBounds.into());
-        }
-        let callee = (*(*t).base.add(i)).get_funcref();
-        if callee.is_null() {
-            return Err(TrapCode::IndirectCallToNull.into());
-        }
-        if (*callee).sig != o.sig {
-            return Err(TrapCode::BadSignature.into());
-        }
+        let callee = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)?;
         do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
     }};
 }
@@ -665,27 +653,26 @@ macro_rules! br_not_cmp {
         branch_if!($r, $cx, o, !(src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get()));
     }};
 }
-/// `lhs += imm`, then jumps when the new `lhs <cmp> rhs`.
-macro_rules! br_add_imm {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+/// `lhs += imm` (`imm`) or `lhs += step` (`step`), then jumps when the new
+/// `lhs <cmp> rhs`.
+macro_rules! br_add {
+    ($r:ident, $cx:ident, $Op:ident, $by:ident, $get:ident, $cmp:tt) => {{
         let o = operands!($r, $Op);
-        let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(o.imm as i32));
+        let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(add_step!($r, o, $by)));
         set!($r, o.lhs, x);
         // Unused after a branch, but writing it frees its register.
         $r.acc = x.0;
         branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
     }};
 }
-/// `lhs += step`, then jumps when the new `lhs <cmp> rhs`.
-macro_rules! br_add {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
-        let o = operands!($r, $Op);
-        let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(get!($r, o.step).get_i32()));
-        set!($r, o.lhs, x);
-        // Unused after a branch, but writing it frees its register.
-        $r.acc = x.0;
-        branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
-    }};
+/// The amount `br_add!` adds: the immediate or the `step` slot.
+macro_rules! add_step {
+    ($r:ident, $o:ident, imm) => {
+        $o.imm as i32
+    };
+    ($r:ident, $o:ident, step) => {
+        get!($r, $o.step).get_i32()
+    };
 }
 /// Jumps when `(lhs & rhs) <cmp> 0`.
 macro_rules! br_and {
@@ -912,8 +899,9 @@ unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fault> {
 /// instructions, 14 of them pushes and pops): an interpreted callee of the
 /// running instance whose bytecode exists, with room on the value stack, in
 /// the frame list and under the depth limit, and (`HOT`) below its tier-up
-/// threshold. Otherwise returns false having changed nothing, and the
-/// caller runs the op's general handler (`slow`).
+/// threshold. Otherwise returns false having changed nothing but the
+/// accumulator (which no call reads), and the caller runs the op's general
+/// handler (`slow`).
 ///
 /// # Safety
 /// Trusted-bytecode contract; `callee` is a live funcref record; `r.ip` is
@@ -937,36 +925,89 @@ unsafe fn enter_fast<const HOT: bool>(
         // Clobbering the accumulator (no call leaves a value there) frees
         // its register for this path.
         r.acc = args_slot as u64;
-        let sp = r.sp.add(args_slot);
         let len = cx.frames.len();
         let calls = if HOT { f.hot.calls.load(Relaxed).saturating_add(1) } else { 0 };
-        if sp.wrapping_add(f.num_slots as usize) > cx.stack_end
-            || (*cx.limits).depth_remaining == 0
-            || len == cx.frames.capacity()
-            || (HOT && calls >= cx.hot_calls)
-        {
+        if !take_room(r, cx, f, args_slot) || len == cx.frames.capacity() || (HOT && calls >= cx.hot_calls) {
             return false;
         }
-        (*cx.limits).depth_remaining -= 1;
-        let frames = cx.frames.as_mut_ptr();
-        let cur = frames.add(len - 1);
-        (*cur).ip = r.ip;
-        init_frame(sp, f);
-        frames.add(len).write(Frame {
-            func: code,
-            vmctx: cx.vmctx,
-            base: (*cur).base + args_slot,
-            ip: f.code.as_ptr(),
-            func_index: (*callee).index,
-        });
-        cx.frames.set_len(len + 1);
+        push_frame(r, cx, code, cx.vmctx, (*callee).index, args_slot);
         if HOT {
             f.hot.calls.store(calls, Relaxed);
         }
-        r.sp = sp;
+        true
+    }
+}
+
+/// Is there room for a frame of `f` over the arguments at `args_slot`: on
+/// the value stack and under the call-depth limit?
+///
+/// # Safety
+/// `r.sp` is the running frame's first slot.
+#[inline(always)]
+unsafe fn take_room(r: &Regs, cx: &Ctx<'_>, f: &CompiledFunc, args_slot: usize) -> bool {
+    // SAFETY: `limits` points into the live store.
+    r.sp.wrapping_add(args_slot + f.num_slots as usize) <= cx.stack_end && unsafe { (*cx.limits).depth_remaining } != 0
+}
+
+/// Saves the running frame's `ip`, takes a level of the call-depth limit,
+/// and pushes the frame of interpreted function `code` (instance `vmctx`,
+/// function `index`) over the arguments at `args_slot`, continuing at its
+/// first instruction. The caller has checked `take_room` and made room in
+/// the frame list. Everything is read before the first store: a store
+/// through `cx.limits` would otherwise make LLVM reload the frame list.
+///
+/// # Safety
+/// As above; `code` is live bytecode.
+#[inline(always)]
+unsafe fn push_frame(
+    r: &mut Regs,
+    cx: &mut Ctx<'_>,
+    code: *const CompiledFunc,
+    vmctx: *mut u8,
+    index: u32,
+    args_slot: usize,
+) {
+    // SAFETY: forwarded contract of this function: the frame list has a
+    // running frame and room for one more, and the new frame fits the stack.
+    unsafe {
+        let f = &*code;
+        let len = cx.frames.len();
+        let frames = cx.frames.as_mut_ptr();
+        let cur = frames.add(len - 1);
+        let base = (*cur).base + args_slot;
+        (*cur).ip = r.ip;
+        (*cx.limits).depth_remaining -= 1;
+        r.sp = r.sp.add(args_slot);
+        init_frame(r.sp, f);
+        frames.add(len).write(Frame { func: code, vmctx, base, ip: f.code.as_ptr(), func_index: index });
+        cx.frames.set_len(len + 1);
         r.ip = f.code.as_ptr();
         cx.code = r.ip;
-        true
+    }
+}
+
+/// The callee of a `call_indirect` of signature `sig` through entry `i` of
+/// table `table`, checked: in bounds, not null, of that signature.
+///
+/// # Safety
+/// `cx.vmctx` is live and has table `table` (validated code).
+#[inline(always)]
+unsafe fn indirect_callee(cx: &Ctx<'_>, table: u32, i: u32, sig: u32) -> Result<*const VMFuncRef, TrapCode> {
+    // SAFETY: forwarded contract: the table definition and its elements
+    // below `current_elements` are live.
+    unsafe {
+        let t = table_def(cx.vmctx, table);
+        if i as usize >= (*t).current_elements {
+            return Err(TrapCode::TableOutOfBounds);
+        }
+        let callee = (*(*t).base.add(i as usize)).get_funcref();
+        if callee.is_null() {
+            return Err(TrapCode::IndirectCallToNull);
+        }
+        if (*callee).sig != sig {
+            return Err(TrapCode::BadSignature);
+        }
+        Ok(callee)
     }
 }
 
@@ -989,14 +1030,10 @@ macro_rules! fast_call_indirect {
     ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
         let at = $r.ip;
         let o = operands!($r, $Op);
-        let t = table_def($cx.vmctx, o.table);
-        let i = get!($r, o.index).get_u32() as usize;
-        if i < (*t).current_elements {
-            let callee = (*(*t).base.add(i)).get_funcref();
-            if !callee.is_null() && (*callee).sig == o.sig && enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize)
-            {
-                dispatch!($r, $cx)
-            }
+        if let Ok(callee) = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)
+            && enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize)
+        {
+            dispatch!($r, $cx)
         }
         return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
     }};
@@ -1027,37 +1064,24 @@ unsafe fn do_call<const HOT: bool>(
 ) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
-        let cur = cx.frames.last_mut().expect("a frame is running");
-        cur.ip = r.ip;
         if !(*callee).code.is_null() || is_interpreted(callee) {
             let cvmctx = (*callee).vmctx as *mut u8;
-            let cindex = (*callee).index;
             let cf = code_for(callee)?;
-            let new_base = cur.base + args_slot;
             let cfr = &*cf;
-            if new_base + cfr.num_slots as usize > cx.stack_len || (*cx.limits).depth_remaining == 0 {
+            if !take_room(r, cx, cfr, args_slot) {
                 return Err(TrapCode::StackOverflow.into());
             }
-            (*cx.limits).depth_remaining -= 1;
-            r.sp = cx.stack_base.add(new_base);
-            init_frame(r.sp, cfr);
-            cx.frames.push(Frame {
-                func: cf,
-                vmctx: cvmctx,
-                base: new_base,
-                ip: cfr.code.as_ptr(),
-                func_index: cindex,
-            });
+            cx.frames.reserve(1);
+            push_frame(r, cx, cf, cvmctx, (*callee).index, args_slot);
             if cvmctx != cx.vmctx {
                 cx.vmctx = cvmctx;
                 (r.mem_base, cx.mem_len) = memory_of(cvmctx);
             }
-            r.ip = cfr.code.as_ptr();
-            cx.code = r.ip;
             if HOT {
                 count_call(cx, &cfr.hot);
             }
         } else {
+            cx.frames.last_mut().expect("a frame is running").ip = r.ip;
             call_native(r.sp, cx, callee, args_slot)?;
             r.mem_base = cx.resume.mem_base;
         }
@@ -1476,26 +1500,26 @@ handlers! { r, cx;
     BrI32LeU / BrI32LeUA => br_cmp!(get_u32, <=);
     BrI32GeS / BrI32GeSA => br_cmp!(get_i32, >=);
     BrI32GeU / BrI32GeUA => br_cmp!(get_u32, >=);
-    BrI32AddImmEq => br_add_imm!(get_i32, ==);
-    BrI32AddImmNe => br_add_imm!(get_i32, !=);
-    BrI32AddImmLtS => br_add_imm!(get_i32, <);
-    BrI32AddImmLtU => br_add_imm!(get_u32, <);
-    BrI32AddImmGtS => br_add_imm!(get_i32, >);
-    BrI32AddImmGtU => br_add_imm!(get_u32, >);
-    BrI32AddImmLeS => br_add_imm!(get_i32, <=);
-    BrI32AddImmLeU => br_add_imm!(get_u32, <=);
-    BrI32AddImmGeS => br_add_imm!(get_i32, >=);
-    BrI32AddImmGeU => br_add_imm!(get_u32, >=);
-    BrI32AddEq => br_add!(get_i32, ==);
-    BrI32AddNe => br_add!(get_i32, !=);
-    BrI32AddLtS => br_add!(get_i32, <);
-    BrI32AddLtU => br_add!(get_u32, <);
-    BrI32AddGtS => br_add!(get_i32, >);
-    BrI32AddGtU => br_add!(get_u32, >);
-    BrI32AddLeS => br_add!(get_i32, <=);
-    BrI32AddLeU => br_add!(get_u32, <=);
-    BrI32AddGeS => br_add!(get_i32, >=);
-    BrI32AddGeU => br_add!(get_u32, >=);
+    BrI32AddImmEq => br_add!(imm, get_i32, ==);
+    BrI32AddImmNe => br_add!(imm, get_i32, !=);
+    BrI32AddImmLtS => br_add!(imm, get_i32, <);
+    BrI32AddImmLtU => br_add!(imm, get_u32, <);
+    BrI32AddImmGtS => br_add!(imm, get_i32, >);
+    BrI32AddImmGtU => br_add!(imm, get_u32, >);
+    BrI32AddImmLeS => br_add!(imm, get_i32, <=);
+    BrI32AddImmLeU => br_add!(imm, get_u32, <=);
+    BrI32AddImmGeS => br_add!(imm, get_i32, >=);
+    BrI32AddImmGeU => br_add!(imm, get_u32, >=);
+    BrI32AddEq => br_add!(step, get_i32, ==);
+    BrI32AddNe => br_add!(step, get_i32, !=);
+    BrI32AddLtS => br_add!(step, get_i32, <);
+    BrI32AddLtU => br_add!(step, get_u32, <);
+    BrI32AddGtS => br_add!(step, get_i32, >);
+    BrI32AddGtU => br_add!(step, get_u32, >);
+    BrI32AddLeS => br_add!(step, get_i32, <=);
+    BrI32AddLeU => br_add!(step, get_u32, <=);
+    BrI32AddGeS => br_add!(step, get_i32, >=);
+    BrI32AddGeU => br_add!(step, get_u32, >=);
     BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
     BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
     BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);
@@ -1631,7 +1655,6 @@ fn run(
             limits,
             frames,
             stack_base,
-            stack_len,
             stack_end: stack_base.add(stack_len),
             vmctx: entry_vmctx,
             mem_len,

@@ -452,13 +452,10 @@ impl Translator<'_> {
     fn emit(&mut self, op: Op) {
         self.last_result = None;
         self.last_cmp = None;
-        if let Some(fused) = self.fuse_increment(op) {
-            let at = self.acc.take().map_or(0, |a| a.at);
-            self.code.truncate(at);
-            while self.fixups.last().is_some_and(|&f| f as usize >= at) {
-                self.fixups.pop();
-            }
+        if let Some((at, fused)) = self.fuse_increment(op) {
+            self.acc = None;
             self.last_copy = None;
+            self.cut(at);
             self.encode(fused, None);
             return;
         }
@@ -466,10 +463,7 @@ impl Translator<'_> {
         if let (Op::Copy { dst: dst2, src: src2, ty: ty2 }, Some(at)) = (op, self.last_copy.take())
             && let Ok((Op::Copy { dst, src, ty }, _)) = decode(&self.code, at)
         {
-            self.code.truncate(at);
-            while self.fixups.last().is_some_and(|&f| f as usize >= at) {
-                self.fixups.pop();
-            }
+            self.cut(at);
             self.encode(Op::Copy2 { dst, src, dst2, src2, ty, ty2 }, None);
             self.acc = None;
             return;
@@ -484,7 +478,17 @@ impl Translator<'_> {
         }
     }
 
-    /// `op` joined with the instruction just before it, when that is
+    /// Removes the code from `at` on (instructions about to be replaced),
+    /// with the slot operands noted there for `layout_frame`.
+    fn cut(&mut self, at: usize) {
+        self.code.truncate(at);
+        while self.fixups.last().is_some_and(|&f| f as usize >= at) {
+            self.fixups.pop();
+        }
+    }
+
+    /// `op` joined with the instruction just before it (which starts at the
+    /// returned position), when that is
     /// `x += k` (an `i32` add in place, of a constant or a slot) and `op`
     /// an `i32` compare-and-branch that tests `x` against another slot: a
     /// counted loop's `i++; if (i != n) continue` in one dispatch. The
@@ -492,7 +496,7 @@ impl Translator<'_> {
     /// accumulator forms (`I32AddImmA`...): the instruction before them may
     /// have left an operand in the accumulator only (a register-result
     /// form), and the fused op reads slots.
-    fn fuse_increment(&self, op: Op) -> Option<Op> {
+    fn fuse_increment(&self, op: Op) -> Option<(usize, Op)> {
         enum Step {
             Imm(u32),
             Slot(Slot),
@@ -505,18 +509,19 @@ impl Translator<'_> {
             (Op::I32Add { dst, lhs, rhs }, _) if dst == rhs => (dst, Step::Slot(lhs)),
             _ => return None,
         };
+        // `emit` gets plain branches: accumulator forms are chosen later.
         macro_rules! fuse {
-            ($($br:ident / $bra:ident => $imm:ident, $add:ident, $imm_m:ident, $add_m:ident;)*) => {
+            ($($br:ident => $imm:ident, $add:ident, $imm_m:ident, $add_m:ident;)*) => {
                 match op {
                     $(
-                        Op::$br { lhs: a, rhs: b, target } | Op::$bra { lhs: a, rhs: b, target } => {
+                        Op::$br { lhs: a, rhs: b, target } => {
                             let (rhs, mirrored) = if a == x { (b, false) } else if b == x { (a, true) } else { return None };
-                            Some(match (step, mirrored) {
+                            Some((acc.at, match (step, mirrored) {
                                 (Step::Imm(imm), false) => Op::$imm { lhs: x, rhs, imm, target },
                                 (Step::Imm(imm), true) => Op::$imm_m { lhs: x, rhs, imm, target },
                                 (Step::Slot(step), false) => Op::$add { lhs: x, step, rhs, target },
                                 (Step::Slot(step), true) => Op::$add_m { lhs: x, step, rhs, target },
-                            })
+                            }))
                         }
                     )*
                     _ => None,
@@ -524,16 +529,16 @@ impl Translator<'_> {
             };
         }
         fuse!(
-            BrI32Eq / BrI32EqA => BrI32AddImmEq, BrI32AddEq, BrI32AddImmEq, BrI32AddEq;
-            BrI32Ne / BrI32NeA => BrI32AddImmNe, BrI32AddNe, BrI32AddImmNe, BrI32AddNe;
-            BrI32LtS / BrI32LtSA => BrI32AddImmLtS, BrI32AddLtS, BrI32AddImmGtS, BrI32AddGtS;
-            BrI32LtU / BrI32LtUA => BrI32AddImmLtU, BrI32AddLtU, BrI32AddImmGtU, BrI32AddGtU;
-            BrI32GtS / BrI32GtSA => BrI32AddImmGtS, BrI32AddGtS, BrI32AddImmLtS, BrI32AddLtS;
-            BrI32GtU / BrI32GtUA => BrI32AddImmGtU, BrI32AddGtU, BrI32AddImmLtU, BrI32AddLtU;
-            BrI32LeS / BrI32LeSA => BrI32AddImmLeS, BrI32AddLeS, BrI32AddImmGeS, BrI32AddGeS;
-            BrI32LeU / BrI32LeUA => BrI32AddImmLeU, BrI32AddLeU, BrI32AddImmGeU, BrI32AddGeU;
-            BrI32GeS / BrI32GeSA => BrI32AddImmGeS, BrI32AddGeS, BrI32AddImmLeS, BrI32AddLeS;
-            BrI32GeU / BrI32GeUA => BrI32AddImmGeU, BrI32AddGeU, BrI32AddImmLeU, BrI32AddLeU;
+            BrI32Eq => BrI32AddImmEq, BrI32AddEq, BrI32AddImmEq, BrI32AddEq;
+            BrI32Ne => BrI32AddImmNe, BrI32AddNe, BrI32AddImmNe, BrI32AddNe;
+            BrI32LtS => BrI32AddImmLtS, BrI32AddLtS, BrI32AddImmGtS, BrI32AddGtS;
+            BrI32LtU => BrI32AddImmLtU, BrI32AddLtU, BrI32AddImmGtU, BrI32AddGtU;
+            BrI32GtS => BrI32AddImmGtS, BrI32AddGtS, BrI32AddImmLtS, BrI32AddLtS;
+            BrI32GtU => BrI32AddImmGtU, BrI32AddGtU, BrI32AddImmLtU, BrI32AddLtU;
+            BrI32LeS => BrI32AddImmLeS, BrI32AddLeS, BrI32AddImmGeS, BrI32AddGeS;
+            BrI32LeU => BrI32AddImmLeU, BrI32AddLeU, BrI32AddImmGeU, BrI32AddGeU;
+            BrI32GeS => BrI32AddImmGeS, BrI32AddGeS, BrI32AddImmLeS, BrI32AddLeS;
+            BrI32GeU => BrI32AddImmGeU, BrI32AddGeU, BrI32AddImmLeU, BrI32AddLeU;
         )
     }
 
@@ -594,13 +599,9 @@ impl Translator<'_> {
             && dst == cond
             && let Some(op) = fuse_compare(c.op, when != c.inverted, target)
         {
-            let start = c.start;
-            self.code.truncate(start);
+            self.cut(c.start);
             // The comparison is gone: the accumulator holds what it held before.
             self.acc = c.acc_before;
-            while self.fixups.last().is_some_and(|&f| f as usize >= start) {
-                self.fixups.pop();
-            }
             self.emit(op);
             return self.code.len() - 4;
         }

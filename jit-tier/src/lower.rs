@@ -530,19 +530,16 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    /// `lhs += imm`, then branches when the new `lhs cc rhs`.
-    fn br_add_imm(&mut self, lhs: u16, rhs: u16, imm: u32, cc: IntCC, target: u32) -> R {
-        let x = self.get(lhs, I32)?;
-        let v = self.b.ins().iadd_imm_s(x, imm as i32 as i64);
-        self.set(lhs, I32, v);
-        self.br_icmp(lhs, rhs, I32, cc, target)
-    }
-
     /// `lhs += step`, then branches when the new `lhs cc rhs`.
-    fn br_add(&mut self, lhs: u16, step: u16, rhs: u16, cc: IntCC, target: u32) -> R {
+    fn br_add(&mut self, lhs: u16, step: Step, rhs: u16, cc: IntCC, target: u32) -> R {
         let x = self.get(lhs, I32)?;
-        let y = self.get(step, I32)?;
-        let v = self.b.ins().iadd(x, y);
+        let v = match step {
+            Step::Slot(slot) => {
+                let y = self.get(slot, I32)?;
+                self.b.ins().iadd(x, y)
+            }
+            Step::Imm(imm) => self.b.ins().iadd_imm_s(x, imm as i32 as i64),
+        };
         self.set(lhs, I32, v);
         self.br_icmp(lhs, rhs, I32, cc, target)
     }
@@ -1092,51 +1089,61 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::BrI32LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThanOrEqual, target)?,
             Op::BrI32GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThanOrEqual, target)?,
             Op::BrI32GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThanOrEqual, target)?,
-            Op::BrI32AddImmEq { lhs, rhs, imm, target } => self.br_add_imm(lhs, rhs, imm, C::Equal, target)?,
-            Op::BrI32AddImmNe { lhs, rhs, imm, target } => self.br_add_imm(lhs, rhs, imm, C::NotEqual, target)?,
+            Op::BrI32AddImmEq { lhs, rhs, imm, target } => self.br_add(lhs, Step::Imm(imm), rhs, C::Equal, target)?,
+            Op::BrI32AddImmNe { lhs, rhs, imm, target } => {
+                self.br_add(lhs, Step::Imm(imm), rhs, C::NotEqual, target)?
+            }
             Op::BrI32AddImmLtS { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::SignedLessThan, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedLessThan, target)?
             }
             Op::BrI32AddImmLtU { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::UnsignedLessThan, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedLessThan, target)?
             }
             Op::BrI32AddImmGtS { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::SignedGreaterThan, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedGreaterThan, target)?
             }
             Op::BrI32AddImmGtU { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::UnsignedGreaterThan, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedGreaterThan, target)?
             }
             Op::BrI32AddImmLeS { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::SignedLessThanOrEqual, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedLessThanOrEqual, target)?
             }
             Op::BrI32AddImmLeU { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::UnsignedLessThanOrEqual, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedLessThanOrEqual, target)?
             }
             Op::BrI32AddImmGeS { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::SignedGreaterThanOrEqual, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedGreaterThanOrEqual, target)?
             }
             Op::BrI32AddImmGeU { lhs, rhs, imm, target } => {
-                self.br_add_imm(lhs, rhs, imm, C::UnsignedGreaterThanOrEqual, target)?
+                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedGreaterThanOrEqual, target)?
             }
-            Op::BrI32AddEq { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::Equal, target)?,
-            Op::BrI32AddNe { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::NotEqual, target)?,
-            Op::BrI32AddLtS { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::SignedLessThan, target)?,
-            Op::BrI32AddLtU { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::UnsignedLessThan, target)?,
-            Op::BrI32AddGtS { lhs, step, rhs, target } => self.br_add(lhs, step, rhs, C::SignedGreaterThan, target)?,
+            Op::BrI32AddEq { lhs, step, rhs, target } => self.br_add(lhs, Step::Slot(step), rhs, C::Equal, target)?,
+            Op::BrI32AddNe { lhs, step, rhs, target } => {
+                self.br_add(lhs, Step::Slot(step), rhs, C::NotEqual, target)?
+            }
+            Op::BrI32AddLtS { lhs, step, rhs, target } => {
+                self.br_add(lhs, Step::Slot(step), rhs, C::SignedLessThan, target)?
+            }
+            Op::BrI32AddLtU { lhs, step, rhs, target } => {
+                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedLessThan, target)?
+            }
+            Op::BrI32AddGtS { lhs, step, rhs, target } => {
+                self.br_add(lhs, Step::Slot(step), rhs, C::SignedGreaterThan, target)?
+            }
             Op::BrI32AddGtU { lhs, step, rhs, target } => {
-                self.br_add(lhs, step, rhs, C::UnsignedGreaterThan, target)?
+                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedGreaterThan, target)?
             }
             Op::BrI32AddLeS { lhs, step, rhs, target } => {
-                self.br_add(lhs, step, rhs, C::SignedLessThanOrEqual, target)?
+                self.br_add(lhs, Step::Slot(step), rhs, C::SignedLessThanOrEqual, target)?
             }
             Op::BrI32AddLeU { lhs, step, rhs, target } => {
-                self.br_add(lhs, step, rhs, C::UnsignedLessThanOrEqual, target)?
+                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedLessThanOrEqual, target)?
             }
             Op::BrI32AddGeS { lhs, step, rhs, target } => {
-                self.br_add(lhs, step, rhs, C::SignedGreaterThanOrEqual, target)?
+                self.br_add(lhs, Step::Slot(step), rhs, C::SignedGreaterThanOrEqual, target)?
             }
             Op::BrI32AddGeU { lhs, step, rhs, target } => {
-                self.br_add(lhs, step, rhs, C::UnsignedGreaterThanOrEqual, target)?
+                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedGreaterThanOrEqual, target)?
             }
             Op::BrI64Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::Equal, target)?,
             Op::BrI64Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::NotEqual, target)?,
@@ -1664,6 +1671,14 @@ fn reads_memory_vars(op: &Op) -> bool {
             | I64Store32 { .. }
             | MemorySize { .. }
     )
+}
+
+/// What a fused increment-and-branch (`BrI32AddImm<Cmp>`, `BrI32Add<Cmp>`)
+/// adds.
+#[derive(Clone, Copy)]
+enum Step {
+    Imm(u32),
+    Slot(u16),
 }
 
 /// The target of a (conditional) branch op, other than `BrTable`.
