@@ -177,6 +177,25 @@ fn and_branches_in(engine: &Engine, text: &str) {
 /// branch. Each comparison, on values that exit at once, after a few
 /// iterations, or never (NaN; a cap of 100 iterations), against the same
 /// loop in Rust, interpreted and compiled.
+/// `text` instantiated in each tier this build has: the interpreter, and
+/// compiled code with the `jit` feature.
+fn per_tier(text: &str) -> Vec<(tandem::Tier, Store<()>, Instance)> {
+    let tiers: &[tandem::Tier] =
+        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    tiers
+        .iter()
+        .map(|&tier| {
+            let mut config = tandem::Config::new();
+            config.tier(tier);
+            let engine = Engine::new(&config);
+            let module = Module::new(&engine, text).expect("compiles");
+            let mut store = Store::new(&engine, ());
+            let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+            (tier, store, inst)
+        })
+        .collect()
+}
+
 #[test]
 fn while_loops_thread_their_back_edge() {
     let mut text = String::from("(module\n");
@@ -225,15 +244,7 @@ fn while_loops_thread_their_back_edge() {
         let ops = op_names(&module, def).join(" ");
         assert!(ops.contains(want), "{def}: {ops}");
     }
-    let tiers: &[tandem::Tier] =
-        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
-    for &tier in tiers {
-        let mut config = tandem::Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, text.as_str()).expect("compiles");
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    for (tier, mut store, inst) in per_tier(&text) {
         for (ty, cmp) in cmps {
             let f = inst.get_func(&mut store, &format!("{ty}_{cmp}")).unwrap();
             for (a, b, step) in
@@ -346,15 +357,7 @@ fn increments_fuse_into_loop_branches() {
             assert!(ops.contains(want.as_str()), "{ops}");
         }
     }
-    let tiers: &[tandem::Tier] =
-        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
-    for &tier in tiers {
-        let mut config = tandem::Config::new();
-        config.tier(tier);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, text.as_str()).expect("compiles");
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    for (tier, mut store, inst) in per_tier(&text) {
         for (cmp, holds, ..) in cmps {
             for (k, &step) in steps.iter().enumerate() {
                 for name in ["li", "ls", "ri", "rs"] {
