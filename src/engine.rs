@@ -128,8 +128,14 @@ impl Config {
     }
     /// Tiered mode: compile a function after `calls` calls, or after its
     /// loops have iterated `loop_iterations` times in total (defaults 1 000
-    /// and 1 000). A hot loop moves its running call into compiled code
-    /// (on-stack replacement); other running calls finish interpreted.
+    /// and 1 000). Iterations are charged in batches (a sixteenth of
+    /// `loop_iterations`, at most 64) to the function running when a batch
+    /// ends, so a loop that calls a function with loops of its own shares
+    /// its count with it. Calls between interpreted functions are charged
+    /// the same way (a sixteenth of `calls`) to the function called when a
+    /// batch ends; calls from the host count one each. A hot loop moves its
+    /// running call into compiled code (on-stack replacement); other
+    /// running calls finish interpreted.
     pub fn tier_up_thresholds(&mut self, calls: u32, loop_iterations: u32) -> &mut Self {
         self.hot_calls = calls.max(1);
         self.hot_loops = loop_iterations.max(1);

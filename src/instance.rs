@@ -97,10 +97,8 @@ pub(crate) fn instantiate(store: &mut impl AsContextMut, module: &Module, import
         && let Some(inst) = opaque.instance(id)
     {
         // Every function was compiled with the module: point the records at it.
-        for (def, native) in module.info.native.iter().enumerate() {
-            if let Some(n) = native.get() {
-                inst.set_native(def as u32, n);
-            }
+        for def in 0..module.info.env.num_defined_funcs() {
+            inst.adopt_native(def);
         }
     }
     if let Some(start) = module.info.env.start {

@@ -37,17 +37,20 @@ pub(crate) fn compile_all(module: &Module, parallel: bool) -> Result<()> {
     tandem_vm_core::parallel::for_each_batch(defs, |&d| info.env.body_len(d), split, || (), compile_run)
 }
 
-/// Identifies a job: module (`ModuleInfo::id`), function, and the loop
-/// header of an OSR entry (`None`: the function's entry).
-type JobKey = (u64, u32, Option<u32>);
+/// Identifies a job: module (`ModuleInfo::id`), function, and whether it
+/// is the function's OSR entry (else its normal entry).
+type JobKey = (u64, u32, bool);
 
 /// Compiles one job; a compiler failure (error or panic) must not take the
 /// host down: the function simply stays interpreted.
-fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, osr: Option<u32>) -> bool {
+fn run_job(sigs: &SigRegistry, info: &ModuleInfo, def: u32, osr: bool) -> bool {
     let Ok(code) = tandem_interp::compiled(info, def).map(Arc::clone) else { return false };
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match osr {
-        Some(pc) => tandem_jit::compile_osr(info, sigs, def, pc, &code).is_ok(),
-        None => tandem_jit::compile(info, sigs, &[(def, code)]).is_ok(),
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if osr {
+            tandem_jit::compile_osr(info, sigs, def, &code).is_ok()
+        } else {
+            tandem_jit::compile(info, sigs, &[(def, code)]).is_ok()
+        }
     }));
     r.unwrap_or(false)
 }
@@ -59,7 +62,7 @@ struct Jobs {
     /// Failed: never retried.
     failed: HashSet<JobKey>,
     /// Functions (module, function) whose any-header OSR entry has been
-    /// handed out once: the next time, the header gets its own entry.
+    /// handed out once: the next time, their normal entry is compiled.
     used_any: HashSet<(u64, u32)>,
 }
 
@@ -121,7 +124,7 @@ impl TierUpHook {
 
     /// Runs the job, or queues it for the background compiler; the caller
     /// then looks the result up where the compiler leaves it.
-    fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: Option<u32>) {
+    fn request(&self, info: &Arc<ModuleInfo>, def: u32, osr: bool) {
         let k = (info.id, def, osr);
         {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
@@ -145,46 +148,41 @@ impl TierUpHook {
 
 impl TierUp for TierUpHook {
     fn compile(&self, info: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode> {
-        let ready = |info: &ModuleInfo| info.native.get(def as usize).and_then(|n| n.get().copied());
-        if let Some(n) = ready(info) {
-            return Some(n);
-        }
-        self.request(info, def, None);
-        ready(info)
+        info.native_code(def).or_else(|| {
+            self.request(info, def, false);
+            info.native_code(def)
+        })
     }
 
-    /// The entry at this header, else the any-header entry. A function
-    /// that gets hot in a loop first gets the any-header entry: it is the
-    /// one that is certain to be usable when it is ready, wherever the
-    /// frame has moved meanwhile (an entry for the header where the counter
-    /// ran out came too late in sha256, matmul and sort, whose early loops
-    /// end before their code is ready). Each entry edge makes the values
-    /// live at its header unknowns merged from the frame, though, and the
-    /// any-header code ran nbody's loops 1.2x slower than the normal
-    /// entry. So when a second call enters through the any-header entry,
-    /// its header gets its own entry too, in the background, for the calls
-    /// after it (a long-running call keeps the code it entered). Not on the
-    /// first use: a module run once would have that entry compiled for
-    /// nobody, holding up the compiler thread (sha256(1) in the harness's
-    /// cold table, one run after another, went from 1.0 to 1.8x jit).
-    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn> {
-        let lookup = |pc: u32| info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)).copied();
-        if let Some(exact) = lookup(pc) {
-            return Some(exact);
-        }
-        let any = lookup(tandem_jit::ANY_LOOP_HEADER).or_else(|| {
-            self.request(info, def, Some(tandem_jit::ANY_LOOP_HEADER));
-            lookup(tandem_jit::ANY_LOOP_HEADER)
+    /// The any-header entry: a call whose loop got hot leaves the
+    /// interpreter through an entry usable at any loop header, the one that
+    /// is certain to be usable when it is ready, wherever the frame has
+    /// moved meanwhile (an entry for the header where the counter ran out
+    /// came too late in sha256, matmul and sort, whose early loops end
+    /// before their code is ready). When a second call of the function
+    /// needs it, the function is hot across calls: its normal entry is
+    /// compiled (in the background) for the calls after it, which then run
+    /// compiled from their start instead of interpreted up to their first
+    /// loop header. Not on the first use: a module run once
+    /// would have that entry compiled for nobody, holding up the compiler
+    /// thread (sha256(1) in the harness's cold table went from 1.0 to 1.8x
+    /// jit). Before, the second use asked for an entry at its own header;
+    /// a function with many loops called often, like wasi-libc's memmove,
+    /// then had one compiled per header (16 jobs in the harness's memmove
+    /// kernel), each compiling the whole function, queued ahead of the
+    /// normal entry that made them useless.
+    fn compile_loop(&self, info: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn> {
+        let any = info.osr_entry(def).or_else(|| {
+            self.request(info, def, true);
+            info.osr_entry(def)
         })?;
-        // The any-header entry is handed out: the second time, ask for this
-        // header's own entry (compiled here without background compilation).
         let used_before = {
             let mut j = self.engine.jobs.lock().unwrap_or_else(|e| e.into_inner());
             !j.used_any.insert((info.id, def))
         };
         if used_before {
-            self.request(info, def, Some(pc));
+            self.request(info, def, false);
         }
-        Some(lookup(pc).unwrap_or(any))
+        Some(any)
     }
 }

@@ -4,7 +4,7 @@
 //! better of interp-only and jit-only); start-up on a large generated module;
 //! JIT compile time per KB; bytecode size.
 //!
-//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--profile ENGINE] [--hot CALLS,LOOPS] [--emit-generated FILE]
+//! cargo run --release --manifest-path benches/Cargo.toml -- [--runs N] [--scale F] [--only NAME] [--no-cold | --cold] [--startup] [--calls] [--profile ENGINE] [--hot CALLS,LOOPS] [--emit-generated FILE]
 
 mod generate;
 
@@ -68,32 +68,58 @@ fn tandem_config(tier: tandem::Tier) -> tandem::Config {
 }
 
 fn tandem_runner(wasm: &[u8], cfg: &tandem::Config) -> Runner {
-    let engine = tandem::Engine::new(cfg);
-    let module = tandem::Module::new(&engine, wasm).expect("tandem compiles");
-    let mut store = tandem::Store::new(&engine, ());
-    let inst = tandem::Instance::new(&mut store, &module, &[]).expect("tandem instantiates");
-    let run = inst.get_typed_func::<i32, i64>(&mut store, "run").expect("run export");
+    let (mut store, run) = tandem_typed::<i32, i64>(wasm, cfg, "run");
     Box::new(move |n| run.call(&mut store, n).expect("tandem runs"))
 }
 
 fn wasmi_runner(wasm: &[u8]) -> Runner {
-    let engine = wasmi::Engine::default();
-    let module = wasmi::Module::new(&engine, wasm).expect("wasmi compiles");
-    let mut store = wasmi::Store::new(&engine, ());
-    let linker = wasmi::Linker::<()>::new(&engine);
-    let inst = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
-    let run = inst.get_typed_func::<i32, i64>(&store, "run").expect("run export");
+    let (mut store, run) = wasmi_typed::<i32, i64>(wasm, "run");
     Box::new(move |n| run.call(&mut store, n).expect("wasmi runs"))
 }
 
 /// wasmtime with its default configuration (Cranelift, guard pages).
 fn wasmtime_runner(wasm: &[u8]) -> Runner {
+    let (mut store, run) = wasmtime_typed::<i32, i64>(wasm, "run");
+    Box::new(move |n| run.call(&mut store, n).expect("wasmtime runs"))
+}
+
+/// Export `name` of `wasm`, instantiated in a new store of a new engine.
+fn tandem_typed<P: tandem::WasmParams, R: tandem::WasmResults>(
+    wasm: &[u8],
+    cfg: &tandem::Config,
+    name: &str,
+) -> (tandem::Store<()>, tandem::TypedFunc<P, R>) {
+    let engine = tandem::Engine::new(cfg);
+    let module = tandem::Module::new(&engine, wasm).expect("tandem compiles");
+    let mut store = tandem::Store::new(&engine, ());
+    let inst = tandem::Instance::new(&mut store, &module, &[]).expect("tandem instantiates");
+    let f = inst.get_typed_func::<P, R>(&mut store, name).expect("export");
+    (store, f)
+}
+
+fn wasmi_typed<P: wasmi::WasmParams, R: wasmi::WasmResults>(
+    wasm: &[u8],
+    name: &str,
+) -> (wasmi::Store<()>, wasmi::TypedFunc<P, R>) {
+    let engine = wasmi::Engine::default();
+    let module = wasmi::Module::new(&engine, wasm).expect("wasmi compiles");
+    let mut store = wasmi::Store::new(&engine, ());
+    let linker = wasmi::Linker::<()>::new(&engine);
+    let inst = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
+    let f = inst.get_typed_func::<P, R>(&store, name).expect("export");
+    (store, f)
+}
+
+fn wasmtime_typed<P: wasmtime::WasmParams, R: wasmtime::WasmResults>(
+    wasm: &[u8],
+    name: &str,
+) -> (wasmtime::Store<()>, wasmtime::TypedFunc<P, R>) {
     let engine = wasmtime::Engine::default();
     let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles");
     let mut store = wasmtime::Store::new(&engine, ());
     let inst = wasmtime::Instance::new(&mut store, &module, &[]).expect("wasmtime instantiates");
-    let run = inst.get_typed_func::<i32, i64>(&mut store, "run").expect("run export");
-    Box::new(move |n| run.call(&mut store, n).expect("wasmtime runs"))
+    let f = inst.get_typed_func::<P, R>(&mut store, name).expect("export");
+    (store, f)
 }
 
 struct Stats {
@@ -134,7 +160,11 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--startup") {
-        startup(runs);
+        startup(runs, only.as_deref(), flag("--profile").as_deref());
+        return;
+    }
+    if args.iter().any(|a| a == "--calls") {
+        host_calls(runs);
         return;
     }
 
@@ -153,7 +183,7 @@ fn main() {
     if only.is_some() {
         return;
     }
-    startup(runs);
+    startup(runs, None, None);
     compile_time(runs);
     bytecode_size();
 }
@@ -310,6 +340,64 @@ fn cold(runs: usize, list: &[Kernel]) {
     }
 }
 
+/// Host -> wasm calls of a small export (`i32.add` of its two arguments)
+/// through each engine's typed-function API: what a plugin host pays per
+/// call. Engines take turns within each run; nanoseconds per call, median
+/// of `runs` runs of 200 000 calls, results cross-checked.
+fn host_calls(runs: usize) {
+    const CALLS: i32 = 200_000;
+    let wasm = wat::parse_str(
+        r#"(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#,
+    )
+    .expect("valid text");
+    type Caller = Box<dyn FnMut(i32, i32) -> i32>;
+    let tandem_caller = |tier: tandem::Tier| -> Caller {
+        let (mut store, f) = tandem_typed::<(i32, i32), i32>(&wasm, &tandem_config(tier), "add");
+        Box::new(move |a, b| f.call(&mut store, (a, b)).expect("tandem runs"))
+    };
+    let wasmi_caller = || -> Caller {
+        let (mut store, f) = wasmi_typed::<(i32, i32), i32>(&wasm, "add");
+        Box::new(move |a, b| f.call(&mut store, (a, b)).expect("wasmi runs"))
+    };
+    let wasmtime_caller = || -> Caller {
+        let (mut store, f) = wasmtime_typed::<(i32, i32), i32>(&wasm, "add");
+        Box::new(move |a, b| f.call(&mut store, (a, b)).expect("wasmtime runs"))
+    };
+    let mut engines: Vec<(&str, Caller, Vec<Duration>)> = vec![
+        ("tandem interp", tandem_caller(tandem::Tier::Interp), Vec::new()),
+        ("tandem jit", tandem_caller(tandem::Tier::Jit), Vec::new()),
+        ("wasmi", wasmi_caller(), Vec::new()),
+        ("wasmtime", wasmtime_caller(), Vec::new()),
+    ];
+    let mut expected = None;
+    for _ in 0..=runs {
+        for (name, call, times) in engines.iter_mut() {
+            let start = Instant::now();
+            let mut acc = 0i32;
+            for i in 0..CALLS {
+                acc = call(acc, i);
+            }
+            times.push(start.elapsed());
+            assert_eq!(*expected.get_or_insert(acc), acc, "{name} disagrees");
+        }
+    }
+    println!();
+    println!("# Host calls: `add(a, b)` through the typed-function API, ns per call, median (min..max) of {runs}");
+    let ns = |d: Duration| d.as_secs_f64() * 1e9 / CALLS as f64;
+    let mut medians = Vec::new();
+    for (name, _, times) in engines.iter_mut() {
+        times.remove(0); // the first run warms up
+        let s = stats(std::mem::take(times));
+        println!("{name:<16} {:>8.1} ({:>6.1}..{:>6.1})", ns(s.median), ns(s.min), ns(s.max));
+        medians.push(ns(s.median));
+    }
+    println!(
+        "tandem interp / wasmi {:.2}, tandem jit / wasmtime {:.2}",
+        medians[0] / medians[2],
+        medians[1] / medians[3]
+    );
+}
+
 /// Compile time of the JIT (`Tier::Jit` Module::new: validation, translation
 /// and Cranelift) per KB of code section, against wasmtime's Module::new.
 fn compile_time(runs: usize) {
@@ -357,7 +445,7 @@ fn body_sizes(wasm: &[u8]) -> Vec<usize> {
     for p in wasmparser::Parser::new(0).parse_all(wasm) {
         if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = p {
             let r = body.range();
-            v.push((r.end - r.start) as usize);
+            v.push(r.end - r.start);
         }
     }
     v
@@ -376,17 +464,19 @@ fn time_it(runs: usize, mut f: impl FnMut()) -> Stats {
     )
 }
 
-fn startup(runs: usize) {
+/// `profile_mode`: run only the modes whose name contains it, `runs` times
+/// each and untimed (for callgrind), instead of printing the table.
+fn startup(runs: usize, only: Option<&str>, profile_mode: Option<&str>) {
     let generated = generate::large_module(4400, 14, 42);
     let zstd = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/built/zstd.wasm")).expect("built/zstd.wasm");
     // (name, module, export, argument): the first call does little work.
     let subjects: [(&str, Vec<u8>, &str); 2] = [("generated", generated, "main"), ("zstd", zstd, "run")];
-    for (name, wasm, export) in subjects {
-        startup_of(runs, name, &wasm, export);
+    for (name, wasm, export) in subjects.into_iter().filter(|s| only.is_none_or(|o| s.0.contains(o))) {
+        startup_of(runs, name, &wasm, export, profile_mode);
     }
 }
 
-fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
+fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str, profile_mode: Option<&str>) {
     let code = code_section_size(wasm);
     println!();
     println!(
@@ -426,26 +516,32 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
             f.call(&mut s, &[arg], &mut out).unwrap();
         }
     };
-    let rows: Vec<(&str, Stats)> = vec![
-        ("tandem lazy (eager validation, parallel)", time_it(runs, tandem_start(tandem::Translation::Lazy, true))),
-        ("tandem lazy (eager validation, 1 thread)", time_it(runs, tandem_start(tandem::Translation::Lazy, false))),
-        (
-            "wasmi lazy-translation (eager validation)",
-            time_it(runs, wasmi_start(wasmi::CompilationMode::LazyTranslation)),
-        ),
-        ("tandem lazy-validation", time_it(runs, tandem_start(tandem::Translation::LazyValidation, true))),
-        ("wasmi lazy (lazy validation)", time_it(runs, wasmi_start(wasmi::CompilationMode::Lazy))),
-        ("tandem eager (parallel)", time_it(runs, tandem_start(tandem::Translation::Eager, true))),
-        ("tandem eager (1 thread)", time_it(runs, tandem_start(tandem::Translation::Eager, false))),
-        ("wasmi eager", time_it(runs, wasmi_start(wasmi::CompilationMode::Eager))),
+    type Mode<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let modes: Vec<Mode<'_>> = vec![
+        ("tandem lazy (eager validation, parallel)", Box::new(tandem_start(tandem::Translation::Lazy, true))),
+        ("tandem lazy (eager validation, 1 thread)", Box::new(tandem_start(tandem::Translation::Lazy, false))),
+        ("wasmi lazy-translation (eager validation)", Box::new(wasmi_start(wasmi::CompilationMode::LazyTranslation))),
+        ("tandem lazy-validation", Box::new(tandem_start(tandem::Translation::LazyValidation, true))),
+        ("wasmi lazy (lazy validation)", Box::new(wasmi_start(wasmi::CompilationMode::Lazy))),
+        ("tandem eager (parallel)", Box::new(tandem_start(tandem::Translation::Eager, true))),
+        ("tandem eager (1 thread)", Box::new(tandem_start(tandem::Translation::Eager, false))),
+        ("wasmi eager", Box::new(wasmi_start(wasmi::CompilationMode::Eager))),
         (
             "(floor: wasmparser validate_all alone)",
-            time_it(runs, || {
+            Box::new(|| {
                 let mut v = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
                 v.validate_all(wasm).expect("valid");
             }),
         ),
     ];
+    if let Some(only) = profile_mode {
+        for (name, f) in modes.iter().filter(|(n, _)| n.contains(only)) {
+            (0..runs).for_each(|_| f());
+            println!("{name}: {runs} run(s)");
+        }
+        return;
+    }
+    let rows: Vec<(&str, Stats)> = modes.iter().map(|(name, f)| (*name, time_it(runs, f))).collect();
     println!("{:<44} {:>28} {:>12}", "mode", "ms median (min..max)", "ns/code byte");
     for (name, s) in &rows {
         println!(
@@ -461,7 +557,7 @@ fn startup_of(runs: usize, name: &str, wasm: &[u8], export: &str) {
 
 fn bytecode_size() {
     println!();
-    println!("# Bytecode size: Tandem bytecode bytes per wasm function-body byte (eager translation)");
+    println!("# Bytecode size: Tandem bytecode bytes allocated per wasm function-body byte (eager translation)");
     let mut cfg = tandem_config(tandem::Tier::Interp);
     cfg.translation(tandem::Translation::Eager);
     let engine = tandem::Engine::new(&cfg);
@@ -473,7 +569,7 @@ fn bytecode_size() {
         let (total, defined) = m.num_funcs();
         let _ = total;
         let wasm_bytes: usize = body_sizes(wasm).iter().sum();
-        let bc: usize = (0..defined).map(|i| m.compiled(i).map(|f| f.code.len()).unwrap_or(0)).sum();
+        let bc: usize = (0..defined).map(|i| m.compiled(i).map(|f| f.code.capacity()).unwrap_or(0)).sum();
         tw += wasm_bytes;
         tb += bc;
         println!(

@@ -101,45 +101,41 @@ fn keep(info: &ModuleInfo, module: JITModule) {
     info.native_owner.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(CodeMemory(Some(module))));
 }
 
-/// `compile_osr`'s `pc` for an entry that takes a frame stopped at any of
-/// the function's loop headers.
-pub const ANY_LOOP_HEADER: u32 = u32::MAX;
-
-/// Compiles an on-stack-replacement entry of defined function `def`: a
-/// running interpreter frame of `def` stopped at the loop header at
-/// bytecode offset `pc` (a `HotLoop` op; any of them with
-/// `ANY_LOOP_HEADER`) continues in compiled code. Cached in
-/// `info.osr_entries` under `(def, pc)`. Each entry edge turns the values
-/// live at its header into unknowns merged from the frame: the any-header
-/// entry ran nbody's compiled loops 1.2x slower than the normal entry (see
-/// the tier-up hook for when each kind is asked for).
+/// Compiles the on-stack-replacement entry of defined function `def`: a
+/// running interpreter frame of `def` stopped at any of its loop headers (a
+/// `HotLoop` op, whose bytecode offset the entry takes) continues in
+/// compiled code. Cached in `info.osr_entries` under `def`. Each entry edge
+/// turns the values live at its header into unknowns merged from the
+/// frame; with the headers laid out in code order that costs nothing
+/// measurable (nbody's and collatz's loops execute as many instructions as
+/// from the normal entry; see the tier-up hook for when it is asked for).
 pub fn compile_osr(
     info: &ModuleInfo,
     sigs: &SigRegistry,
     def: u32,
-    pc: u32,
     code: &CompiledFunc,
 ) -> Result<OsrEntryFn, CompileError> {
-    if let Some(f) = info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).get(&(def, pc)) {
+    let Some(slot) = info.osr_entries.get(def as usize) else {
+        return Err(CompileError(format!("no defined function {def}")));
+    };
+    if let Some(f) = slot.get() {
         return Ok(*f);
     }
     let mut module = new_module()?;
-    let id = module
-        .declare_function(&format!("osr{def}_{pc}"), Linkage::Local, &lower::osr_signature(&module))
-        .map_err(err)?;
+    let id =
+        module.declare_function(&format!("osr{def}"), Linkage::Local, &lower::osr_signature(&module)).map_err(err)?;
     let mut ctx = module.make_context();
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     let batch = Default::default();
-    lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, Some(pc))?;
+    lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true)?;
     module.finalize_definitions().map_err(err)?;
     let ptr = module.get_finalized_function(id);
     // SAFETY: compiled with `osr_signature`, the `OsrEntryFn` signature in
     // the platform's C convention.
     let entry = unsafe { core::mem::transmute::<*const u8, OsrEntryFn>(ptr) };
     keep(info, module);
-    // Not locked while compiling (the interpreter polls this map); a racing
-    // compilation of the same entry keeps the first.
-    Ok(*info.osr_entries.lock().unwrap_or_else(|e| e.into_inner()).entry((def, pc)).or_insert(entry))
+    // A racing compilation of the same entry keeps the first.
+    Ok(*slot.get_or_init(|| entry))
 }
 
 /// Compiles the defined functions `defs` of `info` (their bytecode in
@@ -181,7 +177,7 @@ pub fn compile(
         let mut ctx = module.make_context();
         let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
         for ((def, code), (_, native, _)) in todo.iter().zip(&ids) {
-            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, None)?;
+            lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, *def, code, *native, &batch, false)?;
         }
         for (_, id, ty) in &new_adapters {
             lower::lower_array_adapter(&mut module, &mut ctx, &mut fctx, ty, *id)?;

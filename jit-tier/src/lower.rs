@@ -191,9 +191,8 @@ pub(crate) fn lower_array_adapter(
 
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
-/// With `osr` it compiles an on-stack-replacement entry instead: it takes
-/// over a running interpreter frame stopped at the loop header at that
-/// bytecode offset, or at any header with `ANY_LOOP_HEADER`
+/// With `osr` it compiles the on-stack-replacement entry instead: it takes
+/// over a running interpreter frame stopped at any loop header
 /// (`osr_signature`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lower_function(
@@ -206,10 +205,10 @@ pub(crate) fn lower_function(
     code: &CompiledFunc,
     id: FuncId,
     batch: &HashMap<u32, FuncId>,
-    osr: Option<u32>,
+    osr: bool,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
-    ctx.func.signature = if osr.is_some() { osr_signature(module) } else { native_signature(module, &ty) };
+    ctx.func.signature = if osr { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
         let b = FunctionBuilder::new(&mut ctx.func, fctx);
@@ -250,10 +249,9 @@ struct Lower<'a, 'm> {
     results_area: Option<Value>,
     /// OSR entry: the interpreter frame the results go back to.
     osr_frame: Option<Value>,
-    /// OSR entry: the loop header it starts at (its bytecode offset, or
-    /// `ANY_LOOP_HEADER`), and the offset the interpreter passed (the
-    /// entry jumps to the block of that header).
-    osr_pc: Option<(u32, Value)>,
+    /// OSR entry: the loop header offset the interpreter passed (the entry
+    /// jumps to the block of that header).
+    osr_pc: Option<Value>,
     mem: Option<(Variable, Variable)>,
     blocks: HashMap<u32, Block>,
     trap_block: Block,
@@ -282,16 +280,16 @@ impl<'a, 'm> Lower<'a, 'm> {
         f: &'a CompiledFunc,
         ty: &'a FuncType,
         batch: &'a HashMap<u32, FuncId>,
-        osr: Option<u32>,
+        osr: bool,
     ) -> Result<Self, CompileError> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let vmctx = params[0];
-        let results_area = (osr.is_none() && ty.results().len() > 1).then(|| params[1]);
-        let osr_frame = osr.map(|_| params[1]);
-        let osr_pc = osr.map(|pc| (pc, params[2]));
+        let results_area = (!osr && ty.results().len() > 1).then(|| params[1]);
+        let osr_frame = osr.then(|| params[1]);
+        let osr_pc = osr.then(|| params[2]);
         let limits = b.ins().load(PTR, trusted(), vmctx, VMOffsets::header_limits() as i32);
         let trap_block = b.create_block();
         b.append_block_param(trap_block, types::I32);
@@ -927,23 +925,24 @@ impl<'a, 'm> Lower<'a, 'm> {
             self.reload_memory();
         }
         // Pass 2: lower. An OSR entry jumps from its entry block straight
-        // to its loop header (if the interpreter passed that header).
+        // to the loop header the interpreter passed, through a chain of
+        // tests in code order: Cranelift lays blocks out depth-first from
+        // the entry, first successor first, so the first header's code
+        // comes first and the rest follows in code order, as in the normal
+        // entry. A `Switch` tests the last header first, which laid the
+        // loops out backwards: a taken jump more per iteration (collatz:
+        // 14% more instructions than the normal entry).
         let mut open = true;
-        if let Some((header, at)) = self.osr_pc {
-            let headers = if header == crate::ANY_LOOP_HEADER {
-                loop_headers
-            } else if loop_headers.contains(&header) {
-                vec![header]
-            } else {
-                return Err(err(format!("no loop header at {header}")));
-            };
-            let mut switch = cranelift_frontend::Switch::new();
-            for pc in headers {
+        if let Some(at) = self.osr_pc {
+            for pc in loop_headers {
                 let blk = self.block_at(pc);
-                switch.set_entry(pc as u128, blk);
+                let next = self.b.create_block();
+                let here = self.b.ins().icmp_imm_u(IntCC::Equal, at, i64::from(pc));
+                self.b.ins().brif(here, blk, &[], next, &[]);
+                self.switch(next);
             }
             let bad = self.trap_block_for(TrapCode::Unreachable);
-            switch.emit(&mut self.b, at, bad);
+            self.b.ins().jump(bad, &[]);
             open = false;
         }
         for (pc, op) in insts {
@@ -1586,6 +1585,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::F64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(x, y))?,
             Op::F64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmul(x, y))?,
             Op::F64Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(x, y))?,
+            Op::F64SubRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(y, x))?,
+            Op::F64DivRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(y, x))?,
             Op::F64Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmin(x, y))?,
             Op::F64Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmax(x, y))?,
             Op::F64Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fcopysign(x, y))?,

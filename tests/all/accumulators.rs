@@ -55,6 +55,12 @@ const TEXT: &str = r#"(module
     (f64.store (local.get $a) (f64.mul (local.get $x) (f64.const 2)))
     (i32.store8 offset=8 (local.get $a) (i32.add (local.get $y) (i32.const 1)))
     (f64.add (f64.load (local.get $a)) (f64.convert_i32_u (i32.load8_u offset=8 (local.get $a)))))
+  ;; the accumulator as the right operand of `f64.div` and `f64.sub`: the
+  ;; mirrored op reads it as its left operand
+  (func (export "recip") (param f64 f64 f64) (result f64)
+    (f64.div (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "rsub") (param f64 f64 f64) (result f64)
+    (f64.sub (local.get 2) (f64.add (local.get 0) (local.get 1))))
 )"#;
 
 #[test]
@@ -78,6 +84,8 @@ fn forms_chosen_by_the_translator() {
     assert!(rotate.contains(" Copy2 Copy "), "{rotate}");
     let stores = ops(9);
     assert!(stores.starts_with("F64MulR F64StoreV I32AddImmR I32Store8V "), "{stores}");
+    assert_eq!(ops(10), "F64MulR F64DivRevA ReturnSlot");
+    assert_eq!(ops(11), "F64AddR F64SubRevA ReturnSlot");
 }
 
 #[test]
@@ -108,6 +116,13 @@ fn values_match_rust_arithmetic_in_every_tier() {
                 assert_eq!(got, Val::F64((a * b + c).to_bits()), "{tier:?} fma {a} {b} {c}");
                 let args = [a, b, c, a + 1.0].map(|x| Val::F64(x.to_bits()));
                 assert_eq!(call("dot", &args), Val::F64((a * b + c * (a + 1.0)).to_bits()), "{tier:?} dot {a} {b}");
+                for (name, want) in [("recip", c / (a * b)), ("rsub", c - (a + b))] {
+                    let args = [a, b, c].map(|x| Val::F64(x.to_bits()));
+                    match call(name, &args) {
+                        Val::F64(bits) if want.is_nan() => assert!(f64::from_bits(bits).is_nan(), "{tier:?} {name}"),
+                        got => assert_eq!(got, Val::F64(want.to_bits()), "{tier:?} {name} {a} {b} {c}"),
+                    }
+                }
                 let (x, y) = (a as f32, b as f32);
                 let got = call("tee", &[Val::F32(x.to_bits()), Val::F32(y.to_bits())]);
                 assert_eq!(got, Val::F32(((x + y) * y + (x + y)).to_bits()), "{tier:?} tee {x} {y}");

@@ -9,6 +9,14 @@ fn wat(engine: &Engine, text: &str) -> Module {
     Module::new(engine, text).expect("test module compiles")
 }
 
+/// A new store of `module`'s engine with `module` instantiated in it (no
+/// imports).
+fn instantiate(module: &Module) -> (Store<()>, Instance) {
+    let mut store = Store::new(module.engine(), ());
+    let inst = Instance::new(&mut store, module, &[]).expect("test module instantiates");
+    (store, inst)
+}
+
 #[test]
 fn host_function_called_from_wasm_and_wasm_called_from_host() {
     let engine = Engine::default();
@@ -215,9 +223,7 @@ fn eager_and_lazy_translation_agree() {
         let mut cfg = Config::new();
         cfg.translation(mode);
         let engine = Engine::new(&cfg);
-        let module = wat(&engine, text);
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (mut store, inst) = instantiate(&wat(&engine, text));
         let f = inst.get_typed_func::<i32, i32>(&mut store, "f").unwrap();
         // sum of i^2 for i in 0..10 = 285
         assert_eq!(f.call(&mut store, 10).unwrap(), 285, "{mode:?}");
@@ -252,4 +258,92 @@ fn lazy_validation_reports_an_invalid_body_on_first_call() {
     assert!(err.to_string().contains("type mismatch"), "{err}");
     // The store stays usable.
     assert_eq!(good.call(&mut store, ()).unwrap(), 7);
+}
+
+/// Value stacks are reused across stores (`alloc::value_stack`) without
+/// being cleared: a store that follows one that filled its stack with
+/// non-zero values must still see its declared locals start at zero, at
+/// every depth.
+#[test]
+fn locals_start_at_zero_on_a_value_stack_another_store_used() {
+    let text = r#"(module
+      (func $dirty (export "dirty") (param $n i32) (result i64)
+        (local $a i64) (local $b i64) (local $c f64) (local $d i32)
+        (local.set $a (i64.const -1)) (local.set $b (i64.const 0x5555))
+        (local.set $c (f64.const -3.5)) (local.set $d (i32.const 7))
+        (if (result i64) (i32.eqz (local.get $n))
+          (then (i64.add (local.get $a) (local.get $b)))
+          (else (i64.add (local.get $a)
+                  (call $dirty (i32.sub (local.get $n) (i32.const 1)))))))
+      (func $fresh (export "fresh") (param $n i32) (result i64)
+        (local $a i64) (local $b i64) (local $c f64) (local $d i32)
+        (i64.add
+          (i64.add (i64.or (local.get $a) (local.get $b))
+                   (i64.or (i64.reinterpret_f64 (local.get $c)) (i64.extend_i32_u (local.get $d))))
+          (if (result i64) (i32.eqz (local.get $n))
+            (then (i64.const 0))
+            (else (call $fresh (i32.sub (local.get $n) (i32.const 1))))))))"#;
+    let mut cfg = Config::new();
+    cfg.tier(tandem::Tier::Interp);
+    let engine = Engine::new(&cfg);
+    let module = wat(&engine, text);
+    for round in 0..4 {
+        let (mut store, inst) = instantiate(&module);
+        let dirty = inst.get_typed_func::<i32, i64>(&mut store, "dirty").unwrap();
+        let fresh = inst.get_typed_func::<i32, i64>(&mut store, "fresh").unwrap();
+        // 2000 frames of -1: -2000, plus 0x5554 at the bottom.
+        assert_eq!(dirty.call(&mut store, 2000).unwrap(), 0x5554 - 2000, "round {round}");
+        assert_eq!(fresh.call(&mut store, 2000).unwrap(), 0, "round {round}, same store");
+        drop(store);
+        let (mut store, inst) = instantiate(&module);
+        let fresh = inst.get_typed_func::<i32, i64>(&mut store, "fresh").unwrap();
+        assert_eq!(fresh.call(&mut store, 2000).unwrap(), 0, "round {round}, next store");
+    }
+}
+
+/// Small linear memories are kept when their store is dropped
+/// (`alloc::linear_memory`): the next store's memory of that size must
+/// still start zeroed. Memories of 1 to 4 pages are kept, 8 are not; a
+/// memory that grew is not kept either, and must not leak into a memory
+/// created at its size.
+#[test]
+fn a_new_memory_is_zero_after_another_store_filled_one_of_its_size() {
+    let module_text = |min: u32| {
+        format!(
+            r#"(module (memory (export "m") {min})
+              (func (export "grow_and_fill") (param $pages i32)
+                (drop (memory.grow (i32.sub (local.get $pages) (memory.size))))
+                (memory.fill (i32.const 0) (i32.const 0xab) (i32.mul (memory.size) (i32.const 65536))))
+              (func (export "or_all") (result i64) (local $i i32) (local $s i64)
+                (block $done (loop $l
+                  (br_if $done (i32.ge_u (local.get $i) (i32.mul (memory.size) (i32.const 65536))))
+                  (local.set $s (i64.or (local.get $s) (i64.load (local.get $i))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                  (br $l)))
+                (local.get $s)))"#
+        )
+    };
+    let engine = Engine::default();
+    let grown = wat(&engine, &module_text(1));
+    for pages in [1, 2, 4, 8] {
+        let sized = wat(&engine, &module_text(pages));
+        for round in 0..3 {
+            // Filled at its own size, then at a size it grew to.
+            for module in [&sized, &grown] {
+                let (mut store, inst) = instantiate(module);
+                let fill = inst.get_typed_func::<i32, ()>(&mut store, "grow_and_fill").unwrap();
+                let or_all = inst.get_typed_func::<(), i64>(&mut store, "or_all").unwrap();
+                assert_eq!(or_all.call(&mut store, ()).unwrap(), 0, "{pages} pages, round {round}, new store");
+                fill.call(&mut store, pages as i32).unwrap();
+                assert_eq!(or_all.call(&mut store, ()).unwrap(), 0xabab_abab_abab_abab_u64 as i64);
+                let mem = inst.get_memory(&mut store, "m").unwrap();
+                assert_eq!(mem.data(&store).len(), pages as usize * 65536);
+                drop(store);
+                // A memory created at this size takes the kept one, if any.
+                let (mut store, inst) = instantiate(&sized);
+                let mem = inst.get_memory(&mut store, "m").unwrap();
+                assert!(mem.data(&store).iter().all(|&b| b == 0), "{pages} pages, round {round}, next store");
+            }
+        }
+    }
 }

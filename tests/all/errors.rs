@@ -29,6 +29,39 @@ fn simd_is_an_unsupported_feature() {
     assert!(err.to_string().starts_with("unsupported feature"), "{err}");
 }
 
+/// A body that uses SIMD only inside (its signature and locals are plain
+/// `i32`) reaches the operator validator in every translation mode: a valid
+/// one is unsupported, an invalid one invalid, whether Module::new or the
+/// first call finds it. So is a body using a proposal beyond Wasm 2.0.
+#[test]
+fn operators_beyond_wasm2_are_refused_in_every_translation_mode() {
+    let valid = r#"(module (func (export "f") (result i32)
+        (i32x4.extract_lane 2 (v128.const i32x4 1 2 3 4))))"#;
+    let invalid = r#"(module (func (export "f") (result i32)
+        (i32x4.extract_lane 2 (i64.const 1))))"#;
+    // An operator of a later proposal (tail calls) is invalid in Wasm 2.0.
+    let later = r#"(module (func $f (export "f") (result i32) (return_call $f)))"#;
+    for (text, expect) in [(valid, "unsupported feature"), (invalid, "invalid module"), (later, "invalid module")] {
+        let bytes = wat::parse_str(text).unwrap();
+        for mode in [Translation::Lazy, Translation::Eager, Translation::LazyValidation] {
+            let mut cfg = Config::new();
+            cfg.translation(mode);
+            let engine = Engine::new(&cfg);
+            let err = match Module::new(&engine, &bytes) {
+                Err(e) => e,
+                Ok(module) => {
+                    assert_eq!(mode, Translation::LazyValidation, "{text}: accepted in {mode:?}");
+                    let mut store = Store::new(&engine, ());
+                    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+                    let f = inst.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+                    f.call(&mut store, ()).unwrap_err()
+                }
+            };
+            assert!(err.to_string().starts_with(expect), "{mode:?}: {err}");
+        }
+    }
+}
+
 #[test]
 fn missing_and_mistyped_imports_name_the_import() {
     let engine = Engine::default();

@@ -140,13 +140,17 @@ fn and_fuses_into_test_and_branch() {
 
 /// The op names of defined function `def`'s bytecode, tier-up counters left out.
 pub(crate) fn op_names(module: &Module, def: u32) -> Vec<String> {
+    op_names_with_counters(module, def).into_iter().filter(|op| op != "HotLoop").collect()
+}
+
+/// As `op_names`, with the tier-up counters (`HotLoop`) of tiered code.
+fn op_names_with_counters(module: &Module, def: u32) -> Vec<String> {
     let mut out = String::new();
     tandem::bytecode::disassemble(&module.compiled(def).expect("translates"), &mut out).unwrap();
     out.lines()
         .filter_map(|l| l.trim().split_once(": "))
         .filter(|(pos, _)| pos.chars().all(|c| c.is_ascii_digit()))
         .map(|(_, op)| op.split(' ').next().unwrap_or("").to_string())
-        .filter(|op| op != "HotLoop")
         .collect()
 }
 
@@ -172,21 +176,21 @@ fn and_branches_in(engine: &Engine, text: &str) {
     }
 }
 
-/// `while` loops (`loop { br_if $exit (cmp); ...; br $loop }`): the back
-/// edge tests the opposite comparison itself and jumps past the header's
-/// branch. Each comparison, on values that exit at once, after a few
-/// iterations, or never (NaN; a cap of 100 iterations), against the same
-/// loop in Rust, interpreted and compiled.
 /// `text` instantiated in each tier this build has: the interpreter, and
-/// compiled code with the `jit` feature.
+/// with the `jit` feature compiled code and tiered mode (tier-up after 2
+/// calls or 3 loop iterations, compiled on the spot, so loops move into
+/// compiled code through their on-stack-replacement entry mid-run).
 fn per_tier(text: &str) -> Vec<(tandem::Tier, Store<()>, Instance)> {
-    let tiers: &[tandem::Tier] =
-        if cfg!(feature = "jit") { &[tandem::Tier::Interp, tandem::Tier::Jit] } else { &[tandem::Tier::Interp] };
+    let tiers: &[tandem::Tier] = if cfg!(feature = "jit") {
+        &[tandem::Tier::Interp, tandem::Tier::Jit, tandem::Tier::Tiered]
+    } else {
+        &[tandem::Tier::Interp]
+    };
     tiers
         .iter()
         .map(|&tier| {
             let mut config = tandem::Config::new();
-            config.tier(tier);
+            config.tier(tier).tier_up_thresholds(2, 3).background_compilation(false);
             let engine = Engine::new(&config);
             let module = Module::new(&engine, text).expect("compiles");
             let mut store = Store::new(&engine, ());
@@ -196,6 +200,56 @@ fn per_tier(text: &str) -> Vec<(tandem::Tier, Store<()>, Instance)> {
         .collect()
 }
 
+/// A loop whose header starts with a branch that stays in the loop (a
+/// `continue`: `if (skip[i]) continue;`): the back edge copies that branch
+/// and goes on past the header's. Counted against the same loop in Rust, in
+/// every tier, for flags that skip none, some, or all of the iterations.
+#[test]
+fn continue_loops_copy_their_header_branch() {
+    let text = r#"(module (memory (export "memory") 1)
+      (func (export "count") (param $n i32) (result i32) (local $i i32) (local $kept i32) (local $skip i32)
+        (local.set $skip (i32.load8_u (i32.const 0)))
+        (block $done (loop $l
+          (block $next
+            (br_if $next (local.get $skip))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $skip (i32.load8_u (local.get $i)))
+          (br $l)))
+        (local.get $kept)))"#;
+    let mut config = tandem::Config::new();
+    config.tier(tandem::Tier::Interp);
+    let module = Module::new(&Engine::new(&config), text).expect("compiles");
+    let ops = op_names(&module, 0);
+    // The header's branch, then at the back edge its copy and the jump on.
+    let branches = ops.iter().filter(|op| op.starts_with("BrIfNez")).count();
+    assert_eq!(branches, 2, "{ops:?}");
+    assert!(ops.ends_with(&["BrIfNezA".into(), "Br".into(), "ReturnSlot".into()]), "{ops:?}");
+    if cfg!(feature = "jit") {
+        config.tier(tandem::Tier::Tiered);
+        let module = Module::new(&Engine::new(&config), text).expect("compiles");
+        let ops = op_names_with_counters(&module, 0).join(" ");
+        assert!(ops.contains("HotLoop BrIfNez Br ReturnSlot"), "{ops}");
+    }
+    for (tier, mut store, inst) in per_tier(text) {
+        let memory = inst.get_memory(&mut store, "memory").expect("exported");
+        let count = inst.get_typed_func::<i32, i32>(&mut store, "count").unwrap();
+        for (pattern, n) in [(0u8, 50), (1, 50), (2, 50), (3, 49), (7, 1)] {
+            // Bytes with flags set by `pattern`: none, all, every other one...
+            let flags: Vec<u8> = (0..n as u8).map(|i| u8::from(pattern != 0 && i % (pattern + 1) < pattern)).collect();
+            memory.write(&mut store, 0, &flags).unwrap();
+            let want = flags.iter().filter(|&&f| f == 0).count() as i32;
+            assert_eq!(count.call(&mut store, n).unwrap(), want, "{tier:?} pattern {pattern} n {n}");
+        }
+    }
+}
+
+/// `while` loops (`loop { br_if $exit (cmp); ...; br $loop }`): the back
+/// edge tests the opposite comparison itself and jumps past the header's
+/// branch (in tiered code after counting the iteration). Each comparison,
+/// on values that exit at once, after a few iterations, or never (NaN; a
+/// cap of 100 iterations), against the same loop in Rust, in every tier.
 #[test]
 fn while_loops_thread_their_back_edge() {
     let mut text = String::from("(module\n");
@@ -240,9 +294,19 @@ fn while_loops_thread_their_back_edge() {
     config.tier(tandem::Tier::Interp);
     let module = Module::new(&Engine::new(&config), text.as_str()).expect("compiles");
     // Interpreter-only code: the back edge is the opposite branch, then `br`.
-    for (def, want) in [(0, "BrI32GeS Br"), (1, "BrI32LtU Br"), (5, "BrF64NotLt Br"), (8, "BrF32NotLe Br")] {
+    let threaded = [(0, "BrI32GeS Br"), (1, "BrI32LtU Br"), (5, "BrF64NotLt Br"), (8, "BrF32NotLe Br")];
+    for (def, want) in threaded {
         let ops = op_names(&module, def).join(" ");
         assert!(ops.contains(want), "{def}: {ops}");
+    }
+    // Tiered code: the same, after the back edge's own counter.
+    if cfg!(feature = "jit") {
+        config.tier(tandem::Tier::Tiered);
+        let module = Module::new(&Engine::new(&config), text.as_str()).expect("compiles");
+        for (def, want) in threaded {
+            let ops = op_names_with_counters(&module, def).join(" ");
+            assert!(ops.contains(&format!("HotLoop {want}")), "{def}: {ops}");
+        }
     }
     for (tier, mut store, inst) in per_tier(&text) {
         for (ty, cmp) in cmps {

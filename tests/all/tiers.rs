@@ -271,11 +271,12 @@ fn a_long_running_call_moves_into_compiled_code() {
 /// OSR entries: the first call's counter runs out in the inner loop and
 /// enters through the any-header entry; the second call, with the counter
 /// still at its threshold, leaves the interpreter at the first header it
-/// meets (the outer loop's) through that header's own entry, compiled then
-/// (synchronous compilation here). Both calls give the hand-computed result
-/// and the interpreter's fuel.
+/// meets (the outer loop's) through the same entry, and as the function
+/// needed it twice, its normal entry is compiled (synchronously here); the
+/// third call runs that from its start. Every call gives the hand-computed
+/// result and the interpreter's fuel.
 #[test]
-fn a_header_used_again_gets_its_own_osr_entry() {
+fn a_function_that_needs_osr_twice_gets_its_normal_entry() {
     let wat = r#"(module
       (func (export "nested") (param $n i32) (result i64) (local $i i32) (local $j i32) (local $acc i64)
         (block $done (loop $outer
@@ -298,7 +299,7 @@ fn a_header_used_again_gets_its_own_osr_entry() {
         let (module, mut store, inst) = instantiate(&cfg, wat, Some(u64::MAX / 2));
         let nested = inst.get_typed_func::<i32, i64>(&mut store, "nested").unwrap();
         let mut out = Vec::new();
-        for _ in 0..2 {
+        for _ in 0..3 {
             let r = nested.call(&mut store, n).unwrap();
             out.push((r, u64::MAX / 2 - store.get_fuel().unwrap(), module.compiled_functions()));
         }
@@ -307,12 +308,101 @@ fn a_header_used_again_gets_its_own_osr_entry() {
     let (tiered, interp) = (run(Tier::Tiered), run(Tier::Interp));
     assert_eq!(
         tiered.iter().map(|c| c.2).collect::<Vec<_>>(),
-        [(0, 1), (0, 2)],
-        "any-header entry, then the outer header's"
+        [(0, 1), (1, 1), (1, 1)],
+        "any-header entry, then the normal entry, and no other OSR entry"
     );
     for (t, i) in tiered.iter().zip(&interp) {
         assert_eq!((t.0, t.1), (want, i.1), "result and fuel as interpreted");
     }
+}
+
+/// A call made after a function's normal entry was compiled runs that entry
+/// from its start, even when no counter of the function has run out since
+/// (the record used to be updated only then, and the call stayed
+/// interpreted until its loop counter sent it to the OSR entry). Here the
+/// second call compiles the entry while it runs (its second use of the
+/// any-header OSR entry); the function asks the host, on entry, whether it
+/// is compiled: only the third call may see it so.
+#[test]
+fn the_call_after_compilation_runs_the_normal_entry() {
+    let wat = r#"(module
+      (import "env" "probe" (func $probe))
+      (func (export "count") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+        (call $probe)
+        (block $done (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        (local.get $acc)))"#;
+    let mut cfg = Config::new();
+    cfg.tier(Tier::Tiered).tier_up_thresholds(u32::MAX, 100).background_compilation(false);
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, Vec::<bool>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "probe", |mut caller: tandem::Caller<'_, Vec<bool>>| {
+            let f = caller.get_export("count").and_then(|e| e.into_func()).unwrap();
+            let compiled = f.is_compiled(&caller);
+            caller.data_mut().push(compiled);
+        })
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let count = inst.get_typed_func::<i32, i64>(&mut store, "count").unwrap();
+    let n = 10_000;
+    for _ in 0..4 {
+        assert_eq!(count.call(&mut store, n).unwrap(), (0..n as i64).sum::<i64>());
+    }
+    assert_eq!(store.data(), &[false, false, true, true], "compiled on entry, per call");
+    assert_eq!(module.compiled_functions(), (1, 1));
+}
+
+/// Loop iterations are charged in batches (64 at this threshold) from a
+/// budget the store keeps between calls: short loops of many separate
+/// calls from the host add up to a tier-up, and only once they reach the
+/// threshold.
+#[test]
+fn short_loops_of_many_host_calls_add_up_to_a_tier_up() {
+    let mut cfg = Config::new();
+    cfg.tier(Tier::Tiered).tier_up_thresholds(u32::MAX, 1600).background_compilation(false);
+    let (module, mut store, inst) = instantiate(&cfg, SUM, None);
+    let sum = inst.get_typed_func::<(i32, i32), i64>(&mut store, "sum").unwrap();
+    // Each call counts 12 iterations (its entry, ten back edges, the exit
+    // through the header): 125 calls stay below 1600.
+    for _ in 0..125 {
+        assert_eq!(sum.call(&mut store, (10, -1)).unwrap(), 45);
+    }
+    assert_eq!(module.compiled_functions(), (0, 0), "below the threshold");
+    for _ in 0..100 {
+        assert_eq!(sum.call(&mut store, (10, -1)).unwrap(), 45);
+    }
+    assert_ne!(module.compiled_functions(), (0, 0), "2700 iterations in calls of 10");
+}
+
+/// Calls between interpreted functions are charged in batches too (64 at
+/// this threshold): the callee tiers up once about as many calls as the
+/// threshold have been made, not before.
+#[test]
+fn calls_from_interpreted_code_are_charged_in_batches() {
+    let wat = r#"(module
+      (func $leaf (export "leaf") (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 3)))
+      (func (export "calls") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+        (block $done (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $acc (call $leaf (local.get $acc)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        (local.get $acc)))"#;
+    let mut cfg = Config::new();
+    cfg.tier(Tier::Tiered).tier_up_thresholds(1600, u32::MAX).background_compilation(false);
+    let (_, mut store, inst) = instantiate(&cfg, wat, None);
+    let calls = inst.get_typed_func::<i32, i32>(&mut store, "calls").unwrap();
+    let leaf = func(&mut store, &inst, "leaf");
+    assert_eq!(calls.call(&mut store, 1500).unwrap(), 4500);
+    assert!(!leaf.is_compiled(&store), "1500 calls: below the threshold");
+    assert_eq!(calls.call(&mut store, 200).unwrap(), 600);
+    assert!(leaf.is_compiled(&store), "1700 calls");
 }
 
 /// With background compilation (the default) the interpreter keeps running

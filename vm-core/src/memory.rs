@@ -27,7 +27,7 @@ impl MemoryInstance {
             return None;
         }
         let bytes = usize::try_from(ty.min * WASM_PAGE_SIZE).ok()?;
-        let data = ZeroedBuf::try_zeroed(bytes)?;
+        let data = crate::alloc::linear_memory(bytes)?;
         let mut mem = Box::new(MemoryInstance {
             def: VMMemoryDefinition { base: core::ptr::null_mut(), current_length: 0 },
             data,
@@ -74,6 +74,16 @@ impl MemoryInstance {
 
     pub fn data_mut(&mut self) -> &mut [u8] {
         &mut self.data
+    }
+}
+
+impl Drop for MemoryInstance {
+    fn drop(&mut self) {
+        // A grown memory is not what a new instance asks for (its
+        // minimum): kept, it would only have been cleared for nothing.
+        if self.data.len() as u64 == self.ty.min * WASM_PAGE_SIZE {
+            crate::alloc::recycle_linear_memory(core::mem::take(&mut self.data));
+        }
     }
 }
 

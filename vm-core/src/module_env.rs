@@ -42,7 +42,7 @@ impl ModuleError {
 
 impl From<wasmparser::BinaryReaderError> for ModuleError {
     fn from(e: wasmparser::BinaryReaderError) -> Self {
-        ModuleError::invalid(e.message(), e.offset() as usize)
+        ModuleError::invalid(e.message(), e.offset())
     }
 }
 
@@ -169,10 +169,14 @@ pub struct Names {
     pub funcs: HashMap<u32, String>,
 }
 
+/// What a deferred body's validator knows of its module: one per module,
+/// shared by all its bodies.
+pub type BodyResources = Arc<wasmparser::ValidatorResources>;
+
 /// A function body whose validation was deferred to translation.
 #[derive(Clone, Debug)]
 pub struct PendingBody {
-    pub resources: wasmparser::ValidatorResources,
+    pub resources: BodyResources,
     pub index: u32,
     pub ty: u32,
 }
@@ -181,10 +185,7 @@ impl PendingBody {
     /// A validator for this body. SIMD is enabled here so that a body using
     /// it reaches the translator, which reports "unsupported" rather than
     /// "invalid".
-    pub fn validator(
-        &self,
-        allocs: wasmparser::FuncValidatorAllocations,
-    ) -> wasmparser::FuncValidator<wasmparser::ValidatorResources> {
+    pub fn validator(&self, allocs: wasmparser::FuncValidatorAllocations) -> wasmparser::FuncValidator<BodyResources> {
         wasmparser::FuncToValidate {
             resources: self.resources.clone(),
             index: self.index,
@@ -283,7 +284,7 @@ impl ModuleEnv {
         self.names.get_or_init(|| {
             let mut names = Names::default();
             if let Some(range) = &self.name_section {
-                let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
+                let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start);
                 // A malformed name section is ignored, as the spec requires.
                 let _ = read_names(&mut names, wasmparser::NameSectionReader::new(reader));
             }
@@ -310,6 +311,7 @@ impl ModuleEnv {
         let mut validator = Validator::new_with_features(features);
         let mut allocs = wasmparser::FuncValidatorAllocations::default();
         let mut queued = Vec::new();
+        let mut shared: Option<BodyResources> = None;
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload?;
             match validator.payload(&payload)? {
@@ -321,7 +323,8 @@ impl ModuleEnv {
                     }
                     BodyValidation::EagerParallel => queued.push((func, body)),
                     BodyValidation::Deferred => {
-                        env.pending.push(PendingBody { resources: func.resources, index: func.index, ty: func.ty });
+                        let resources = shared.get_or_insert_with(|| Arc::new(func.resources)).clone();
+                        env.pending.push(PendingBody { resources, index: func.index, ty: func.ty });
                     }
                 },
                 wasmparser::ValidPayload::End(_) => {}
@@ -344,10 +347,10 @@ impl ModuleEnv {
                 }
             }
             Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
+                for import in reader {
                     let import = import?;
                     let ty = match import.ty {
-                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                        wasmparser::TypeRef::Func(t) => {
                             self.funcs.push(t);
                             self.num_imported_funcs += 1;
                             EntityType::Func(t)
@@ -393,7 +396,7 @@ impl ModuleEnv {
             }
             Payload::MemorySection(reader) => {
                 let r = reader.range();
-                check_memory_limits_leb(&self.bytes, r.start as usize..r.end as usize)?;
+                check_memory_limits_leb(&self.bytes, r.start..r.end)?;
                 for m in reader {
                     self.memories.push(convert_memory(&m?));
                 }
@@ -409,9 +412,7 @@ impl ModuleEnv {
                 for e in reader {
                     let e = e?;
                     let index = match e.kind {
-                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
-                            ExportIndex::Func(e.index)
-                        }
+                        wasmparser::ExternalKind::Func => ExportIndex::Func(e.index),
                         wasmparser::ExternalKind::Table => ExportIndex::Table(e.index),
                         wasmparser::ExternalKind::Memory => ExportIndex::Memory(e.index),
                         wasmparser::ExternalKind::Global => ExportIndex::Global(e.index),
@@ -464,17 +465,17 @@ impl ModuleEnv {
                             SegmentMode::Active { index: memory_index, offset: convert_const(&offset_expr)? }
                         }
                     };
-                    let end = data.range.end as usize;
+                    let end = data.range.end;
                     let start = end - data.data.len();
                     self.datas.push(DataSegment { mode, bytes: start..end });
                 }
             }
             Payload::CodeSectionEntry(body) => {
                 let r = body.range();
-                self.bodies.push(FuncBody { range: r.start as usize..r.end as usize });
+                self.bodies.push(FuncBody { range: r.start..r.end });
             }
             Payload::CustomSection(reader) if reader.name() == "name" => {
-                let start = reader.data_offset() as usize;
+                let start = reader.data_offset();
                 self.name_section = Some(start..start + reader.data().len());
             }
             _ => {}
@@ -531,7 +532,7 @@ type QueuedBody<'a> = (wasmparser::FuncToValidate<wasmparser::ValidatorResources
 fn validate_in_parallel(queued: Vec<QueuedBody<'_>>) -> Result<(), ModuleError> {
     crate::parallel::for_each(
         queued,
-        |(_, body)| (body.range().end - body.range().start) as usize,
+        |(_, body)| body.range().len(),
         crate::parallel::Split::BODIES,
         wasmparser::FuncValidatorAllocations::default,
         |allocs, (func, body)| {
@@ -604,10 +605,7 @@ fn convert_const(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ModuleError
             O::I64Mul => ConstOp::I64Mul,
             O::End => continue,
             other => {
-                return Err(ModuleError::unsupported(
-                    format!("constant expression operator {other:?}"),
-                    Some(offset as usize),
-                ));
+                return Err(ModuleError::unsupported(format!("constant expression operator {other:?}"), Some(offset)));
             }
         });
     }

@@ -5,8 +5,8 @@
 //! one of the earliest failing item in the given order, as a serial loop
 //! would give.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// How the work is cut.
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +27,14 @@ impl Split {
     pub const fn only_if(self, parallel: bool) -> Split {
         if parallel { self } else { Split { min_weight: usize::MAX, ..self } }
     }
+}
+
+/// The number of threads this process may run at once, asked once: on Linux
+/// `available_parallelism` opens and reads several cgroup files, ~20 µs of
+/// system calls, which lazy start-up of a module cannot afford per call.
+fn cpus() -> usize {
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Runs `work` on every item with a per-thread `state` from `init`, on up
@@ -61,8 +69,8 @@ where
     E: Send,
 {
     let total: usize = items.iter().map(&weight).sum();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    if threads < 2 || total < split.min_weight {
+    let threads = if total < split.min_weight { 1 } else { cpus().min(8) };
+    if threads < 2 {
         return if items.is_empty() { Ok(()) } else { work(&mut init(), items) };
     }
     // Contiguous batches of about equal weight, in order.

@@ -80,11 +80,10 @@ pub trait TierUp: Send + Sync {
     /// ready (the interpreter asks again a little later).
     fn compile(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<NativeCode>;
 
-    /// An on-stack-replacement entry of defined function `def` usable at the
-    /// loop header at bytecode offset `pc` (that header's own entry, or one
-    /// for any header), compiling one if needed (or `None` while it is
-    /// compiled in the background).
-    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32, pc: u32) -> Option<OsrEntryFn>;
+    /// The on-stack-replacement entry of defined function `def`, usable at
+    /// any of its loop headers, compiling it if needed (or `None` while it
+    /// is compiled in the background).
+    fn compile_loop(&self, module: &Arc<ModuleInfo>, def: u32) -> Option<OsrEntryFn>;
 }
 
 /// A validated module ready to instantiate: its environment, interned
@@ -109,13 +108,25 @@ pub struct ModuleInfo {
     /// Owners of the executable memory `native` points into (freed with the
     /// module, after every instance using it).
     pub native_owner: Mutex<Vec<Box<dyn Any + Send + Sync>>>,
-    /// On-stack-replacement entries by defined function and loop header.
-    pub osr_entries: Mutex<HashMap<(u32, u32), OsrEntryFn>>,
+    /// On-stack-replacement entry (usable at any loop header) per defined
+    /// function, once compiled: read without a lock, as the interpreter
+    /// polls it while the compiler works.
+    pub osr_entries: Box<[OnceLock<OsrEntryFn>]>,
     /// Array-call adapters of compiled code by interned signature.
     pub array_adapters: Mutex<HashMap<u32, VMArrayCallFn>>,
 }
 
 impl ModuleInfo {
+    /// Native code of defined function `def`, once compiled.
+    pub fn native_code(&self, def: u32) -> Option<NativeCode> {
+        self.native.get(def as usize)?.get().copied()
+    }
+
+    /// On-stack-replacement entry of defined function `def`, once compiled.
+    pub fn osr_entry(&self, def: u32) -> Option<OsrEntryFn> {
+        self.osr_entries.get(def as usize)?.get().copied()
+    }
+
     /// Interned signature id of function `index` (imports included).
     pub fn func_sig(&self, index: u32) -> u32 {
         self.sig_ids[self.env.funcs[index as usize] as usize]
@@ -135,6 +146,7 @@ impl ModuleInfo {
         .ok_or_else(|| ModuleError::limit("VMContext larger than 4 GiB"))?;
         let code = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
         let native = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
+        let osr_entries = (0..env.num_defined_funcs()).map(|_| OnceLock::new()).collect();
         Ok(ModuleInfo {
             env,
             sig_ids,
@@ -149,7 +161,7 @@ impl ModuleInfo {
             },
             native,
             native_owner: Mutex::new(Vec::new()),
-            osr_entries: Mutex::new(HashMap::new()),
+            osr_entries,
             array_adapters: Mutex::new(HashMap::new()),
         })
     }
@@ -309,6 +321,12 @@ pub struct StoreOpaque {
     pub hot_calls: u32,
     /// Loop iterations in an interpreted function before it is compiled.
     pub hot_loops: u32,
+    /// Loop iterations left before the interpreter charges the running
+    /// function with its next batch (kept between activations; see
+    /// `tandem-interp`'s `HotLoop`). 0: a full batch.
+    pub loop_budget: u32,
+    /// The same for calls between interpreted functions.
+    pub call_budget: u32,
     pub pending: Option<PendingTrap>,
 }
 
@@ -351,6 +369,8 @@ impl StoreOpaque {
             tier_up: None,
             hot_calls: u32::MAX,
             hot_loops: u32::MAX,
+            loop_budget: 0,
+            call_budget: 0,
             pending: None,
         }
     }
@@ -543,6 +563,7 @@ impl StoreOpaque {
 
 impl Drop for StoreOpaque {
     fn drop(&mut self) {
+        crate::alloc::recycle_value_stack(core::mem::take(&mut self.stack));
         // SAFETY: every pointer below was produced by Box::into_raw for this
         // store and is freed exactly once, here.
         unsafe {
@@ -612,6 +633,15 @@ impl InstanceData {
             (*rec).array_call = code.array_call;
             (*rec).code = core::ptr::null();
         }
+    }
+
+    /// Points defined function `def`'s record at its native code if the
+    /// module has it (compiled since the record last pointed at the
+    /// interpreter, often on the background thread), and returns it.
+    pub fn adopt_native(&self, def: u32) -> Option<NativeCode> {
+        let code = self.module.native_code(def)?;
+        self.set_native(def, &code);
+        Some(code)
     }
 
     /// The backtrace frame of function `func_index` of this instance.

@@ -296,6 +296,11 @@ macro_rules! for_each_op {
             F64Sub { dst: Slot, lhs: Slot, rhs: Slot };
             F64Mul { dst: Slot, lhs: Slot, rhs: Slot };
             F64Div { dst: Slot, lhs: Slot, rhs: Slot };
+            // `rhs - lhs` and `rhs / lhs`: the translator's mirror of
+            // `F64Sub`/`F64Div` when the right operand is in the
+            // accumulator (`Opcode::mirror`), never emitted otherwise.
+            F64SubRev { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivRev { dst: Slot, lhs: Slot, rhs: Slot };
             F64Min { dst: Slot, lhs: Slot, rhs: Slot };
             F64Max { dst: Slot, lhs: Slot, rhs: Slot };
             F64Copysign { dst: Slot, lhs: Slot, rhs: Slot };
@@ -351,6 +356,8 @@ macro_rules! for_each_op {
             F64MulA { dst: Slot, lhs: Slot, rhs: Slot };
             F64SubA { dst: Slot, lhs: Slot, rhs: Slot };
             F64DivA { dst: Slot, lhs: Slot, rhs: Slot };
+            F64SubRevA { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivRevA { dst: Slot, lhs: Slot, rhs: Slot };
             I32EqzA { dst: Slot, src: Slot };
             I64EqzA { dst: Slot, src: Slot };
             I32WrapI64A { dst: Slot, src: Slot };
@@ -518,6 +525,10 @@ macro_rules! for_each_op {
             F64SubAR { dst: Slot, lhs: Slot, rhs: Slot };
             F64DivR { dst: Slot, lhs: Slot, rhs: Slot };
             F64DivAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64SubRevR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64SubRevAR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivRevR { dst: Slot, lhs: Slot, rhs: Slot };
+            F64DivRevAR { dst: Slot, lhs: Slot, rhs: Slot };
             I32EqzR { dst: Slot, src: Slot };
             I32EqzAR { dst: Slot, src: Slot };
             I64EqzR { dst: Slot, src: Slot };
@@ -660,6 +671,8 @@ macro_rules! for_each_acc_form {
             F64Mul => F64MulA, F64MulR, F64MulAR, true, F64, F64;
             F64Sub => F64SubA, F64SubR, F64SubAR, false, F64, F64;
             F64Div => F64DivA, F64DivR, F64DivAR, false, F64, F64;
+            F64SubRev => F64SubRevA, F64SubRevR, F64SubRevAR, false, F64, F64;
+            F64DivRev => F64DivRevA, F64DivRevR, F64DivRevAR, false, F64, F64;
             I32Eqz => I32EqzA, I32EqzR, I32EqzAR, false, Int, Int;
             I64Eqz => I64EqzA, I64EqzR, I64EqzAR, false, Int, Int;
             I32WrapI64 => I32WrapI64A, I32WrapI64R, I32WrapI64AR, false, Int, Int;
