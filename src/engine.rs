@@ -65,6 +65,7 @@ pub struct Config {
     pub(crate) hot_calls: u32,
     pub(crate) hot_loops: u32,
     pub(crate) background_compilation: bool,
+    pub(crate) jit: tandem_vm_core::store::JitSettings,
 }
 
 impl Default for Config {
@@ -80,6 +81,7 @@ impl Default for Config {
             hot_calls: 1_000,
             hot_loops: 1_000,
             background_compilation: true,
+            jit: Default::default(),
         }
     }
 }
@@ -147,6 +149,29 @@ impl Config {
     /// them hot (the switch then happens at a deterministic point).
     pub fn background_compilation(&mut self, enable: bool) -> &mut Self {
         self.background_compilation = enable;
+        self
+    }
+    /// Largest compile cost the JIT spends on one function (default 2^28);
+    /// a function that would cost more stays interpreted, and
+    /// `Module::jit_refused` says which and why. The cost counts the
+    /// compiler's per-block bookkeeping of values that live across blocks
+    /// (4 bytes each), which is what grows faster than a function's size:
+    /// compile memory beyond the part linear in the function's size stays
+    /// under about 4 bytes per unit (1 GiB at the default), and compile
+    /// time grows with it. Functions whose register pressure would make
+    /// the optimising register allocator's time grow with the square of
+    /// their size are compiled with a single-pass allocator instead.
+    pub fn jit_compile_budget(&mut self, cost: u64) -> &mut Self {
+        self.jit.max_compile_cost = cost;
+        self
+    }
+    /// How many bounds checks of a straight-line stretch of code branch to
+    /// their trap one by one before the rest are deferred to its next side
+    /// effect (default 16); both give the same results. For tests of the
+    /// deferred path.
+    #[doc(hidden)]
+    pub fn jit_direct_bounds_checks(&mut self, n: u32) -> &mut Self {
+        self.jit.direct_bounds_checks = n;
         self
     }
     /// Size of a store's value stack in 8-byte slots (default 1 Mi slots).

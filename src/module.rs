@@ -54,6 +54,7 @@ impl Module {
         let env = ModuleEnv::with_body_validation(bytes, bodies)?;
         let mut info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
         info.hot_counters = cfg.tier == Tier::Tiered;
+        info.jit = cfg.jit;
         let module = Module { engine: engine.clone(), info: Arc::new(info) };
         #[cfg(feature = "jit")]
         if cfg.tier == Tier::Jit {
@@ -89,6 +90,17 @@ impl Module {
         let entries = self.info.native.iter().filter(|n| n.get().is_some()).count();
         let osr = self.info.osr_entries.iter().filter(|n| n.get().is_some()).count();
         (entries, osr)
+    }
+
+    /// The functions the JIT refused to compile, because their compile cost
+    /// was over `Config::jit_compile_budget`: (function index, imports
+    /// included; the reason), in index order. They run in the interpreter.
+    pub fn jit_refused(&self) -> Vec<(u32, String)> {
+        let imported = self.info.env.num_imported_funcs;
+        let refused = self.info.jit_refused.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list: Vec<(u32, String)> = refused.iter().map(|(def, why)| (def + imported, why.clone())).collect();
+        list.sort();
+        list
     }
 
     pub fn engine(&self) -> &Engine {

@@ -42,7 +42,9 @@ fn main() {
         let mut tiered = Config::new();
         tiered.tier(Tier::Tiered).tier_up_thresholds(2, 3).background_compilation(false);
         let mut jit_fuel = Config::new();
-        jit_fuel.tier(Tier::Jit).consume_fuel(true);
+        // `jit-fuel` also defers every bounds check to the next side effect
+        // (normally only those past the 16th of a straight-line stretch).
+        jit_fuel.tier(Tier::Jit).consume_fuel(true).jit_direct_bounds_checks(0);
         modes.push(("jit", jit));
         modes.push(("tiered", tiered));
         modes.push(("jit-fuel", jit_fuel));

@@ -17,6 +17,7 @@
 
 use crate::CompileError;
 use crate::builtins;
+use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
@@ -142,7 +143,7 @@ fn zero(b: &mut FunctionBuilder<'_>, c: Cls) -> Value {
 }
 
 pub(crate) fn err(e: impl std::fmt::Display) -> CompileError {
-    CompileError(e.to_string())
+    CompileError::Failed(e.to_string())
 }
 
 /// The array-call adapter of every compiled function of type `ty`: reads
@@ -215,9 +216,17 @@ pub(crate) fn lower_function(
         let cfg = module.target_config();
         let mut l = Lower::new(b, module, info, sigs, def, code, &ty, batch, osr)?;
         l.body()?;
-        let Lower { mut b, .. } = l;
+        let Lower { mut b, mut cost, .. } = l;
         b.seal_all_blocks();
         b.finalize(cfg);
+        // The register allocator's liveness: a bit per block and value at
+        // worst, in 4-byte units like the rest of the cost.
+        cost += ctx.func.dfg.num_blocks() as u64 * ctx.func.dfg.num_values() as u64 / 32;
+        let limit = info.jit.max_compile_cost;
+        if cost > limit {
+            module.clear_context(ctx);
+            return Err(CompileError::OverBudget { def, cost, limit });
+        }
     }
     // Development aid: `TANDEM_JIT_CLIF=1` prints each function's Cranelift IR.
     if std::env::var_os("TANDEM_JIT_CLIF").is_some() {
@@ -259,9 +268,28 @@ struct Lower<'a, 'm> {
     fuel_block: Option<Block>,
     /// One cold block per trap code, jumping to `trap_block` with it.
     trap_blocks: HashMap<u32, Block>,
-    /// Bounds already checked in the current block: address value -> end
+    /// Bounds already checked in the current region: address value -> end
     /// offset known to be in bounds (memories never shrink).
     checked: HashMap<Value, u64>,
+    /// Bounds checks of the current region that branched on their own.
+    region_checks: u32,
+    /// Deferred bounds checks of the current region (see `addr`): set when
+    /// one of them failed; branched on at the region's next side effect.
+    pending_oob: Option<Value>,
+    /// Where a deferred access that is out of bounds reads and writes.
+    scratch: Option<StackSlot>,
+    /// Blocks to seal once the op at a bytecode offset is lowered (loop
+    /// headers: their last back edge is there).
+    seal_after: HashMap<u32, Vec<Block>>,
+    /// Last bytecode offset that branches to each branch target.
+    last_branch_to: HashMap<u32, u32>,
+    /// Compile cost so far (see `charge_var`).
+    cost: u64,
+    /// The call-depth level this activation took (normal entries only):
+    /// the counter's value at entry, stored back when it returns.
+    depth: Option<Value>,
+    /// Highest block index each variable was used or defined in.
+    var_block: Vec<u32>,
     call_buf: Option<(StackSlot, u32)>,
     ret_area: Option<StackSlot>,
     native_sigs: HashMap<u32, SigRef>,
@@ -318,6 +346,14 @@ impl<'a, 'm> Lower<'a, 'm> {
             fuel_block: None,
             trap_blocks: HashMap::new(),
             checked: HashMap::new(),
+            region_checks: 0,
+            pending_oob: None,
+            scratch: None,
+            seal_after: HashMap::new(),
+            last_branch_to: HashMap::new(),
+            cost: 0,
+            depth: None,
+            var_block: Vec::new(),
             call_buf: None,
             ret_area: None,
             native_sigs: HashMap::new(),
@@ -325,10 +361,24 @@ impl<'a, 'm> Lower<'a, 'm> {
             direct: HashMap::new(),
         };
         // Stack-limit check: deep recursion traps instead of overflowing.
+        // A normal entry also takes a level of the call-depth limit, as an
+        // interpreted frame does (an OSR entry continues a frame that took
+        // its level already), so the limit traps at the same depth in every
+        // tier; `ret` and `fail_return` give it back.
         let sp = l.b.ins().get_stack_pointer(PTR);
         let limit = l.b.ins().load(PTR, trusted(), limits, VMOffsets::limits_stack_limit() as i32);
-        let low = l.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
-        l.trap_if(low, TrapCode::StackOverflow);
+        let mut exhausted = l.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        if !osr {
+            let depth = l.b.ins().load(types::I64, trusted(), limits, VMOffsets::limits_depth_remaining() as i32);
+            let deepest = l.b.ins().icmp_imm_s(IntCC::Equal, depth, 0);
+            exhausted = l.b.ins().bor(exhausted, deepest);
+            l.depth = Some(depth);
+        }
+        l.trap_if(exhausted, TrapCode::StackOverflow);
+        if let Some(depth) = l.depth {
+            let taken = l.b.ins().iadd_imm_s(depth, -1);
+            l.b.ins().store(trusted(), taken, limits, VMOffsets::limits_depth_remaining() as i32);
+        }
         if let Some(frame) = osr_frame {
             // Every slot of the running frame, in every class: the
             // interpreter does not record types, the code that follows reads
@@ -384,14 +434,49 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     fn var(&mut self, slot: u16, c: Cls) -> Result<Variable, CompileError> {
         let entry = self.vars.get_mut(slot as usize).ok_or_else(|| err(format!("slot {slot} out of range")))?;
-        Ok(match entry[c as usize] {
+        let v = match entry[c as usize] {
             Some(v) => v,
             None => {
                 let v = self.b.declare_var(ir(c));
                 entry[c as usize] = Some(v);
                 v
             }
-        })
+        };
+        self.charge_var(v);
+        Ok(v)
+    }
+
+    /// Charges the use or definition of `v` in the current block. SSA
+    /// construction keeps, per variable, a table indexed by block up to
+    /// the highest block it was used or defined in (and the register
+    /// allocator's liveness is of the same shape), so a function with many
+    /// variables live across many blocks costs their product: the cost
+    /// counts those table entries (4 bytes each), and stops the lowering
+    /// once over `JitSettings::max_compile_cost`.
+    fn charge_var(&mut self, v: Variable) {
+        let block = self.b.current_block().map_or(0, |b| b.as_u32());
+        let i = v.index();
+        if self.var_block.len() <= i {
+            self.var_block.resize(i + 1, 0);
+        }
+        let seen = &mut self.var_block[i];
+        if block > *seen {
+            self.cost += u64::from(block - *seen);
+            *seen = block;
+        }
+    }
+
+    /// The budget error, once the cost is over it.
+    fn check_budget(&self) -> R {
+        let limit = self.info.jit.max_compile_cost;
+        if self.cost > limit {
+            return Err(CompileError::OverBudget {
+                def: self.func_index - self.info.env.num_imported_funcs,
+                cost: self.cost,
+                limit,
+            });
+        }
+        Ok(())
     }
 
     /// The value of `slot` read as class `c`.
@@ -426,17 +511,47 @@ impl<'a, 'm> Lower<'a, 'm> {
         })
     }
 
-    /// Branches to the trap block with `code` when `cond` is non-zero.
+    /// Branches to the trap block with `code` when `cond` is non-zero (after
+    /// any deferred bounds check of the region, which comes first).
     fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        self.flush_deferred();
         let blk = self.trap_block_for(code);
-        let cont = self.b.create_block();
-        self.b.ins().brif(cond, blk, &[], cont, &[]);
-        self.switch(cont);
+        self.branch_off(cond, blk);
     }
 
-    /// Continues in `blk` (facts about the previous block no longer hold).
+    /// Branches to `blk` when `cond` is non-zero, else goes on in a new
+    /// block whose only predecessor is the current one, so the region (its
+    /// known values and checked bounds) goes on too.
+    fn branch_off(&mut self, cond: Value, blk: Block) {
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, blk, &[], cont, &[]);
+        self.continue_in(cont);
+    }
+
+    /// Goes on in `blk`, all of whose predecessors are already emitted and
+    /// lie in the current region: it is sealed at once, so SSA construction
+    /// never keeps a variable open in it.
+    fn continue_in(&mut self, blk: Block) {
+        self.b.switch_to_block(blk);
+        self.b.seal_block(blk);
+    }
+
+    /// Traps now if a deferred bounds check of the region failed. Called
+    /// before every side effect other than a guest store (which deferral
+    /// guards itself) and before every branch out of the region.
+    fn flush_deferred(&mut self) {
+        if let Some(oob) = self.pending_oob.take() {
+            let blk = self.trap_block_for(TrapCode::MemoryOutOfBounds);
+            self.branch_off(oob, blk);
+        }
+    }
+
+    /// Starts a new region in `blk` (a branch target: facts about the
+    /// previous blocks no longer hold).
     fn switch(&mut self, blk: Block) {
+        debug_assert!(self.pending_oob.is_none(), "a deferred bounds check was not branched on");
         self.checked.clear();
+        self.region_checks = 0;
         self.b.switch_to_block(blk);
     }
 
@@ -445,13 +560,13 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     fn br_if(&mut self, cond: Value, target: u32) {
+        self.flush_deferred();
         let t = self.block_at(target);
-        let cont = self.b.create_block();
-        self.b.ins().brif(cond, t, &[], cont, &[]);
-        self.switch(cont);
+        self.branch_off(cond, t);
     }
 
     fn builtin(&mut self, addr: usize, params: &[Type], ret: Option<Type>, args: &[Value]) -> Option<Value> {
+        self.flush_deferred();
         let mut s = self.module.make_signature();
         s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
         s.returns.extend(ret.map(AbiParam::new));
@@ -467,10 +582,10 @@ impl<'a, 'm> Lower<'a, 'm> {
         let cont = self.b.create_block();
         let failed = self.b.create_block();
         self.b.ins().brif(r, failed, &[], cont, &[]);
-        self.switch(failed);
+        self.continue_in(failed);
         let code = self.b.ins().iadd_imm_s(r, -1);
         self.b.ins().jump(self.trap_block, &[BlockArg::Value(code)]);
-        self.switch(cont);
+        self.continue_in(cont);
     }
 
     fn bin(
@@ -618,31 +733,62 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    /// Host address of a bounds-checked access of `size` bytes at `addr + offset`.
-    fn addr(&mut self, addr: u16, offset: u32, size: u32) -> Result<Value, CompileError> {
+    /// Host address of an access of `size` bytes at `addr + offset`, and the
+    /// offset to add to it in the access itself.
+    ///
+    /// The first `DIRECT_BOUNDS_CHECKS` bounds checks of a region each
+    /// branch to the trap. Later ones are deferred, so that a region with
+    /// thousands of accesses stays one block (each block would hold a live
+    /// range of every value live across it in the register allocator: the
+    /// compile cost grew with accesses × live values). A deferred check ORs
+    /// its failure into `pending_oob`, which `flush_deferred` branches on
+    /// before the region's next side effect; until then an out-of-bounds
+    /// load reads the scratch slot instead (its value is garbage that only
+    /// pure ops and guarded stores see), and every store after a failed
+    /// check writes the scratch slot, so no store lands after the access
+    /// that traps. Same traps, same memory, as checking each access.
+    fn addr(&mut self, addr: u16, offset: u32, size: u32, store: bool) -> Result<(Value, i32), CompileError> {
         let (base, len) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
         let a32 = self.get(addr, I32)?;
         let a = self.b.ins().uextend(types::I64, a32);
         let need = offset as u64 + size as u64;
-        if self.checked.get(&a32).is_none_or(|&done| done < need) {
+        let known = self.checked.get(&a32).is_some_and(|&done| done >= need);
+        let mut guard = if store { self.pending_oob } else { None };
+        if !known {
             let end = self.b.ins().iadd_imm_s(a, need as i64);
             let len = self.b.use_var(len);
             let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-            self.checked.insert(a32, need);
+            if self.region_checks < self.info.jit.direct_bounds_checks {
+                self.region_checks += 1;
+                self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+                self.checked.insert(a32, need);
+                guard = None;
+            } else {
+                let failed = match self.pending_oob {
+                    Some(p) => self.b.ins().bor(p, oob),
+                    None => oob,
+                };
+                self.pending_oob = Some(failed);
+                guard = Some(if store { failed } else { oob });
+            }
         }
         let base = self.b.use_var(base);
         let p = self.b.ins().iadd(base, a);
-        Ok(if offset > i32::MAX as u32 { self.b.ins().iadd_imm_s(p, offset as i64) } else { p })
-    }
-
-    fn mem_off(offset: u32) -> i32 {
-        if offset > i32::MAX as u32 { 0 } else { offset as i32 }
+        let (p, off) = if offset > i32::MAX as u32 || guard.is_some() {
+            (self.b.ins().iadd_imm_s(p, offset as i64), 0)
+        } else {
+            (p, offset as i32)
+        };
+        let Some(g) = guard else { return Ok((p, off)) };
+        let slot = *self.scratch.get_or_insert_with(|| {
+            self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 4))
+        });
+        let safe = self.b.ins().stack_addr(PTR, slot, 0);
+        Ok((self.b.ins().select(g, safe, p), 0))
     }
 
     fn load(&mut self, dst: u16, addr: u16, offset: u32, size: u32, to: Cls, kind: LoadKind) -> R {
-        let p = self.addr(addr, offset, size)?;
-        let off = Self::mem_off(offset);
+        let (p, off) = self.addr(addr, offset, size, false)?;
         let t = ir(to);
         let v = match kind {
             LoadKind::Full => self.b.ins().load(t, guest(), p, off),
@@ -659,8 +805,7 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     fn store(&mut self, addr: u16, value: u16, offset: u32, size: u32, from: Cls) -> R {
         let v = self.get(value, from)?;
-        let p = self.addr(addr, offset, size)?;
-        let off = Self::mem_off(offset);
+        let (p, off) = self.addr(addr, offset, size, true)?;
         let full = ir(from).bytes() == size;
         if full {
             self.b.ins().store(guest(), v, p, off);
@@ -742,6 +887,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// signature `sig`), arguments and results at slot `args`. `direct` is
     /// the callee's id when it is compiled in this batch.
     fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: u16, direct: Option<FuncId>) -> R {
+        self.flush_deferred();
         let np = ty.params().len();
         let nr = ty.results().len();
         let mut params = Vec::with_capacity(np);
@@ -782,7 +928,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let wc = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_wasm_call() as i32);
                 self.b.ins().brif(wc, native_blk, &[], array_blk, &[]);
 
-                self.switch(native_blk);
+                self.continue_in(native_blk);
                 let nsig = self.native_sig(ty, sig);
                 let cvm = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_vmctx() as i32);
                 let mut a = vec![cvm];
@@ -792,7 +938,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let rets: Vec<BlockArg> = self.b.inst_results(call).iter().map(|&v| BlockArg::Value(v)).collect();
                 self.b.ins().jump(merge, &rets);
 
-                self.switch(array_blk);
+                self.continue_in(array_blk);
                 let cap = np.max(nr) as u32;
                 let buf = self.call_buffer(cap);
                 for (i, (&t, &v)) in ty.params().iter().zip(&params).enumerate() {
@@ -816,7 +962,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 }
                 self.b.ins().jump(merge, &rets);
 
-                self.switch(merge);
+                self.continue_in(merge);
                 let ps = self.b.block_params(merge).to_vec();
                 ok = ps[0];
                 if nr == 1 {
@@ -826,7 +972,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
         let cont = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], self.fail_block, &[]);
-        self.switch(cont);
+        self.continue_in(cont);
         if let Some(area) = area {
             for (i, &t) in ty.results().iter().enumerate() {
                 results.push(load_raw(&mut self.b, cls(t), area, 8 * i as i32));
@@ -844,6 +990,8 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     fn ret(&mut self) -> R {
+        self.flush_deferred();
+        self.give_back_depth();
         let t = self.ty;
         let one = self.b.ins().iconst(types::I8, 1);
         if let Some(frame) = self.osr_frame {
@@ -874,7 +1022,15 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
+    /// Gives back the call-depth level taken at entry.
+    fn give_back_depth(&mut self) {
+        if let Some(depth) = self.depth {
+            self.b.ins().store(trusted(), depth, self.limits, VMOffsets::limits_depth_remaining() as i32);
+        }
+    }
+
     fn fail_return(&mut self) {
+        self.give_back_depth();
         let zero8 = self.b.ins().iconst(types::I8, 0);
         if self.ty.results().len() == 1 && self.osr_frame.is_none() {
             let z = zero(&mut self.b, cls(self.ty.results()[0]));
@@ -901,11 +1057,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                     for i in 0..=len as usize {
                         let t = br_table_target(code, pc, i).ok_or_else(|| err("bad br_table"))?;
                         self.block_at(t);
+                        self.last_branch_to.insert(t, pc as u32);
                     }
                 }
                 _ => {
                     if let Some(t) = branch_target(&op) {
                         self.block_at(t);
+                        self.last_branch_to.insert(t, pc as u32);
                     }
                 }
             }
@@ -936,10 +1094,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         if let Some(at) = self.osr_pc {
             for pc in loop_headers {
                 let blk = self.block_at(pc);
-                let next = self.b.create_block();
                 let here = self.b.ins().icmp_imm_u(IntCC::Equal, at, i64::from(pc));
-                self.b.ins().brif(here, blk, &[], next, &[]);
-                self.switch(next);
+                self.branch_off(here, blk);
             }
             let bad = self.trap_block_for(TrapCode::Unreachable);
             self.b.ins().jump(bad, &[]);
@@ -948,18 +1104,37 @@ impl<'a, 'm> Lower<'a, 'm> {
         for (pc, op) in insts {
             if let Some(&blk) = self.blocks.get(&pc) {
                 if open {
+                    self.flush_deferred();
                     self.b.ins().jump(blk, &[]);
                 }
                 self.switch(blk);
+                // Seal a block once all its predecessors are there (here,
+                // unless a later branch jumps back to it), so that SSA
+                // construction never keeps variables open across many
+                // blocks.
+                match self.last_branch_to.get(&pc) {
+                    Some(&last) if last >= pc => self.seal_after.entry(last).or_default().push(blk),
+                    _ => self.b.seal_block(blk),
+                }
             } else if !open {
                 // Unreachable code: lower it into a block nothing jumps to.
                 let blk = self.b.create_block();
                 self.switch(blk);
+                self.b.seal_block(blk);
             }
             open = self.op(pc, op)?;
+            self.check_budget()?;
+            for blk in self.seal_after.remove(&pc).unwrap_or_default() {
+                self.b.seal_block(blk);
+            }
         }
         if open {
             self.ret()?;
+        }
+        // Blocks whose last predecessor was never lowered (a back edge in
+        // unreachable code that did not end up branching).
+        for blk in std::mem::take(&mut self.seal_after).into_values().flatten() {
+            self.b.seal_block(blk);
         }
         if let Some(fb) = self.fuel_block {
             self.switch(fb);
@@ -999,11 +1174,13 @@ impl<'a, 'm> Lower<'a, 'm> {
         use IntCC as C;
         match op {
             Op::Unreachable {} => {
+                self.flush_deferred();
                 let blk = self.trap_block_for(TrapCode::Unreachable);
                 self.b.ins().jump(blk, &[]);
                 return Ok(false);
             }
             Op::ConsumeFuel { amount } => {
+                self.flush_deferred();
                 let fuel = self.b.ins().load(types::I64, trusted(), self.limits, VMOffsets::limits_fuel() as i32);
                 let short = self.b.ins().icmp_imm_s(C::UnsignedLessThan, fuel, amount as i64);
                 let fb = match self.fuel_block {
@@ -1015,14 +1192,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                         b
                     }
                 };
-                let cont = self.b.create_block();
-                self.b.ins().brif(short, fb, &[], cont, &[]);
-                self.switch(cont);
+                self.branch_off(short, fb);
                 let left = self.b.ins().iadd_imm_s(fuel, -(amount as i64));
                 self.b.ins().store(trusted(), left, self.limits, VMOffsets::limits_fuel() as i32);
             }
             Op::HotLoop {} => {}
             Op::Br { target } => {
+                self.flush_deferred();
                 let t = self.block_at(target);
                 self.b.ins().jump(t, &[]);
                 return Ok(false);
@@ -1159,6 +1335,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             Op::BrI64AndNz { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::NotEqual, target)?,
             Op::BrI64AndZ { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::Equal, target)?,
             Op::BrTable { index, len } => {
+                self.flush_deferred();
                 let i = self.get(index, I32)?;
                 let code = &self.f.code;
                 let mut calls = Vec::with_capacity(len as usize);
@@ -1260,6 +1437,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, c, v);
             }
             Op::GlobalSet { src, offset } => {
+                self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 store_raw(&mut self.b, c, v, self.vmctx, offset as i32);
@@ -1271,6 +1449,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, c, v);
             }
             Op::GlobalSetImported { src, offset } => {
+                self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);

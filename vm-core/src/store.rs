@@ -114,6 +114,28 @@ pub struct ModuleInfo {
     pub osr_entries: Box<[OnceLock<OsrEntryFn>]>,
     /// Array-call adapters of compiled code by interned signature.
     pub array_adapters: Mutex<HashMap<u32, VMArrayCallFn>>,
+    /// How the JIT compiles this module's functions.
+    pub jit: JitSettings,
+    /// Defined functions the JIT refused to compile, with the reason (they
+    /// stay interpreted).
+    pub jit_refused: Mutex<HashMap<u32, String>>,
+}
+
+/// How the JIT compiles a module's functions (from the engine's `Config`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JitSettings {
+    /// Bounds checks of a straight-line region that each branch to the trap
+    /// before later ones are deferred to the region's next side effect.
+    pub direct_bounds_checks: u32,
+    /// Largest estimated compile cost of one function (see
+    /// `tandem_jit::compile_cost`); a costlier function stays interpreted.
+    pub max_compile_cost: u64,
+}
+
+impl Default for JitSettings {
+    fn default() -> Self {
+        JitSettings { direct_bounds_checks: 16, max_compile_cost: 1 << 28 }
+    }
 }
 
 impl ModuleInfo {
@@ -163,6 +185,8 @@ impl ModuleInfo {
             native_owner: Mutex::new(Vec::new()),
             osr_entries,
             array_adapters: Mutex::new(HashMap::new()),
+            jit: JitSettings::default(),
+            jit_refused: Mutex::new(HashMap::new()),
         })
     }
 }
