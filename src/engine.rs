@@ -73,9 +73,9 @@ impl Default for Config {
         Config {
             consume_fuel: false,
             translation: Translation::Lazy,
-            max_call_depth: 20_000,
+            max_call_depth: 10_000,
             max_stack_slots: 1 << 20,
-            max_native_stack: 512 * 1024,
+            max_native_stack: 1024 * 1024,
             parallel_validation: true,
             tier: Tier::default(),
             hot_calls: 1_000,
@@ -100,7 +100,14 @@ impl Config {
         self.translation = mode;
         self
     }
-    /// Most nested wasm calls before a `StackOverflow` trap (default 20 000).
+    /// Most nested wasm calls before a `StackOverflow` trap (default
+    /// 10 000). Interpreted and compiled frames count alike, so a call
+    /// traps at the same depth in every tier, whatever tiered up when. The
+    /// native-stack bound (`max_native_stack`) is a second guard that
+    /// compiled frames can reach first when they are large (at the
+    /// defaults, frames over ~100 bytes deeper than ~10 000): a fuzzing
+    /// harness that needs the same trap in every tier keeps
+    /// `depth × largest frame` under it.
     pub fn max_call_depth(&mut self, depth: u64) -> &mut Self {
         self.max_call_depth = depth.max(1);
         self
@@ -114,9 +121,10 @@ impl Config {
         self.parallel_validation = enable;
         self
     }
-    /// Native stack, in bytes, that nested host -> wasm re-entries may use
-    /// (default 512 KiB); deeper re-entry traps with `StackOverflow`. Wasm-to-wasm
-    /// calls use no native stack. The thread must have this much stack to spare.
+    /// Native stack, in bytes, that compiled wasm code and nested host ->
+    /// wasm re-entries may use (default 1 MiB); deeper use traps with
+    /// `StackOverflow`. Interpreted wasm-to-wasm calls use no native stack.
+    /// The thread must have this much stack to spare.
     pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_native_stack = bytes.max(16 * 1024);
         self

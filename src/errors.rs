@@ -24,7 +24,7 @@ impl Trap {
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "wasm trap: {}", self.code)?;
-        if !self.backtrace.0.is_empty() {
+        if !self.backtrace.is_empty() {
             write!(f, "\nwasm backtrace:\n{}", self.backtrace)?;
         }
         Ok(())
@@ -109,7 +109,7 @@ impl Error {
 
     /// Turns a trap that unwound out of wasm into an error (resuming a host panic).
     pub(crate) fn from_pending(p: PendingTrap) -> Self {
-        let backtrace = Backtrace(p.backtrace);
+        let backtrace = p.backtrace;
         match p.reason {
             TrapReason::Wasm(code) => Error::from_kind(ErrorKind::Trap(Trap { code, backtrace })),
             TrapReason::Host(error) => {
@@ -153,6 +153,44 @@ impl std::error::Error for HostErrorBox {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Bounded { f, left: MAX_MESSAGE_BYTES, cut: false };
+        self.write_to(&mut out)
+    }
+}
+
+/// Longest text an `Error` displays: host messages and guest names can be
+/// of any size, and reporting an error must not cost more than a few MB.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Writes through to `f` until `left` bytes are written, then writes that
+/// the rest was cut, and drops it.
+struct Bounded<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for Bounded<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.cut {
+            return Ok(());
+        }
+        if s.len() <= self.left {
+            self.left -= s.len();
+            return self.f.write_str(s);
+        }
+        let mut end = self.left;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.cut = true;
+        self.f.write_str(&s[..end])?;
+        self.f.write_str("… (message cut)")
+    }
+}
+
+impl Error {
+    fn write_to(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match &*self.kind {
             ErrorKind::Module(e) => write!(f, "{e}"),
             ErrorKind::Wat(e) => write!(f, "text format error: {e}"),
@@ -161,7 +199,7 @@ impl fmt::Display for Error {
             ErrorKind::Trap(t) => write!(f, "{t}"),
             ErrorKind::Host { error, backtrace } => {
                 write!(f, "host error: {error}")?;
-                if !backtrace.0.is_empty() {
+                if !backtrace.is_empty() {
                     write!(f, "\nwasm backtrace:\n{backtrace}")?;
                 }
                 Ok(())

@@ -21,11 +21,12 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
+use tandem_vm_core::bulk;
 use tandem_vm_core::bytecode::{AccBank, CompiledFunc, HotCounters, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
-use tandem_vm_core::trap::{FrameInfo, TrapCode};
+use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
 use tandem_vm_core::vmctx::{
     VMContext, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMRuntimeLimits, VMTableDefinition,
@@ -61,7 +62,8 @@ pub unsafe extern "C" fn interp_array_call(
         Err(payload) => {
             // SAFETY: the store outlives every call into it.
             unsafe {
-                (*store).pending = Some(PendingTrap { reason: TrapReason::Panic(payload), backtrace: Vec::new() })
+                (*store).pending =
+                    Some(PendingTrap { reason: TrapReason::Panic(payload), backtrace: Default::default() })
             };
             false
         }
@@ -210,14 +212,17 @@ unsafe fn execute(store: *mut StoreOpaque, callee: *const VMFuncRef, args: *mut 
             match tandem_vm_core::alloc::value_stack(s.max_stack_slots) {
                 Some(stack) => s.stack = stack,
                 None => {
-                    s.pending =
-                        Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
+                    s.pending = Some(PendingTrap {
+                        reason: TrapReason::Wasm(TrapCode::StackOverflow),
+                        backtrace: Default::default(),
+                    });
                     return false;
                 }
             }
         }
         if here < s.limits.stack_limit {
-            s.pending = Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Vec::new() });
+            s.pending =
+                Some(PendingTrap { reason: TrapReason::Wasm(TrapCode::StackOverflow), backtrace: Default::default() });
             return false;
         }
         (s.stack_top, &raw mut (*store).limits)
@@ -263,33 +268,28 @@ unsafe fn finish(store: *mut StoreOpaque, result: Result<(), Fault>, frames: &[F
     match result {
         Ok(()) => true,
         Err(fault) => {
-            let mut trace: Vec<FrameInfo> = frames.iter().rev().map(frame_info).collect();
             // SAFETY: per the contract.
             let s = unsafe { &mut *store };
-            match fault {
-                Fault::Trap(code) => {
-                    s.pending = Some(PendingTrap { reason: TrapReason::Wasm(code), backtrace: trace });
-                }
+            let p = match fault {
                 Fault::Returned => return true,
+                Fault::Trap(code) => {
+                    s.pending.insert(PendingTrap { reason: TrapReason::Wasm(code), backtrace: Default::default() })
+                }
                 Fault::Invalid(e) => {
-                    s.pending = Some(PendingTrap { reason: TrapReason::Host(e), backtrace: trace });
+                    s.pending.insert(PendingTrap { reason: TrapReason::Host(e), backtrace: Default::default() })
                 }
-                Fault::Pending => {
-                    let p = s.pending.get_or_insert_with(|| PendingTrap {
-                        reason: TrapReason::Host("callee failed without reporting a trap".into()),
-                        backtrace: Vec::new(),
-                    });
-                    p.backtrace.append(&mut trace);
-                }
+                Fault::Pending => s.pending.get_or_insert_with(|| PendingTrap {
+                    reason: TrapReason::Host("callee failed without reporting a trap".into()),
+                    backtrace: Default::default(),
+                }),
+            };
+            for f in frames.iter().rev() {
+                // SAFETY: the frame's instance is alive (owned by the store).
+                unsafe { (*instance_of(f.vmctx)).push_frame(&mut p.backtrace, f.func_index) };
             }
             false
         }
     }
-}
-
-fn frame_info(f: &Frame) -> FrameInfo {
-    // SAFETY: the frame's instance is alive (owned by the store).
-    unsafe { (*instance_of(f.vmctx)).frame_info(f.func_index) }
 }
 
 /// A counter of the running function reached its threshold: compile it
@@ -478,8 +478,22 @@ fn bounds(mem_len: usize, addr: u32, offset: u32, size: u64) -> Result<usize, Tr
 }
 
 #[inline(always)]
-fn range_ok(start: u64, len: u64, size: u64) -> bool {
-    start.checked_add(len).is_some_and(|end| end <= size)
+/// The running instance's memory 0, for `tandem_vm_core::bulk`.
+fn bulk_mem(r: &Regs, cx: &Ctx<'_>) -> bulk::Mem {
+    bulk::Mem { base: r.mem_base, len: cx.mem_len as u64 }
+}
+
+/// The store's fuel, if the running module meters it, for
+/// `tandem_vm_core::bulk`.
+///
+/// # Safety
+/// `cx.limits` and `cx.vmctx` point into the live store.
+unsafe fn bulk_fuel<'c>(cx: &'c Ctx<'_>) -> Option<&'c mut u64> {
+    // SAFETY: per the contract; nothing else borrows the limits meanwhile.
+    unsafe {
+        let inst = &*instance_of(cx.vmctx);
+        inst.module.fuel.then(|| &mut (*cx.limits).fuel)
+    }
 }
 
 /// The state handlers keep in registers.
@@ -1385,19 +1399,13 @@ handlers! { r, cx;
     MemoryFill => {
                     let o = operands!(r, MemoryFill);
                     let (d, v, n) = (get!(r, o.dst).get_u32() as u64, get!(r, o.value).0 as u8, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, cx.mem_len as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::write_bytes(r.mem_base.add(d as usize), v, n as usize);
+                    bulk::memory_fill(bulk_mem(&r, cx), d, v, n, bulk_fuel(cx))?;
                 };
     MemoryCopy => {
                     let o = operands!(r, MemoryCopy);
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, cx.mem_len as u64) || !range_ok(s, n, cx.mem_len as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::copy(r.mem_base.add(s as usize), r.mem_base.add(d as usize), n as usize);
+                    bulk::memory_copy(bulk_mem(&r, cx), d, s, n, bulk_fuel(cx))?;
                 };
     MemoryInit => {
                     let o = operands!(r, MemoryInit);
@@ -1410,14 +1418,7 @@ handlers! { r, cx;
                     };
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, cx.mem_len as u64) || !range_ok(s, n, bytes.len() as u64) {
-                        return Err(TrapCode::MemoryOutOfBounds.into());
-                    }
-                    core::ptr::copy_nonoverlapping(
-                        bytes.as_ptr().add(s as usize),
-                        r.mem_base.add(d as usize),
-                        n as usize,
-                    );
+                    bulk::memory_init(bulk_mem(&r, cx), bytes, d, s, n, bulk_fuel(cx))?;
                 };
     DataDrop => {
                     let o = operands!(r, DataDrop);
@@ -1449,20 +1450,16 @@ handlers! { r, cx;
     TableGrow => {
                     let o = operands!(r, TableGrow);
                     let id = (&(*instance_of(cx.vmctx)).tables)[o.table as usize];
-                    let grown = (*cx.store).grow_table(id, get!(r, o.delta).get_u32() as u64, get!(r, o.init));
+                    let delta = get!(r, o.delta).get_u32() as u64;
+                    bulk::charge(bulk_fuel(cx), delta, bulk::ELEMS_PER_FUEL)?;
+                    let grown = (*cx.store).grow_table(id, delta, get!(r, o.init));
                     set!(r, o.dst, ValRaw::i32(grown.map(|old| old as i32).unwrap_or(-1)));
                 };
     TableFill => {
                     let o = operands!(r, TableFill);
                     let t = table_def(cx.vmctx, o.table);
                     let (d, n) = (get!(r, o.dst).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*t).current_elements as u64) {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    let v = get!(r, o.value);
-                    for k in 0..n as usize {
-                        *(*t).base.add(d as usize + k) = v;
-                    }
+                    bulk::table_fill(t, d, get!(r, o.value), n, bulk_fuel(cx))?;
                 };
     TableCopy => {
                     let o = operands!(r, TableCopy);
@@ -1470,11 +1467,7 @@ handlers! { r, cx;
                     let ts = table_def(cx.vmctx, o.src_table);
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*td).current_elements as u64) || !range_ok(s, n, (*ts).current_elements as u64)
-                    {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    core::ptr::copy((*ts).base.add(s as usize), (*td).base.add(d as usize), n as usize);
+                    bulk::table_copy(td, ts, d, s, n, bulk_fuel(cx))?;
                 };
     TableInit => {
                     let o = operands!(r, TableInit);
@@ -1483,14 +1476,7 @@ handlers! { r, cx;
                     let t = table_def(cx.vmctx, o.table);
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
-                    if !range_ok(d, n, (*t).current_elements as u64) || !range_ok(s, n, items.len() as u64) {
-                        return Err(TrapCode::TableOutOfBounds.into());
-                    }
-                    core::ptr::copy_nonoverlapping(
-                        items.as_ptr().add(s as usize),
-                        (*t).base.add(d as usize),
-                        n as usize,
-                    );
+                    bulk::table_init(t, items, d, s, n, bulk_fuel(cx))?;
                 };
     ElemDrop => {
                     let o = operands!(r, ElemDrop);

@@ -3,6 +3,7 @@
 //! `extern "C"`, takes the caller's VMContext first and never unwinds.
 //! Operations that can trap return 0 on success or `TrapCode as u32 + 1`.
 
+use tandem_vm_core::bulk;
 use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
@@ -26,28 +27,24 @@ fn code(r: Result<(), TrapCode>) -> u32 {
     }
 }
 
-fn range_ok(start: u64, len: u64, size: u64) -> bool {
-    start.checked_add(len).is_some_and(|end| end <= size)
-}
-
 /// Records trap `code` raised in function `func_index`.
 pub unsafe extern "C" fn raise_trap(vmctx: *mut u8, code: u32, func_index: u32) {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
     let reason = TrapReason::Wasm(TrapCode::from_u32(code).unwrap_or(TrapCode::Unreachable));
-    store.pending = Some(PendingTrap { reason, backtrace: vec![inst.frame_info(func_index)] });
+    let p = store.pending.insert(PendingTrap { reason, backtrace: Default::default() });
+    inst.push_frame(&mut p.backtrace, func_index);
 }
 
 /// A callee of function `func_index` failed: add its frame to the backtrace.
 pub unsafe extern "C" fn add_frame(vmctx: *mut u8, func_index: u32) {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    let frame = inst.frame_info(func_index);
     let p = store.pending.get_or_insert_with(|| PendingTrap {
         reason: TrapReason::Host("callee failed without reporting a trap".into()),
-        backtrace: Vec::new(),
+        backtrace: Default::default(),
     });
-    p.backtrace.push(frame);
+    inst.push_frame(&mut p.backtrace, func_index);
 }
 
 pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
@@ -59,16 +56,17 @@ pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
     }
 }
 
-fn memory0(inst: &InstanceData) -> (*mut u8, u64) {
+/// Memory 0 of `inst` (empty if it has none).
+fn memory0(inst: &InstanceData) -> bulk::Mem {
     let o = &inst.module.offsets;
     if o.num_memories == 0 {
-        return (core::ptr::null_mut(), 0);
+        return bulk::Mem { base: core::ptr::null_mut(), len: 0 };
     }
     // SAFETY: offset from VMOffsets, set at instantiation to a store-owned
     // definition.
     unsafe {
         let def = *(inst.vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition);
-        ((*def).base, (*def).current_length as u64)
+        bulk::Mem { base: (*def).base, len: (*def).current_length as u64 }
     }
 }
 
@@ -78,57 +76,46 @@ fn table(inst: &InstanceData, t: u32) -> *mut VMTableDefinition {
     unsafe { *(inst.vmctx.add(off as usize) as *const *mut VMTableDefinition) }
 }
 
+/// The store's fuel, if `inst`'s module meters it.
+fn fuel<'a>(store: &'a mut StoreOpaque, inst: &InstanceData) -> Option<&'a mut u64> {
+    inst.module.fuel.then_some(&mut store.limits.fuel)
+}
+
 pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, dst: u32, val: u32, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
-    let (base, size) = memory0(inst);
-    code((|| {
-        if !range_ok(dst as u64, len as u64, size) {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        // SAFETY: the range was checked against the memory's length.
-        unsafe { core::ptr::write_bytes(base.add(dst as usize), val as u8, len as usize) };
-        Ok(())
-    })())
+    let (store, inst) = unsafe { parts(vmctx) };
+    // SAFETY: memory 0 of a live instance.
+    code(unsafe { bulk::memory_fill(memory0(inst), dst as u64, val as u8, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
-    let (base, size) = memory0(inst);
-    code((|| {
-        if !range_ok(dst as u64, len as u64, size) || !range_ok(src as u64, len as u64, size) {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        // SAFETY: both ranges were checked; `copy` allows overlap.
-        unsafe { core::ptr::copy(base.add(src as usize), base.add(dst as usize), len as usize) };
-        Ok(())
-    })())
+    let (store, inst) = unsafe { parts(vmctx) };
+    // SAFETY: memory 0 of a live instance.
+    code(unsafe { bulk::memory_copy(memory0(inst), dst as u64, src as u64, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn memory_init(vmctx: *mut u8, data: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
-    let (base, size) = memory0(inst);
+    let (store, inst) = unsafe { parts(vmctx) };
     let seg = &inst.module.env.datas[data as usize];
     let bytes: &[u8] = if inst.datas_dropped[data as usize] { &[] } else { &inst.module.env.bytes[seg.bytes.clone()] };
-    code((|| {
-        if !range_ok(dst as u64, len as u64, size) || !range_ok(src as u64, len as u64, bytes.len() as u64) {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        // SAFETY: both ranges were checked; segment bytes and guest memory
-        // do not overlap.
-        unsafe {
-            core::ptr::copy_nonoverlapping(bytes.as_ptr().add(src as usize), base.add(dst as usize), len as usize)
-        };
-        Ok(())
-    })())
+    let (d, s, n) = (dst as u64, src as u64, len as u64);
+    // SAFETY: memory 0 of a live instance; segment bytes are not guest memory.
+    code(unsafe { bulk::memory_init(memory0(inst), bytes, d, s, n, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
     // SAFETY: module contract.
     let (_, inst) = unsafe { parts(vmctx) };
     inst.datas_dropped[data as usize] = true;
+}
+
+/// Fuel for a `table.grow` by `delta` (compiled only when fuel is metered).
+pub unsafe extern "C" fn charge_table_grow(vmctx: *mut u8, delta: u32) -> u32 {
+    // SAFETY: module contract.
+    let (store, inst) = unsafe { parts(vmctx) };
+    code(bulk::charge(fuel(store, inst), delta as u64, bulk::ELEMS_PER_FUEL))
 }
 
 pub unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, init: u64, delta: u32) -> u32 {
@@ -140,55 +127,27 @@ pub unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, init: u64, delta: u3
 
 pub unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
+    let (store, inst) = unsafe { parts(vmctx) };
     let t = table(inst, t);
-    code((|| {
-        // SAFETY: a live store-owned table definition.
-        let (base, size) = unsafe { ((*t).base, (*t).current_elements as u64) };
-        if !range_ok(dst as u64, len as u64, size) {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        for k in 0..len as usize {
-            // SAFETY: the range was checked.
-            unsafe { *base.add(dst as usize + k) = ValRaw(val) };
-        }
-        Ok(())
-    })())
+    // SAFETY: a live store-owned table definition.
+    code(unsafe { bulk::table_fill(t, dst as u64, ValRaw(val), len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
+    let (store, inst) = unsafe { parts(vmctx) };
     let (td, ts) = (table(inst, dt), table(inst, st));
-    code((|| {
-        // SAFETY: live store-owned table definitions.
-        let (dn, sn) = unsafe { ((*td).current_elements as u64, (*ts).current_elements as u64) };
-        if !range_ok(dst as u64, len as u64, dn) || !range_ok(src as u64, len as u64, sn) {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        // SAFETY: both ranges were checked; `copy` allows overlap.
-        unsafe { core::ptr::copy((*ts).base.add(src as usize), (*td).base.add(dst as usize), len as usize) };
-        Ok(())
-    })())
+    // SAFETY: live store-owned table definitions.
+    code(unsafe { bulk::table_copy(td, ts, dst as u64, src as u64, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
-    let (_, inst) = unsafe { parts(vmctx) };
+    let (store, inst) = unsafe { parts(vmctx) };
     let t = table(inst, t);
     let items = &inst.elems[elem as usize];
-    code((|| {
-        // SAFETY: a live store-owned table definition.
-        let n = unsafe { (*t).current_elements as u64 };
-        if !range_ok(dst as u64, len as u64, n) || !range_ok(src as u64, len as u64, items.len() as u64) {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        // SAFETY: both ranges were checked; segments and tables are distinct.
-        unsafe {
-            core::ptr::copy_nonoverlapping(items.as_ptr().add(src as usize), (*t).base.add(dst as usize), len as usize)
-        };
-        Ok(())
-    })())
+    // SAFETY: a live store-owned table definition; segments are not tables.
+    code(unsafe { bulk::table_init(t, items, dst as u64, src as u64, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {

@@ -1542,6 +1542,14 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, I32, v);
             }
             Op::TableGrow { dst, table, init, delta } => {
+                if self.info.fuel {
+                    let d = self.get(delta, I32)?;
+                    self.checked_builtin(
+                        builtins::charge_table_grow as *const () as usize,
+                        &[PTR, types::I32],
+                        &[self.vmctx, d],
+                    );
+                }
                 let k = self.b.ins().iconst(types::I32, table as i64);
                 let a = [self.vmctx, k, self.get(init, I64)?, self.get(delta, I32)?];
                 let r = self.builtin(

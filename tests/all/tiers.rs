@@ -89,7 +89,7 @@ fn trap_three_frames_deep_through_mixed_tiers() {
     let err = outer.call(&mut store, 7).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::Unreachable));
     let trap = err.as_trap().unwrap();
-    let names: Vec<Option<&str>> = trap.backtrace().0.iter().map(|f| f.func_name.as_deref()).collect();
+    let names: Vec<Option<&str>> = trap.backtrace().frames().iter().map(|f| f.func_name.as_deref()).collect();
     assert_eq!(names, [Some("inner"), Some("middle"), Some("outer")]);
     // The store is still usable, through both tiers.
     assert_eq!(outer.call(&mut store, 3).unwrap(), 4);
@@ -244,7 +244,7 @@ fn a_long_running_call_moves_into_compiled_code() {
         assert!(!sum.is_compiled(&store));
         let r = outer.call(&mut store, (n, trap_at)).map_err(|e| {
             let t = e.as_trap().unwrap();
-            (t.code(), t.backtrace().0.iter().map(|f| f.func_name.clone().unwrap()).collect::<Vec<_>>())
+            (t.code(), t.backtrace().frames().iter().map(|f| f.func_name.clone().unwrap()).collect::<Vec<_>>())
         });
         let compiled = (sum.is_compiled(&store), outer.func().is_compiled(&store), module.compiled_functions());
         // The store is usable afterwards.

@@ -20,9 +20,9 @@ fn trap_code_and_named_backtrace() {
     let trap = err.as_trap().expect("a trap");
     assert_eq!(trap.code(), TrapCode::IntegerDivisionByZero);
     let frames: Vec<(u32, Option<&str>)> =
-        trap.backtrace().0.iter().map(|f| (f.func_index, f.func_name.as_deref())).collect();
+        trap.backtrace().frames().iter().map(|f| (f.func_index, f.func_name.as_deref())).collect();
     assert_eq!(frames, vec![(0, Some("inner")), (1, Some("middle")), (2, None)]);
-    assert_eq!(trap.backtrace().0[0].module_name.as_deref(), Some("m"));
+    assert_eq!(trap.backtrace().frames()[0].module_name.as_deref(), Some("m"));
     // The store is still usable after the trap.
     assert_eq!(outer.call(&mut store, 1).unwrap(), 1);
 }

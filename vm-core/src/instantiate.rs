@@ -33,7 +33,7 @@ impl fmt::Display for InstantiationError {
 }
 
 fn trap(code: TrapCode) -> InstantiationError {
-    InstantiationError::Trap(PendingTrap { reason: TrapReason::Wasm(code), backtrace: Vec::new() })
+    InstantiationError::Trap(PendingTrap { reason: TrapReason::Wasm(code), backtrace: Default::default() })
 }
 
 /// Checks `imports` against the module and describes the first mismatch.

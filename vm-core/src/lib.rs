@@ -3,6 +3,7 @@
 //! tables, globals, instantiation, the bytecode format).
 
 pub mod alloc;
+pub mod bulk;
 pub mod bytecode;
 pub mod module_env;
 pub mod num;

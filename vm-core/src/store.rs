@@ -6,7 +6,7 @@ use crate::bytecode::CompiledFunc;
 use crate::memory::MemoryInstance;
 use crate::module_env::{GlobalType, ModuleEnv, ModuleError};
 use crate::table::TableInstance;
-use crate::trap::{FrameInfo, TrapCode};
+use crate::trap::{Backtrace, FrameInfo, TrapCode, bounded};
 use crate::value::{FuncType, ValRaw};
 use crate::vmctx::{VMArrayCallFn, VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits};
 use std::any::Any;
@@ -213,7 +213,7 @@ impl core::fmt::Debug for TrapReason {
 #[derive(Debug)]
 pub struct PendingTrap {
     pub reason: TrapReason,
-    pub backtrace: Vec<FrameInfo>,
+    pub backtrace: Backtrace,
 }
 
 /// Store-wide resource limits.
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn host_array_call(
     };
     // SAFETY: a HostFunc's store outlives it and no other reference to the
     // store is live while wasm runs (callers hold only raw pointers).
-    unsafe { (*store).pending = Some(PendingTrap { reason, backtrace: Vec::new() }) };
+    unsafe { (*store).pending = Some(PendingTrap { reason, backtrace: Default::default() }) };
     false
 }
 
@@ -389,7 +389,7 @@ impl StoreOpaque {
             stack: crate::alloc::ZeroedBuf::new(),
             stack_top: 0,
             max_stack_slots,
-            max_native_stack: 512 * 1024,
+            max_native_stack: 1024 * 1024,
             tier_up: None,
             hot_calls: u32::MAX,
             hot_loops: u32::MAX,
@@ -557,7 +557,7 @@ impl StoreOpaque {
     pub fn take_pending(&mut self) -> PendingTrap {
         self.pending.take().unwrap_or(PendingTrap {
             reason: TrapReason::Host("callee failed without reporting a trap".into()),
-            backtrace: Vec::new(),
+            backtrace: Default::default(),
         })
     }
 
@@ -673,9 +673,15 @@ impl InstanceData {
         let env = &self.module.env;
         FrameInfo {
             func_index,
-            func_name: env.func_name(func_index).map(str::to_string),
-            module_name: env.module_name().map(str::to_string),
+            func_name: env.func_name(func_index).map(bounded),
+            module_name: env.module_name().map(bounded),
         }
+    }
+
+    /// Adds function `func_index` of this instance as the next outer frame
+    /// of `backtrace`.
+    pub fn push_frame(&self, backtrace: &mut Backtrace, func_index: u32) {
+        backtrace.push(self as *const InstanceData as usize, func_index, || self.frame_info(func_index));
     }
 }
 

@@ -66,9 +66,11 @@ impl fmt::Display for TrapCode {
 pub struct FrameInfo {
     /// Function index in its module's index space (imports included).
     pub func_index: u32,
-    /// Name from the module's name section, when present.
+    /// Name from the module's name section, when present (cut to
+    /// `MAX_NAME_BYTES`, see `bounded`).
     pub func_name: Option<String>,
-    /// Name of the module (from the name section), when present.
+    /// Name of the module (from the name section), when present (cut the
+    /// same way).
     pub module_name: Option<String>,
 }
 
@@ -84,14 +86,101 @@ impl fmt::Display for FrameInfo {
     }
 }
 
-/// A wasm backtrace.
+/// Longest name a diagnostic shows: names come from the guest, and a
+/// backtrace of thousands of frames must stay small.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// `name` cut to at most `MAX_NAME_BYTES` bytes (at a character boundary),
+/// with "…" where it was cut.
+pub fn bounded(name: &str) -> String {
+    if name.len() <= MAX_NAME_BYTES {
+        return name.to_string();
+    }
+    let mut end = MAX_NAME_BYTES;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &name[..end])
+}
+
+/// A wasm backtrace, innermost frame first, of bounded size whatever the
+/// depth: a run of frames of one function (recursion) is kept once with
+/// its length, and after `Backtrace::MAX_FRAMES` kept frames the rest are
+/// only counted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Backtrace(pub Vec<FrameInfo>);
+pub struct Backtrace {
+    frames: Vec<FrameInfo>,
+    /// How many frames in a row each kept frame stands for.
+    runs: Vec<u64>,
+    /// Identity (instance, function) of the last frame pushed.
+    last: Option<(usize, u32)>,
+    /// Frames past the kept ones.
+    omitted: u64,
+}
+
+impl Backtrace {
+    /// Frames kept (runs of one function count once).
+    pub const MAX_FRAMES: usize = 100;
+
+    /// Adds the next outer frame: function `func_index` of the instance
+    /// identified by `instance`; `info` makes its description, only if it
+    /// is kept.
+    pub fn push(&mut self, instance: usize, func_index: u32, info: impl FnOnce() -> FrameInfo) {
+        let key = Some((instance, func_index));
+        if key == self.last {
+            match self.runs.last_mut() {
+                Some(n) if self.omitted == 0 => *n += 1,
+                _ => self.omitted += 1,
+            }
+            return;
+        }
+        self.last = key;
+        if self.frames.len() < Self::MAX_FRAMES {
+            self.frames.push(info());
+            self.runs.push(1);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// The kept frames, innermost first; a run of frames of one function
+    /// is one frame here.
+    pub fn frames(&self) -> &[FrameInfo] {
+        &self.frames
+    }
+
+    /// How many frames in a row each of `frames()` stands for.
+    pub fn runs(&self) -> &[u64] {
+        &self.runs
+    }
+
+    /// Frames not kept.
+    pub fn omitted(&self) -> u64 {
+        self.omitted
+    }
+
+    /// All frames, kept or not.
+    pub fn depth(&self) -> u64 {
+        self.runs.iter().sum::<u64>() + self.omitted
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+}
 
 impl fmt::Display for Backtrace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, frame) in self.0.iter().enumerate() {
-            writeln!(f, "  {i}: {frame}")?;
+        let mut depth = 0;
+        for (frame, &run) in self.frames.iter().zip(&self.runs) {
+            writeln!(f, "  {depth}: {frame}")?;
+            if run > 1 {
+                writeln!(f, "     … the same function {} more times in a row", run - 1)?;
+            }
+            depth += run;
+        }
+        if self.omitted > 0 {
+            writeln!(f, "  … {} more frames", self.omitted)?;
         }
         Ok(())
     }
