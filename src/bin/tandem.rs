@@ -118,7 +118,7 @@ fn report(r: Result<(), Failure>) -> ExitCode {
         }
         #[cfg(feature = "wasi")]
         Err(Failure::Exit(code)) => {
-            // Like a native process: only the low 8 bits reach the parent.
+            // 0..126 (`proc_exit` refuses the rest), as a native process would.
             ExitCode::from(code as u8)
         }
     }

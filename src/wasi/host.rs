@@ -17,76 +17,79 @@ const MODULE: &str = "wasi_snapshot_preview1";
 
 type R = std::result::Result<(), Errno>;
 
-/// Guest memory with bounds-checked accessors.
+/// Guest memory with bounds-checked accessors. Addresses are `u64`, so a
+/// guest pointer plus an offset or length is formed without wrapping at
+/// 4 GiB: anything past the end is `EFAULT`, as in wasmtime.
 struct Mem<'a>(&'a mut [u8]);
 
 impl Mem<'_> {
-    fn range(&self, ptr: u32, len: u32) -> std::result::Result<std::ops::Range<usize>, Errno> {
-        let start = ptr as usize;
-        let end = start.checked_add(len as usize).ok_or(Errno::Fault)?;
-        if end > self.0.len() {
+    fn range(&self, ptr: u64, len: u64) -> std::result::Result<std::ops::Range<usize>, Errno> {
+        let end = ptr.checked_add(len).ok_or(Errno::Fault)?;
+        if end > self.0.len() as u64 {
             return Err(Errno::Fault);
         }
-        Ok(start..end)
+        Ok(ptr as usize..end as usize)
     }
-    fn bytes(&self, ptr: u32, len: u32) -> std::result::Result<&[u8], Errno> {
+    fn bytes(&self, ptr: u64, len: u64) -> std::result::Result<&[u8], Errno> {
         let r = self.range(ptr, len)?;
         Ok(&self.0[r])
     }
-    fn bytes_mut(&mut self, ptr: u32, len: u32) -> std::result::Result<&mut [u8], Errno> {
+    fn bytes_mut(&mut self, ptr: u64, len: u64) -> std::result::Result<&mut [u8], Errno> {
         let r = self.range(ptr, len)?;
         Ok(&mut self.0[r])
     }
-    fn u32(&self, ptr: u32) -> std::result::Result<u32, Errno> {
+    fn u32(&self, ptr: u64) -> std::result::Result<u32, Errno> {
         let b = self.bytes(ptr, 4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn u64(&self, ptr: u32) -> std::result::Result<u64, Errno> {
+    fn u64(&self, ptr: u64) -> std::result::Result<u64, Errno> {
         let b = self.bytes(ptr, 8)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
         Ok(u64::from_le_bytes(a))
     }
-    fn put(&mut self, ptr: u32, bytes: &[u8]) -> R {
-        self.bytes_mut(ptr, bytes.len() as u32)?.copy_from_slice(bytes);
+    fn put(&mut self, ptr: u64, bytes: &[u8]) -> R {
+        self.bytes_mut(ptr, bytes.len() as u64)?.copy_from_slice(bytes);
         Ok(())
     }
-    fn put_u8(&mut self, ptr: u32, v: u8) -> R {
+    fn put_u8(&mut self, ptr: u64, v: u8) -> R {
         self.put(ptr, &[v])
     }
-    fn put_u16(&mut self, ptr: u32, v: u16) -> R {
+    fn put_u16(&mut self, ptr: u64, v: u16) -> R {
         self.put(ptr, &v.to_le_bytes())
     }
-    fn put_u32(&mut self, ptr: u32, v: u32) -> R {
+    fn put_u32(&mut self, ptr: u64, v: u32) -> R {
         self.put(ptr, &v.to_le_bytes())
     }
-    fn put_u64(&mut self, ptr: u32, v: u64) -> R {
+    fn put_u64(&mut self, ptr: u64, v: u64) -> R {
         self.put(ptr, &v.to_le_bytes())
     }
     /// Writes `items` as NUL-terminated strings from `buf` on and a pointer
     /// to each into the array at `ptrs` (`args_get`, `environ_get`).
-    fn put_c_strings<S: AsRef<[u8]>>(&mut self, mut ptrs: u32, mut buf: u32, items: impl IntoIterator<Item = S>) -> R {
+    fn put_c_strings<S: AsRef<[u8]>>(&mut self, mut ptrs: u64, mut buf: u64, items: impl IntoIterator<Item = S>) -> R {
         for item in items {
             let bytes = item.as_ref();
-            self.put_u32(ptrs, buf)?;
+            // The pointer stored is `buf`, in range once the string is.
+            self.range(buf, bytes.len() as u64 + 1)?;
+            self.put_u32(ptrs, buf as u32)?;
             self.put(buf, bytes)?;
-            self.put_u8(buf + bytes.len() as u32, 0)?;
+            self.put_u8(buf + bytes.len() as u64, 0)?;
             ptrs += 4;
-            buf += bytes.len() as u32 + 1;
+            buf += bytes.len() as u64 + 1;
         }
         Ok(())
     }
     /// A path or name argument: UTF-8, copied out of guest memory.
-    fn str(&self, ptr: u32, len: u32) -> std::result::Result<String, Errno> {
+    fn str(&self, ptr: u64, len: u64) -> std::result::Result<String, Errno> {
         std::str::from_utf8(self.bytes(ptr, len)?).map(str::to_string).map_err(|_| Errno::Ilseq)
     }
     /// The (pointer, length) pairs of an iovec array.
-    fn iovecs(&self, iovs: u32, len: u32) -> std::result::Result<Vec<(u32, u32)>, Errno> {
+    fn iovecs(&self, iovs: u64, len: u64) -> std::result::Result<Vec<(u64, u64)>, Errno> {
         let mut v = Vec::with_capacity(len.min(1024) as usize);
         for i in 0..len {
-            let at = iovs.checked_add(i.checked_mul(8).ok_or(Errno::Fault)?).ok_or(Errno::Fault)?;
-            let ptr = self.u32(at)?;
-            let n = self.u32(at + 4)?;
+            let at = iovs + i * 8;
+            let ptr = self.u32(at)? as u64;
+            let n = self.u32(at + 4)? as u64;
             self.range(ptr, n)?;
             v.push((ptr, n));
         }
@@ -227,7 +230,7 @@ impl Filestat {
         }
     }
 
-    fn write(&self, mem: &mut Mem<'_>, ptr: u32) -> R {
+    fn write(&self, mem: &mut Mem<'_>, ptr: u64) -> R {
         mem.bytes_mut(ptr, 64)?.fill(0);
         mem.put_u64(ptr, self.dev)?;
         mem.put_u64(ptr + 8, self.ino)?;
@@ -338,7 +341,7 @@ fn list_dir(dir: &cap_std::fs::Dir) -> std::result::Result<Vec<DirEntry>, Errno>
 fn read_into(
     fd: &mut Fd,
     mem: &mut Mem<'_>,
-    iovs: &[(u32, u32)],
+    iovs: &[(u64, u64)],
     offset: Option<u64>,
 ) -> std::result::Result<u32, Errno> {
     let mut total: u32 = 0;
@@ -378,17 +381,17 @@ fn transfer(
     out: i32,
     write: bool,
 ) -> R {
-    let iovs = mem.iovecs(iovs as u32, len as u32)?;
+    let iovs = mem.iovecs(iovs as u32 as u64, len as u32 as u64)?;
     let mut needed = if write { rights::FD_WRITE } else { rights::FD_READ };
     if offset.is_some() {
         needed |= rights::FD_SEEK;
     }
     let f = ctx.fd(fd as u32, needed)?;
     let n = if write { write_from(f, mem, &iovs, offset)? } else { read_into(f, mem, &iovs, offset)? };
-    mem.put_u32(out as u32, n)
+    mem.put_u32(out as u32 as u64, n)
 }
 
-fn write_from(fd: &mut Fd, mem: &Mem<'_>, iovs: &[(u32, u32)], offset: Option<u64>) -> std::result::Result<u32, Errno> {
+fn write_from(fd: &mut Fd, mem: &Mem<'_>, iovs: &[(u64, u64)], offset: Option<u64>) -> std::result::Result<u32, Errno> {
     let mut total: u32 = 0;
     let mut pos = offset;
     for &(ptr, len) in iovs {
@@ -402,7 +405,7 @@ fn write_from(fd: &mut Fd, mem: &Mem<'_>, iovs: &[(u32, u32)], offset: Option<u6
             (_, Some(_)) => return Err(Errno::Spipe),
             _ => return Err(Errno::Badf),
         }
-        total = total.saturating_add(len);
+        total = total.saturating_add(len as u32);
         if let Some(p) = pos.as_mut() {
             *p += len as u64;
         }
@@ -477,28 +480,32 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
         };
     }
 
-    wasi!("args_get", |mem, ctx, argv: i32, buf: i32| mem.put_c_strings(argv as u32, buf as u32, &ctx.args));
+    wasi!("args_get", |mem, ctx, argv: i32, buf: i32| mem.put_c_strings(
+        argv as u32 as u64,
+        buf as u32 as u64,
+        &ctx.args
+    ));
     wasi!("args_sizes_get", |mem, ctx, argc: i32, size: i32| {
-        mem.put_u32(argc as u32, ctx.args.len() as u32)?;
-        mem.put_u32(size as u32, ctx.args.iter().map(|a| a.len() as u32 + 1).sum())
+        mem.put_u32(argc as u32 as u64, ctx.args.len() as u32)?;
+        mem.put_u32(size as u32 as u64, ctx.args.iter().map(|a| a.len() as u32 + 1).sum())
     });
     wasi!("environ_get", |mem, ctx, environ: i32, buf: i32| {
-        mem.put_c_strings(environ as u32, buf as u32, ctx.env.iter().map(|(k, v)| format!("{k}={v}")))
+        mem.put_c_strings(environ as u32 as u64, buf as u32 as u64, ctx.env.iter().map(|(k, v)| format!("{k}={v}")))
     });
     wasi!("environ_sizes_get", |mem, ctx, count: i32, size: i32| {
-        mem.put_u32(count as u32, ctx.env.len() as u32)?;
-        mem.put_u32(size as u32, ctx.env.iter().map(|(k, v)| (k.len() + v.len() + 2) as u32).sum())
+        mem.put_u32(count as u32 as u64, ctx.env.len() as u32)?;
+        mem.put_u32(size as u32 as u64, ctx.env.iter().map(|(k, v)| (k.len() + v.len() + 2) as u32).sum())
     });
     wasi!("clock_res_get", |mem, ctx, id: i32, res: i32| {
         clock_now(ctx, id as u32)?;
-        mem.put_u64(res as u32, 1)
+        mem.put_u64(res as u32 as u64, 1)
     });
     wasi!("clock_time_get", |mem, ctx, id: i32, _precision: i64, time: i32| {
         let now = clock_now(ctx, id as u32)?;
-        mem.put_u64(time as u32, now)
+        mem.put_u64(time as u32 as u64, now)
     });
     wasi!("random_get", |mem, _ctx, buf: i32, len: i32| {
-        let b = mem.bytes_mut(buf as u32, len as u32)?;
+        let b = mem.bytes_mut(buf as u32 as u64, len as u32 as u64)?;
         getrandom::fill(b).map_err(|_| Errno::Io)
     });
     wasi!("sched_yield", |_mem, _ctx| {
@@ -507,6 +514,12 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     });
     wasi!("proc_raise", |_mem, _ctx, _sig: i32| Err(Errno::Notsup));
     linker.func_wrap(MODULE, "proc_exit", |_: Caller<'_, T>, code: i32| -> Result<()> {
+        // WASI: a status of 126 or more acts as a trap; a process could not
+        // pass it on anyway (only 8 bits reach the parent, and 128 + n
+        // means "killed by signal n"). wasmtime refuses the same range.
+        if code as u32 >= 126 {
+            return Err(Error::host(format!("exit with invalid exit status {} outside of [0..126)", code as u32)));
+        }
         Err(Error::host(I32Exit(code)))
     })?;
 
@@ -536,7 +549,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
             FdKind::Dir { .. } => return Err(Errno::Badf),
             _ => return Err(Errno::Spipe),
         };
-        mem.put_u64(newoffset as u32, pos)
+        mem.put_u64(newoffset as u32 as u64, pos)
     });
     wasi!("fd_tell", |mem, ctx, fd: i32, offset: i32| {
         let f = ctx.fd(fd as u32, rights::FD_TELL)?;
@@ -545,7 +558,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
             FdKind::Dir { .. } => return Err(Errno::Badf),
             _ => return Err(Errno::Spipe),
         };
-        mem.put_u64(offset as u32, pos)
+        mem.put_u64(offset as u32 as u64, pos)
     });
     wasi!("fd_close", |_mem, ctx, fd: i32| {
         let slot = ctx.fds.get_mut(fd as u32 as usize).ok_or(Errno::Badf)?;
@@ -563,7 +576,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     wasi!("fd_fdstat_get", |mem, ctx, fd: i32, buf: i32| {
         let f = ctx.fd(fd as u32, 0)?;
         let (ft, flags, base, inheriting) = (fd_filetype(f), f.flags, f.rights_base, f.rights_inheriting);
-        let buf = buf as u32;
+        let buf = buf as u32 as u64;
         mem.bytes_mut(buf, 24)?.fill(0);
         mem.put_u8(buf, ft)?;
         mem.put_u16(buf + 2, flags)?;
@@ -604,7 +617,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
             FdKind::Dir { dir, .. } => Filestat::of(&dir.dir_metadata()?),
             _ => Filestat { dev: 0, ino: 0, filetype: fd_filetype(f), nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 },
         };
-        st.write(mem, buf as u32)
+        st.write(mem, buf as u32 as u64)
     });
     wasi!("fd_filestat_set_size", |_mem, ctx, fd: i32, size: i64| {
         let f = ctx.fd(fd as u32, rights::FD_FILESTAT_SET_SIZE)?;
@@ -678,8 +691,8 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
         match &f.kind {
             FdKind::Dir { preopen: Some(name), .. } => {
                 let len = name.len() as u32;
-                mem.put_u32(buf as u32, 0)?;
-                mem.put_u32(buf as u32 + 4, len)
+                mem.put_u32(buf as u32 as u64, 0)?;
+                mem.put_u32(buf as u32 as u64 + 4, len)
             }
             _ => Err(Errno::Badf),
         }
@@ -691,7 +704,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
                 if (len as u32 as usize) < name.len() {
                     return Err(Errno::Nametoolong);
                 }
-                mem.put(path as u32, name.as_bytes())
+                mem.put(path as u32 as u64, name.as_bytes())
             }
             _ => Err(Errno::Badf),
         }
@@ -703,8 +716,8 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
             *entries = Some(list_dir(dir)?);
         }
         let list = entries.as_ref().map(Vec::as_slice).unwrap_or(&[]);
-        let (buf, cap) = (buf as u32, buf_len as u32);
-        mem.range(buf, cap)?;
+        let (buf, cap) = (buf as u32 as u64, buf_len as u32);
+        mem.range(buf, cap as u64)?;
         let mut used: u32 = 0;
         for (i, e) in list.iter().enumerate().skip(cookie as u64 as usize) {
             let mut rec = Vec::with_capacity(24 + e.name.len());
@@ -715,13 +728,13 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
             rec.extend_from_slice(e.name.as_bytes());
             let room = (cap - used) as usize;
             let n = rec.len().min(room);
-            mem.put(buf + used, &rec[..n])?;
+            mem.put(buf + used as u64, &rec[..n])?;
             used += n as u32;
             if used == cap {
                 break;
             }
         }
-        mem.put_u32(bufused as u32, used)
+        mem.put_u32(bufused as u32 as u64, used)
     });
 
     wasi!("path_open", |mem,
@@ -735,7 +748,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
                         inheriting: i64,
                         fdf: i32,
                         opened: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         let of = of as u16;
         let fdf = fdflags_check(fdf as u16)?;
         let mut needed = rights::PATH_OPEN;
@@ -755,18 +768,18 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
         let kind = open_at(dir, &path, follow, of, want_read, want_write, fdf)?;
         let mask = if matches!(kind, FdKind::Dir { .. }) { rights::DIR } else { rights::FILE };
         let new = ctx.insert(Fd { kind, rights_base: base & mask, rights_inheriting: inheriting, flags: fdf })?;
-        mem.put_u32(opened as u32, new)
+        mem.put_u32(opened as u32 as u64, new)
     });
     wasi!("path_create_directory", |mem, ctx, fd: i32, path: i32, len: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         Ok(ctx.dir(fd as u32, rights::PATH_CREATE_DIRECTORY)?.create_dir(path)?)
     });
     wasi!("path_remove_directory", |mem, ctx, fd: i32, path: i32, len: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         Ok(ctx.dir(fd as u32, rights::PATH_REMOVE_DIRECTORY)?.remove_dir(path)?)
     });
     wasi!("path_unlink_file", |mem, ctx, fd: i32, path: i32, len: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         let dir = ctx.dir(fd as u32, rights::PATH_UNLINK_FILE)?;
         if path.ends_with('/') {
             return Err(if dir.metadata(&path).is_ok_and(|m| m.is_dir()) { Errno::Isdir } else { Errno::Notdir });
@@ -774,8 +787,8 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
         Ok(dir.remove_file_or_symlink(path)?)
     });
     wasi!("path_rename", |mem, ctx, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| {
-        let old = mem.str(old as u32, old_len as u32)?;
-        let new = mem.str(new as u32, new_len as u32)?;
+        let old = mem.str(old as u32 as u64, old_len as u32 as u64)?;
+        let new = mem.str(new as u32 as u64, new_len as u32 as u64)?;
         let (from, to) = ctx.two_dirs(fd, rights::PATH_RENAME_SOURCE, new_fd, rights::PATH_RENAME_TARGET)?;
         Ok(from.rename(old, to, new)?)
     });
@@ -788,33 +801,33 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
                         new_fd: i32,
                         new: i32,
                         new_len: i32| {
-        let old = mem.str(old as u32, old_len as u32)?;
-        let new = mem.str(new as u32, new_len as u32)?;
+        let old = mem.str(old as u32 as u64, old_len as u32 as u64)?;
+        let new = mem.str(new as u32 as u64, new_len as u32 as u64)?;
         let (from, to) = ctx.two_dirs(fd, rights::PATH_LINK_SOURCE, new_fd, rights::PATH_LINK_TARGET)?;
         Ok(from.hard_link(old, to, new)?)
     });
     wasi!("path_symlink", |mem, ctx, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| {
-        let old = mem.str(old as u32, old_len as u32)?;
-        let new = mem.str(new as u32, new_len as u32)?;
+        let old = mem.str(old as u32 as u64, old_len as u32 as u64)?;
+        let new = mem.str(new as u32 as u64, new_len as u32 as u64)?;
         Ok(ctx.dir(fd as u32, rights::PATH_SYMLINK)?.symlink(old, new)?)
     });
     wasi!("path_readlink", |mem, ctx, fd: i32, path: i32, len: i32, buf: i32, buf_len: i32, bufused: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         let target = ctx.dir(fd as u32, rights::PATH_READLINK)?.read_link_contents(path)?;
         let target = target.to_string_lossy().into_owned();
         let n = target.len().min(buf_len as u32 as usize);
-        mem.put(buf as u32, &target.as_bytes()[..n])?;
-        mem.put_u32(bufused as u32, n as u32)
+        mem.put(buf as u32 as u64, &target.as_bytes()[..n])?;
+        mem.put_u32(bufused as u32 as u64, n as u32)
     });
     wasi!("path_filestat_get", |mem, ctx, fd: i32, flags: i32, path: i32, len: i32, buf: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         let dir = ctx.dir(fd as u32, rights::PATH_FILESTAT_GET)?;
         let meta = if flags as u32 & super::types::LOOKUP_SYMLINK_FOLLOW != 0 {
             dir.metadata(path)?
         } else {
             dir.symlink_metadata(path)?
         };
-        Filestat::of(&meta).write(mem, buf as u32)
+        Filestat::of(&meta).write(mem, buf as u32 as u64)
     });
     wasi!("path_filestat_set_times", |mem,
                                       ctx,
@@ -825,7 +838,7 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
                                       atim: i64,
                                       mtim: i64,
                                       fst: i32| {
-        let path = mem.str(path as u32, len as u32)?;
+        let path = mem.str(path as u32 as u64, len as u32 as u64)?;
         let (a, m) = time_specs(atim as u64, mtim as u64, fst as u16)?;
         let dir = ctx.dir(fd as u32, rights::PATH_FILESTAT_SET_TIMES)?;
         if flags as u32 & super::types::LOOKUP_SYMLINK_FOLLOW != 0 {
@@ -890,8 +903,9 @@ fn poll_oneoff(mem: &mut Mem<'_>, ctx: &mut WasiCtx, input: u32, output: u32, ns
     if nsubs == 0 {
         return Err(Errno::Inval);
     }
-    mem.range(input, nsubs.checked_mul(48).ok_or(Errno::Fault)?)?;
-    mem.range(output, nsubs.checked_mul(32).ok_or(Errno::Fault)?)?;
+    let (input, output, nevents) = (input as u64, output as u64, nevents as u64);
+    mem.range(input, nsubs as u64 * 48)?;
+    mem.range(output, nsubs as u64 * 32)?;
     struct Sub {
         userdata: u64,
         tag: u8,
@@ -900,7 +914,7 @@ fn poll_oneoff(mem: &mut Mem<'_>, ctx: &mut WasiCtx, input: u32, output: u32, ns
     }
     let mut subs = Vec::with_capacity(nsubs as usize);
     for i in 0..nsubs {
-        let at = input + i * 48;
+        let at = input + i as u64 * 48;
         let userdata = mem.u64(at)?;
         let tag = mem.bytes(at + 8, 1)?[0];
         let mut sub = Sub { userdata, tag, fd: 0, deadline: None };
@@ -951,7 +965,7 @@ fn poll_oneoff(mem: &mut Mem<'_>, ctx: &mut WasiCtx, input: u32, output: u32, ns
         }
     }
     for (i, (userdata, errno, tag)) in events.iter().enumerate() {
-        let at = output + i as u32 * 32;
+        let at = output + i as u64 * 32;
         mem.bytes_mut(at, 32)?.fill(0);
         mem.put_u64(at, *userdata)?;
         mem.put_u16(at + 8, *errno)?;

@@ -130,3 +130,25 @@ fn closed_stdout_is_not_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `proc_exit` with a status a process cannot report is an error and a
+/// non-zero exit (it exited 0 for 256, and looked like SIGSEGV for 139).
+#[cfg(feature = "wasi")]
+#[test]
+fn exit_statuses_outside_0_to_125_fail() {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (status, want) in [(0, 0), (42, 42), (125, 125), (139, 1), (256, 1)] {
+        let path = dir.join(format!("exit{status}.wat"));
+        let wat = format!(
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
+               (memory (export "memory") 1) (func (export "_start") (call $e (i32.const {status}))))"#
+        );
+        std::fs::write(&path, wat).unwrap();
+        let (code, _, err) = tandem(&["run", path.to_str().unwrap()]);
+        assert_eq!(code, want, "proc_exit({status}): {err}");
+        if want == 1 {
+            assert!(err.contains("invalid exit status"), "{err}");
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod dispatch;
 mod errors;
 mod fuel;
 mod fusion;
+mod guest_limits;
 mod numeric;
 #[cfg(feature = "jit")]
 mod tiers;
