@@ -488,7 +488,7 @@ fn bulk_mem(r: &Regs, cx: &Ctx<'_>) -> bulk::Mem {
 ///
 /// # Safety
 /// `cx.limits` and `cx.vmctx` point into the live store.
-unsafe fn bulk_fuel<'c>(cx: &'c Ctx<'_>) -> Option<&'c mut u64> {
+unsafe fn bulk_fuel<'c>(cx: &'c mut Ctx<'_>) -> Option<&'c mut u64> {
     // SAFETY: per the contract; nothing else borrows the limits meanwhile.
     unsafe {
         let inst = &*instance_of(cx.vmctx);

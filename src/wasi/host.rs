@@ -407,7 +407,7 @@ fn write_from(fd: &mut Fd, mem: &Mem<'_>, iovs: &[(u64, u64)], offset: Option<u6
         }
         total = total.saturating_add(len as u32);
         if let Some(p) = pos.as_mut() {
-            *p += len as u64;
+            *p += len;
         }
     }
     if let FdKind::Stdout(out) | FdKind::Stderr(out) = &mut fd.kind {
