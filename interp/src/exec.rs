@@ -1409,13 +1409,7 @@ handlers! { r, cx;
                 };
     MemoryInit => {
                     let o = operands!(r, MemoryInit);
-                    let inst = &*instance_of(cx.vmctx);
-                    let seg = &inst.module.env.datas[o.data as usize];
-                    let bytes: &[u8] = if inst.datas_dropped[o.data as usize] {
-                        &[]
-                    } else {
-                        &inst.module.env.bytes[seg.bytes.clone()]
-                    };
+                    let bytes = (*instance_of(cx.vmctx)).data_bytes(o.data);
                     let (d, s, n) =
                         (get!(r, o.dst).get_u32() as u64, get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
                     bulk::memory_init(bulk_mem(&r, cx), bytes, d, s, n, bulk_fuel(cx))?;

@@ -98,8 +98,7 @@ pub unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst: u32, src: u32, len: u3
 pub unsafe extern "C" fn memory_init(vmctx: *mut u8, data: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    let seg = &inst.module.env.datas[data as usize];
-    let bytes: &[u8] = if inst.datas_dropped[data as usize] { &[] } else { &inst.module.env.bytes[seg.bytes.clone()] };
+    let bytes = inst.data_bytes(data);
     let (d, s, n) = (dst as u64, src as u64, len as u64);
     // SAFETY: memory 0 of a live instance; segment bytes are not guest memory.
     code(unsafe { bulk::memory_init(memory0(inst), bytes, d, s, n, fuel(store, inst)) })

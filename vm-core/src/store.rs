@@ -627,6 +627,15 @@ pub struct InstanceData {
 }
 
 impl InstanceData {
+    /// The bytes of data segment `data`: empty once dropped (`memory.init`
+    /// then traps for any non-empty range).
+    pub fn data_bytes(&self, data: u32) -> &[u8] {
+        if self.datas_dropped[data as usize] {
+            return &[];
+        }
+        &self.module.env.bytes[self.module.env.datas[data as usize].bytes.clone()]
+    }
+
     /// The funcref record of function `index` (imports included).
     pub fn func_ref(&self, index: u32) -> *const VMFuncRef {
         let o = &self.module.offsets;
