@@ -160,7 +160,7 @@ impl fmt::Display for Error {
 
 /// Longest text an `Error` displays: host messages and guest names can be
 /// of any size, and reporting an error must not cost more than a few MB.
-pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 /// Writes through to `f` until `left` bytes are written, then writes that
 /// the rest was cut, and drops it.

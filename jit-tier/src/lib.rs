@@ -83,8 +83,13 @@ impl Drop for CodeMemory {
 
 type Isa = Result<cranelift_codegen::isa::OwnedTargetIsa, CompileError>;
 
+/// Records that defined function `def` stays interpreted, and why.
+fn refuse(info: &ModuleInfo, def: u32, reason: String) {
+    info.jit_refused.lock().unwrap_or_else(|e| e.into_inner()).insert(def, reason);
+}
+
 /// The host ISA, built once: detecting CPU features and building the
-/// backend costs more than compiling a small function. `quick` picks
+/// backend costs more than compiling a small function. `SinglePass` picks
 /// Cranelift's single-pass register allocator instead of the backtracking
 /// one, for functions whose register pressure would make the backtracking
 /// allocator's time grow with the square of their size (`Regalloc::of`).
@@ -186,7 +191,7 @@ pub fn compile_osr(
     let batch = Default::default();
     let lowered = lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true);
     if let Err(e @ CompileError::OverBudget { .. }) = &lowered {
-        info.jit_refused.lock().unwrap_or_else(|e| e.into_inner()).insert(def, format!("{e} (loop entry)"));
+        refuse(info, def, format!("{e} (loop entry)"));
     }
     lowered?;
     module.finalize_definitions().map_err(err)?;
@@ -220,9 +225,8 @@ pub fn compile(
         // without it (its callers in the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
-                Err(CompileError::OverBudget { def, cost, limit }) => {
-                    let reason = CompileError::OverBudget { def, cost, limit }.to_string();
-                    info.jit_refused.lock().unwrap_or_else(|e| e.into_inner()).insert(def, reason);
+                Err(e @ CompileError::OverBudget { def, .. }) => {
+                    refuse(info, def, e.to_string());
                     part.retain(|(d, _)| *d != def);
                 }
                 r => {

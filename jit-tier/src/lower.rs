@@ -190,6 +190,16 @@ pub(crate) fn lower_array_adapter(
     Ok(())
 }
 
+/// The budget error for defined function `def` once `cost` is over the
+/// module's `JitSettings::max_compile_cost`.
+fn within_budget(info: &ModuleInfo, def: u32, cost: u64) -> Result<(), CompileError> {
+    let limit = info.jit.max_compile_cost;
+    if cost > limit {
+        return Err(CompileError::OverBudget { def, cost, limit });
+    }
+    Ok(())
+}
+
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
 /// With `osr` it compiles the on-stack-replacement entry instead: it takes
@@ -222,10 +232,9 @@ pub(crate) fn lower_function(
         // The register allocator's liveness: a bit per block and value at
         // worst, in 4-byte units like the rest of the cost.
         cost += ctx.func.dfg.num_blocks() as u64 * ctx.func.dfg.num_values() as u64 / 32;
-        let limit = info.jit.max_compile_cost;
-        if cost > limit {
+        if let Err(e) = within_budget(info, def, cost) {
             module.clear_context(ctx);
-            return Err(CompileError::OverBudget { def, cost, limit });
+            return Err(e);
         }
     }
     // Development aid: `TANDEM_JIT_CLIF=1` prints each function's Cranelift IR.
@@ -464,17 +473,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
     }
 
-    /// The budget error, once the cost is over it.
     fn check_budget(&self) -> R {
-        let limit = self.info.jit.max_compile_cost;
-        if self.cost > limit {
-            return Err(CompileError::OverBudget {
-                def: self.func_index - self.info.env.num_imported_funcs,
-                cost: self.cost,
-                limit,
-            });
-        }
-        Ok(())
+        within_budget(self.info, self.func_index - self.info.env.num_imported_funcs, self.cost)
     }
 
     /// The value of `slot` read as class `c`.
@@ -734,7 +734,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// Host address of an access of `size` bytes at `addr + offset`, and the
     /// offset to add to it in the access itself.
     ///
-    /// The first `DIRECT_BOUNDS_CHECKS` bounds checks of a region each
+    /// The first `JitSettings::direct_bounds_checks` bounds checks of a region each
     /// branch to the trap. Later ones are deferred, so that a region with
     /// thousands of accesses stays one block (each block would hold a live
     /// range of every value live across it in the register allocator: the

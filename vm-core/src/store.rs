@@ -127,8 +127,9 @@ pub struct JitSettings {
     /// Bounds checks of a straight-line region that each branch to the trap
     /// before later ones are deferred to the region's next side effect.
     pub direct_bounds_checks: u32,
-    /// Largest estimated compile cost of one function (see
-    /// `tandem_jit::compile_cost`); a costlier function stays interpreted.
+    /// Largest estimated compile cost of one function (SSA and liveness
+    /// bookkeeping, counted by the JIT's lowering in 4-byte units); a
+    /// costlier function stays interpreted.
     pub max_compile_cost: u64,
 }
 
