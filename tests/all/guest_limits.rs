@@ -30,26 +30,26 @@ fn instance(cfg: &Config, wat: &str) -> (Store<()>, Instance) {
     (store, inst)
 }
 
-/// The generator: `k` locals loaded from memory and kept live until
-/// they are summed at the end.
-fn many_live_values(k: usize) -> String {
-    let mut w =
-        format!("(module (memory 8) (func (export \"f\") (param i32) (result i64) (local {})", "i64 ".repeat(k));
-    for i in 0..k {
-        w += &format!("(local.set {} (i64.load offset={} (local.get 0)))", i + 1, i * 8);
-    }
-    w += "(local.get 1)";
-    for i in 2..=k {
-        w += &format!("(i64.add (local.get {i}))");
-    }
-    w + "))"
-}
-
 #[cfg(feature = "jit")]
 mod compile_cost {
     use super::*;
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;
+
+    /// The generator: `k` locals loaded from memory and kept live until
+    /// they are summed at the end.
+    fn many_live_values(k: usize) -> String {
+        let mut w =
+            format!("(module (memory 8) (func (export \"f\") (param i32) (result i64) (local {})", "i64 ".repeat(k));
+        for i in 0..k {
+            w += &format!("(local.set {} (i64.load offset={} (local.get 0)))", i + 1, i * 8);
+        }
+        w += "(local.get 1)";
+        for i in 2..=k {
+            w += &format!("(i64.add (local.get {i}))");
+        }
+        w + "))"
+    }
 
     /// Counts the bytes allocated by each thread (its peak of live bytes),
     /// so a test can measure what one compilation on its own thread takes.
