@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bulk;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, HotCounters, Opcode, ops};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, HotCounters, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
@@ -744,55 +744,67 @@ macro_rules! branch_if {
         }
     };
 }
-/// A direct call of a defined function (`$hot`: counting the call).
+/// Is `$Op` a call that counts the callee's calls (`Form::Hot`)?
+macro_rules! hot {
+    ($Op:ident) => {
+        matches!(Opcode::$Op.form(), Form::Hot)
+    };
+}
+/// A direct call of a defined function.
 macro_rules! call {
-    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
-        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
     }};
 }
 /// A call of an imported function, through its pointer in the VMContext.
 macro_rules! call_imported {
-    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = *($cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
-        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
     }};
 }
 /// `call_indirect`: bounds, null and signature checks, then the call.
 macro_rules! call_indirect {
-    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)?;
-        do_call::<$hot>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
     }};
 }
-/// Jumps when `lhs <cmp> rhs`.
+/// The condition of op `$Op` (`Opcode::cond`), a constant.
+macro_rules! cond {
+    ($Op:ident) => {
+        const { Opcode::$Op.cond().expect("a comparison has a condition") }
+    };
+}
+/// Jumps when `lhs <cond> rhs` (`Cond::$holds`).
 macro_rules! br_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $holds:ident) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get());
+        branch_if!($r, $cx, o, cond!($Op).$holds(src!($r, $Op, o.lhs, 0, $get), get!($r, o.rhs).$get()));
     }};
 }
-/// Jumps when the comparison is false (with NaN operands that is not the
-/// opposite comparison).
-macro_rules! br_not_cmp {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+/// `dst = lhs <cond> rhs` (`Cond::$holds`).
+macro_rules! cmp {
+    ($r:ident, $cx:ident, $Op:ident, $get:ident, $holds:ident) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, !(src!($r, $Op, o.lhs, 0, $get) $cmp get!($r, o.rhs).$get()));
+        let v = cond!($Op).$holds(src!($r, $Op, o.lhs, 1, $get), get!($r, o.rhs).$get());
+        produce!($r, $Op, o, ValRaw(v as u64));
     }};
 }
 /// `lhs += imm` (`imm`) or `lhs += step` (`step`), then jumps when the new
-/// `lhs <cmp> rhs`.
+/// `lhs <cond> rhs`.
 macro_rules! br_add {
-    ($r:ident, $cx:ident, $Op:ident, $by:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $by:ident) => {{
         let o = operands!($r, $Op);
         let x = ValRaw::i32(get!($r, o.lhs).get_i32().wrapping_add(add_step!($r, o, $by)));
         set!($r, o.lhs, x);
         // Unused after a branch, but writing it frees its register.
         $r.acc = x.0;
-        branch_if!($r, $cx, o, x.$get() $cmp get!($r, o.rhs).$get());
+        branch_if!($r, $cx, o, cond!($Op).holds_i32(x.get_i32(), get!($r, o.rhs).get_i32()));
     }};
 }
 /// The amount `br_add!` adds: the immediate or the `step` slot.
@@ -804,80 +816,81 @@ macro_rules! add_step {
         get!($r, $o.step).get_i32()
     };
 }
-/// Jumps when `(lhs & rhs) <cmp> 0`.
+/// Jumps when `lhs & rhs` is non-zero (`Cond::Nz`) or zero (`Cond::Z`).
 macro_rules! br_and {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, o.lhs, 0, $get) & get!($r, o.rhs).$get() $cmp 0);
+        let v = (src!($r, $Op, o.lhs, 0, $get) & get!($r, o.rhs).$get()) as u64;
+        branch_if!($r, $cx, o, cond!($Op).holds_u64(v, 0));
     }};
 }
-/// Jumps when `cond <cmp> 0`.
+/// Jumps when `cond` is non-zero (`Cond::Nz`) or zero (`Cond::Z`).
 macro_rules! br_cond {
-    ($r:ident, $cx:ident, $Op:ident, $get:ident, $cmp:tt) => {{
+    ($r:ident, $cx:ident, $Op:ident, $get:ident) => {{
         let o = operands!($r, $Op);
-        branch_if!($r, $cx, o, src!($r, $Op, o.cond, 0, $get) $cmp 0);
+        branch_if!($r, $cx, o, cond!($Op).holds_u64(src!($r, $Op, o.cond, 0, $get) as u64, 0));
     }};
 }
 
-/// Defines one handler per op: `Name => body;` where `body` may use `?` on
-/// `Result<_, impl Into<Fault>>`, reads and writes registers through `r`
-/// and the rest of the state through `cx`. After `@raw`, `Name => { .. };`
-/// is a handler's whole body: it ends by dispatching (or tail calling
-/// another handler-shaped function) itself. After `@forms`, `Base / Form
-/// / ... => how!(args);` defines an op and any of its forms (accumulator,
-/// register-result, value: `for_each_acc_form`, checked at compile time)
-/// from one line, each handler as `how!(r, cx, Name, args)`; what each form
-/// reads and writes comes from its opcode (`src!`, `produce!`).
+/// Defines the handlers. Before `@raw`, `Name => body;` is the handler of
+/// an op without forms: `body` may use `?` on `Result<_, impl Into<Fault>>`,
+/// reads and writes registers through `r` and the rest of the state
+/// through `cx`. After `@raw`, `A | B | .. => how!(args);` defines the
+/// handlers of ops `A`, `B`, .. and of every form of each
+/// (`tandem_vm_core::for_each_form!`, generated from the op description),
+/// each as `how!(r, cx, Form, args..)`; what a form reads and writes comes
+/// from its opcode (`src!`, `produce!`). After `@ops`, the same, but `how!`
+/// is a whole handler body that ends by dispatching (or tail calling
+/// another handler-shaped function) itself.
 macro_rules! handlers {
     (
         $r:ident, $cx:ident;
         $($name:ident => $body:expr;)*
-        @raw $($rname:ident => $rbody:block;)*
-        @forms $($first:ident $(/ $more:ident)* => $how:ident! $args:tt;)*
+        @raw $($($rname:ident)|+ => $rhow:ident! $rargs:tt;)*
+        @ops $($($first:ident)|+ => $how:ident! $args:tt;)*
     ) => {
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
-        #[expect(
-            clippy::neg_cmp_op_on_partial_ord,
-            reason = "BrF32NotLt and friends mean exactly !(a < b): true when either operand is NaN"
-        )]
         #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
         mod h {
             use super::*;
-            $( handler_fn!($r, $cx, $name, $body); )*
             $(
-                pub(super) unsafe fn $rname(
-                    ip: *const u8,
-                    sp: *mut ValRaw,
-                    mem_base: *mut u8,
-                    table: &'static HandlerTable,
-                    $cx: &mut Ctx<'_>,
-                    acc: u64,
-                    acc_f64: f64,
-                    acc_f32: f32,
-                ) -> Done {
-                    let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
-                    // SAFETY: trusted-bytecode contract (module docs); the
-                    // store and its instances outlive the call.
-                    unsafe { $rbody }
-                }
+                const _: () = assert!(
+                    Opcode::$name.hot_form().is_none() && Opcode::$name.acc_form().is_none(),
+                    concat!(stringify!($name), " has forms: define it after `@ops`"),
+                );
+                handler_fn!($r, $cx, $name, $body);
             )*
-            $(
-                form_handler!($r, $cx, $first, $how, $args);
-                $(
-                    const _: () = assert!(
-                        matches!(Opcode::$more.acc_base(), Some(b) if b as u16 == Opcode::$first as u16),
-                        concat!(stringify!($more), " is not a form of ", stringify!($first), " in for_each_acc_form"),
-                    );
-                    form_handler!($r, $cx, $more, $how, $args);
-                )*
-            )*
+            $($( tandem_vm_core::for_each_form!($rname, raw_handler, $r, $cx, $rhow, $rargs); )+)*
+            $($( tandem_vm_core::for_each_form!($first, form_handler, $r, $cx, $how, $args); )+)*
+        }
+    };
+}
+
+/// The handler-shaped function of op `$name`, whose body `$how!($r, $cx,
+/// $name, args..)` dispatches itself.
+macro_rules! raw_handler {
+    ($name:ident, $r:ident, $cx:ident, $how:ident, ($($args:tt)*)) => {
+        pub(super) unsafe fn $name(
+            ip: *const u8,
+            sp: *mut ValRaw,
+            mem_base: *mut u8,
+            table: &'static HandlerTable,
+            $cx: &mut Ctx<'_>,
+            acc: u64,
+            acc_f64: f64,
+            acc_f32: f32,
+        ) -> Done {
+            let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
+            // SAFETY: trusted-bytecode contract (module docs); the store
+            // and its instances outlive the call.
+            unsafe { $how!($r, $cx, $name, $($args)*) }
         }
     };
 }
 
 /// The handler of op `$name`, defined by `$how!($r, $cx, $name, args..)`.
 macro_rules! form_handler {
-    ($r:ident, $cx:ident, $name:ident, $how:ident, ($($args:tt)*)) => {
+    ($name:ident, $r:ident, $cx:ident, $how:ident, ($($args:tt)*)) => {
         handler_fn!($r, $cx, $name, $how!($r, $cx, $name, $($args)*));
     };
 }
@@ -1148,11 +1161,11 @@ unsafe fn indirect_callee(cx: &Ctx<'_>, table: u32, i: u32, sig: u32) -> Result<
 
 /// `Call`/`CallHot`: `enter_fast`, else the general handler from the start.
 macro_rules! fast_call {
-    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let at = $r.ip;
         let o = operands!($r, $Op);
         let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
-        if !enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize) {
+        if !enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize) {
             return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
         }
         dispatch!($r, $cx)
@@ -1162,11 +1175,11 @@ macro_rules! fast_call {
 /// `CallIndirect`/`CallIndirectHot`: when the checks pass, `enter_fast`;
 /// else (traps included) the general handler from the start.
 macro_rules! fast_call_indirect {
-    ($r:ident, $cx:ident, $Op:ident, $hot:expr) => {{
+    ($r:ident, $cx:ident, $Op:ident,) => {{
         let at = $r.ip;
         let o = operands!($r, $Op);
         if let Ok(callee) = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)
-            && enter_fast::<$hot>(&mut $r, $cx, callee, o.args as usize)
+            && enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)
         {
             dispatch!($r, $cx)
         }
@@ -1175,14 +1188,11 @@ macro_rules! fast_call_indirect {
 }
 
 /// The general handlers of the call ops that have a fast path.
-#[expect(non_snake_case, reason = "handlers are named after their ops")]
 #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
 mod slow {
     use super::*;
-    handler_fn!(r, cx, Call, call!(r, cx, Call, false));
-    handler_fn!(r, cx, CallHot, call!(r, cx, CallHot, true));
-    handler_fn!(r, cx, CallIndirect, call_indirect!(r, cx, CallIndirect, false));
-    handler_fn!(r, cx, CallIndirectHot, call_indirect!(r, cx, CallIndirectHot, true));
+    tandem_vm_core::for_each_form!(Call, form_handler, r, cx, call, ());
+    tandem_vm_core::for_each_form!(CallIndirect, form_handler, r, cx, call_indirect, ());
 }
 
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
@@ -1271,6 +1281,20 @@ fn stop(cx: &mut Ctx<'_>, f: Fault) -> Done {
     }
 }
 
+/// `HotLoop`: counts an iteration down the budget (`batch`); charging the
+/// batch is out of line, so this path saves no registers (it was 12 pushes
+/// and pops).
+macro_rules! hot_loop {
+    ($r:ident, $cx:ident, $Op:ident,) => {{
+        let _ = operands!($r, $Op);
+        $cx.loop_budget -= 1;
+        if $cx.loop_budget == 0 {
+            return hot_loop_reached($r.ip, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+        }
+        dispatch!($r, $cx)
+    }};
+}
+
 /// `HotLoop` at its threshold (`ip` is past the op): tier-up, and
 /// on-stack replacement when the entry at this loop header is ready; then
 /// the next instruction. Handler-shaped and reached by a tail call.
@@ -1318,8 +1342,6 @@ handlers! { r, cx;
         *r.sp = get!(r, o.src);
         do_return(&mut r, cx)?;
     };
-    CallImported => call_imported!(r, cx, CallImported, false);
-    CallImportedHot => call_imported!(r, cx, CallImportedHot, true);
     Unreachable => return Err(TrapCode::Unreachable.into());
     ConsumeFuel => {
                     let o = operands!(r, ConsumeFuel);
@@ -1483,37 +1505,17 @@ handlers! { r, cx;
     @raw
     // Calls of defined functions: `enter_fast`, else the whole op again in
     // its general handler (`slow`), by a tail call.
-    Call => { fast_call!(r, cx, Call, false) };
-    CallHot => { fast_call!(r, cx, CallHot, true) };
-    CallIndirect => { fast_call_indirect!(r, cx, CallIndirect, false) };
-    CallIndirectHot => { fast_call_indirect!(r, cx, CallIndirectHot, true) };
-    // Counts an iteration down the budget (`batch`); charging the batch
-    // is out of line, so this path saves no registers (it was 12 pushes
-    // and pops).
-    HotLoop => {
-        let _ = operands!(r, HotLoop);
-        cx.loop_budget -= 1;
-        if cx.loop_budget == 0 {
-            return hot_loop_reached(r.ip, r.sp, r.mem_base, r.table, cx, r.acc, r.acc_f64, r.acc_f32);
-        }
-        dispatch!(r, cx)
-    };
-    @forms
+    Call => fast_call!();
+    CallIndirect => fast_call_indirect!();
+    HotLoop => hot_loop!();
+    @ops
+    CallImported => call_imported!();
     RefIsNull => unop!(get_i64, |a| ValRaw((a == 0) as u64));
     I32DivS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
     I32DivU => binop!(get_u32, |a, b| ValRaw(num::i32_div_u(a, b)? as u64));
     I32RemS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_rem_s(a, b)?));
     I32RemU => binop!(get_u32, |a, b| ValRaw(num::i32_rem_u(a, b)? as u64));
-    I32Eq => binop!(get_u32, |a, b| ValRaw((a == b) as u64));
-    I32Ne => binop!(get_u32, |a, b| ValRaw((a != b) as u64));
-    I32LtS => binop!(get_i32, |a, b| ValRaw((a < b) as u64));
-    I32LtU => binop!(get_u32, |a, b| ValRaw((a < b) as u64));
-    I32GtS => binop!(get_i32, |a, b| ValRaw((a > b) as u64));
-    I32GtU => binop!(get_u32, |a, b| ValRaw((a > b) as u64));
-    I32LeS => binop!(get_i32, |a, b| ValRaw((a <= b) as u64));
-    I32LeU => binop!(get_u32, |a, b| ValRaw((a <= b) as u64));
-    I32GeS => binop!(get_i32, |a, b| ValRaw((a >= b) as u64));
-    I32GeU => binop!(get_u32, |a, b| ValRaw((a >= b) as u64));
+    I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU => cmp!(get_i32, holds_i32);
     I32Clz => unop!(get_u32, |a| ValRaw(a.leading_zeros() as u64));
     I32Ctz => unop!(get_u32, |a| ValRaw(a.trailing_zeros() as u64));
     I32Popcnt => unop!(get_u32, |a| ValRaw(a.count_ones() as u64));
@@ -1529,16 +1531,7 @@ handlers! { r, cx;
     I64DivU => binop!(get_i64, |a, b| ValRaw(num::i64_div_u(a as u64, b as u64)?));
     I64RemS => binop!(get_i64, |a, b| ValRaw::i64(num::i64_rem_s(a, b)?));
     I64RemU => binop!(get_i64, |a, b| ValRaw(num::i64_rem_u(a as u64, b as u64)?));
-    I64Eq => binop!(get_i64, |a, b| ValRaw((a == b) as u64));
-    I64Ne => binop!(get_i64, |a, b| ValRaw((a != b) as u64));
-    I64LtS => binop!(get_i64, |a, b| ValRaw((a < b) as u64));
-    I64LtU => binop!(get_i64, |a, b| ValRaw(((a as u64) < (b as u64)) as u64));
-    I64GtS => binop!(get_i64, |a, b| ValRaw((a > b) as u64));
-    I64GtU => binop!(get_i64, |a, b| ValRaw(((a as u64) > (b as u64)) as u64));
-    I64LeS => binop!(get_i64, |a, b| ValRaw((a <= b) as u64));
-    I64LeU => binop!(get_i64, |a, b| ValRaw(((a as u64) <= (b as u64)) as u64));
-    I64GeS => binop!(get_i64, |a, b| ValRaw((a >= b) as u64));
-    I64GeU => binop!(get_i64, |a, b| ValRaw(((a as u64) >= (b as u64)) as u64));
+    I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU => cmp!(get_i64, holds_i64);
     I64Clz => unop!(get_i64, |a| ValRaw(a.leading_zeros() as u64));
     I64Ctz => unop!(get_i64, |a| ValRaw(a.trailing_zeros() as u64));
     I64Popcnt => unop!(get_i64, |a| ValRaw(a.count_ones() as u64));
@@ -1556,12 +1549,7 @@ handlers! { r, cx;
     F32Min => binop!(get_f32, |a, b| f32v(num::f32_min(a, b)));
     F32Max => binop!(get_f32, |a, b| f32v(num::f32_max(a, b)));
     F32Copysign => binop!(get_f32, |a, b| f32v(a.copysign(b)));
-    F32Eq => binop!(get_f32, |a, b| ValRaw((a == b) as u64));
-    F32Ne => binop!(get_f32, |a, b| ValRaw((a != b) as u64));
-    F32Lt => binop!(get_f32, |a, b| ValRaw((a < b) as u64));
-    F32Gt => binop!(get_f32, |a, b| ValRaw((a > b) as u64));
-    F32Le => binop!(get_f32, |a, b| ValRaw((a <= b) as u64));
-    F32Ge => binop!(get_f32, |a, b| ValRaw((a >= b) as u64));
+    F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge => cmp!(get_f32, holds_f32);
     F32Ceil => unop!(get_f32, |a| f32v(num::f32_ceil(a)));
     F32Floor => unop!(get_f32, |a| f32v(num::f32_floor(a)));
     F32Trunc => unop!(get_f32, |a| f32v(num::f32_trunc(a)));
@@ -1572,162 +1560,99 @@ handlers! { r, cx;
     F64Min => binop!(get_f64, |a, b| f64v(num::f64_min(a, b)));
     F64Max => binop!(get_f64, |a, b| f64v(num::f64_max(a, b)));
     F64Copysign => binop!(get_f64, |a, b| f64v(a.copysign(b)));
-    F64Eq => binop!(get_f64, |a, b| ValRaw((a == b) as u64));
-    F64Ne => binop!(get_f64, |a, b| ValRaw((a != b) as u64));
-    F64Lt => binop!(get_f64, |a, b| ValRaw((a < b) as u64));
-    F64Gt => binop!(get_f64, |a, b| ValRaw((a > b) as u64));
-    F64Le => binop!(get_f64, |a, b| ValRaw((a <= b) as u64));
-    F64Ge => binop!(get_f64, |a, b| ValRaw((a >= b) as u64));
+    F64Eq | F64Ne | F64Lt | F64Gt | F64Le | F64Ge => cmp!(get_f64, holds_f64);
     F64Ceil => unop!(get_f64, |a| f64v(num::f64_ceil(a)));
     F64Floor => unop!(get_f64, |a| f64v(num::f64_floor(a)));
     F64Trunc => unop!(get_f64, |a| f64v(num::f64_trunc(a)));
     F64Nearest => unop!(get_f64, |a| f64v(num::f64_nearest(a)));
     F64ConvertI64S => unop!(get_i64, |a| f64v(a as f64));
     F64ConvertI64U => unop!(get_i64, |a| f64v(a as u64 as f64));
-    I32Store / I32StoreA / I32StoreV => store!(4, |v| v.get_u32().to_le_bytes());
-    I64Store / I64StoreA / I64StoreV => store!(8, |v| v.0.to_le_bytes());
-    F32Store / F32StoreA / F32StoreV => store!(4, |v| v.get_u32().to_le_bytes());
-    F64Store / F64StoreA / F64StoreV => store!(8, |v| v.0.to_le_bytes());
-    I32Store8 / I32Store8A / I32Store8V => store!(1, |v| [v.0 as u8]);
-    I32Store16 / I32Store16A / I32Store16V => store!(2, |v| (v.0 as u16).to_le_bytes());
-    I64Store8 / I64Store8A / I64Store8V => store!(1, |v| [v.0 as u8]);
-    I64Store16 / I64Store16A / I64Store16V => store!(2, |v| (v.0 as u16).to_le_bytes());
-    I64Store32 / I64Store32A / I64Store32V => store!(4, |v| (v.0 as u32).to_le_bytes());
-    BrIfNez / BrIfNezA => br_cond!(get_u32, !=);
-    BrIfEqz / BrIfEqzA => br_cond!(get_u32, ==);
-    BrI64Eqz / BrI64EqzA => br_cond!(get_u64, ==);
-    BrI64Nez / BrI64NezA => br_cond!(get_u64, !=);
-    BrI32Eq / BrI32EqA => br_cmp!(get_i32, ==);
-    BrI32Ne / BrI32NeA => br_cmp!(get_i32, !=);
-    BrI32LtS / BrI32LtSA => br_cmp!(get_i32, <);
-    BrI32LtU / BrI32LtUA => br_cmp!(get_u32, <);
-    BrI32GtS / BrI32GtSA => br_cmp!(get_i32, >);
-    BrI32GtU / BrI32GtUA => br_cmp!(get_u32, >);
-    BrI32LeS / BrI32LeSA => br_cmp!(get_i32, <=);
-    BrI32LeU / BrI32LeUA => br_cmp!(get_u32, <=);
-    BrI32GeS / BrI32GeSA => br_cmp!(get_i32, >=);
-    BrI32GeU / BrI32GeUA => br_cmp!(get_u32, >=);
-    BrI32AddImmEq => br_add!(imm, get_i32, ==);
-    BrI32AddImmNe => br_add!(imm, get_i32, !=);
-    BrI32AddImmLtS => br_add!(imm, get_i32, <);
-    BrI32AddImmLtU => br_add!(imm, get_u32, <);
-    BrI32AddImmGtS => br_add!(imm, get_i32, >);
-    BrI32AddImmGtU => br_add!(imm, get_u32, >);
-    BrI32AddImmLeS => br_add!(imm, get_i32, <=);
-    BrI32AddImmLeU => br_add!(imm, get_u32, <=);
-    BrI32AddImmGeS => br_add!(imm, get_i32, >=);
-    BrI32AddImmGeU => br_add!(imm, get_u32, >=);
-    BrI32AddEq => br_add!(step, get_i32, ==);
-    BrI32AddNe => br_add!(step, get_i32, !=);
-    BrI32AddLtS => br_add!(step, get_i32, <);
-    BrI32AddLtU => br_add!(step, get_u32, <);
-    BrI32AddGtS => br_add!(step, get_i32, >);
-    BrI32AddGtU => br_add!(step, get_u32, >);
-    BrI32AddLeS => br_add!(step, get_i32, <=);
-    BrI32AddLeU => br_add!(step, get_u32, <=);
-    BrI32AddGeS => br_add!(step, get_i32, >=);
-    BrI32AddGeU => br_add!(step, get_u32, >=);
-    BrI64Eq / BrI64EqA => br_cmp!(get_i64, ==);
-    BrI64Ne / BrI64NeA => br_cmp!(get_i64, !=);
-    BrI64LtS / BrI64LtSA => br_cmp!(get_i64, <);
-    BrI64LtU / BrI64LtUA => br_cmp!(get_u64, <);
-    BrI64GtS / BrI64GtSA => br_cmp!(get_i64, >);
-    BrI64GtU / BrI64GtUA => br_cmp!(get_u64, >);
-    BrI64LeS / BrI64LeSA => br_cmp!(get_i64, <=);
-    BrI64LeU / BrI64LeUA => br_cmp!(get_u64, <=);
-    BrI64GeS / BrI64GeSA => br_cmp!(get_i64, >=);
-    BrI64GeU / BrI64GeUA => br_cmp!(get_u64, >=);
-    BrI32AndNz / BrI32AndNzA => br_and!(get_u32, !=);
-    BrI32AndZ / BrI32AndZA => br_and!(get_u32, ==);
-    BrI64AndNz / BrI64AndNzA => br_and!(get_u64, !=);
-    BrI64AndZ / BrI64AndZA => br_and!(get_u64, ==);
-    BrF32Eq / BrF32EqA => br_cmp!(get_f32, ==);
-    BrF32Ne / BrF32NeA => br_cmp!(get_f32, !=);
-    BrF32Lt / BrF32LtA => br_cmp!(get_f32, <);
-    BrF32Gt / BrF32GtA => br_cmp!(get_f32, >);
-    BrF32Le / BrF32LeA => br_cmp!(get_f32, <=);
-    BrF32Ge / BrF32GeA => br_cmp!(get_f32, >=);
-    BrF32NotLt / BrF32NotLtA => br_not_cmp!(get_f32, <);
-    BrF32NotGt / BrF32NotGtA => br_not_cmp!(get_f32, >);
-    BrF32NotLe / BrF32NotLeA => br_not_cmp!(get_f32, <=);
-    BrF32NotGe / BrF32NotGeA => br_not_cmp!(get_f32, >=);
-    BrF64Eq / BrF64EqA => br_cmp!(get_f64, ==);
-    BrF64Ne / BrF64NeA => br_cmp!(get_f64, !=);
-    BrF64Lt / BrF64LtA => br_cmp!(get_f64, <);
-    BrF64Gt / BrF64GtA => br_cmp!(get_f64, >);
-    BrF64Le / BrF64LeA => br_cmp!(get_f64, <=);
-    BrF64Ge / BrF64GeA => br_cmp!(get_f64, >=);
-    BrF64NotLt / BrF64NotLtA => br_not_cmp!(get_f64, <);
-    BrF64NotGt / BrF64NotGtA => br_not_cmp!(get_f64, >);
-    BrF64NotLe / BrF64NotLeA => br_not_cmp!(get_f64, <=);
-    BrF64NotGe / BrF64NotGeA => br_not_cmp!(get_f64, >=);
-    I32Add / I32AddA / I32AddR / I32AddAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
-    I32Mul / I32MulA / I32MulR / I32MulAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
-    I32And / I32AndA / I32AndR / I32AndAR => binop!(get_u32, |a, b| ValRaw((a & b) as u64));
-    I32Or / I32OrA / I32OrR / I32OrAR => binop!(get_u32, |a, b| ValRaw((a | b) as u64));
-    I32Xor / I32XorA / I32XorR / I32XorAR => binop!(get_u32, |a, b| ValRaw((a ^ b) as u64));
-    I32Sub / I32SubA / I32SubR / I32SubAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
-    I32Shl / I32ShlA / I32ShlR / I32ShlAR => binop!(get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
-    I32ShrS / I32ShrSA / I32ShrSR / I32ShrSAR => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
-    I32ShrU / I32ShrUA / I32ShrUR / I32ShrUAR => binop!(get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
-    I32Rotl / I32RotlA / I32RotlR / I32RotlAR => binop!(get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
-    I32Rotr / I32RotrA / I32RotrR / I32RotrAR => binop!(get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
-    I32AddImm / I32AddImmA / I32AddImmR / I32AddImmAR => immop!(get_i32, |a, imm| ValRaw::i32(a.wrapping_add(imm as i32)));
-    I64Add / I64AddA / I64AddR / I64AddAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
-    I64Mul / I64MulA / I64MulR / I64MulAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
-    I64And / I64AndA / I64AndR / I64AndAR => binop!(get_i64, |a, b| ValRaw::i64(a & b));
-    I64Or / I64OrA / I64OrR / I64OrAR => binop!(get_i64, |a, b| ValRaw::i64(a | b));
-    I64Xor / I64XorA / I64XorR / I64XorAR => binop!(get_i64, |a, b| ValRaw::i64(a ^ b));
-    I64Sub / I64SubA / I64SubR / I64SubAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
-    I64Shl / I64ShlA / I64ShlR / I64ShlAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
-    I64ShrS / I64ShrSA / I64ShrSR / I64ShrSAR => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
-    I64ShrU / I64ShrUA / I64ShrUR / I64ShrUAR => binop!(get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
-    I64Rotl / I64RotlA / I64RotlR / I64RotlAR => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
-    I64Rotr / I64RotrA / I64RotrR / I64RotrAR => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
-    I64AddImm / I64AddImmA / I64AddImmR / I64AddImmAR => immop!(get_u64, |a, imm| ValRaw(a.wrapping_add(imm)));
-    F32Add / F32AddA / F32AddR / F32AddAR => binop!(get_f32, |a, b| f32v(a + b));
-    F32Mul / F32MulA / F32MulR / F32MulAR => binop!(get_f32, |a, b| f32v(a * b));
-    F32Sub / F32SubA / F32SubR / F32SubAR => binop!(get_f32, |a, b| f32v(a - b));
-    F32Div / F32DivA / F32DivR / F32DivAR => binop!(get_f32, |a, b| f32v(a / b));
-    F64Add / F64AddA / F64AddR / F64AddAR => binop!(get_f64, |a, b| f64v(a + b));
-    F64Mul / F64MulA / F64MulR / F64MulAR => binop!(get_f64, |a, b| f64v(a * b));
-    F64Sub / F64SubA / F64SubR / F64SubAR => binop!(get_f64, |a, b| f64v(a - b));
-    F64Div / F64DivA / F64DivR / F64DivAR => binop!(get_f64, |a, b| f64v(a / b));
-    F64SubRev / F64SubRevA / F64SubRevR / F64SubRevAR => binop!(get_f64, |a, b| f64v(b - a));
-    F64DivRev / F64DivRevA / F64DivRevR / F64DivRevAR => binop!(get_f64, |a, b| f64v(b / a));
-    I32Eqz / I32EqzA / I32EqzR / I32EqzAR => unop!(get_u32, |a| ValRaw((a == 0) as u64));
-    I64Eqz / I64EqzA / I64EqzR / I64EqzAR => unop!(get_i64, |a| ValRaw((a == 0) as u64));
-    I32WrapI64 / I32WrapI64A / I32WrapI64R / I32WrapI64AR => unop!(get_u32, |a| ValRaw(a as u64));
-    I64ExtendI32S / I64ExtendI32SA / I64ExtendI32SR / I64ExtendI32SAR => unop!(get_i32, |a| ValRaw::i64(a as i64));
-    I64ExtendI32U / I64ExtendI32UA / I64ExtendI32UR / I64ExtendI32UAR => unop!(get_u32, |a| ValRaw(a as u64));
-    I32Extend8S / I32Extend8SA / I32Extend8SR / I32Extend8SAR => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
-    I32Extend16S / I32Extend16SA / I32Extend16SR / I32Extend16SAR => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
-    F64ConvertI32S / F64ConvertI32SA / F64ConvertI32SR / F64ConvertI32SAR => unop!(get_i32, |a| f64v(a as f64));
-    F64ConvertI32U / F64ConvertI32UA / F64ConvertI32UR / F64ConvertI32UAR => unop!(get_u32, |a| f64v(a as f64));
-    F32ConvertI32S / F32ConvertI32SA / F32ConvertI32SR / F32ConvertI32SAR => unop!(get_i32, |a| f32v(a as f32));
-    F64PromoteF32 / F64PromoteF32A / F64PromoteF32R / F64PromoteF32AR => unop!(get_f32, |a| f64v(a as f64));
-    F32DemoteF64 / F32DemoteF64A / F32DemoteF64R / F32DemoteF64AR => unop!(get_f64, |a| f32v(a as f32));
-    F32Abs / F32AbsA / F32AbsR / F32AbsAR => unop!(get_f32, |a| f32v(a.abs()));
-    F32Neg / F32NegA / F32NegR / F32NegAR => unop!(get_f32, |a| f32v(-a));
-    F32Sqrt / F32SqrtA / F32SqrtR / F32SqrtAR => unop!(get_f32, |a| f32v(a.sqrt()));
-    F64Abs / F64AbsA / F64AbsR / F64AbsAR => unop!(get_f64, |a| f64v(a.abs()));
-    F64Neg / F64NegA / F64NegR / F64NegAR => unop!(get_f64, |a| f64v(-a));
-    F64Sqrt / F64SqrtA / F64SqrtR / F64SqrtAR => unop!(get_f64, |a| f64v(a.sqrt()));
-    Copy / CopyA / CopyR / CopyAR => copy!();
-    I32Load / I32LoadA / I32LoadR / I32LoadAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    I64Load / I64LoadA / I64LoadR / I64LoadAR => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
-    F32Load / F32LoadA / F32LoadR / F32LoadAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
-    F64Load / F64LoadA / F64LoadR / F64LoadAR => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
-    I32Load8S / I32Load8SA / I32Load8SR / I32Load8SAR => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
-    I32Load8U / I32Load8UA / I32Load8UR / I32Load8UAR => load!(1, |b| ValRaw(b[0] as u64));
-    I32Load16S / I32Load16SA / I32Load16SR / I32Load16SAR => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
-    I32Load16U / I32Load16UA / I32Load16UR / I32Load16UAR => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load8S / I64Load8SA / I64Load8SR / I64Load8SAR => load!(1, |b| ValRaw::i64(b[0] as i8 as i64));
-    I64Load8U / I64Load8UA / I64Load8UR / I64Load8UAR => load!(1, |b| ValRaw(b[0] as u64));
-    I64Load16S / I64Load16SA / I64Load16SR / I64Load16SAR => load!(2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
-    I64Load16U / I64Load16UA / I64Load16UR / I64Load16UAR => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
-    I64Load32S / I64Load32SA / I64Load32SR / I64Load32SAR => load!(4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
-    I64Load32U / I64Load32UA / I64Load32UR / I64Load32UAR => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I32Store => store!(4, |v| v.get_u32().to_le_bytes());
+    I64Store => store!(8, |v| v.0.to_le_bytes());
+    F32Store => store!(4, |v| v.get_u32().to_le_bytes());
+    F64Store => store!(8, |v| v.0.to_le_bytes());
+    I32Store8 => store!(1, |v| [v.0 as u8]);
+    I32Store16 => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store8 => store!(1, |v| [v.0 as u8]);
+    I64Store16 => store!(2, |v| (v.0 as u16).to_le_bytes());
+    I64Store32 => store!(4, |v| (v.0 as u32).to_le_bytes());
+    BrIfNez | BrIfEqz => br_cond!(get_u32);
+    BrI64Nez | BrI64Eqz => br_cond!(get_u64);
+    BrI32Eq | BrI32Ne | BrI32LtS | BrI32LtU | BrI32GtS | BrI32GtU | BrI32LeS | BrI32LeU | BrI32GeS | BrI32GeU => br_cmp!(get_i32, holds_i32);
+    BrI32AddImmEq | BrI32AddImmNe | BrI32AddImmLtS | BrI32AddImmLtU | BrI32AddImmGtS | BrI32AddImmGtU | BrI32AddImmLeS | BrI32AddImmLeU | BrI32AddImmGeS | BrI32AddImmGeU => br_add!(imm);
+    BrI32AddEq | BrI32AddNe | BrI32AddLtS | BrI32AddLtU | BrI32AddGtS | BrI32AddGtU | BrI32AddLeS | BrI32AddLeU | BrI32AddGeS | BrI32AddGeU => br_add!(step);
+    BrI64Eq | BrI64Ne | BrI64LtS | BrI64LtU | BrI64GtS | BrI64GtU | BrI64LeS | BrI64LeU | BrI64GeS | BrI64GeU => br_cmp!(get_i64, holds_i64);
+    BrI32AndNz | BrI32AndZ => br_and!(get_u32);
+    BrI64AndNz | BrI64AndZ => br_and!(get_u64);
+    BrF32Eq | BrF32Ne | BrF32Lt | BrF32Gt | BrF32Le | BrF32Ge | BrF32NotLt | BrF32NotGt | BrF32NotLe | BrF32NotGe => br_cmp!(get_f32, holds_f32);
+    BrF64Eq | BrF64Ne | BrF64Lt | BrF64Gt | BrF64Le | BrF64Ge | BrF64NotLt | BrF64NotGt | BrF64NotLe | BrF64NotGe => br_cmp!(get_f64, holds_f64);
+    I32Add => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
+    I32Mul => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
+    I32And => binop!(get_u32, |a, b| ValRaw((a & b) as u64));
+    I32Or => binop!(get_u32, |a, b| ValRaw((a | b) as u64));
+    I32Xor => binop!(get_u32, |a, b| ValRaw((a ^ b) as u64));
+    I32Sub => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_sub(b)));
+    I32Shl => binop!(get_u32, |a, b| ValRaw(a.wrapping_shl(b) as u64));
+    I32ShrS => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_shr(b as u32)));
+    I32ShrU => binop!(get_u32, |a, b| ValRaw(a.wrapping_shr(b) as u64));
+    I32Rotl => binop!(get_u32, |a, b| ValRaw(a.rotate_left(b & 31) as u64));
+    I32Rotr => binop!(get_u32, |a, b| ValRaw(a.rotate_right(b & 31) as u64));
+    I32AddImm => immop!(get_i32, |a, imm| ValRaw::i32(a.wrapping_add(imm as i32)));
+    I64Add => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_add(b)));
+    I64Mul => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_mul(b)));
+    I64And => binop!(get_i64, |a, b| ValRaw::i64(a & b));
+    I64Or => binop!(get_i64, |a, b| ValRaw::i64(a | b));
+    I64Xor => binop!(get_i64, |a, b| ValRaw::i64(a ^ b));
+    I64Sub => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_sub(b)));
+    I64Shl => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shl(b as u32)));
+    I64ShrS => binop!(get_i64, |a, b| ValRaw::i64(a.wrapping_shr(b as u32)));
+    I64ShrU => binop!(get_i64, |a, b| ValRaw((a as u64).wrapping_shr(b as u32)));
+    I64Rotl => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_left((b & 63) as u32)));
+    I64Rotr => binop!(get_i64, |a, b| ValRaw((a as u64).rotate_right((b & 63) as u32)));
+    I64AddImm => immop!(get_u64, |a, imm| ValRaw(a.wrapping_add(imm)));
+    F32Add => binop!(get_f32, |a, b| f32v(a + b));
+    F32Mul => binop!(get_f32, |a, b| f32v(a * b));
+    F32Sub => binop!(get_f32, |a, b| f32v(a - b));
+    F32Div => binop!(get_f32, |a, b| f32v(a / b));
+    F64Add => binop!(get_f64, |a, b| f64v(a + b));
+    F64Mul => binop!(get_f64, |a, b| f64v(a * b));
+    F64Sub => binop!(get_f64, |a, b| f64v(a - b));
+    F64Div => binop!(get_f64, |a, b| f64v(a / b));
+    F64SubRev => binop!(get_f64, |a, b| f64v(b - a));
+    F64DivRev => binop!(get_f64, |a, b| f64v(b / a));
+    I32Eqz => unop!(get_u32, |a| ValRaw((a == 0) as u64));
+    I64Eqz => unop!(get_i64, |a| ValRaw((a == 0) as u64));
+    I32WrapI64 => unop!(get_u32, |a| ValRaw(a as u64));
+    I64ExtendI32S => unop!(get_i32, |a| ValRaw::i64(a as i64));
+    I64ExtendI32U => unop!(get_u32, |a| ValRaw(a as u64));
+    I32Extend8S => unop!(get_u32, |a| ValRaw::i32(a as i8 as i32));
+    I32Extend16S => unop!(get_u32, |a| ValRaw::i32(a as i16 as i32));
+    F64ConvertI32S => unop!(get_i32, |a| f64v(a as f64));
+    F64ConvertI32U => unop!(get_u32, |a| f64v(a as f64));
+    F32ConvertI32S => unop!(get_i32, |a| f32v(a as f32));
+    F64PromoteF32 => unop!(get_f32, |a| f64v(a as f64));
+    F32DemoteF64 => unop!(get_f64, |a| f32v(a as f32));
+    F32Abs => unop!(get_f32, |a| f32v(a.abs()));
+    F32Neg => unop!(get_f32, |a| f32v(-a));
+    F32Sqrt => unop!(get_f32, |a| f32v(a.sqrt()));
+    F64Abs => unop!(get_f64, |a| f64v(a.abs()));
+    F64Neg => unop!(get_f64, |a| f64v(-a));
+    F64Sqrt => unop!(get_f64, |a| f64v(a.sqrt()));
+    Copy => copy!();
+    I32Load => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    I64Load => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    F32Load => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
+    F64Load => load!(8, |b| ValRaw(u64::from_le_bytes(b)));
+    I32Load8S => load!(1, |b| ValRaw::i32(b[0] as i8 as i32));
+    I32Load8U => load!(1, |b| ValRaw(b[0] as u64));
+    I32Load16S => load!(2, |b| ValRaw::i32(i16::from_le_bytes(b) as i32));
+    I32Load16U => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load8S => load!(1, |b| ValRaw::i64(b[0] as i8 as i64));
+    I64Load8U => load!(1, |b| ValRaw(b[0] as u64));
+    I64Load16S => load!(2, |b| ValRaw::i64(i16::from_le_bytes(b) as i64));
+    I64Load16U => load!(2, |b| ValRaw(u16::from_le_bytes(b) as u64));
+    I64Load32S => load!(4, |b| ValRaw::i64(i32::from_le_bytes(b) as i64));
+    I64Load32U => load!(4, |b| ValRaw(u32::from_le_bytes(b) as u64));
 }
 
 fn run(

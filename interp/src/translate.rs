@@ -13,7 +13,7 @@
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use tandem_vm_core::bytecode::{
-    AccBank, CompiledFunc, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form, to_value_form,
+    AccBank, CompiledFunc, Increment, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form, to_value_form,
 };
 use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
@@ -305,87 +305,13 @@ fn fusable_compare(op: &Op) -> bool {
     fuse_compare(*op, true, 0).is_some()
 }
 
-/// The branch that jumps when `cmp`'s result is non-zero (`when`) or zero.
-/// The branch taken exactly when `br` (a plain conditional branch) is not,
-/// jumping to `target`.
-fn opposite_branch(br: Op, target: u32) -> Option<Op> {
-    macro_rules! flip {
-        ($($a:ident <=> $b:ident),* ; $($ca:ident <=> $cb:ident),*) => {
-            match br {
-                $(
-                    Op::$a { lhs, rhs, .. } => Some(Op::$b { lhs, rhs, target }),
-                    Op::$b { lhs, rhs, .. } => Some(Op::$a { lhs, rhs, target }),
-                )*
-                $(
-                    Op::$ca { cond, .. } => Some(Op::$cb { cond, target }),
-                    Op::$cb { cond, .. } => Some(Op::$ca { cond, target }),
-                )*
-                _ => None,
-            }
-        };
-    }
-    flip!(
-        BrI32Eq <=> BrI32Ne, BrI32LtS <=> BrI32GeS, BrI32LtU <=> BrI32GeU, BrI32GtS <=> BrI32LeS,
-        BrI32GtU <=> BrI32LeU, BrI64Eq <=> BrI64Ne, BrI64LtS <=> BrI64GeS, BrI64LtU <=> BrI64GeU,
-        BrI64GtS <=> BrI64LeS, BrI64GtU <=> BrI64LeU, BrI32AndNz <=> BrI32AndZ, BrI64AndNz <=> BrI64AndZ,
-        BrF32Eq <=> BrF32Ne, BrF32Lt <=> BrF32NotLt, BrF32Gt <=> BrF32NotGt, BrF32Le <=> BrF32NotLe,
-        BrF32Ge <=> BrF32NotGe, BrF64Eq <=> BrF64Ne, BrF64Lt <=> BrF64NotLt, BrF64Gt <=> BrF64NotGt,
-        BrF64Le <=> BrF64NotLe, BrF64Ge <=> BrF64NotGe;
-        BrIfNez <=> BrIfEqz, BrI64Nez <=> BrI64Eqz
-    )
-}
-
+/// The branch to `target` that jumps when `cmp`'s result is non-zero
+/// (`when`) or zero: the op's fused branch (`Op::fused_branch`), or its
+/// opposite (`Op::opposite`; for floats a "not" branch, which is true with
+/// NaNs).
 fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
-    // The branch taken when the comparison holds; `opposite_branch` gives
-    // the one taken when it does not. (`i64.and` is only reached through
-    // `i64.eqz`: a branch condition is an i32.)
-    macro_rules! yes {
-        ($($cmp:ident => $yes:ident),* $(,)?) => {
-            match cmp {
-                Op::I32Eqz { src, .. } => Op::BrIfEqz { cond: src, target },
-                Op::I64Eqz { src, .. } => Op::BrI64Eqz { cond: src, target },
-                $(Op::$cmp { lhs, rhs, .. } => Op::$yes { lhs, rhs, target },)*
-                _ => return None,
-            }
-        };
-    }
-    let yes = yes!(
-        F32Eq => BrF32Eq,
-        F32Ne => BrF32Ne,
-        F32Lt => BrF32Lt,
-        F32Gt => BrF32Gt,
-        F32Le => BrF32Le,
-        F32Ge => BrF32Ge,
-        F64Eq => BrF64Eq,
-        F64Ne => BrF64Ne,
-        F64Lt => BrF64Lt,
-        F64Gt => BrF64Gt,
-        F64Le => BrF64Le,
-        F64Ge => BrF64Ge,
-        I32Eq => BrI32Eq,
-        I32Ne => BrI32Ne,
-        I32LtS => BrI32LtS,
-        I32LtU => BrI32LtU,
-        I32GtS => BrI32GtS,
-        I32GtU => BrI32GtU,
-        I32LeS => BrI32LeS,
-        I32LeU => BrI32LeU,
-        I32GeS => BrI32GeS,
-        I32GeU => BrI32GeU,
-        I64Eq => BrI64Eq,
-        I64Ne => BrI64Ne,
-        I64LtS => BrI64LtS,
-        I64LtU => BrI64LtU,
-        I64GtS => BrI64GtS,
-        I64GtU => BrI64GtU,
-        I64LeS => BrI64LeS,
-        I64LeU => BrI64LeU,
-        I64GeS => BrI64GeS,
-        I64GeU => BrI64GeU,
-        I32And => BrI32AndNz,
-        I64And => BrI64AndNz,
-    );
-    if when { Some(yes) } else { opposite_branch(yes, target) }
+    let yes = cmp.fused_branch(target)?;
+    if when { Some(yes) } else { yes.opposite(target) }
 }
 
 type Types = SmallVec<[ValType; 2]>;
@@ -649,49 +575,25 @@ impl Translator<'_> {
     /// have left an operand in the accumulator only (a register-result
     /// form), and the fused op reads slots.
     fn fuse_increment(&self, op: Op) -> Option<(usize, Op)> {
-        enum Step {
-            Imm(u32),
-            Slot(Slot),
-        }
         let acc = self.acc?;
         let (x, step) = match decode(&self.code, acc.at).ok()? {
             (_, end) if end != self.code.len() => return None,
-            (Op::I32AddImm { dst, lhs, imm }, _) if dst == lhs => (dst, Step::Imm(imm)),
-            (Op::I32Add { dst, lhs, rhs }, _) if dst == lhs => (dst, Step::Slot(rhs)),
-            (Op::I32Add { dst, lhs, rhs }, _) if dst == rhs => (dst, Step::Slot(lhs)),
+            (Op::I32AddImm { dst, lhs, imm }, _) if dst == lhs => (dst, Increment::Imm(imm)),
+            (Op::I32Add { dst, lhs, rhs }, _) if dst == lhs => (dst, Increment::Slot(rhs)),
+            (Op::I32Add { dst, lhs, rhs }, _) if dst == rhs => (dst, Increment::Slot(lhs)),
             _ => return None,
         };
         // `emit` gets plain branches: accumulator forms are chosen later.
-        macro_rules! fuse {
-            ($($br:ident => $imm:ident, $add:ident, $imm_m:ident, $add_m:ident;)*) => {
-                match op {
-                    $(
-                        Op::$br { lhs: a, rhs: b, target } => {
-                            let (rhs, mirrored) = if a == x { (b, false) } else if b == x { (a, true) } else { return None };
-                            Some((acc.at, match (step, mirrored) {
-                                (Step::Imm(imm), false) => Op::$imm { lhs: x, rhs, imm, target },
-                                (Step::Imm(imm), true) => Op::$imm_m { lhs: x, rhs, imm, target },
-                                (Step::Slot(step), false) => Op::$add { lhs: x, step, rhs, target },
-                                (Step::Slot(step), true) => Op::$add_m { lhs: x, step, rhs, target },
-                            }))
-                        }
-                    )*
-                    _ => None,
-                }
-            };
-        }
-        fuse!(
-            BrI32Eq => BrI32AddImmEq, BrI32AddEq, BrI32AddImmEq, BrI32AddEq;
-            BrI32Ne => BrI32AddImmNe, BrI32AddNe, BrI32AddImmNe, BrI32AddNe;
-            BrI32LtS => BrI32AddImmLtS, BrI32AddLtS, BrI32AddImmGtS, BrI32AddGtS;
-            BrI32LtU => BrI32AddImmLtU, BrI32AddLtU, BrI32AddImmGtU, BrI32AddGtU;
-            BrI32GtS => BrI32AddImmGtS, BrI32AddGtS, BrI32AddImmLtS, BrI32AddLtS;
-            BrI32GtU => BrI32AddImmGtU, BrI32AddGtU, BrI32AddImmLtU, BrI32AddLtU;
-            BrI32LeS => BrI32AddImmLeS, BrI32AddLeS, BrI32AddImmGeS, BrI32AddGeS;
-            BrI32LeU => BrI32AddImmLeU, BrI32AddLeU, BrI32AddImmGeU, BrI32AddGeU;
-            BrI32GeS => BrI32AddImmGeS, BrI32AddGeS, BrI32AddImmLeS, BrI32AddLeS;
-            BrI32GeU => BrI32AddImmGeU, BrI32AddGeU, BrI32AddImmLeU, BrI32AddLeU;
-        )
+        // The comparison is mirrored when `x` is its right operand.
+        let (lhs, rhs) = op.compared()?;
+        let br = if lhs == x {
+            op
+        } else if rhs == x {
+            op.swapped()?
+        } else {
+            return None;
+        };
+        Some((acc.at, br.with_increment(step)?))
     }
 
     /// Emits an op whose first operand (`dst`) is the result slot.
@@ -1026,7 +928,7 @@ impl Translator<'_> {
         // A conditional branch (one with an opposite) whose target field
         // (the last 4 bytes) waits for the end of a block around the loop,
         // or is known: not waiting for any block.
-        let opposite = opposite_branch(head, next as u32)?;
+        let opposite = head.opposite(next as u32)?;
         let field = next - 4;
         let exits = self.ctrl[..idx].iter().any(|c| c.patches.contains(&field));
         if !exits && self.ctrl.iter().any(|c| c.patches.contains(&field)) {

@@ -28,7 +28,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{CompiledFunc, Op, br_table_target, decode};
+use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemUse, br_table_target, decode};
 use tandem_vm_core::store::{ModuleInfo, SigRegistry};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -1055,25 +1055,15 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut uses_memory = false;
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
-            // No accumulator here: an accumulator form is its plain op.
-            let op = op.without_acc();
-            uses_memory |= reads_memory_vars(&op);
-            match op {
-                Op::BrTable { len, .. } => {
-                    for i in 0..=len as usize {
-                        let t = br_table_target(code, pc, i).ok_or_else(|| err("bad br_table"))?;
-                        self.block_at(t);
-                        self.last_branch_to.insert(t, pc as u32);
-                    }
-                }
-                _ => {
-                    if let Some(t) = branch_target(&op) {
-                        self.block_at(t);
-                        self.last_branch_to.insert(t, pc as u32);
-                    }
-                }
+            uses_memory |= op.opcode().memory_use().is_some_and(MemUse::reads_cache);
+            for t in op.branch_targets(code, pc) {
+                let t = t.ok_or_else(|| err("bad br_table"))?;
+                self.block_at(t);
+                self.last_branch_to.insert(t, pc as u32);
             }
-            if self.osr_pc.is_some() && matches!(op, Op::HotLoop {}) {
+            // No accumulator here: every form is lowered as its base op.
+            let op = op.base();
+            if self.osr_pc.is_some() && matches!(op, BaseOp::HotLoop {}) {
                 self.block_at(pc as u32);
                 loop_headers.push(pc as u32);
             }
@@ -1176,16 +1166,19 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// Lowers one op; returns whether control can fall through it.
-    fn op(&mut self, pc: u32, op: Op) -> Result<bool, CompileError> {
+    fn op(&mut self, pc: u32, op: BaseOp) -> Result<bool, CompileError> {
         use IntCC as C;
+        // Comparisons and compare-and-branches take their condition from
+        // the op description (`int_cc`, `float_cc`).
+        let cond = op.opcode().cond();
         match op {
-            Op::Unreachable {} => {
+            BaseOp::Unreachable {} => {
                 self.flush_deferred();
                 let blk = self.trap_block_for(TrapCode::Unreachable);
                 self.b.ins().jump(blk, &[]);
                 return Ok(false);
             }
-            Op::ConsumeFuel { amount } => {
+            BaseOp::ConsumeFuel { amount } => {
                 self.flush_deferred();
                 let fuel = self.b.ins().load(types::I64, trusted(), self.limits, VMOffsets::limits_fuel() as i32);
                 let short = self.b.ins().icmp_imm_s(C::UnsignedLessThan, fuel, amount as i64);
@@ -1202,145 +1195,109 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let left = self.b.ins().iadd_imm_s(fuel, -(amount as i64));
                 self.b.ins().store(trusted(), left, self.limits, VMOffsets::limits_fuel() as i32);
             }
-            Op::HotLoop {} => {}
-            Op::Br { target } => {
+            BaseOp::HotLoop {} => {}
+            BaseOp::Br { target } => {
                 self.flush_deferred();
                 let t = self.block_at(target);
                 self.b.ins().jump(t, &[]);
                 return Ok(false);
             }
-            Op::BrIfNez { cond, target } => {
+            BaseOp::BrIfNez { cond, target } => {
                 let c = self.get(cond, I32)?;
                 self.br_if(c, target);
             }
-            Op::BrIfEqz { cond, target } => {
+            BaseOp::BrIfEqz { cond, target } => {
                 let c = self.get(cond, I32)?;
                 let z = self.b.ins().icmp_imm_s(C::Equal, c, 0);
                 self.br_if(z, target);
             }
-            Op::BrI64Eqz { cond, target } => {
+            BaseOp::BrI64Eqz { cond, target } => {
                 let c = self.get(cond, I64)?;
                 let z = self.b.ins().icmp_imm_s(C::Equal, c, 0);
                 self.br_if(z, target);
             }
-            Op::BrI64Nez { cond, target } => {
+            BaseOp::BrI64Nez { cond, target } => {
                 let c = self.get(cond, I64)?;
                 let z = self.b.ins().icmp_imm_s(C::NotEqual, c, 0);
                 self.br_if(z, target);
             }
-            Op::BrF32Eq { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::Equal, false, target)?,
-            Op::BrF32Ne { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::NotEqual, false, target)?,
-            Op::BrF32Lt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThan, false, target)?,
-            Op::BrF32Gt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThan, false, target)?,
-            Op::BrF32Le { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThanOrEqual, false, target)?,
-            Op::BrF32Ge { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThanOrEqual, false, target)?
+            BaseOp::BrF32Eq { lhs, rhs, target }
+            | BaseOp::BrF32Ne { lhs, rhs, target }
+            | BaseOp::BrF32Lt { lhs, rhs, target }
+            | BaseOp::BrF32Gt { lhs, rhs, target }
+            | BaseOp::BrF32Le { lhs, rhs, target }
+            | BaseOp::BrF32Ge { lhs, rhs, target }
+            | BaseOp::BrF32NotLt { lhs, rhs, target }
+            | BaseOp::BrF32NotGt { lhs, rhs, target }
+            | BaseOp::BrF32NotLe { lhs, rhs, target }
+            | BaseOp::BrF32NotGe { lhs, rhs, target } => {
+                let (cc, negate) = float_cc(cond)?;
+                self.br_fcmp(lhs, rhs, F32, cc, negate, target)?
             }
-            Op::BrF32NotLt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::LessThan, true, target)?,
-            Op::BrF32NotGt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThan, true, target)?,
-            Op::BrF32NotLe { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F32, FloatCC::LessThanOrEqual, true, target)?
+            BaseOp::BrF64Eq { lhs, rhs, target }
+            | BaseOp::BrF64Ne { lhs, rhs, target }
+            | BaseOp::BrF64Lt { lhs, rhs, target }
+            | BaseOp::BrF64Gt { lhs, rhs, target }
+            | BaseOp::BrF64Le { lhs, rhs, target }
+            | BaseOp::BrF64Ge { lhs, rhs, target }
+            | BaseOp::BrF64NotLt { lhs, rhs, target }
+            | BaseOp::BrF64NotGt { lhs, rhs, target }
+            | BaseOp::BrF64NotLe { lhs, rhs, target }
+            | BaseOp::BrF64NotGe { lhs, rhs, target } => {
+                let (cc, negate) = float_cc(cond)?;
+                self.br_fcmp(lhs, rhs, F64, cc, negate, target)?
             }
-            Op::BrF32NotGe { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F32, FloatCC::GreaterThanOrEqual, true, target)?
+            BaseOp::BrI32Eq { lhs, rhs, target }
+            | BaseOp::BrI32Ne { lhs, rhs, target }
+            | BaseOp::BrI32LtS { lhs, rhs, target }
+            | BaseOp::BrI32LtU { lhs, rhs, target }
+            | BaseOp::BrI32GtS { lhs, rhs, target }
+            | BaseOp::BrI32GtU { lhs, rhs, target }
+            | BaseOp::BrI32LeS { lhs, rhs, target }
+            | BaseOp::BrI32LeU { lhs, rhs, target }
+            | BaseOp::BrI32GeS { lhs, rhs, target }
+            | BaseOp::BrI32GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, int_cc(cond)?, target)?,
+            BaseOp::BrI32AddImmEq { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmNe { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmLtS { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmLtU { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmGtS { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmGtU { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmLeS { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmLeU { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmGeS { lhs, rhs, imm, target }
+            | BaseOp::BrI32AddImmGeU { lhs, rhs, imm, target } => {
+                self.br_add(lhs, Step::Imm(imm), rhs, int_cc(cond)?, target)?
             }
-            Op::BrF64Eq { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::Equal, false, target)?,
-            Op::BrF64Ne { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::NotEqual, false, target)?,
-            Op::BrF64Lt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThan, false, target)?,
-            Op::BrF64Gt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThan, false, target)?,
-            Op::BrF64Le { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThanOrEqual, false, target)?,
-            Op::BrF64Ge { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThanOrEqual, false, target)?
+            BaseOp::BrI32AddEq { lhs, step, rhs, target }
+            | BaseOp::BrI32AddNe { lhs, step, rhs, target }
+            | BaseOp::BrI32AddLtS { lhs, step, rhs, target }
+            | BaseOp::BrI32AddLtU { lhs, step, rhs, target }
+            | BaseOp::BrI32AddGtS { lhs, step, rhs, target }
+            | BaseOp::BrI32AddGtU { lhs, step, rhs, target }
+            | BaseOp::BrI32AddLeS { lhs, step, rhs, target }
+            | BaseOp::BrI32AddLeU { lhs, step, rhs, target }
+            | BaseOp::BrI32AddGeS { lhs, step, rhs, target }
+            | BaseOp::BrI32AddGeU { lhs, step, rhs, target } => {
+                self.br_add(lhs, Step::Slot(step), rhs, int_cc(cond)?, target)?
             }
-            Op::BrF64NotLt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::LessThan, true, target)?,
-            Op::BrF64NotGt { lhs, rhs, target } => self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThan, true, target)?,
-            Op::BrF64NotLe { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F64, FloatCC::LessThanOrEqual, true, target)?
+            BaseOp::BrI64Eq { lhs, rhs, target }
+            | BaseOp::BrI64Ne { lhs, rhs, target }
+            | BaseOp::BrI64LtS { lhs, rhs, target }
+            | BaseOp::BrI64LtU { lhs, rhs, target }
+            | BaseOp::BrI64GtS { lhs, rhs, target }
+            | BaseOp::BrI64GtU { lhs, rhs, target }
+            | BaseOp::BrI64LeS { lhs, rhs, target }
+            | BaseOp::BrI64LeU { lhs, rhs, target }
+            | BaseOp::BrI64GeS { lhs, rhs, target }
+            | BaseOp::BrI64GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, int_cc(cond)?, target)?,
+            BaseOp::BrI32AndNz { lhs, rhs, target } | BaseOp::BrI32AndZ { lhs, rhs, target } => {
+                self.br_and(lhs, rhs, I32, int_cc(cond)?, target)?
             }
-            Op::BrF64NotGe { lhs, rhs, target } => {
-                self.br_fcmp(lhs, rhs, F64, FloatCC::GreaterThanOrEqual, true, target)?
+            BaseOp::BrI64AndNz { lhs, rhs, target } | BaseOp::BrI64AndZ { lhs, rhs, target } => {
+                self.br_and(lhs, rhs, I64, int_cc(cond)?, target)?
             }
-            Op::BrI32Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::Equal, target)?,
-            Op::BrI32Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::NotEqual, target)?,
-            Op::BrI32LtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedLessThan, target)?,
-            Op::BrI32LtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThan, target)?,
-            Op::BrI32GtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThan, target)?,
-            Op::BrI32GtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThan, target)?,
-            Op::BrI32LeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedLessThanOrEqual, target)?,
-            Op::BrI32LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedLessThanOrEqual, target)?,
-            Op::BrI32GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::SignedGreaterThanOrEqual, target)?,
-            Op::BrI32GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I32, C::UnsignedGreaterThanOrEqual, target)?,
-            Op::BrI32AddImmEq { lhs, rhs, imm, target } => self.br_add(lhs, Step::Imm(imm), rhs, C::Equal, target)?,
-            Op::BrI32AddImmNe { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::NotEqual, target)?
-            }
-            Op::BrI32AddImmLtS { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedLessThan, target)?
-            }
-            Op::BrI32AddImmLtU { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedLessThan, target)?
-            }
-            Op::BrI32AddImmGtS { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedGreaterThan, target)?
-            }
-            Op::BrI32AddImmGtU { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedGreaterThan, target)?
-            }
-            Op::BrI32AddImmLeS { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedLessThanOrEqual, target)?
-            }
-            Op::BrI32AddImmLeU { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedLessThanOrEqual, target)?
-            }
-            Op::BrI32AddImmGeS { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::SignedGreaterThanOrEqual, target)?
-            }
-            Op::BrI32AddImmGeU { lhs, rhs, imm, target } => {
-                self.br_add(lhs, Step::Imm(imm), rhs, C::UnsignedGreaterThanOrEqual, target)?
-            }
-            Op::BrI32AddEq { lhs, step, rhs, target } => self.br_add(lhs, Step::Slot(step), rhs, C::Equal, target)?,
-            Op::BrI32AddNe { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::NotEqual, target)?
-            }
-            Op::BrI32AddLtS { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::SignedLessThan, target)?
-            }
-            Op::BrI32AddLtU { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedLessThan, target)?
-            }
-            Op::BrI32AddGtS { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::SignedGreaterThan, target)?
-            }
-            Op::BrI32AddGtU { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedGreaterThan, target)?
-            }
-            Op::BrI32AddLeS { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::SignedLessThanOrEqual, target)?
-            }
-            Op::BrI32AddLeU { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedLessThanOrEqual, target)?
-            }
-            Op::BrI32AddGeS { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::SignedGreaterThanOrEqual, target)?
-            }
-            Op::BrI32AddGeU { lhs, step, rhs, target } => {
-                self.br_add(lhs, Step::Slot(step), rhs, C::UnsignedGreaterThanOrEqual, target)?
-            }
-            Op::BrI64Eq { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::Equal, target)?,
-            Op::BrI64Ne { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::NotEqual, target)?,
-            Op::BrI64LtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedLessThan, target)?,
-            Op::BrI64LtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedLessThan, target)?,
-            Op::BrI64GtS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedGreaterThan, target)?,
-            Op::BrI64GtU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedGreaterThan, target)?,
-            Op::BrI64LeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedLessThanOrEqual, target)?,
-            Op::BrI64LeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedLessThanOrEqual, target)?,
-            Op::BrI64GeS { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::SignedGreaterThanOrEqual, target)?,
-            Op::BrI64GeU { lhs, rhs, target } => self.br_icmp(lhs, rhs, I64, C::UnsignedGreaterThanOrEqual, target)?,
-            Op::BrI32AndNz { lhs, rhs, target } => self.br_and(lhs, rhs, I32, C::NotEqual, target)?,
-            Op::BrI32AndZ { lhs, rhs, target } => self.br_and(lhs, rhs, I32, C::Equal, target)?,
-            Op::BrI64AndNz { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::NotEqual, target)?,
-            Op::BrI64AndZ { lhs, rhs, target } => self.br_and(lhs, rhs, I64, C::Equal, target)?,
-            Op::BrTable { index, len } => {
+            BaseOp::BrTable { index, len } => {
                 self.flush_deferred();
                 let i = self.get(index, I32)?;
                 let code = &self.f.code;
@@ -1357,18 +1314,18 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.b.ins().br_table(i, jt);
                 return Ok(false);
             }
-            Op::Return {} => {
+            BaseOp::Return {} => {
                 self.ret()?;
                 return Ok(false);
             }
-            Op::ReturnSlot { src } => {
+            BaseOp::ReturnSlot { src } => {
                 let rt = *self.ty.results().first().ok_or_else(|| err("ReturnSlot without a result"))?;
                 let v = self.get(src, cls(rt))?;
                 self.set(0, cls(rt), v);
                 self.ret()?;
                 return Ok(false);
             }
-            Op::Call { func, offset, args } | Op::CallHot { func, offset, args } => {
+            BaseOp::Call { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
@@ -1376,13 +1333,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let direct = self.batch.get(&def).copied();
                 self.call(rec, &ty, sig, args, direct)?;
             }
-            Op::CallImported { func, offset, args } | Op::CallImportedHot { func, offset, args } => {
+            BaseOp::CallImported { func, offset, args } => {
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
                 let rec = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 self.call(rec, &ty, sig, args, None)?;
             }
-            Op::CallIndirect { table, sig, index, args } | Op::CallIndirectHot { table, sig, index, args } => {
+            BaseOp::CallIndirect { table, sig, index, args } => {
                 let ty = self.sig_type(sig)?;
                 let p = self.table_elem(table, index)?;
                 let rec = self.b.ins().load(PTR, trusted(), p, 0);
@@ -1393,19 +1350,19 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.trap_if(bad, TrapCode::BadSignature);
                 self.call(rec, &ty, sig, args, None)?;
             }
-            Op::Copy { dst, src, ty } => {
+            BaseOp::Copy { dst, src, ty } => {
                 let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
                 let v = self.get(src, c)?;
                 self.set(dst, c, v);
             }
-            Op::Copy2 { dst, src, dst2, src2, ty, ty2 } => {
+            BaseOp::Copy2 { dst, src, dst2, src2, ty, ty2 } => {
                 for (dst, src, ty) in [(dst, src, ty), (dst2, src2, ty2)] {
                     let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
                     let v = self.get(src, c)?;
                     self.set(dst, c, v);
                 }
             }
-            Op::Reinterpret { dst, src, ty } => {
+            BaseOp::Reinterpret { dst, src, ty } => {
                 let to = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
                 let from = match to {
                     I32 => F32,
@@ -1417,19 +1374,19 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let v = self.b.ins().bitcast(ir(to), MemFlagsData::new(), v);
                 self.set(dst, to, v);
             }
-            Op::Const32 { dst, imm } => {
+            BaseOp::Const32 { dst, imm } => {
                 let i = self.b.ins().iconst(types::I32, imm as i64);
                 let f = self.b.ins().f32const(Ieee32::with_bits(imm));
                 self.set(dst, I32, i);
                 self.set(dst, F32, f);
             }
-            Op::Const64 { dst, imm } => {
+            BaseOp::Const64 { dst, imm } => {
                 let i = self.b.ins().iconst(types::I64, imm as i64);
                 let f = self.b.ins().f64const(Ieee64::with_bits(imm));
                 self.set(dst, I64, i);
                 self.set(dst, F64, f);
             }
-            Op::Select { dst, cond, a, b, ty } => {
+            BaseOp::Select { dst, cond, a, b, ty } => {
                 let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
                 let k = self.get(cond, I32)?;
                 let x = self.get(a, c)?;
@@ -1437,61 +1394,61 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let v = self.b.ins().select(k, x, y);
                 self.set(dst, c, v);
             }
-            Op::GlobalGet { dst, offset } => {
+            BaseOp::GlobalGet { dst, offset } => {
                 let c = self.global_cls(offset)?;
                 let v = load_raw(&mut self.b, c, self.vmctx, offset as i32);
                 self.set(dst, c, v);
             }
-            Op::GlobalSet { src, offset } => {
+            BaseOp::GlobalSet { src, offset } => {
                 self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 store_raw(&mut self.b, c, v, self.vmctx, offset as i32);
             }
-            Op::GlobalGetImported { dst, offset } => {
+            BaseOp::GlobalGetImported { dst, offset } => {
                 let c = self.global_cls(offset)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 let v = load_raw(&mut self.b, c, p, 0);
                 self.set(dst, c, v);
             }
-            Op::GlobalSetImported { src, offset } => {
+            BaseOp::GlobalSetImported { src, offset } => {
                 self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 store_raw(&mut self.b, c, v, p, 0);
             }
-            Op::I32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, I32, LoadKind::Full)?,
-            Op::I64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, I64, LoadKind::Full)?,
-            Op::F32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, F32, LoadKind::Full)?,
-            Op::F64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, F64, LoadKind::Full)?,
-            Op::I32Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::S8)?,
-            Op::I32Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::U8)?,
-            Op::I32Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::S16)?,
-            Op::I32Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::U16)?,
-            Op::I64Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::S8)?,
-            Op::I64Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::U8)?,
-            Op::I64Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::S16)?,
-            Op::I64Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::U16)?,
-            Op::I64Load32S { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::S32)?,
-            Op::I64Load32U { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::U32)?,
-            Op::I32Store { addr, value, offset } => self.store(addr, value, offset, 4, I32)?,
-            Op::I64Store { addr, value, offset } => self.store(addr, value, offset, 8, I64)?,
-            Op::F32Store { addr, value, offset } => self.store(addr, value, offset, 4, F32)?,
-            Op::F64Store { addr, value, offset } => self.store(addr, value, offset, 8, F64)?,
-            Op::I32Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I32)?,
-            Op::I32Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I32)?,
-            Op::I64Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I64)?,
-            Op::I64Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I64)?,
-            Op::I64Store32 { addr, value, offset } => self.store(addr, value, offset, 4, I64)?,
-            Op::MemorySize { dst } => {
+            BaseOp::I32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, I32, LoadKind::Full)?,
+            BaseOp::I64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, I64, LoadKind::Full)?,
+            BaseOp::F32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, F32, LoadKind::Full)?,
+            BaseOp::F64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, F64, LoadKind::Full)?,
+            BaseOp::I32Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::S8)?,
+            BaseOp::I32Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I32, LoadKind::U8)?,
+            BaseOp::I32Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::S16)?,
+            BaseOp::I32Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I32, LoadKind::U16)?,
+            BaseOp::I64Load8S { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::S8)?,
+            BaseOp::I64Load8U { dst, addr, offset } => self.load(dst, addr, offset, 1, I64, LoadKind::U8)?,
+            BaseOp::I64Load16S { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::S16)?,
+            BaseOp::I64Load16U { dst, addr, offset } => self.load(dst, addr, offset, 2, I64, LoadKind::U16)?,
+            BaseOp::I64Load32S { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::S32)?,
+            BaseOp::I64Load32U { dst, addr, offset } => self.load(dst, addr, offset, 4, I64, LoadKind::U32)?,
+            BaseOp::I32Store { addr, value, offset } => self.store(addr, value, offset, 4, I32)?,
+            BaseOp::I64Store { addr, value, offset } => self.store(addr, value, offset, 8, I64)?,
+            BaseOp::F32Store { addr, value, offset } => self.store(addr, value, offset, 4, F32)?,
+            BaseOp::F64Store { addr, value, offset } => self.store(addr, value, offset, 8, F64)?,
+            BaseOp::I32Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I32)?,
+            BaseOp::I32Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I32)?,
+            BaseOp::I64Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I64)?,
+            BaseOp::I64Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I64)?,
+            BaseOp::I64Store32 { addr, value, offset } => self.store(addr, value, offset, 4, I64)?,
+            BaseOp::MemorySize { dst } => {
                 let (_, len) = self.mem.ok_or_else(|| err("memory.size without a memory"))?;
                 let n = self.b.use_var(len);
                 let pages = self.b.ins().ushr_imm_s(n, 16);
                 let v = self.b.ins().ireduce(types::I32, pages);
                 self.set(dst, I32, v);
             }
-            Op::MemoryGrow { dst, delta } => {
+            BaseOp::MemoryGrow { dst, delta } => {
                 let d = self.get(delta, I32)?;
                 let r = self.builtin(
                     builtins::memory_grow as *const () as usize,
@@ -1502,7 +1459,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, I32, r.expect("has a result"));
                 self.reload_memory();
             }
-            Op::MemoryFill { dst, value, len } => {
+            BaseOp::MemoryFill { dst, value, len } => {
                 let a = [self.vmctx, self.get(dst, I32)?, self.get(value, I32)?, self.get(len, I32)?];
                 self.checked_builtin(
                     builtins::memory_fill as *const () as usize,
@@ -1510,7 +1467,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::MemoryCopy { dst, src, len } => {
+            BaseOp::MemoryCopy { dst, src, len } => {
                 let a = [self.vmctx, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
                 self.checked_builtin(
                     builtins::memory_copy as *const () as usize,
@@ -1518,7 +1475,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::MemoryInit { data, dst, src, len } => {
+            BaseOp::MemoryInit { data, dst, src, len } => {
                 let k = self.b.ins().iconst(types::I32, data as i64);
                 let a = [self.vmctx, k, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
                 self.checked_builtin(
@@ -1527,27 +1484,27 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::DataDrop { data } => {
+            BaseOp::DataDrop { data } => {
                 let k = self.b.ins().iconst(types::I32, data as i64);
                 self.builtin(builtins::data_drop as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, k]);
             }
-            Op::TableGet { dst, table, index } => {
+            BaseOp::TableGet { dst, table, index } => {
                 let p = self.table_elem(table, index)?;
                 let v = self.b.ins().load(types::I64, trusted(), p, 0);
                 self.set(dst, I64, v);
             }
-            Op::TableSet { table, index, value } => {
+            BaseOp::TableSet { table, index, value } => {
                 let v = self.get(value, I64)?;
                 let p = self.table_elem(table, index)?;
                 self.b.ins().store(trusted(), v, p, 0);
             }
-            Op::TableSize { dst, table } => {
+            BaseOp::TableSize { dst, table } => {
                 let def = self.table_def(table);
                 let n = self.b.ins().load(PTR, trusted(), def, VMOffsets::table_length() as i32);
                 let v = self.b.ins().ireduce(types::I32, n);
                 self.set(dst, I32, v);
             }
-            Op::TableGrow { dst, table, init, delta } => {
+            BaseOp::TableGrow { dst, table, init, delta } => {
                 if self.info.fuel {
                     let d = self.get(delta, I32)?;
                     self.checked_builtin(
@@ -1566,7 +1523,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 );
                 self.set(dst, I32, r.expect("has a result"));
             }
-            Op::TableFill { table, dst, value, len } => {
+            BaseOp::TableFill { table, dst, value, len } => {
                 let k = self.b.ins().iconst(types::I32, table as i64);
                 let a = [self.vmctx, k, self.get(dst, I32)?, self.get(value, I64)?, self.get(len, I32)?];
                 self.checked_builtin(
@@ -1575,7 +1532,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::TableCopy { dst_table, src_table, dst, src, len } => {
+            BaseOp::TableCopy { dst_table, src_table, dst, src, len } => {
                 let k1 = self.b.ins().iconst(types::I32, dst_table as i64);
                 let k2 = self.b.ins().iconst(types::I32, src_table as i64);
                 let a = [self.vmctx, k1, k2, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
@@ -1585,7 +1542,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::TableInit { table, elem, dst, src, len } => {
+            BaseOp::TableInit { table, elem, dst, src, len } => {
                 let k1 = self.b.ins().iconst(types::I32, table as i64);
                 let k2 = self.b.ins().iconst(types::I32, elem as i64);
                 let a = [self.vmctx, k1, k2, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
@@ -1595,11 +1552,11 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &a,
                 );
             }
-            Op::ElemDrop { elem } => {
+            BaseOp::ElemDrop { elem } => {
                 let k = self.b.ins().iconst(types::I32, elem as i64);
                 self.builtin(builtins::elem_drop as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, k]);
             }
-            Op::RefFunc { dst, func } => {
+            BaseOp::RefFunc { dst, func } => {
                 let o = &self.info.offsets;
                 let v = if func < o.num_imported_funcs {
                     self.b.ins().load(PTR, trusted(), self.vmctx, o.imported_func(func) as i32)
@@ -1609,208 +1566,210 @@ impl<'a, 'm> Lower<'a, 'm> {
                 };
                 self.set(dst, I64, v);
             }
-            Op::RefIsNull { dst, src } => {
+            BaseOp::RefIsNull { dst, src } => {
                 let x = self.get(src, I64)?;
                 let z = self.b.ins().icmp_imm_s(C::Equal, x, 0);
                 let v = self.b.ins().uextend(types::I32, z);
                 self.set(dst, I32, v);
             }
             // --- i32 ---
-            Op::I32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().iadd(x, y))?,
-            Op::I32AddImm { dst, lhs, imm } => {
+            BaseOp::I32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().iadd(x, y))?,
+            BaseOp::I32AddImm { dst, lhs, imm } => {
                 self.un(dst, lhs, I32, I32, |b, x| b.ins().iadd_imm_s(x, imm as i32 as i64))?
             }
-            Op::I32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().isub(x, y))?,
-            Op::I32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().imul(x, y))?,
-            Op::I32DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, false)?,
-            Op::I32DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, false)?,
-            Op::I32RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, true)?,
-            Op::I32RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, true)?,
-            Op::I32And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().band(x, y))?,
-            Op::I32Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bor(x, y))?,
-            Op::I32Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bxor(x, y))?,
-            Op::I32Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ishl(x, y))?,
-            Op::I32ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().sshr(x, y))?,
-            Op::I32ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ushr(x, y))?,
-            Op::I32Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotl(x, y))?,
-            Op::I32Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotr(x, y))?,
-            Op::I32Eq { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::Equal)?,
-            Op::I32Ne { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::NotEqual)?,
-            Op::I32LtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedLessThan)?,
-            Op::I32LtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedLessThan)?,
-            Op::I32GtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedGreaterThan)?,
-            Op::I32GtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedGreaterThan)?,
-            Op::I32LeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedLessThanOrEqual)?,
-            Op::I32LeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedLessThanOrEqual)?,
-            Op::I32GeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::SignedGreaterThanOrEqual)?,
-            Op::I32GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, C::UnsignedGreaterThanOrEqual)?,
-            Op::I32Clz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().clz(x))?,
-            Op::I32Ctz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().ctz(x))?,
-            Op::I32Popcnt { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().popcnt(x))?,
-            Op::I32Eqz { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+            BaseOp::I32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().isub(x, y))?,
+            BaseOp::I32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().imul(x, y))?,
+            BaseOp::I32DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, false)?,
+            BaseOp::I32DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, false)?,
+            BaseOp::I32RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, true, true)?,
+            BaseOp::I32RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I32, false, true)?,
+            BaseOp::I32And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().band(x, y))?,
+            BaseOp::I32Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bor(x, y))?,
+            BaseOp::I32Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().bxor(x, y))?,
+            BaseOp::I32Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ishl(x, y))?,
+            BaseOp::I32ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().sshr(x, y))?,
+            BaseOp::I32ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().ushr(x, y))?,
+            BaseOp::I32Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotl(x, y))?,
+            BaseOp::I32Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I32, |b, x, y| b.ins().rotr(x, y))?,
+            BaseOp::I32Eq { dst, lhs, rhs }
+            | BaseOp::I32Ne { dst, lhs, rhs }
+            | BaseOp::I32LtS { dst, lhs, rhs }
+            | BaseOp::I32LtU { dst, lhs, rhs }
+            | BaseOp::I32GtS { dst, lhs, rhs }
+            | BaseOp::I32GtU { dst, lhs, rhs }
+            | BaseOp::I32LeS { dst, lhs, rhs }
+            | BaseOp::I32LeU { dst, lhs, rhs }
+            | BaseOp::I32GeS { dst, lhs, rhs }
+            | BaseOp::I32GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I32, int_cc(cond)?)?,
+            BaseOp::I32Clz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().clz(x))?,
+            BaseOp::I32Ctz { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().ctz(x))?,
+            BaseOp::I32Popcnt { dst, src } => self.un(dst, src, I32, I32, |b, x| b.ins().popcnt(x))?,
+            BaseOp::I32Eqz { dst, src } => self.un(dst, src, I32, I32, |b, x| {
                 let z = b.ins().icmp_imm_s(C::Equal, x, 0);
                 b.ins().uextend(types::I32, z)
             })?,
-            Op::I32Extend8S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+            BaseOp::I32Extend8S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
                 let n = b.ins().ireduce(types::I8, x);
                 b.ins().sextend(types::I32, n)
             })?,
-            Op::I32Extend16S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
+            BaseOp::I32Extend16S { dst, src } => self.un(dst, src, I32, I32, |b, x| {
                 let n = b.ins().ireduce(types::I16, x);
                 b.ins().sextend(types::I32, n)
             })?,
-            Op::I32WrapI64 { dst, src } => self.un(dst, src, I64, I32, |b, x| b.ins().ireduce(types::I32, x))?,
-            Op::I32TruncF32S { dst, src } => self.trunc(dst, src, F32, I32, true)?,
-            Op::I32TruncF32U { dst, src } => self.trunc(dst, src, F32, I32, false)?,
-            Op::I32TruncF64S { dst, src } => self.trunc(dst, src, F64, I32, true)?,
-            Op::I32TruncF64U { dst, src } => self.trunc(dst, src, F64, I32, false)?,
-            Op::I32TruncSatF32S { dst, src } => {
+            BaseOp::I32WrapI64 { dst, src } => self.un(dst, src, I64, I32, |b, x| b.ins().ireduce(types::I32, x))?,
+            BaseOp::I32TruncF32S { dst, src } => self.trunc(dst, src, F32, I32, true)?,
+            BaseOp::I32TruncF32U { dst, src } => self.trunc(dst, src, F32, I32, false)?,
+            BaseOp::I32TruncF64S { dst, src } => self.trunc(dst, src, F64, I32, true)?,
+            BaseOp::I32TruncF64U { dst, src } => self.trunc(dst, src, F64, I32, false)?,
+            BaseOp::I32TruncSatF32S { dst, src } => {
                 self.un(dst, src, F32, I32, |b, x| b.ins().fcvt_to_sint_sat(types::I32, x))?
             }
-            Op::I32TruncSatF32U { dst, src } => {
+            BaseOp::I32TruncSatF32U { dst, src } => {
                 self.un(dst, src, F32, I32, |b, x| b.ins().fcvt_to_uint_sat(types::I32, x))?
             }
-            Op::I32TruncSatF64S { dst, src } => {
+            BaseOp::I32TruncSatF64S { dst, src } => {
                 self.un(dst, src, F64, I32, |b, x| b.ins().fcvt_to_sint_sat(types::I32, x))?
             }
-            Op::I32TruncSatF64U { dst, src } => {
+            BaseOp::I32TruncSatF64U { dst, src } => {
                 self.un(dst, src, F64, I32, |b, x| b.ins().fcvt_to_uint_sat(types::I32, x))?
             }
             // --- i64 ---
-            Op::I64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().iadd(x, y))?,
-            Op::I64AddImm { dst, lhs, imm } => self.un(dst, lhs, I64, I64, |b, x| b.ins().iadd_imm_s(x, imm as i64))?,
-            Op::I64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().isub(x, y))?,
-            Op::I64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().imul(x, y))?,
-            Op::I64DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, false)?,
-            Op::I64DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, false)?,
-            Op::I64RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, true)?,
-            Op::I64RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, true)?,
-            Op::I64And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().band(x, y))?,
-            Op::I64Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bor(x, y))?,
-            Op::I64Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bxor(x, y))?,
-            Op::I64Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ishl(x, y))?,
-            Op::I64ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().sshr(x, y))?,
-            Op::I64ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ushr(x, y))?,
-            Op::I64Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotl(x, y))?,
-            Op::I64Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotr(x, y))?,
-            Op::I64Eq { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::Equal)?,
-            Op::I64Ne { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::NotEqual)?,
-            Op::I64LtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedLessThan)?,
-            Op::I64LtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedLessThan)?,
-            Op::I64GtS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedGreaterThan)?,
-            Op::I64GtU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedGreaterThan)?,
-            Op::I64LeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedLessThanOrEqual)?,
-            Op::I64LeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedLessThanOrEqual)?,
-            Op::I64GeS { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::SignedGreaterThanOrEqual)?,
-            Op::I64GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, C::UnsignedGreaterThanOrEqual)?,
-            Op::I64Clz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().clz(x))?,
-            Op::I64Ctz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().ctz(x))?,
-            Op::I64Popcnt { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().popcnt(x))?,
-            Op::I64Eqz { dst, src } => self.un(dst, src, I64, I32, |b, x| {
+            BaseOp::I64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().iadd(x, y))?,
+            BaseOp::I64AddImm { dst, lhs, imm } => {
+                self.un(dst, lhs, I64, I64, |b, x| b.ins().iadd_imm_s(x, imm as i64))?
+            }
+            BaseOp::I64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().isub(x, y))?,
+            BaseOp::I64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().imul(x, y))?,
+            BaseOp::I64DivS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, false)?,
+            BaseOp::I64DivU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, false)?,
+            BaseOp::I64RemS { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, true, true)?,
+            BaseOp::I64RemU { dst, lhs, rhs } => self.div(dst, lhs, rhs, I64, false, true)?,
+            BaseOp::I64And { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().band(x, y))?,
+            BaseOp::I64Or { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bor(x, y))?,
+            BaseOp::I64Xor { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().bxor(x, y))?,
+            BaseOp::I64Shl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ishl(x, y))?,
+            BaseOp::I64ShrS { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().sshr(x, y))?,
+            BaseOp::I64ShrU { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().ushr(x, y))?,
+            BaseOp::I64Rotl { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotl(x, y))?,
+            BaseOp::I64Rotr { dst, lhs, rhs } => self.bin(dst, lhs, rhs, I64, |b, x, y| b.ins().rotr(x, y))?,
+            BaseOp::I64Eq { dst, lhs, rhs }
+            | BaseOp::I64Ne { dst, lhs, rhs }
+            | BaseOp::I64LtS { dst, lhs, rhs }
+            | BaseOp::I64LtU { dst, lhs, rhs }
+            | BaseOp::I64GtS { dst, lhs, rhs }
+            | BaseOp::I64GtU { dst, lhs, rhs }
+            | BaseOp::I64LeS { dst, lhs, rhs }
+            | BaseOp::I64LeU { dst, lhs, rhs }
+            | BaseOp::I64GeS { dst, lhs, rhs }
+            | BaseOp::I64GeU { dst, lhs, rhs } => self.icmp(dst, lhs, rhs, I64, int_cc(cond)?)?,
+            BaseOp::I64Clz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().clz(x))?,
+            BaseOp::I64Ctz { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().ctz(x))?,
+            BaseOp::I64Popcnt { dst, src } => self.un(dst, src, I64, I64, |b, x| b.ins().popcnt(x))?,
+            BaseOp::I64Eqz { dst, src } => self.un(dst, src, I64, I32, |b, x| {
                 let z = b.ins().icmp_imm_s(C::Equal, x, 0);
                 b.ins().uextend(types::I32, z)
             })?,
-            Op::I64Extend8S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+            BaseOp::I64Extend8S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
                 let n = b.ins().ireduce(types::I8, x);
                 b.ins().sextend(types::I64, n)
             })?,
-            Op::I64Extend16S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+            BaseOp::I64Extend16S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
                 let n = b.ins().ireduce(types::I16, x);
                 b.ins().sextend(types::I64, n)
             })?,
-            Op::I64Extend32S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
+            BaseOp::I64Extend32S { dst, src } => self.un(dst, src, I64, I64, |b, x| {
                 let n = b.ins().ireduce(types::I32, x);
                 b.ins().sextend(types::I64, n)
             })?,
-            Op::I64ExtendI32S { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().sextend(types::I64, x))?,
-            Op::I64ExtendI32U { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().uextend(types::I64, x))?,
-            Op::I64TruncF32S { dst, src } => self.trunc(dst, src, F32, I64, true)?,
-            Op::I64TruncF32U { dst, src } => self.trunc(dst, src, F32, I64, false)?,
-            Op::I64TruncF64S { dst, src } => self.trunc(dst, src, F64, I64, true)?,
-            Op::I64TruncF64U { dst, src } => self.trunc(dst, src, F64, I64, false)?,
-            Op::I64TruncSatF32S { dst, src } => {
+            BaseOp::I64ExtendI32S { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().sextend(types::I64, x))?,
+            BaseOp::I64ExtendI32U { dst, src } => self.un(dst, src, I32, I64, |b, x| b.ins().uextend(types::I64, x))?,
+            BaseOp::I64TruncF32S { dst, src } => self.trunc(dst, src, F32, I64, true)?,
+            BaseOp::I64TruncF32U { dst, src } => self.trunc(dst, src, F32, I64, false)?,
+            BaseOp::I64TruncF64S { dst, src } => self.trunc(dst, src, F64, I64, true)?,
+            BaseOp::I64TruncF64U { dst, src } => self.trunc(dst, src, F64, I64, false)?,
+            BaseOp::I64TruncSatF32S { dst, src } => {
                 self.un(dst, src, F32, I64, |b, x| b.ins().fcvt_to_sint_sat(types::I64, x))?
             }
-            Op::I64TruncSatF32U { dst, src } => {
+            BaseOp::I64TruncSatF32U { dst, src } => {
                 self.un(dst, src, F32, I64, |b, x| b.ins().fcvt_to_uint_sat(types::I64, x))?
             }
-            Op::I64TruncSatF64S { dst, src } => {
+            BaseOp::I64TruncSatF64S { dst, src } => {
                 self.un(dst, src, F64, I64, |b, x| b.ins().fcvt_to_sint_sat(types::I64, x))?
             }
-            Op::I64TruncSatF64U { dst, src } => {
+            BaseOp::I64TruncSatF64U { dst, src } => {
                 self.un(dst, src, F64, I64, |b, x| b.ins().fcvt_to_uint_sat(types::I64, x))?
             }
             // --- f32 / f64 ---
-            Op::F32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fadd(x, y))?,
-            Op::F32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fsub(x, y))?,
-            Op::F32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmul(x, y))?,
-            Op::F32Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fdiv(x, y))?,
-            Op::F32Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmin(x, y))?,
-            Op::F32Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmax(x, y))?,
-            Op::F32Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fcopysign(x, y))?,
-            Op::F32Eq { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::Equal)?,
-            Op::F32Ne { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::NotEqual)?,
-            Op::F32Lt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::LessThan)?,
-            Op::F32Gt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::GreaterThan)?,
-            Op::F32Le { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::LessThanOrEqual)?,
-            Op::F32Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, FloatCC::GreaterThanOrEqual)?,
-            Op::F32Abs { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fabs(x))?,
-            Op::F32Neg { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fneg(x))?,
-            Op::F32Ceil { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().ceil(x))?,
-            Op::F32Floor { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().floor(x))?,
-            Op::F32Trunc { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().trunc(x))?,
-            Op::F32Nearest { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().nearest(x))?,
-            Op::F32Sqrt { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().sqrt(x))?,
-            Op::F32ConvertI32S { dst, src } => {
+            BaseOp::F32Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fadd(x, y))?,
+            BaseOp::F32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fsub(x, y))?,
+            BaseOp::F32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmul(x, y))?,
+            BaseOp::F32Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fdiv(x, y))?,
+            BaseOp::F32Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmin(x, y))?,
+            BaseOp::F32Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmax(x, y))?,
+            BaseOp::F32Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fcopysign(x, y))?,
+            BaseOp::F32Eq { dst, lhs, rhs }
+            | BaseOp::F32Ne { dst, lhs, rhs }
+            | BaseOp::F32Lt { dst, lhs, rhs }
+            | BaseOp::F32Gt { dst, lhs, rhs }
+            | BaseOp::F32Le { dst, lhs, rhs }
+            | BaseOp::F32Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F32, float_cc(cond)?.0)?,
+            BaseOp::F32Abs { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fabs(x))?,
+            BaseOp::F32Neg { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().fneg(x))?,
+            BaseOp::F32Ceil { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().ceil(x))?,
+            BaseOp::F32Floor { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().floor(x))?,
+            BaseOp::F32Trunc { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().trunc(x))?,
+            BaseOp::F32Nearest { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().nearest(x))?,
+            BaseOp::F32Sqrt { dst, src } => self.un(dst, src, F32, F32, |b, x| b.ins().sqrt(x))?,
+            BaseOp::F32ConvertI32S { dst, src } => {
                 self.un(dst, src, I32, F32, |b, x| b.ins().fcvt_from_sint(types::F32, x))?
             }
-            Op::F32ConvertI32U { dst, src } => {
+            BaseOp::F32ConvertI32U { dst, src } => {
                 self.un(dst, src, I32, F32, |b, x| b.ins().fcvt_from_uint(types::F32, x))?
             }
-            Op::F32ConvertI64S { dst, src } => {
+            BaseOp::F32ConvertI64S { dst, src } => {
                 self.un(dst, src, I64, F32, |b, x| b.ins().fcvt_from_sint(types::F32, x))?
             }
-            Op::F32ConvertI64U { dst, src } => {
+            BaseOp::F32ConvertI64U { dst, src } => {
                 self.un(dst, src, I64, F32, |b, x| b.ins().fcvt_from_uint(types::F32, x))?
             }
-            Op::F32DemoteF64 { dst, src } => self.un(dst, src, F64, F32, |b, x| b.ins().fdemote(types::F32, x))?,
-            Op::F64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fadd(x, y))?,
-            Op::F64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(x, y))?,
-            Op::F64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmul(x, y))?,
-            Op::F64Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(x, y))?,
-            Op::F64SubRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(y, x))?,
-            Op::F64DivRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(y, x))?,
-            Op::F64Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmin(x, y))?,
-            Op::F64Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmax(x, y))?,
-            Op::F64Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fcopysign(x, y))?,
-            Op::F64Eq { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::Equal)?,
-            Op::F64Ne { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::NotEqual)?,
-            Op::F64Lt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::LessThan)?,
-            Op::F64Gt { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::GreaterThan)?,
-            Op::F64Le { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::LessThanOrEqual)?,
-            Op::F64Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, FloatCC::GreaterThanOrEqual)?,
-            Op::F64Abs { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fabs(x))?,
-            Op::F64Neg { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fneg(x))?,
-            Op::F64Ceil { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().ceil(x))?,
-            Op::F64Floor { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().floor(x))?,
-            Op::F64Trunc { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().trunc(x))?,
-            Op::F64Nearest { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().nearest(x))?,
-            Op::F64Sqrt { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().sqrt(x))?,
-            Op::F64ConvertI32S { dst, src } => {
+            BaseOp::F32DemoteF64 { dst, src } => self.un(dst, src, F64, F32, |b, x| b.ins().fdemote(types::F32, x))?,
+            BaseOp::F64Add { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fadd(x, y))?,
+            BaseOp::F64Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(x, y))?,
+            BaseOp::F64Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmul(x, y))?,
+            BaseOp::F64Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(x, y))?,
+            BaseOp::F64SubRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(y, x))?,
+            BaseOp::F64DivRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(y, x))?,
+            BaseOp::F64Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmin(x, y))?,
+            BaseOp::F64Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fmax(x, y))?,
+            BaseOp::F64Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fcopysign(x, y))?,
+            BaseOp::F64Eq { dst, lhs, rhs }
+            | BaseOp::F64Ne { dst, lhs, rhs }
+            | BaseOp::F64Lt { dst, lhs, rhs }
+            | BaseOp::F64Gt { dst, lhs, rhs }
+            | BaseOp::F64Le { dst, lhs, rhs }
+            | BaseOp::F64Ge { dst, lhs, rhs } => self.fcmp(dst, lhs, rhs, F64, float_cc(cond)?.0)?,
+            BaseOp::F64Abs { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fabs(x))?,
+            BaseOp::F64Neg { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().fneg(x))?,
+            BaseOp::F64Ceil { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().ceil(x))?,
+            BaseOp::F64Floor { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().floor(x))?,
+            BaseOp::F64Trunc { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().trunc(x))?,
+            BaseOp::F64Nearest { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().nearest(x))?,
+            BaseOp::F64Sqrt { dst, src } => self.un(dst, src, F64, F64, |b, x| b.ins().sqrt(x))?,
+            BaseOp::F64ConvertI32S { dst, src } => {
                 self.un(dst, src, I32, F64, |b, x| b.ins().fcvt_from_sint(types::F64, x))?
             }
-            Op::F64ConvertI32U { dst, src } => {
+            BaseOp::F64ConvertI32U { dst, src } => {
                 self.un(dst, src, I32, F64, |b, x| b.ins().fcvt_from_uint(types::F64, x))?
             }
-            Op::F64ConvertI64S { dst, src } => {
+            BaseOp::F64ConvertI64S { dst, src } => {
                 self.un(dst, src, I64, F64, |b, x| b.ins().fcvt_from_sint(types::F64, x))?
             }
-            Op::F64ConvertI64U { dst, src } => {
+            BaseOp::F64ConvertI64U { dst, src } => {
                 self.un(dst, src, I64, F64, |b, x| b.ins().fcvt_from_uint(types::F64, x))?
             }
-            Op::F64PromoteF32 { dst, src } => self.un(dst, src, F32, F64, |b, x| b.ins().fpromote(types::F64, x))?,
-            // `body` lowers the plain op of every accumulator form (I32AddA...).
-            _ => return Err(err(format!("{op} reached the lowering unnormalised"))),
+            BaseOp::F64PromoteF32 { dst, src } => {
+                self.un(dst, src, F32, F64, |b, x| b.ins().fpromote(types::F64, x))?
+            }
         }
         Ok(true)
     }
@@ -1834,39 +1793,6 @@ enum LoadKind {
     U32,
 }
 
-/// Does `op` read the cached memory base or length (loads, stores,
-/// `memory.size`)? Functions without such ops skip loading them.
-fn reads_memory_vars(op: &Op) -> bool {
-    use Op::*;
-    matches!(
-        op,
-        I32Load { .. }
-            | I64Load { .. }
-            | F32Load { .. }
-            | F64Load { .. }
-            | I32Load8S { .. }
-            | I32Load8U { .. }
-            | I32Load16S { .. }
-            | I32Load16U { .. }
-            | I64Load8S { .. }
-            | I64Load8U { .. }
-            | I64Load16S { .. }
-            | I64Load16U { .. }
-            | I64Load32S { .. }
-            | I64Load32U { .. }
-            | I32Store { .. }
-            | I64Store { .. }
-            | F32Store { .. }
-            | F64Store { .. }
-            | I32Store8 { .. }
-            | I32Store16 { .. }
-            | I64Store8 { .. }
-            | I64Store16 { .. }
-            | I64Store32 { .. }
-            | MemorySize { .. }
-    )
-}
-
 /// What a fused increment-and-branch (`BrI32AddImm<Cmp>`, `BrI32Add<Cmp>`)
 /// adds.
 #[derive(Clone, Copy)]
@@ -1875,79 +1801,37 @@ enum Step {
     Slot(u16),
 }
 
-/// The target of a (conditional) branch op, other than `BrTable`.
-fn branch_target(op: &Op) -> Option<u32> {
-    use Op::*;
-    Some(match *op {
-        Br { target }
-        | BrIfNez { target, .. }
-        | BrIfEqz { target, .. }
-        | BrI64Eqz { target, .. }
-        | BrI64Nez { target, .. }
-        | BrF32Eq { target, .. }
-        | BrF32Ne { target, .. }
-        | BrF32Lt { target, .. }
-        | BrF32Gt { target, .. }
-        | BrF32Le { target, .. }
-        | BrF32Ge { target, .. }
-        | BrF32NotLt { target, .. }
-        | BrF32NotGt { target, .. }
-        | BrF32NotLe { target, .. }
-        | BrF32NotGe { target, .. }
-        | BrF64Eq { target, .. }
-        | BrF64Ne { target, .. }
-        | BrF64Lt { target, .. }
-        | BrF64Gt { target, .. }
-        | BrF64Le { target, .. }
-        | BrF64Ge { target, .. }
-        | BrF64NotLt { target, .. }
-        | BrF64NotGt { target, .. }
-        | BrF64NotLe { target, .. }
-        | BrF64NotGe { target, .. }
-        | BrI32Eq { target, .. }
-        | BrI32Ne { target, .. }
-        | BrI32LtS { target, .. }
-        | BrI32LtU { target, .. }
-        | BrI32GtS { target, .. }
-        | BrI32GtU { target, .. }
-        | BrI32LeS { target, .. }
-        | BrI32LeU { target, .. }
-        | BrI32GeS { target, .. }
-        | BrI32GeU { target, .. }
-        | BrI64Eq { target, .. }
-        | BrI64Ne { target, .. }
-        | BrI64LtS { target, .. }
-        | BrI64LtU { target, .. }
-        | BrI64GtS { target, .. }
-        | BrI64GtU { target, .. }
-        | BrI64LeS { target, .. }
-        | BrI64LeU { target, .. }
-        | BrI64GeS { target, .. }
-        | BrI64GeU { target, .. }
-        | BrI32AddImmEq { target, .. }
-        | BrI32AddImmNe { target, .. }
-        | BrI32AddImmLtS { target, .. }
-        | BrI32AddImmLtU { target, .. }
-        | BrI32AddImmGtS { target, .. }
-        | BrI32AddImmGtU { target, .. }
-        | BrI32AddImmLeS { target, .. }
-        | BrI32AddImmLeU { target, .. }
-        | BrI32AddImmGeS { target, .. }
-        | BrI32AddImmGeU { target, .. }
-        | BrI32AddEq { target, .. }
-        | BrI32AddNe { target, .. }
-        | BrI32AddLtS { target, .. }
-        | BrI32AddLtU { target, .. }
-        | BrI32AddGtS { target, .. }
-        | BrI32AddGtU { target, .. }
-        | BrI32AddLeS { target, .. }
-        | BrI32AddLeU { target, .. }
-        | BrI32AddGeS { target, .. }
-        | BrI32AddGeU { target, .. }
-        | BrI32AndNz { target, .. }
-        | BrI32AndZ { target, .. }
-        | BrI64AndNz { target, .. }
-        | BrI64AndZ { target, .. } => target,
-        _ => return None,
+/// The Cranelift condition of an integer comparison.
+fn int_cc(cond: Option<Cond>) -> Result<IntCC, CompileError> {
+    Ok(match cond {
+        Some(Cond::Eq | Cond::Z) => IntCC::Equal,
+        Some(Cond::Ne | Cond::Nz) => IntCC::NotEqual,
+        Some(Cond::LtS) => IntCC::SignedLessThan,
+        Some(Cond::LtU) => IntCC::UnsignedLessThan,
+        Some(Cond::GtS) => IntCC::SignedGreaterThan,
+        Some(Cond::GtU) => IntCC::UnsignedGreaterThan,
+        Some(Cond::LeS) => IntCC::SignedLessThanOrEqual,
+        Some(Cond::LeU) => IntCC::UnsignedLessThanOrEqual,
+        Some(Cond::GeS) => IntCC::SignedGreaterThanOrEqual,
+        Some(Cond::GeU) => IntCC::UnsignedGreaterThanOrEqual,
+        other => return Err(err(format!("{other:?} is not an integer condition"))),
+    })
+}
+
+/// The Cranelift condition of a float comparison, and whether the branch
+/// is taken when it is false (`NotLt`...: true with a NaN operand).
+fn float_cc(cond: Option<Cond>) -> Result<(FloatCC, bool), CompileError> {
+    Ok(match cond {
+        Some(Cond::Eq) => (FloatCC::Equal, false),
+        Some(Cond::Ne) => (FloatCC::NotEqual, false),
+        Some(Cond::Lt) => (FloatCC::LessThan, false),
+        Some(Cond::Gt) => (FloatCC::GreaterThan, false),
+        Some(Cond::Le) => (FloatCC::LessThanOrEqual, false),
+        Some(Cond::Ge) => (FloatCC::GreaterThanOrEqual, false),
+        Some(Cond::NotLt) => (FloatCC::LessThan, true),
+        Some(Cond::NotGt) => (FloatCC::GreaterThan, true),
+        Some(Cond::NotLe) => (FloatCC::LessThanOrEqual, true),
+        Some(Cond::NotGe) => (FloatCC::GreaterThanOrEqual, true),
+        other => return Err(err(format!("{other:?} is not a float condition"))),
     })
 }

@@ -1,0 +1,108 @@
+//! Operand kinds: how each is encoded, printed and parsed back.
+
+use crate::value::ValType;
+use core::fmt;
+
+/// A frame-relative value slot.
+pub type Slot = u16;
+/// A 32-bit index, offset or immediate.
+pub type U32 = u32;
+/// A 64-bit immediate.
+pub type U64 = u64;
+/// An absolute code position.
+pub type Target = u32;
+/// A `ValType` code.
+pub type Ty = u8;
+
+/// Bytes of an opcode: a little-endian `u16`, so the list can outgrow 256
+/// instructions (the accumulator forms did).
+pub const OPCODE_SIZE: usize = 2;
+
+/// An operand kind: fixed width, little endian. Which operands are slots
+/// comes from the op description (`Opcode::slot_offsets`), not from here.
+pub trait Operand: Copy + fmt::Display {
+    const SIZE: usize;
+    fn write(self, out: &mut Vec<u8>);
+    /// Stores `self` at `buf[*at..]` and advances `at` past it.
+    fn put(self, buf: &mut [u8], at: &mut usize);
+    fn read(bytes: &[u8]) -> Self;
+}
+
+macro_rules! impl_operand {
+    ($($t:ty),*) => {$(
+        impl Operand for $t {
+            const SIZE: usize = core::mem::size_of::<$t>();
+            #[inline(always)]
+            fn write(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            #[inline(always)]
+            fn put(self, buf: &mut [u8], at: &mut usize) {
+                buf[*at..*at + Self::SIZE].copy_from_slice(&self.to_le_bytes());
+                *at += Self::SIZE;
+            }
+            #[inline(always)]
+            fn read(bytes: &[u8]) -> Self {
+                let mut buf = [0u8; core::mem::size_of::<$t>()];
+                buf.copy_from_slice(&bytes[..Self::SIZE]);
+                <$t>::from_le_bytes(buf)
+            }
+        }
+    )*};
+}
+impl_operand!(u8, u16, u32, u64);
+
+/// How the disassembler prints an operand of each kind.
+pub(super) struct OperandDisplay<T>(pub(super) T);
+
+/// Reads an operand back from its disassembly text.
+pub(super) trait OperandText: Sized {
+    fn parse(text: &str) -> Option<Self>;
+}
+impl OperandText for u16 {
+    fn parse(text: &str) -> Option<Self> {
+        text.strip_prefix('r')?.parse().ok()
+    }
+}
+impl OperandText for u32 {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+impl OperandText for u64 {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+impl OperandText for u8 {
+    fn parse(text: &str) -> Option<Self> {
+        match text.strip_prefix('?') {
+            Some(code) => code.parse().ok(),
+            None => ValType::from_name(text).map(ValType::code),
+        }
+    }
+}
+
+impl fmt::Display for OperandDisplay<u16> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u32> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u64> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u8> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match ValType::from_code(self.0) {
+            Some(t) => write!(f, "{t}"),
+            None => write!(f, "?{}", self.0),
+        }
+    }
+}
