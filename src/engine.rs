@@ -65,6 +65,7 @@ pub struct Config {
     pub(crate) hot_calls: u32,
     pub(crate) hot_loops: u32,
     pub(crate) background_compilation: bool,
+    pub(crate) portable_dispatch: bool,
     pub(crate) jit: tandem_vm_core::store::JitSettings,
 }
 
@@ -81,6 +82,7 @@ impl Default for Config {
             hot_calls: 1_000,
             hot_loops: 1_000,
             background_compilation: true,
+            portable_dispatch: false,
             jit: Default::default(),
         }
     }
@@ -149,6 +151,14 @@ impl Config {
     pub fn tier_up_thresholds(&mut self, calls: u32, loop_iterations: u32) -> &mut Self {
         self.hot_calls = calls.max(1);
         self.hot_loops = loop_iterations.max(1);
+        self
+    }
+    /// The interpreter dispatches through a loop instead of threading its
+    /// handlers by tail calls (default off: a tail call is the cheaper
+    /// dispatch). Debug builds and builds with the `portable-dispatch`
+    /// feature always use the loop; both dispatchers run the same handlers.
+    pub fn portable_dispatch(&mut self, enable: bool) -> &mut Self {
+        self.portable_dispatch = enable;
         self
     }
     /// Tiered mode: compile hot functions on a background thread while the

@@ -55,6 +55,7 @@ impl<T> Store<T> {
         );
         let mut opaque = opaque;
         opaque.max_native_stack = cfg.max_native_stack;
+        opaque.loop_dispatch = cfg.portable_dispatch;
         #[cfg(feature = "jit")]
         if let Some(hook) = &engine.inner.tier_up {
             opaque.tier_up = Some(hook.clone());

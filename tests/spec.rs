@@ -29,7 +29,12 @@ fn main() {
     let mut interp = Config::new();
     interp.tier(Tier::Interp);
     eager_fuel.tier(Tier::Interp);
-    let mut modes: Vec<(&str, Config)> = vec![("interp", interp), ("interp-eager-fuel", eager_fuel)];
+    // `interp-portable` runs the interpreter's loop dispatch, which release
+    // builds otherwise use only with the `portable-dispatch` feature.
+    let mut portable = Config::new();
+    portable.tier(Tier::Interp).portable_dispatch(true);
+    let mut modes: Vec<(&str, Config)> =
+        vec![("interp", interp), ("interp-eager-fuel", eager_fuel), ("interp-portable", portable)];
     if cfg!(feature = "jit") {
         // `jit` compiles every function up front; `tiered` compiles a
         // function on its 2nd call or 3rd loop iteration, so most tests

@@ -1,9 +1,14 @@
 //! The dispatch loop: one handler function per op (generated from the op
 //! list), each ending by calling the next op's handler. In release builds
 //! those are sibling calls, compiled to jumps, so every handler dispatches
-//! on its own (threaded code); debug builds return to a driver loop instead.
-//! `tests/all/dispatch.rs` runs long loops on a small thread stack in
-//! release mode to catch a handler whose tail call the compiler dropped.
+//! on its own (threaded code). Every handler also exists in a second
+//! instance (`LOOP = true`) that returns to a driver loop instead: the
+//! portable dispatch, for debug builds (which make no sibling calls), for
+//! targets whose compiler may not (the `portable-dispatch` feature), and
+//! when a store asks for it (`StoreOpaque::loop_dispatch`; the spec suite's
+//! `interp-portable` mode). `tests/all/dispatch.rs` runs long loops on a
+//! small thread stack in release mode to catch a handler whose tail call
+//! the compiler dropped.
 //!
 //! # The trusted-bytecode contract
 //! Bytecode comes only from `translate` run on a module that `wasmparser`
@@ -428,7 +433,13 @@ fn count_call(cx: &mut Ctx<'_>, hot: &HotCounters) {
 /// header; trusted-bytecode contract.
 #[cold]
 #[inline(never)]
-unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryFn) -> Result<(), Fault> {
+unsafe fn osr_enter(
+    sp: *mut ValRaw,
+    table: &'static HandlerTable,
+    pc: u32,
+    cx: &mut Ctx<'_>,
+    entry: OsrEntryFn,
+) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
         let cur = cx.frames.last().expect("a frame is running");
@@ -443,7 +454,7 @@ unsafe fn osr_enter(sp: *mut ValRaw, pc: u32, cx: &mut Ctx<'_>, entry: OsrEntryF
         }
         let mem_base;
         (mem_base, cx.mem_len) = memory_of(cx.vmctx);
-        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, table: &HANDLERS, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
+        let mut r = Regs { ip: core::ptr::null(), sp, mem_base, table, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         do_return(&mut r, cx)?;
         cx.resume = r;
         Ok(())
@@ -548,8 +559,7 @@ struct Ctx<'a> {
     capacity: usize,
     /// Registers after an on-stack replacement returned the frame.
     resume: Regs,
-    /// Registers handed back to the driver loop (debug builds).
-    #[cfg(debug_assertions)]
+    /// Registers handed back to the driver loop (loop dispatch).
     regs: Regs,
 }
 
@@ -560,28 +570,24 @@ enum Done {
     Returned,
     /// `cx.fault` says why execution stopped.
     Faulted,
-    /// Debug builds: run the handler for `cx.regs.ip` next.
-    #[cfg(debug_assertions)]
+    /// Loop dispatch: run the handler for `cx.regs.ip` next.
     Next,
 }
 
 type Handler = unsafe fn(*const u8, *mut ValRaw, *mut u8, &'static HandlerTable, &mut Ctx<'_>, u64, f64, f32) -> Done;
 
-/// Continues with the handler of the instruction at `r.ip`.
-#[cfg(not(debug_assertions))]
+/// Continues with the handler of the instruction at `r.ip`: by a tail
+/// call, or (`LOOP`, the handler's const parameter: loop dispatch) by
+/// returning to the driver loop in `run`.
 macro_rules! dispatch {
     ($r:expr, $cx:expr) => {{
         let r: Regs = $r;
+        if LOOP {
+            $cx.regs = r;
+            return Done::Next;
+        }
         // SAFETY: trusted bytecode: `r.ip` is at the opcode of an instruction.
         return unsafe { r.table.at(r.ip)(r.ip, r.sp, r.mem_base, r.table, $cx, r.acc, r.acc_f64, r.acc_f32) };
-    }};
-}
-
-#[cfg(debug_assertions)]
-macro_rules! dispatch {
-    ($r:expr, $cx:expr) => {{
-        $cx.regs = $r;
-        return Done::Next;
     }};
 }
 
@@ -870,7 +876,7 @@ macro_rules! handlers {
 /// $name, args..)` dispatches itself.
 macro_rules! raw_handler {
     ($name:ident, $r:ident, $cx:ident, $how:ident, ($($args:tt)*)) => {
-        pub(super) unsafe fn $name(
+        pub(super) unsafe fn $name<const LOOP: bool>(
             ip: *const u8,
             sp: *mut ValRaw,
             mem_base: *mut u8,
@@ -904,7 +910,7 @@ macro_rules! handler_fn {
         // build, and the fast path then paid the general one's stack frame
         // (fib: 1054.8 M instructions instead of 984.4 M).
         #[inline(never)]
-        pub(super) unsafe fn $name(
+        pub(super) unsafe fn $name<const LOOP: bool>(
             ip: *const u8,
             sp: *mut ValRaw,
             mem_base: *mut u8,
@@ -957,11 +963,16 @@ impl HandlerTable {
     }
 }
 
-/// The handler table, in opcode order; codes past the list trap.
+/// The handler tables, in opcode order; codes past the list trap:
+/// `HANDLERS` dispatch by tail calls, `LOOP_HANDLERS` return to the loop.
 macro_rules! handler_table {
     ($( $name:ident { $($field:ident : $kind:ident),* } ; )*) => {
-        static HANDLERS: HandlerTable = HandlerTable({
-            let list: &[Handler] = &[$(h::$name as Handler),*];
+        static HANDLERS: HandlerTable = handler_table!(@list false, $($name)*);
+        static LOOP_HANDLERS: HandlerTable = handler_table!(@list true, $($name)*);
+    };
+    (@list $loop:literal, $($name:ident)*) => {
+        HandlerTable({
+            let list: &[Handler] = &[$(h::$name::<$loop> as Handler),*];
             let mut table = [invalid_opcode as Handler; TABLE_SIZE];
             let mut i = 0;
             while i < list.len() {
@@ -969,7 +980,7 @@ macro_rules! handler_table {
                 i += 1;
             }
             table
-        });
+        })
     };
 }
 tandem_vm_core::for_each_op!(handler_table);
@@ -1166,7 +1177,7 @@ macro_rules! fast_call {
         let o = operands!($r, $Op);
         let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
         if !enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize) {
-            return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+            return slow::$Op::<LOOP>(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
         }
         dispatch!($r, $cx)
     }};
@@ -1183,7 +1194,7 @@ macro_rules! fast_call_indirect {
         {
             dispatch!($r, $cx)
         }
-        return slow::$Op(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+        return slow::$Op::<LOOP>(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
     }};
 }
 
@@ -1289,7 +1300,7 @@ macro_rules! hot_loop {
         let _ = operands!($r, $Op);
         $cx.loop_budget -= 1;
         if $cx.loop_budget == 0 {
-            return hot_loop_reached($r.ip, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
+            return hot_loop_reached::<LOOP>($r.ip, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
         }
         dispatch!($r, $cx)
     }};
@@ -1304,7 +1315,7 @@ macro_rules! hot_loop {
 #[cold]
 #[inline(never)]
 #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
-unsafe fn hot_loop_reached(
+unsafe fn hot_loop_reached<const LOOP: bool>(
     ip: *const u8,
     sp: *mut ValRaw,
     mem_base: *mut u8,
@@ -1327,7 +1338,7 @@ unsafe fn hot_loop_reached(
     if let Some(entry) = tier_up(cx, true) {
         // SAFETY: `entry` is the OSR entry of the running function at this
         // loop header, where the frame stands.
-        if let Err(f) = unsafe { osr_enter(r.sp, pc, cx, entry) } {
+        if let Err(f) = unsafe { osr_enter(r.sp, r.table, pc, cx, entry) } {
             return stop(cx, f);
         }
         r = cx.resume;
@@ -1683,7 +1694,11 @@ fn run(
         core::ptr::copy_nonoverlapping(args, sp, nparams);
         init_frame(sp, f);
         let (mem_base, mem_len) = memory_of(entry_vmctx);
-        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, table: &HANDLERS, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
+        // Loop dispatch in debug builds (no guaranteed tail calls there),
+        // with the `portable-dispatch` feature, or when the store asks.
+        let loop_dispatch = cfg!(any(debug_assertions, feature = "portable-dispatch")) || (*store).loop_dispatch;
+        let table = if loop_dispatch { &LOOP_HANDLERS } else { &HANDLERS };
+        let regs = Regs { ip: f.code.as_ptr(), sp, mem_base, table, acc: 0, acc_f64: 0.0, acc_f32: 0.0 };
         let mut cx = Ctx {
             store,
             limits,
@@ -1711,21 +1726,21 @@ fn run(
             args,
             capacity,
             resume: regs,
-            #[cfg(debug_assertions)]
             regs,
         };
         if cx.hot_calls != u32::MAX {
             count_call(&mut cx, &f.hot);
         }
-        #[cfg(not(debug_assertions))]
-        let done = HANDLERS.at(regs.ip)(regs.ip, regs.sp, regs.mem_base, &HANDLERS, &mut cx, 0, 0.0, 0.0);
-        #[cfg(debug_assertions)]
-        let done = loop {
-            let r = cx.regs;
-            match HANDLERS.at(r.ip)(r.ip, r.sp, r.mem_base, &HANDLERS, &mut cx, r.acc, r.acc_f64, r.acc_f32) {
-                Done::Next => continue,
-                other => break other,
+        let done = if loop_dispatch {
+            loop {
+                let r = cx.regs;
+                match table.at(r.ip)(r.ip, r.sp, r.mem_base, table, &mut cx, r.acc, r.acc_f64, r.acc_f32) {
+                    Done::Next => continue,
+                    other => break other,
+                }
             }
+        } else {
+            table.at(regs.ip)(regs.ip, regs.sp, regs.mem_base, table, &mut cx, 0, 0.0, 0.0)
         };
         ((*store).loop_budget, (*store).call_budget) = (cx.loop_budget, cx.call_budget);
         match done {

@@ -45,7 +45,17 @@ fn long_runs_on_a_small_native_stack() {
             let mut tiering = Config::new();
             tiering.tier(Tier::Tiered).tier_up_thresholds(2, 50).background_compilation(false);
             tiering.max_native_stack(64 * 1024);
-            let configs = if cfg!(feature = "jit") { vec![&interp, &counting, &tiering] } else { vec![&interp] };
+            // The loop dispatch too (`Config::portable_dispatch`), also
+            // around tier-up and OSR switches.
+            let mut portable = interp.clone();
+            portable.portable_dispatch(true);
+            let mut portable_tiering = tiering.clone();
+            portable_tiering.portable_dispatch(true);
+            let configs = if cfg!(feature = "jit") {
+                vec![&interp, &counting, &tiering, &portable, &portable_tiering]
+            } else {
+                vec![&interp, &portable]
+            };
             for config in configs {
                 for &(name, wasm, arg, want) in &kernels {
                     assert_eq!(run_kernel(config, wasm, arg), want, "{name}");

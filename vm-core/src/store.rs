@@ -344,6 +344,9 @@ pub struct StoreOpaque {
     pub tier_up: Option<Arc<dyn TierUp>>,
     /// Calls of an interpreted function before it is compiled.
     pub hot_calls: u32,
+    /// The interpreter dispatches through its loop, not by tail calls
+    /// (`Config::portable_dispatch`).
+    pub loop_dispatch: bool,
     /// Loop iterations in an interpreted function before it is compiled.
     pub hot_loops: u32,
     /// Loop iterations left before the interpreter charges the running
@@ -393,6 +396,7 @@ impl StoreOpaque {
             max_native_stack: 1024 * 1024,
             tier_up: None,
             hot_calls: u32::MAX,
+            loop_dispatch: false,
             hot_loops: u32::MAX,
             loop_budget: 0,
             call_budget: 0,
