@@ -1,0 +1,143 @@
+//! Lowering of arithmetic, comparisons and conversions.
+
+use super::*;
+
+impl<'a, 'm> Lower<'a, 'm> {
+    pub(super) fn bin(
+        &mut self,
+        dst: u16,
+        lhs: u16,
+        rhs: u16,
+        c: Cls,
+        f: impl FnOnce(&mut FunctionBuilder<'_>, Value, Value) -> Value,
+    ) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let v = f(&mut self.b, x, y);
+        self.set(dst, c, v);
+        Ok(())
+    }
+
+    pub(super) fn un(
+        &mut self,
+        dst: u16,
+        src: u16,
+        from: Cls,
+        to: Cls,
+        f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
+    ) -> R {
+        let x = self.get(src, from)?;
+        let v = f(&mut self.b, x);
+        self.set(dst, to, v);
+        Ok(())
+    }
+
+    pub(super) fn icmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: IntCC) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().icmp(cc, x, y);
+        let r = self.b.ins().uextend(types::I32, r);
+        self.set(dst, I32, r);
+        Ok(())
+    }
+
+    pub(super) fn fcmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: FloatCC) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let r = self.b.ins().fcmp(cc, x, y);
+        let r = self.b.ins().uextend(types::I32, r);
+        self.set(dst, I32, r);
+        Ok(())
+    }
+
+    /// Integer division and remainder with the wasm traps checked first.
+    pub(super) fn div(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, signed: bool, rem: bool) -> R {
+        let x = self.get(lhs, c)?;
+        let y = self.get(rhs, c)?;
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        self.trap_if(zero, TrapCode::IntegerDivisionByZero);
+        let t = ir(c);
+        let v = if signed {
+            let minus1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+            if rem {
+                // x % -1 == 0; keep the hardware from seeing MIN % -1.
+                let one = self.b.ins().iconst(t, 1);
+                let y = self.b.ins().select(minus1, one, y);
+                self.b.ins().srem(x, y)
+            } else {
+                let min = if c == I32 { i32::MIN as i64 } else { i64::MIN };
+                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+                let ovf = self.b.ins().band(is_min, minus1);
+                self.trap_if(ovf, TrapCode::IntegerOverflow);
+                self.b.ins().sdiv(x, y)
+            }
+        } else if rem {
+            self.b.ins().urem(x, y)
+        } else {
+            self.b.ins().udiv(x, y)
+        };
+        self.set(dst, c, v);
+        Ok(())
+    }
+
+    /// Trapping float -> int conversion (the interpreter's `num::*_trunc_*`
+    /// bounds: exclusive `lo`, or inclusive with `lo_inclusive`).
+    pub(super) fn trunc(&mut self, dst: u16, src: u16, from: Cls, to: Cls, signed: bool) -> R {
+        let x = self.get(src, from)?;
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        self.trap_if(nan, TrapCode::BadConversionToInteger);
+        let wide = if from == F32 { self.b.ins().fpromote(types::F64, x) } else { x };
+        let (lo, hi, lo_inclusive) = match (to, signed) {
+            (I32, true) => (-2147483649.0, 2147483648.0, false),
+            (I32, false) => (-1.0, 4294967296.0, false),
+            (_, true) => (-9223372036854775808.0, 9223372036854775808.0, true),
+            (_, false) => (-1.0, 18446744073709551616.0, false),
+        };
+        let lo = self.b.ins().f64const(lo);
+        let hi = self.b.ins().f64const(hi);
+        let lo_cc = if lo_inclusive { FloatCC::LessThan } else { FloatCC::LessThanOrEqual };
+        let below = self.b.ins().fcmp(lo_cc, wide, lo);
+        let above = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, wide, hi);
+        let out = self.b.ins().bor(below, above);
+        self.trap_if(out, TrapCode::IntegerOverflow);
+        let v =
+            if signed { self.b.ins().fcvt_to_sint_sat(ir(to), x) } else { self.b.ins().fcvt_to_uint_sat(ir(to), x) };
+        self.set(dst, to, v);
+        Ok(())
+    }
+}
+
+/// The Cranelift condition of an integer comparison.
+pub(super) fn int_cc(cond: Option<Cond>) -> Result<IntCC, CompileError> {
+    Ok(match cond {
+        Some(Cond::Eq | Cond::Z) => IntCC::Equal,
+        Some(Cond::Ne | Cond::Nz) => IntCC::NotEqual,
+        Some(Cond::LtS) => IntCC::SignedLessThan,
+        Some(Cond::LtU) => IntCC::UnsignedLessThan,
+        Some(Cond::GtS) => IntCC::SignedGreaterThan,
+        Some(Cond::GtU) => IntCC::UnsignedGreaterThan,
+        Some(Cond::LeS) => IntCC::SignedLessThanOrEqual,
+        Some(Cond::LeU) => IntCC::UnsignedLessThanOrEqual,
+        Some(Cond::GeS) => IntCC::SignedGreaterThanOrEqual,
+        Some(Cond::GeU) => IntCC::UnsignedGreaterThanOrEqual,
+        other => return Err(err(format!("{other:?} is not an integer condition"))),
+    })
+}
+
+/// The Cranelift condition of a float comparison, and whether the branch
+/// is taken when it is false (`NotLt`...: true with a NaN operand).
+pub(super) fn float_cc(cond: Option<Cond>) -> Result<(FloatCC, bool), CompileError> {
+    Ok(match cond {
+        Some(Cond::Eq) => (FloatCC::Equal, false),
+        Some(Cond::Ne) => (FloatCC::NotEqual, false),
+        Some(Cond::Lt) => (FloatCC::LessThan, false),
+        Some(Cond::Gt) => (FloatCC::GreaterThan, false),
+        Some(Cond::Le) => (FloatCC::LessThanOrEqual, false),
+        Some(Cond::Ge) => (FloatCC::GreaterThanOrEqual, false),
+        Some(Cond::NotLt) => (FloatCC::LessThan, true),
+        Some(Cond::NotGt) => (FloatCC::GreaterThan, true),
+        Some(Cond::NotLe) => (FloatCC::LessThanOrEqual, true),
+        Some(Cond::NotGe) => (FloatCC::GreaterThanOrEqual, true),
+        other => return Err(err(format!("{other:?} is not a float condition"))),
+    })
+}
