@@ -1,0 +1,544 @@
+//! Translation of one validated wasm function body into register bytecode.
+//!
+//! Slots: parameters and locals are slots `0..num_locals`; the operand at
+//! stack height `h` lives in temporary slot `num_locals + h`. The translator
+//! keeps a compile-time operand stack whose entries are a local, a constant
+//! or a temporary, so `local.get` and constants cost no instruction: they
+//! become operands of the instruction that consumes them. Results go straight
+//! into their temporary, or into a local when a `local.set`/`local.tee`
+//! follows. Branches copy their values into the label's result slots, which
+//! are fixed when the block opens, so block ends need no shuffling.
+#![forbid(unsafe_code)]
+
+use smallvec::SmallVec;
+use std::collections::HashMap;
+use tandem_vm_core::bytecode::{
+    AccBank, CompiledFunc, Increment, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form, to_value_form,
+};
+use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
+use tandem_vm_core::store::ModuleInfo;
+use tandem_vm_core::value::{FuncType, ValType};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator};
+
+mod control;
+mod emit;
+mod ops;
+mod slots;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Local(u32),
+    Temp,
+    Const(u64),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Operand {
+    kind: Kind,
+    ty: ValType,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CtrlKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Control {
+    kind: CtrlKind,
+    /// Stack height of the block's first param/result slot.
+    base: usize,
+    params: SmallVec<[ValType; 2]>,
+    results: SmallVec<[ValType; 2]>,
+    /// Code positions of `Target` fields to patch with the end label.
+    patches: SmallVec<[usize; 2]>,
+    /// Loop header position.
+    loop_start: u32,
+    /// For `if`: the `BrIfEqz` target to patch with the else/end position.
+    else_patch: Option<usize>,
+    /// For `if` with params: originals sit `shift` slots below `base`.
+    shift: usize,
+    /// Was any branch to this block's end emitted?
+    branched: bool,
+}
+
+impl Control {
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == CtrlKind::Loop { &self.params } else { &self.results }
+    }
+}
+
+struct Translator<'a> {
+    env: &'a ModuleEnv,
+    info: &'a ModuleInfo,
+    code: Vec<u8>,
+    stack: Vec<Operand>,
+    ctrl: Vec<Control>,
+    num_locals: u32,
+    local_types: Vec<ValType>,
+    max_height: usize,
+    reachable: bool,
+    dead_depth: u32,
+    /// (position of the dst field, the temporary it names) of the last
+    /// result-producing instruction, for `local.set` fusion.
+    last_result: Option<(usize, Slot)>,
+    /// The last instruction when a conditional branch can absorb it.
+    last_cmp: Option<PendingCmp>,
+    /// What one of the interpreter's accumulators holds after the last
+    /// instruction (`Opcode::acc_result`); `None` after any other
+    /// instruction and at labels (other paths arrive there). An instruction
+    /// that reads this slot from that accumulator is written in its
+    /// accumulator form.
+    acc: Option<Acc>,
+    /// Start of the last instruction when it is a plain `Copy` that a
+    /// following `Copy` may join (no label since).
+    last_copy: Option<usize>,
+    fuel_site: Option<usize>,
+    fuel_count: u32,
+    too_many_slots: bool,
+    /// Distinct constants used as operands, each with its constant slot.
+    consts: Vec<u64>,
+    const_index: HashMap<u64, u16, BuildMulHasher>,
+    /// Code positions of slot operands that name temporaries, constants or
+    /// results (everything `layout_frame` renumbers).
+    fixups: Vec<u32>,
+}
+
+/// During translation a constant's slot is written as `CONST_TAG + index`;
+/// `layout_frame` rewrites it once the frame layout is known.
+const CONST_TAG: u16 = 0xC000;
+/// Result `j` of the function is written to absolute slot `j` on return;
+/// during translation that slot is named `RESULT_TAG + j`.
+const RESULT_TAG: u16 = 0xB000;
+
+/// Buffers reused from one translated function to the next.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<Operand>,
+    ctrl: Vec<Control>,
+    consts: Vec<u64>,
+    const_index: HashMap<u64, u16, BuildMulHasher>,
+    fixups: Vec<u32>,
+    validator: Option<wasmparser::FuncValidatorAllocations>,
+}
+
+std::thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Translates defined function `def_index` of `info` into bytecode.
+pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, ModuleError> {
+    let mut scratch = SCRATCH.with(|s| s.take()).unwrap_or_default();
+    let result = translate_with(info, def_index, &mut scratch);
+    SCRATCH.with(|s| s.set(Some(scratch)));
+    result
+}
+
+fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> Result<CompiledFunc, ModuleError> {
+    let env = &info.env;
+    let body = env.bodies.get(def_index as usize).ok_or_else(|| ModuleError::limit("no such function body"))?;
+    let func_index = env.num_imported_funcs + def_index;
+    let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?;
+    // Decode with the Wasm 2.0 feature set (so e.g. a non-zero "reserved"
+    // memory byte is malformed), SIMD included so that SIMD reaches the
+    // translator and is reported as unsupported rather than malformed.
+    let body = FunctionBody::new(wasmparser::BinaryReader::new_features(
+        &env.bytes[body.range.clone()],
+        body.range.start,
+        wasmparser::WasmFeatures::WASM2,
+    ));
+    if ty.results().len() >= (CONST_TAG - RESULT_TAG) as usize {
+        return Err(ModuleError::limit("more than 4095 results"));
+    }
+    // Deferred validation happens here, operator by operator, before each
+    // operator is translated (the translator assumes valid input).
+    let mut validator =
+        env.pending.get(def_index as usize).map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
+    let mut local_types: Vec<ValType> = ty.params().to_vec();
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, t) = locals.read()?;
+        if let Some(v) = &mut validator {
+            v.define_locals(offset, count, t)?;
+        }
+        let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported("local type", None))?;
+        if local_types.len() + count as usize > u16::MAX as usize {
+            return Err(ModuleError::limit("more than 65535 locals"));
+        }
+        local_types.extend(std::iter::repeat_n(t, count as usize));
+    }
+    scratch.stack.clear();
+    scratch.ctrl.clear();
+    scratch.consts.clear();
+    scratch.const_index.clear();
+    scratch.fixups.clear();
+    let mut t = Translator {
+        env,
+        info,
+        code: Vec::with_capacity(body.range().len() * 2),
+        stack: std::mem::take(&mut scratch.stack),
+        ctrl: std::mem::take(&mut scratch.ctrl),
+        num_locals: local_types.len() as u32,
+        local_types,
+        max_height: 0,
+        reachable: true,
+        dead_depth: 0,
+        last_result: None,
+        last_cmp: None,
+        acc: None,
+        last_copy: None,
+        fuel_site: None,
+        fuel_count: 0,
+        too_many_slots: false,
+        consts: std::mem::take(&mut scratch.consts),
+        const_index: std::mem::take(&mut scratch.const_index),
+        fixups: std::mem::take(&mut scratch.fixups),
+    };
+    let result = t.run(ty, body, validator.as_mut());
+    // Hand the buffers back for the next function, whatever happened.
+    if let Some(v) = validator {
+        scratch.validator = Some(v.into_allocations());
+    }
+    let consts = t.consts.iter().map(|&c| tandem_vm_core::ValRaw(c)).collect();
+    scratch.stack = std::mem::take(&mut t.stack);
+    scratch.ctrl = std::mem::take(&mut t.ctrl);
+    scratch.consts = std::mem::take(&mut t.consts);
+    scratch.const_index = std::mem::take(&mut t.const_index);
+    scratch.fixups = std::mem::take(&mut t.fixups);
+    let num_slots = result?;
+    // The buffer was sized for the worst case (twice the body); the rest
+    // would stay allocated for as long as the module lives.
+    t.code.shrink_to_fit();
+    Ok(CompiledFunc {
+        consts,
+        const_base: t.num_locals as u16,
+        code: t.code,
+        num_params: ty.params().len() as u16,
+        num_locals: t.num_locals as u16,
+        num_slots,
+        num_results: ty.results().len() as u16,
+        local_types: t.local_types,
+        hot: Default::default(),
+    })
+}
+
+/// A fast hasher for small integer keys (the constant pool's bit patterns).
+#[derive(Default, Clone, Copy)]
+struct BuildMulHasher;
+
+struct MulHasher(u64);
+
+impl std::hash::BuildHasher for BuildMulHasher {
+    type Hasher = MulHasher;
+    fn build_hasher(&self) -> MulHasher {
+        MulHasher(0)
+    }
+}
+
+impl std::hash::Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Lays out the frame as `[params and locals][constants][temporaries]`:
+/// constant placeholders (`CONST_TAG + i`) become `num_locals + i`, result
+/// placeholders (`RESULT_TAG + j`) become `j`, and temporaries (written as
+/// `num_locals + height`) move up by `num_consts`. `fixups` holds the code
+/// position of every slot operand that was not a local when emitted.
+/// Constants sit below every temporary, so a callee's frame, which starts at
+/// a temporary of its caller, never overlaps them.
+fn layout_frame(code: &mut [u8], fixups: &[u32], num_locals: u16, num_consts: u16) {
+    for &at in fixups {
+        let at = at as usize;
+        let slot = u16::from_le_bytes([code[at], code[at + 1]]);
+        let placed = if slot >= CONST_TAG {
+            num_locals + (slot - CONST_TAG)
+        } else if slot >= RESULT_TAG {
+            slot - RESULT_TAG
+        } else if slot >= num_locals {
+            slot + num_consts
+        } else {
+            // A fused `local.set` retargeted this result to a local.
+            slot
+        };
+        code[at..at + 2].copy_from_slice(&placed.to_le_bytes());
+    }
+}
+
+/// A comparison (or `i32.eqz`, or `and`) just emitted, which a conditional
+/// branch on its result can absorb.
+#[derive(Clone, Copy)]
+struct PendingCmp {
+    /// Where it starts; the fused branch replaces the code from here.
+    start: usize,
+    op: Op,
+    /// The last instruction was an `eqz` of `op` (or of an `eqz` of it, and
+    /// so on, flipping each time) into a temporary read by nothing else: a
+    /// branch on it is `op`'s opposite branch.
+    inverted: bool,
+    /// The translator's accumulator before `op`.
+    acc_before: Option<Acc>,
+}
+
+/// The value in an accumulator (`Translator::acc`).
+#[derive(Clone, Copy, Debug)]
+struct Acc {
+    /// The slot the value was also written to (by the instruction at `at`).
+    slot: Slot,
+    bank: AccBank,
+    /// Code position of the instruction that produced it.
+    at: usize,
+}
+
+/// Can `op` be fused into a following conditional branch? (Float
+/// comparisons branch on "not" forms when inverted: NaN compares false.)
+fn fusable_compare(op: &Op) -> bool {
+    fuse_compare(*op, true, 0).is_some()
+}
+
+/// The branch to `target` that jumps when `cmp`'s result is non-zero
+/// (`when`) or zero: the op's fused branch (`Op::fused_branch`), or its
+/// opposite (`Op::opposite`; for floats a "not" branch, which is true with
+/// NaNs).
+fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
+    let yes = cmp.fused_branch(target)?;
+    if when { Some(yes) } else { yes.opposite(target) }
+}
+
+type Types = SmallVec<[ValType; 2]>;
+
+fn block_type(env: &ModuleEnv, bt: BlockType) -> (Types, Types) {
+    match bt {
+        BlockType::Empty => (SmallVec::new(), SmallVec::new()),
+        BlockType::Type(t) => (SmallVec::new(), ValType::from_wasmparser(t).into_iter().collect()),
+        BlockType::FuncType(i) => {
+            let ft = &env.types[i as usize];
+            (ft.params().iter().copied().collect(), ft.results().iter().copied().collect())
+        }
+    }
+}
+
+/// One operator as the reader decodes it: validated (when a validator is
+/// given), then translated. The reader calls the operator's own `visit_*`
+/// method, which validates through the validator's method for that operator;
+/// reading an `Operator` and matching on it once to validate and once to
+/// translate cost a third more time for the same instructions (mispredicted
+/// dispatch), and is what `FuncValidator::op` does.
+struct Visit<'t, 'e, 'v> {
+    t: &'t mut Translator<'e>,
+    v: Option<&'v mut FuncValidator<BodyResources>>,
+    offset: usize,
+}
+
+macro_rules! visit_and_translate {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $( visit_and_translate!(one @$proposal $op $({ $($arg: $argty),* })? => $visit); )*
+    };
+    // Wasm 2.0: translated.
+    (one @mvp $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @sign_extension $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @saturating_float_to_int $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @bulk_memory $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @reference_types $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    // Later proposals, which Tandem does not enable: invalid (what the
+    // validator would say, without a copy of its code for each of them).
+    (one @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {
+        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+            $($(let _ = $arg;)*)?
+            Err(operator_not_enabled(stringify!($op), stringify!($proposal), self.offset))
+        }
+    };
+    (translate $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {
+        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+            if let Some(v) = self.v.as_deref_mut() {
+                v.visitor(self.offset).$visit($($(Clone::clone(&$arg)),*)?)?;
+            }
+            let op = Operator::$op $({ $($arg),* })?;
+            if const { inlined(stringify!($op)) } { self.t.operator_inline(op) } else { self.t.operator(op) }
+        }
+    };
+}
+
+/// The most common operators of compiled C and Rust (locals, constants,
+/// blocks and branches, calls, i32/i64/f64 loads and stores, i32 arithmetic
+/// and comparisons): their visit methods inline `operator_inline`, where
+/// the match folds to one arm. The rest of Wasm 2.0 share the out-of-line
+/// `operator`: inlining it everywhere added 365 KB of code.
+const INLINED: &[&str] = &[
+    "LocalGet",
+    "LocalSet",
+    "LocalTee",
+    "GlobalGet",
+    "GlobalSet",
+    "I32Const",
+    "I64Const",
+    "F64Const",
+    "Block",
+    "Loop",
+    "If",
+    "Else",
+    "End",
+    "Br",
+    "BrIf",
+    "Return",
+    "Call",
+    "Drop",
+    "Select",
+    "I32Load",
+    "I32Load8U",
+    "I32Store",
+    "I32Store8",
+    "I64Load",
+    "I64Store",
+    "F64Load",
+    "F64Store",
+    "I32Add",
+    "I32Sub",
+    "I32Mul",
+    "I32And",
+    "I32Or",
+    "I32Xor",
+    "I32Shl",
+    "I32ShrU",
+    "I32ShrS",
+    "I32Eqz",
+    "I32Eq",
+    "I32Ne",
+    "I32LtS",
+    "I32LtU",
+    "I32GtS",
+    "I32GtU",
+    "I32LeS",
+    "I32LeU",
+    "I32GeS",
+    "I32GeU",
+    "I64Add",
+    "I64Mul",
+    "F64Add",
+    "F64Mul",
+];
+
+/// Is `op` (an `Operator` variant's name) in `INLINED`?
+const fn inlined(op: &str) -> bool {
+    let op = op.as_bytes();
+    let mut i = 0;
+    while i < INLINED.len() {
+        let name = INLINED[i].as_bytes();
+        let mut k = 0;
+        while k < name.len() && k < op.len() && name[k] == op[k] {
+            k += 1;
+        }
+        if k == name.len() && k == op.len() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// An operator of a proposal beyond Wasm 2.0.
+#[cold]
+fn operator_not_enabled(name: &str, proposal: &str, offset: usize) -> ModuleError {
+    ModuleError::invalid(format!("operator {name} needs the {proposal} proposal, which is not enabled"), offset)
+}
+
+macro_rules! validate_simd {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                if let Some(v) = self.v.as_deref_mut() {
+                    v.simd_visitor(self.offset).$visit($($($arg),*)?)?;
+                }
+                Err(ModuleError::unsupported(concat!("128-bit SIMD (", stringify!($op), ")"), Some(self.offset)))
+            }
+        )*
+    };
+}
+
+impl<'a> wasmparser::VisitOperator<'a> for Visit<'_, '_, '_> {
+    type Output = Result<(), ModuleError>;
+
+    wasmparser::for_each_visit_operator!(visit_and_translate);
+
+    /// SIMD is validated (so that an invalid body is reported as invalid)
+    /// and then refused as unsupported.
+    fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+}
+
+impl<'a> wasmparser::VisitSimdOperator<'a> for Visit<'_, '_, '_> {
+    wasmparser::for_each_visit_simd_operator!(validate_simd);
+}
+
+impl Translator<'_> {
+    /// Translates the operators of `body`, validating each first when a
+    /// validator is given; returns the frame size in slots.
+    fn run(
+        &mut self,
+        ty: &FuncType,
+        body: FunctionBody<'_>,
+        mut validator: Option<&mut FuncValidator<BodyResources>>,
+    ) -> Result<u16, ModuleError> {
+        self.ctrl.push(Control {
+            kind: CtrlKind::Function,
+            base: 0,
+            params: SmallVec::new(),
+            results: ty.results().iter().copied().collect(),
+            patches: SmallVec::new(),
+            loop_start: 0,
+            else_patch: None,
+            shift: 0,
+            branched: false,
+        });
+        self.start_fuel_block();
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let offset = reader.original_position();
+            reader.visit_operator(&mut Visit { t: self, v: validator.as_deref_mut(), offset })??;
+        }
+        if let Some(v) = validator.as_deref()
+            && v.control_stack_height() != 0
+        {
+            return Err(ModuleError::invalid(
+                "control frames remain at end of function body",
+                reader.original_position(),
+            ));
+        }
+        self.flush_fuel();
+        let num_slots = (self.num_locals as usize + self.consts.len() + self.max_height)
+            .max(ty.results().len())
+            .max(ty.params().len());
+        if self.too_many_slots || num_slots >= RESULT_TAG as usize {
+            return Err(ModuleError::limit("function needs more than 45055 value slots"));
+        }
+        layout_frame(&mut self.code, &self.fixups, self.num_locals as u16, self.consts.len() as u16);
+        Ok(num_slots as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inlined;
+
+    #[test]
+    fn inlined_matches_whole_operator_names_only() {
+        assert!(inlined("LocalGet") && inlined("I32Add") && inlined("F64Mul"));
+        assert!(!inlined("Local") && !inlined("LocalGetX") && !inlined("I32AddX") && !inlined(""));
+        assert!(!inlined("I64Sub") && !inlined("F32Add"));
+    }
+}

@@ -1,0 +1,621 @@
+//! Operators: the `match` from each wasm operator to the ops it becomes, and the shapes it uses (binary, unary, loads, stores, calls).
+
+use super::*;
+
+impl Translator<'_> {
+    pub(super) fn binary(&mut self, ty: ValType, make: fn(Slot, Slot, Slot) -> Op) {
+        let (rhs, _) = self.pop_slot();
+        let (lhs, h) = self.pop_slot();
+        let dst = self.push_temp(ty);
+        debug_assert_eq!(self.temp_slot(h), dst);
+        self.emit_result(make(dst, lhs, rhs), dst);
+    }
+
+    pub(super) fn unary(&mut self, ty: ValType, make: fn(Slot, Slot) -> Op) {
+        let (src, _) = self.pop_slot();
+        let dst = self.push_temp(ty);
+        self.emit_result(make(dst, src), dst);
+    }
+
+    /// `i32.add`/`i32.sub` (and i64) with a constant operand use the `Imm` form.
+    pub(super) fn add_imm(&mut self, ty: ValType, negate: bool, make: fn(Slot, Slot, Slot) -> Op) {
+        let len = self.stack.len();
+        if len >= 2 {
+            let rhs = self.stack[len - 1];
+            let lhs = self.stack[len - 2];
+            let (c, other) = match (lhs.kind, rhs.kind) {
+                (_, Kind::Const(c)) => (Some(c), len - 2),
+                (Kind::Const(c), _) if !negate => (Some(c), len - 1),
+                _ => (None, 0),
+            };
+            if let Some(c) = c {
+                let src = self.slot_at(other);
+                self.stack.truncate(len - 2);
+                let dst = self.push_temp(ty);
+                let op = if ty == ValType::I32 {
+                    let imm = if negate { (c as u32).wrapping_neg() } else { c as u32 };
+                    Op::I32AddImm { dst, lhs: src, imm }
+                } else {
+                    let imm = if negate { c.wrapping_neg() } else { c };
+                    Op::I64AddImm { dst, lhs: src, imm }
+                };
+                self.emit_result(op, dst);
+                return;
+            }
+        }
+        self.binary(ty, make);
+    }
+
+    pub(super) fn load(&mut self, ty: ValType, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+        let (addr, _) = self.pop_slot();
+        let dst = self.push_temp(ty);
+        // Offsets of 32-bit memories fit in u32 (validated).
+        self.emit_result(make(dst, addr, offset as u32), dst);
+    }
+
+    pub(super) fn store(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+        let (value, _) = self.pop_slot();
+        let (addr, _) = self.pop_slot();
+        self.emit(make(addr, value, offset as u32));
+    }
+
+    pub(super) fn local_set(&mut self, l: u32, tee: bool) {
+        let len = self.stack.len();
+        if len == 0 {
+            return;
+        }
+        let top = self.stack[len - 1];
+        let reads_local = self.stack[..len - 1].iter().any(|o| o.kind == Kind::Local(l));
+        let fusable = top.kind == Kind::Temp
+            && !reads_local
+            && self.last_result.is_some_and(|(_, s)| s == self.temp_slot(len - 1));
+        if fusable {
+            let (at, dst) = self.last_result.take().expect("checked above");
+            self.code[at..at + 2].copy_from_slice(&(l as Slot).to_le_bytes());
+            // The value went to the local instead; the accumulator still has it.
+            if let Some(acc) = self.acc.as_mut()
+                && acc.slot == dst
+            {
+                acc.slot = l as Slot;
+            }
+        } else {
+            // Keep the old value for operands that still read it.
+            for i in 0..len - 1 {
+                if self.stack[i].kind == Kind::Local(l) {
+                    self.materialize(i);
+                }
+            }
+            self.copy_operand_to(len - 1, l as Slot);
+        }
+        self.stack.pop();
+        if tee {
+            self.push(Kind::Local(l), top.ty);
+        }
+        self.last_result = None;
+    }
+
+    pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32) {
+        let ft = self.env.types[type_index as usize].clone();
+        let index = if func.is_none() { Some(self.pop_slot().0) } else { None };
+        let n = ft.params().len();
+        let len = self.stack.len();
+        for i in len - n..len {
+            self.materialize(i);
+        }
+        let args = self.temp_slot(len - n);
+        // Tiered mode: the forms that also count the callee's calls.
+        let hot = self.info.hot_counters;
+        match (func, index) {
+            (Some(func), _) => {
+                let o = &self.info.offsets;
+                let nimp = self.env.num_imported_funcs;
+                if func < nimp {
+                    let offset = o.imported_func(func);
+                    self.emit(if hot {
+                        Op::CallImportedHot { func, offset, args }
+                    } else {
+                        Op::CallImported { func, offset, args }
+                    })
+                } else {
+                    let offset = o.defined_func(func - nimp);
+                    self.emit(if hot { Op::CallHot { func, offset, args } } else { Op::Call { func, offset, args } })
+                }
+            }
+            (None, Some(index)) => {
+                let sig = self.info.sig_ids[type_index as usize];
+                self.emit(if hot {
+                    Op::CallIndirectHot { table, sig, index, args }
+                } else {
+                    Op::CallIndirect { table, sig, index, args }
+                })
+            }
+            _ => {}
+        }
+        self.stack.truncate(len - n);
+        for &ty in ft.results() {
+            self.push(Kind::Temp, ty);
+        }
+    }
+
+    /// Translates `op` (one out-of-line copy, for the less common operators).
+    #[inline(never)]
+    pub(super) fn operator(&mut self, op: Operator<'_>) -> Result<(), ModuleError> {
+        self.operator_inline(op)
+    }
+
+    /// `operator`, inlined into the reader's visit methods of the `INLINED`
+    /// operators, where the match folds to one arm.
+    #[inline(always)]
+    pub(super) fn operator_inline(&mut self, op: Operator<'_>) -> Result<(), ModuleError> {
+        use Operator as O;
+        use ValType::{F32, F64, I32, I64};
+        if !self.reachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
+                O::Else if self.dead_depth == 0 => self.else_block(),
+                O::End if self.dead_depth > 0 => self.dead_depth -= 1,
+                O::End => self.end_block(),
+                _ => {}
+            }
+            return Ok(());
+        }
+        if !matches!(op, O::End | O::Else | O::Nop | O::Drop) {
+            self.fuel_count += 1;
+        }
+        macro_rules! bin {
+            ($ty:expr, $op:ident) => {
+                self.binary($ty, |dst, lhs, rhs| Op::$op { dst, lhs, rhs })
+            };
+        }
+        macro_rules! un {
+            ($ty:expr, $op:ident) => {
+                self.unary($ty, |dst, src| Op::$op { dst, src })
+            };
+        }
+        macro_rules! load {
+            ($ty:expr, $m:expr, $op:ident) => {
+                self.load($ty, $m.offset, |dst, addr, offset| Op::$op { dst, addr, offset })
+            };
+        }
+        macro_rules! store {
+            ($m:expr, $op:ident) => {
+                self.store($m.offset, |addr, value, offset| Op::$op { addr, value, offset })
+            };
+        }
+        match op {
+            O::Unreachable => {
+                self.emit(Op::Unreachable {});
+                self.set_unreachable();
+            }
+            O::Nop => {}
+            O::Block { blockty } => self.open_block(CtrlKind::Block, blockty),
+            O::Loop { blockty } => {
+                self.open_block(CtrlKind::Loop, blockty);
+                // Back edges jump to `start`: the tier-up counter (tiered
+                // mode), then the loop body's fuel charge.
+                let start = self.pos();
+                if self.info.hot_counters {
+                    self.emit(Op::HotLoop {});
+                }
+                self.label_here();
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.loop_start = start;
+                }
+            }
+            O::If { blockty } => {
+                let (cond, _) = self.pop_slot();
+                let (params, _) = block_type(self.env, blockty);
+                if params.is_empty() {
+                    self.open_block(CtrlKind::If, blockty);
+                } else {
+                    // Keep the originals for `else`: copies go above the
+                    // condition's (dead) slot.
+                    self.materialize_locals();
+                    let n = params.len();
+                    let len = self.stack.len();
+                    for i in len - n..len {
+                        self.materialize(i);
+                    }
+                    self.push(Kind::Temp, I32); // the condition's hole
+                    for (j, &ty) in params.iter().enumerate() {
+                        let src = self.temp_slot(len - n + j);
+                        let dst = self.push_temp(ty);
+                        self.emit(Op::Copy { dst, src, ty: ty.code() });
+                    }
+                    self.open_block(CtrlKind::If, blockty);
+                    if let Some(c) = self.ctrl.last_mut() {
+                        c.shift = n + 1;
+                    }
+                }
+                let at = self.cond_branch(cond, false, 0);
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.else_patch = Some(at);
+                }
+                self.start_fuel_block();
+            }
+            O::Else => self.else_block(),
+            O::End => self.end_block(),
+            O::Br { relative_depth } => {
+                self.branch(relative_depth);
+                self.set_unreachable();
+            }
+            O::BrIf { relative_depth } => {
+                let (cond, _) = self.pop_slot();
+                let idx = self.ctrl.len() - 1 - relative_depth as usize;
+                if self.ctrl[idx].kind == CtrlKind::Function {
+                    let at = self.cond_branch(cond, false, 0);
+                    self.emit_return();
+                    let here = self.pos();
+                    self.patch(at, here);
+                } else {
+                    let n = self.ctrl[idx].label_types().len();
+                    let base = self.ctrl[idx].base;
+                    if self.needs_copies(n, base) {
+                        let at = self.cond_branch(cond, false, 0);
+                        self.copy_top_to(n, base);
+                        self.jump_to(idx, |target| Op::Br { target });
+                        let here = self.pos();
+                        self.patch(at, here);
+                    } else if self.ctrl[idx].kind == CtrlKind::Loop {
+                        let target = self.ctrl[idx].loop_start;
+                        self.cond_branch(cond, true, target);
+                    } else {
+                        let at = self.cond_branch(cond, true, 0);
+                        self.ctrl[idx].branched = true;
+                        self.ctrl[idx].patches.push(at);
+                    }
+                }
+                self.start_fuel_block();
+            }
+            O::BrTable { targets } => {
+                let (index, _) = self.pop_slot();
+                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                for t in targets.targets() {
+                    depths.push(t?);
+                }
+                depths.push(targets.default());
+                let len = depths.len() as u32 - 1;
+                self.emit(Op::BrTable { index, len });
+                let table_at = self.code.len();
+                self.code.resize(table_at + depths.len() * 4, 0);
+                // One stub per distinct depth that needs moves (or is a return).
+                let mut stubs: Vec<(u32, u32)> = Vec::new();
+                for (k, &d) in depths.iter().enumerate() {
+                    let at = table_at + k * 4;
+                    let idx = self.ctrl.len() - 1 - d as usize;
+                    let n = self.ctrl[idx].label_types().len();
+                    let base = self.ctrl[idx].base;
+                    let direct = self.ctrl[idx].kind != CtrlKind::Function && !self.needs_copies(n, base);
+                    if direct {
+                        let c = &mut self.ctrl[idx];
+                        if c.kind == CtrlKind::Loop {
+                            let s = c.loop_start;
+                            self.patch(at, s);
+                        } else {
+                            c.branched = true;
+                            c.patches.push(at);
+                        }
+                    } else if let Some(&(_, pos)) = stubs.iter().find(|(sd, _)| *sd == d) {
+                        self.patch(at, pos);
+                    } else {
+                        let pos = self.pos();
+                        stubs.push((d, pos));
+                        self.patch(at, pos);
+                        self.branch(d);
+                    }
+                }
+                self.set_unreachable();
+            }
+            O::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            O::Call { function_index } => {
+                let ty = self.env.funcs[function_index as usize];
+                self.call(Some(function_index), ty, 0);
+            }
+            O::CallIndirect { type_index, table_index } => self.call(None, type_index, table_index),
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let (cond, _) = self.pop_slot();
+                let (b, _) = self.pop_slot();
+                let ty = self.stack.last().map(|o| o.ty).unwrap_or(I32);
+                let (a, _) = self.pop_slot();
+                let dst = self.push_temp(ty);
+                self.emit_result(Op::Select { dst, cond, a, b, ty: ty.code() }, dst);
+            }
+            O::LocalGet { local_index } => {
+                let ty = self.local_type(local_index);
+                self.push(Kind::Local(local_index), ty);
+            }
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let ty = self.env.globals[global_index as usize].ty;
+                let dst = self.push_temp(ty);
+                let op = self.global_op(global_index, dst, true);
+                self.emit_result(op, dst);
+            }
+            O::GlobalSet { global_index } => {
+                let (src, _) = self.pop_slot();
+                let op = self.global_op(global_index, src, false);
+                self.emit(op);
+            }
+            O::I32Load { memarg } => load!(I32, memarg, I32Load),
+            O::I64Load { memarg } => load!(I64, memarg, I64Load),
+            O::F32Load { memarg } => load!(F32, memarg, F32Load),
+            O::F64Load { memarg } => load!(F64, memarg, F64Load),
+            O::I32Load8S { memarg } => load!(I32, memarg, I32Load8S),
+            O::I32Load8U { memarg } => load!(I32, memarg, I32Load8U),
+            O::I32Load16S { memarg } => load!(I32, memarg, I32Load16S),
+            O::I32Load16U { memarg } => load!(I32, memarg, I32Load16U),
+            O::I64Load8S { memarg } => load!(I64, memarg, I64Load8S),
+            O::I64Load8U { memarg } => load!(I64, memarg, I64Load8U),
+            O::I64Load16S { memarg } => load!(I64, memarg, I64Load16S),
+            O::I64Load16U { memarg } => load!(I64, memarg, I64Load16U),
+            O::I64Load32S { memarg } => load!(I64, memarg, I64Load32S),
+            O::I64Load32U { memarg } => load!(I64, memarg, I64Load32U),
+            O::I32Store { memarg } => store!(memarg, I32Store),
+            O::I64Store { memarg } => store!(memarg, I64Store),
+            O::F32Store { memarg } => store!(memarg, F32Store),
+            O::F64Store { memarg } => store!(memarg, F64Store),
+            O::I32Store8 { memarg } => store!(memarg, I32Store8),
+            O::I32Store16 { memarg } => store!(memarg, I32Store16),
+            O::I64Store8 { memarg } => store!(memarg, I64Store8),
+            O::I64Store16 { memarg } => store!(memarg, I64Store16),
+            O::I64Store32 { memarg } => store!(memarg, I64Store32),
+            O::MemorySize { .. } => {
+                let dst = self.push_temp(I32);
+                self.emit_result(Op::MemorySize { dst }, dst);
+            }
+            O::MemoryGrow { .. } => {
+                let (delta, _) = self.pop_slot();
+                let dst = self.push_temp(I32);
+                self.emit(Op::MemoryGrow { dst, delta });
+            }
+            O::MemoryFill { .. } => {
+                let (len, _) = self.pop_slot();
+                let (value, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::MemoryFill { dst, value, len });
+            }
+            O::MemoryCopy { .. } => {
+                let (len, _) = self.pop_slot();
+                let (src, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::MemoryCopy { dst, src, len });
+            }
+            O::MemoryInit { data_index, .. } => {
+                let (len, _) = self.pop_slot();
+                let (src, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::MemoryInit { data: data_index, dst, src, len });
+            }
+            O::DataDrop { data_index } => self.emit(Op::DataDrop { data: data_index }),
+            O::TableGet { table } => {
+                let (index, _) = self.pop_slot();
+                let ty = self.env.tables[table as usize].element;
+                let dst = self.push_temp(ty);
+                self.emit_result(Op::TableGet { dst, table, index }, dst);
+            }
+            O::TableSet { table } => {
+                let (value, _) = self.pop_slot();
+                let (index, _) = self.pop_slot();
+                self.emit(Op::TableSet { table, index, value });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp(I32);
+                self.emit_result(Op::TableSize { dst, table }, dst);
+            }
+            O::TableGrow { table } => {
+                let (delta, _) = self.pop_slot();
+                let (init, _) = self.pop_slot();
+                let dst = self.push_temp(I32);
+                self.emit(Op::TableGrow { dst, table, init, delta });
+            }
+            O::TableFill { table } => {
+                let (len, _) = self.pop_slot();
+                let (value, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::TableFill { table, dst, value, len });
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let (len, _) = self.pop_slot();
+                let (src, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::TableCopy { dst_table, src_table, dst, src, len });
+            }
+            O::TableInit { elem_index, table } => {
+                let (len, _) = self.pop_slot();
+                let (src, _) = self.pop_slot();
+                let (dst, _) = self.pop_slot();
+                self.emit(Op::TableInit { table, elem: elem_index, dst, src, len });
+            }
+            O::ElemDrop { elem_index } => self.emit(Op::ElemDrop { elem: elem_index }),
+            O::RefNull { hty } => {
+                let ty = if hty == wasmparser::HeapType::FUNC { ValType::FuncRef } else { ValType::ExternRef };
+                self.push(Kind::Const(0), ty);
+            }
+            O::RefIsNull => un!(I32, RefIsNull),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp(ValType::FuncRef);
+                self.emit_result(Op::RefFunc { dst, func: function_index }, dst);
+            }
+            O::I32Const { value } => self.push(Kind::Const(value as u32 as u64), I32),
+            O::I64Const { value } => self.push(Kind::Const(value as u64), I64),
+            O::F32Const { value } => self.push(Kind::Const(value.bits() as u64), F32),
+            O::F64Const { value } => self.push(Kind::Const(value.bits()), F64),
+            O::I32Add => self.add_imm(I32, false, |dst, lhs, rhs| Op::I32Add { dst, lhs, rhs }),
+            O::I32Sub => self.add_imm(I32, true, |dst, lhs, rhs| Op::I32Sub { dst, lhs, rhs }),
+            O::I32Mul => bin!(I32, I32Mul),
+            O::I32DivS => bin!(I32, I32DivS),
+            O::I32DivU => bin!(I32, I32DivU),
+            O::I32RemS => bin!(I32, I32RemS),
+            O::I32RemU => bin!(I32, I32RemU),
+            O::I32And => bin!(I32, I32And),
+            O::I32Or => bin!(I32, I32Or),
+            O::I32Xor => bin!(I32, I32Xor),
+            O::I32Shl => bin!(I32, I32Shl),
+            O::I32ShrS => bin!(I32, I32ShrS),
+            O::I32ShrU => bin!(I32, I32ShrU),
+            O::I32Rotl => bin!(I32, I32Rotl),
+            O::I32Rotr => bin!(I32, I32Rotr),
+            O::I32Eq => bin!(I32, I32Eq),
+            O::I32Ne => bin!(I32, I32Ne),
+            O::I32LtS => bin!(I32, I32LtS),
+            O::I32LtU => bin!(I32, I32LtU),
+            O::I32GtS => bin!(I32, I32GtS),
+            O::I32GtU => bin!(I32, I32GtU),
+            O::I32LeS => bin!(I32, I32LeS),
+            O::I32LeU => bin!(I32, I32LeU),
+            O::I32GeS => bin!(I32, I32GeS),
+            O::I32GeU => bin!(I32, I32GeU),
+            O::I32Clz => un!(I32, I32Clz),
+            O::I32Ctz => un!(I32, I32Ctz),
+            O::I32Popcnt => un!(I32, I32Popcnt),
+            O::I32Eqz => un!(I32, I32Eqz),
+            O::I32Extend8S => un!(I32, I32Extend8S),
+            O::I32Extend16S => un!(I32, I32Extend16S),
+            O::I32WrapI64 => un!(I32, I32WrapI64),
+            O::I32TruncF32S => un!(I32, I32TruncF32S),
+            O::I32TruncF32U => un!(I32, I32TruncF32U),
+            O::I32TruncF64S => un!(I32, I32TruncF64S),
+            O::I32TruncF64U => un!(I32, I32TruncF64U),
+            O::I32TruncSatF32S => un!(I32, I32TruncSatF32S),
+            O::I32TruncSatF32U => un!(I32, I32TruncSatF32U),
+            O::I32TruncSatF64S => un!(I32, I32TruncSatF64S),
+            O::I32TruncSatF64U => un!(I32, I32TruncSatF64U),
+            O::I32ReinterpretF32 => self.reinterpret(I32),
+            O::I64Add => self.add_imm(I64, false, |dst, lhs, rhs| Op::I64Add { dst, lhs, rhs }),
+            O::I64Sub => self.add_imm(I64, true, |dst, lhs, rhs| Op::I64Sub { dst, lhs, rhs }),
+            O::I64Mul => bin!(I64, I64Mul),
+            O::I64DivS => bin!(I64, I64DivS),
+            O::I64DivU => bin!(I64, I64DivU),
+            O::I64RemS => bin!(I64, I64RemS),
+            O::I64RemU => bin!(I64, I64RemU),
+            O::I64And => bin!(I64, I64And),
+            O::I64Or => bin!(I64, I64Or),
+            O::I64Xor => bin!(I64, I64Xor),
+            O::I64Shl => bin!(I64, I64Shl),
+            O::I64ShrS => bin!(I64, I64ShrS),
+            O::I64ShrU => bin!(I64, I64ShrU),
+            O::I64Rotl => bin!(I64, I64Rotl),
+            O::I64Rotr => bin!(I64, I64Rotr),
+            O::I64Eq => bin!(I32, I64Eq),
+            O::I64Ne => bin!(I32, I64Ne),
+            O::I64LtS => bin!(I32, I64LtS),
+            O::I64LtU => bin!(I32, I64LtU),
+            O::I64GtS => bin!(I32, I64GtS),
+            O::I64GtU => bin!(I32, I64GtU),
+            O::I64LeS => bin!(I32, I64LeS),
+            O::I64LeU => bin!(I32, I64LeU),
+            O::I64GeS => bin!(I32, I64GeS),
+            O::I64GeU => bin!(I32, I64GeU),
+            O::I64Clz => un!(I64, I64Clz),
+            O::I64Ctz => un!(I64, I64Ctz),
+            O::I64Popcnt => un!(I64, I64Popcnt),
+            O::I64Eqz => un!(I32, I64Eqz),
+            O::I64Extend8S => un!(I64, I64Extend8S),
+            O::I64Extend16S => un!(I64, I64Extend16S),
+            O::I64Extend32S => un!(I64, I64Extend32S),
+            O::I64ExtendI32S => un!(I64, I64ExtendI32S),
+            O::I64ExtendI32U => un!(I64, I64ExtendI32U),
+            O::I64TruncF32S => un!(I64, I64TruncF32S),
+            O::I64TruncF32U => un!(I64, I64TruncF32U),
+            O::I64TruncF64S => un!(I64, I64TruncF64S),
+            O::I64TruncF64U => un!(I64, I64TruncF64U),
+            O::I64TruncSatF32S => un!(I64, I64TruncSatF32S),
+            O::I64TruncSatF32U => un!(I64, I64TruncSatF32U),
+            O::I64TruncSatF64S => un!(I64, I64TruncSatF64S),
+            O::I64TruncSatF64U => un!(I64, I64TruncSatF64U),
+            O::I64ReinterpretF64 => self.reinterpret(I64),
+            O::F32Add => bin!(F32, F32Add),
+            O::F32Sub => bin!(F32, F32Sub),
+            O::F32Mul => bin!(F32, F32Mul),
+            O::F32Div => bin!(F32, F32Div),
+            O::F32Min => bin!(F32, F32Min),
+            O::F32Max => bin!(F32, F32Max),
+            O::F32Copysign => bin!(F32, F32Copysign),
+            O::F32Eq => bin!(I32, F32Eq),
+            O::F32Ne => bin!(I32, F32Ne),
+            O::F32Lt => bin!(I32, F32Lt),
+            O::F32Gt => bin!(I32, F32Gt),
+            O::F32Le => bin!(I32, F32Le),
+            O::F32Ge => bin!(I32, F32Ge),
+            O::F32Abs => un!(F32, F32Abs),
+            O::F32Neg => un!(F32, F32Neg),
+            O::F32Ceil => un!(F32, F32Ceil),
+            O::F32Floor => un!(F32, F32Floor),
+            O::F32Trunc => un!(F32, F32Trunc),
+            O::F32Nearest => un!(F32, F32Nearest),
+            O::F32Sqrt => un!(F32, F32Sqrt),
+            O::F32ConvertI32S => un!(F32, F32ConvertI32S),
+            O::F32ConvertI32U => un!(F32, F32ConvertI32U),
+            O::F32ConvertI64S => un!(F32, F32ConvertI64S),
+            O::F32ConvertI64U => un!(F32, F32ConvertI64U),
+            O::F32DemoteF64 => un!(F32, F32DemoteF64),
+            O::F32ReinterpretI32 => self.reinterpret(F32),
+            O::F64Add => bin!(F64, F64Add),
+            O::F64Sub => bin!(F64, F64Sub),
+            O::F64Mul => bin!(F64, F64Mul),
+            O::F64Div => bin!(F64, F64Div),
+            O::F64Min => bin!(F64, F64Min),
+            O::F64Max => bin!(F64, F64Max),
+            O::F64Copysign => bin!(F64, F64Copysign),
+            O::F64Eq => bin!(I32, F64Eq),
+            O::F64Ne => bin!(I32, F64Ne),
+            O::F64Lt => bin!(I32, F64Lt),
+            O::F64Gt => bin!(I32, F64Gt),
+            O::F64Le => bin!(I32, F64Le),
+            O::F64Ge => bin!(I32, F64Ge),
+            O::F64Abs => un!(F64, F64Abs),
+            O::F64Neg => un!(F64, F64Neg),
+            O::F64Ceil => un!(F64, F64Ceil),
+            O::F64Floor => un!(F64, F64Floor),
+            O::F64Trunc => un!(F64, F64Trunc),
+            O::F64Nearest => un!(F64, F64Nearest),
+            O::F64Sqrt => un!(F64, F64Sqrt),
+            O::F64ConvertI32S => un!(F64, F64ConvertI32S),
+            O::F64ConvertI32U => un!(F64, F64ConvertI32U),
+            O::F64ConvertI64S => un!(F64, F64ConvertI64S),
+            O::F64ConvertI64U => un!(F64, F64ConvertI64U),
+            O::F64PromoteF32 => un!(F64, F64PromoteF32),
+            O::F64ReinterpretI64 => self.reinterpret(F64),
+            other => {
+                return Err(ModuleError::unsupported(format!("operator {other:?}"), None));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reinterpretations change only the type: the bits stay where they are.
+    pub(super) fn reinterpret(&mut self, ty: ValType) {
+        let i = self.stack.len() - 1;
+        match self.stack[i].kind {
+            Kind::Const(_) => self.stack[i].ty = ty,
+            _ => {
+                let (src, _) = self.pop_slot();
+                let dst = self.push_temp(ty);
+                self.emit_result(Op::Reinterpret { dst, src, ty: ty.code() }, dst);
+            }
+        }
+    }
+
+    pub(super) fn local_type(&self, l: u32) -> ValType {
+        self.local_types.get(l as usize).copied().unwrap_or(ValType::I32)
+    }
+
+    pub(super) fn global_op(&self, g: u32, slot: Slot, get: bool) -> Op {
+        let o = &self.info.offsets;
+        let imported = g < self.env.num_imported_globals;
+        let offset = if imported { o.imported_global(g) } else { o.defined_global(g - self.env.num_imported_globals) };
+        match (get, imported) {
+            (true, false) => Op::GlobalGet { dst: slot, offset },
+            (true, true) => Op::GlobalGetImported { dst: slot, offset },
+            (false, false) => Op::GlobalSet { src: slot, offset },
+            (false, true) => Op::GlobalSetImported { src: slot, offset },
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The operand stack and slots: temporaries, constants, materialising locals, copies to block results.
+
+use super::*;
+
+impl Translator<'_> {
+    /// Is `slot` a temporary whose value nothing reads after the
+    /// instruction being emitted (result slot `dst`)? Temporaries are only
+    /// read through the operand stack, so it is when no operand on the
+    /// stack is that temporary, other than the instruction's own result.
+    pub(super) fn temp_dead(&self, slot: Slot, dst: Option<Slot>) -> bool {
+        let (slot, locals) = (slot as usize, self.num_locals as usize);
+        if slot < locals || slot >= RESULT_TAG as usize {
+            return false;
+        }
+        let k = slot - locals;
+        match self.stack.get(k) {
+            None => true,
+            Some(o) => o.kind == Kind::Temp && k + 1 == self.stack.len() && dst == Some(slot as Slot),
+        }
+    }
+
+    pub(super) fn temp_slot(&mut self, height: usize) -> Slot {
+        let s = self.num_locals as usize + height;
+        if s > u16::MAX as usize {
+            self.too_many_slots = true;
+            return 0;
+        }
+        s as Slot
+    }
+
+    pub(super) fn push_temp(&mut self, ty: ValType) -> Slot {
+        let h = self.stack.len();
+        self.stack.push(Operand { kind: Kind::Temp, ty });
+        self.max_height = self.max_height.max(h + 1);
+        self.temp_slot(h)
+    }
+
+    pub(super) fn push(&mut self, kind: Kind, ty: ValType) {
+        self.stack.push(Operand { kind, ty });
+        self.max_height = self.max_height.max(self.stack.len());
+    }
+
+    pub(super) fn pop(&mut self) -> Operand {
+        self.stack.pop().unwrap_or(Operand { kind: Kind::Temp, ty: ValType::I32 })
+    }
+
+    /// Slot holding operand `i` of the stack (a constant's slot for a constant).
+    pub(super) fn slot_at(&mut self, i: usize) -> Slot {
+        let op = self.stack[i];
+        match op.kind {
+            Kind::Local(l) => l as Slot,
+            Kind::Temp => self.temp_slot(i),
+            Kind::Const(bits) => match self.const_slot(bits) {
+                Some(s) => s,
+                None => {
+                    let dst = self.temp_slot(i);
+                    self.emit_const(dst, bits, op.ty);
+                    self.stack[i].kind = Kind::Temp;
+                    dst
+                }
+            },
+        }
+    }
+
+    /// The placeholder slot of constant `bits` (`None` once the function
+    /// has as many distinct constants as placeholders can name).
+    pub(super) fn const_slot(&mut self, bits: u64) -> Option<Slot> {
+        if let Some(&i) = self.const_index.get(&bits) {
+            return Some(CONST_TAG + i);
+        }
+        let i = self.consts.len();
+        if i >= (u16::MAX - CONST_TAG) as usize {
+            return None;
+        }
+        self.consts.push(bits);
+        self.const_index.insert(bits, i as u16);
+        Some(CONST_TAG + i as u16)
+    }
+
+    pub(super) fn emit_const(&mut self, dst: Slot, bits: u64, ty: ValType) {
+        match ty {
+            ValType::I32 | ValType::F32 => self.emit(Op::Const32 { dst, imm: bits as u32 }),
+            _ => self.emit(Op::Const64 { dst, imm: bits }),
+        }
+    }
+
+    /// Pops the top operand and returns its slot and the height it sat at.
+    pub(super) fn pop_slot(&mut self) -> (Slot, usize) {
+        let i = self.stack.len().saturating_sub(1);
+        if self.stack.is_empty() {
+            return (self.temp_slot(0), 0);
+        }
+        let s = self.slot_at(i);
+        self.stack.pop();
+        (s, i)
+    }
+
+    /// Moves operand `i` into its own temporary (if it is not there yet).
+    pub(super) fn materialize(&mut self, i: usize) {
+        let op = self.stack[i];
+        let dst = self.temp_slot(i);
+        match op.kind {
+            Kind::Temp => {}
+            Kind::Local(l) => {
+                self.emit(Op::Copy { dst, src: l as Slot, ty: op.ty.code() });
+                self.stack[i].kind = Kind::Temp;
+            }
+            Kind::Const(bits) => {
+                self.emit_const(dst, bits, op.ty);
+                self.stack[i].kind = Kind::Temp;
+            }
+        }
+    }
+
+    /// Copies operand `i` (of any kind) into slot `dst`.
+    pub(super) fn copy_operand_to(&mut self, i: usize, dst: Slot) {
+        let op = self.stack[i];
+        match op.kind {
+            Kind::Const(bits) => self.emit_const(dst, bits, op.ty),
+            Kind::Local(l) => {
+                if l as Slot != dst {
+                    self.emit(Op::Copy { dst, src: l as Slot, ty: op.ty.code() })
+                }
+            }
+            Kind::Temp => {
+                let src = self.temp_slot(i);
+                if src != dst {
+                    self.emit(Op::Copy { dst, src, ty: op.ty.code() })
+                }
+            }
+        }
+    }
+
+    /// Would copying the top `n` operands to heights `base..` emit anything?
+    pub(super) fn needs_copies(&mut self, n: usize, base: usize) -> bool {
+        let len = self.stack.len();
+        (0..n).any(|j| {
+            let i = len - n + j;
+            !(self.stack[i].kind == Kind::Temp && i == base + j)
+        })
+    }
+
+    /// Copies the top `n` operands to heights `base..base + n` (in order,
+    /// which is safe: every source sits at or above its destination).
+    pub(super) fn copy_top_to(&mut self, n: usize, base: usize) {
+        let len = self.stack.len();
+        for j in 0..n {
+            let dst = self.temp_slot(base + j);
+            self.copy_operand_to(len - n + j, dst);
+        }
+    }
+
+    /// Materialises every `local.get` operand on the stack (before control
+    /// flow, so each path sees the value the local had at that point).
+    pub(super) fn materialize_locals(&mut self) {
+        for i in 0..self.stack.len() {
+            if matches!(self.stack[i].kind, Kind::Local(_)) {
+                self.materialize(i);
+            }
+        }
+    }
+}
