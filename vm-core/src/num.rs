@@ -1,5 +1,7 @@
-//! Numeric semantics shared by the interpreter and the JIT's helper calls:
-//! the operations whose Wasm meaning differs from Rust's defaults.
+//! The interpreter's numeric semantics where Wasm's meaning differs from
+//! Rust's defaults (division, truncation, min/max, rounding). The JIT emits
+//! the same checks inline; the spec suite in every tier mode holds the two
+//! to the same results.
 
 use crate::trap::TrapCode;
 

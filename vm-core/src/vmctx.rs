@@ -95,6 +95,8 @@ pub struct VMRuntimeLimits {
 /// The fixed header at the start of every VMContext.
 #[repr(C)]
 pub struct VMContextHeader {
+    /// `VMCONTEXT_MAGIC`, written at instantiation and checked by nothing:
+    /// a marker that tells a VMContext apart in a debugger or a core dump.
     pub magic: u32,
     pub _pad: u32,
     /// The owning `StoreOpaque`.
