@@ -113,7 +113,6 @@ impl Translator<'_> {
         self.emit(Op::Return {});
     }
 
-
     pub(super) fn open_block(&mut self, kind: CtrlKind, bt: BlockType) {
         let (params, results) = block_type(self.env, bt);
         self.materialize_locals();
