@@ -128,11 +128,11 @@ macro_rules! produce {
 /// Defines the handlers. Before `@raw`, `Name => body;` is the handler of
 /// an op without forms: `body` may use `?` on `Result<_, impl Into<Fault>>`,
 /// reads and writes registers through `r` and the rest of the state
-/// through `cx`. After `@raw`, `A | B | .. => how!(args);` defines the
+/// through `cx`. After `@ops`, `A | B | .. => how!(args);` defines the
 /// handlers of ops `A`, `B`, .. and of every form of each
 /// (`tandem_vm_core::for_each_form!`, generated from the op description),
 /// each as `how!(r, cx, Form, args..)`; what a form reads and writes comes
-/// from its opcode (`src!`, `produce!`). After `@ops`, the same, but `how!`
+/// from its opcode (`src!`, `produce!`). After `@raw`, the same, but `how!`
 /// is a whole handler body that ends by dispatching (or tail calling
 /// another handler-shaped function) itself.
 macro_rules! handlers {
@@ -159,11 +159,20 @@ macro_rules! handlers {
     };
 }
 
-/// The handler-shaped function of op `$name`, whose body `$how!($r, $cx,
-/// $name, args..)` dispatches itself.
-macro_rules! raw_handler {
-    ($name:ident, $r:ident, $cx:ident, $how:ident, ($($args:tt)*)) => {
-        pub(crate) unsafe fn $name<const LOOP: bool>(
+/// A handler-shaped function (`Handler`, in both instances: `LOOP` false
+/// and true): the registers arrive as arguments and `$body` sees them as
+/// `$r`, the rest of the state as `$cx`; `$body` ends by dispatching or
+/// returning a `Done`.
+macro_rules! handler_shaped {
+    ($(#[$attr:meta])* $vis:vis $name:ident, $r:ident, $cx:ident, $body:block) => {
+        // Handlers run from the table; the only direct calls are the tail
+        // calls of a fast call path into its general handler (`slow`),
+        // which must not be inlined into the fast one: LLVM did so in one
+        // build, and the fast path then paid the general one's stack frame
+        // (fib: 1054.8 M instructions instead of 984.4 M).
+        $(#[$attr])*
+        #[inline(never)]
+        $vis unsafe fn $name<const LOOP: bool>(
             ip: *const u8,
             sp: *mut ValRaw,
             mem_base: *mut u8,
@@ -173,11 +182,22 @@ macro_rules! raw_handler {
             acc_f64: f64,
             acc_f32: f32,
         ) -> Done {
+            #[allow(unused_mut, clippy::allow_attributes)]
             let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
+            $body
+        }
+    };
+}
+
+/// The handler-shaped function of op `$name`, whose body `$how!($r, $cx,
+/// $name, args..)` dispatches itself.
+macro_rules! raw_handler {
+    ($name:ident, $r:ident, $cx:ident, $how:ident, ($($args:tt)*)) => {
+        handler_shaped!(pub(crate) $name, $r, $cx, {
             // SAFETY: trusted-bytecode contract (module docs); the store
             // and its instances outlive the call.
             unsafe { $how!($r, $cx, $name, $($args)*) }
-        }
+        });
     };
 }
 
@@ -191,23 +211,7 @@ macro_rules! form_handler {
 /// One handler function (see `handlers!`).
 macro_rules! handler_fn {
     ($r:ident, $cx:ident, $name:ident, $body:expr) => {
-        // Handlers run from the table; the only direct calls are the tail
-        // calls of a fast call path into its general handler (`slow`),
-        // which must not be inlined into the fast one: LLVM did so in one
-        // build, and the fast path then paid the general one's stack frame
-        // (fib: 1054.8 M instructions instead of 984.4 M).
-        #[inline(never)]
-        pub(crate) unsafe fn $name<const LOOP: bool>(
-            ip: *const u8,
-            sp: *mut ValRaw,
-            mem_base: *mut u8,
-            table: &'static HandlerTable,
-            $cx: &mut Ctx<'_>,
-            acc: u64,
-            acc_f64: f64,
-            acc_f32: f32,
-        ) -> Done {
-            let mut $r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
+        handler_shaped!(pub(crate) $name, $r, $cx, {
             #[allow(unreachable_code, clippy::allow_attributes)]
             let result: Result<(), Fault> = (|| {
                 // SAFETY: trusted-bytecode contract (module docs); the
@@ -219,7 +223,7 @@ macro_rules! handler_fn {
                 Ok(()) => dispatch!($r, $cx),
                 Err(f) => stop($cx, f),
             }
-        }
+        });
     };
 }
 

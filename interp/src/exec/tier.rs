@@ -166,42 +166,33 @@ pub(super) unsafe fn osr_enter(
     }
 }
 
-/// `HotLoop` at its threshold (`ip` is past the op): tier-up, and
-/// on-stack replacement when the entry at this loop header is ready; then
-/// the next instruction. Handler-shaped and reached by a tail call.
-///
-/// # Safety
-/// As a handler: trusted bytecode, live store.
-#[cold]
-#[inline(never)]
-#[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
-pub(super) unsafe fn hot_loop_reached<const LOOP: bool>(
-    ip: *const u8,
-    sp: *mut ValRaw,
-    mem_base: *mut u8,
-    table: &'static HandlerTable,
-    cx: &mut Ctx<'_>,
-    acc: u64,
-    acc_f64: f64,
-    acc_f32: f32,
-) -> Done {
-    let mut r = Regs { ip, sp, mem_base, table, acc, acc_f64, acc_f32 };
-    // SAFETY: a frame is running.
-    let f = unsafe { running(cx) };
-    let due;
-    (cx.loop_budget, due) = charge(&f.hot.loops, cx.hot_loops);
-    if !due {
+handler_shaped!(
+    /// `HotLoop` at its threshold (`r.ip` is past the op): tier-up, and
+    /// on-stack replacement when the entry at this loop header is ready;
+    /// then the next instruction. Handler-shaped and reached by a tail call.
+    ///
+    /// # Safety
+    /// As a handler: trusted bytecode, live store.
+    #[cold]
+    #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
+    pub(super) hot_loop_reached, r, cx, {
+        // SAFETY: a frame is running.
+        let f = unsafe { running(cx) };
+        let due;
+        (cx.loop_budget, due) = charge(&f.hot.loops, cx.hot_loops);
+        if !due {
+            dispatch!(r, cx)
+        }
+        // SAFETY: `ip` is past a `HotLoop` op of the running function's code.
+        let pc = unsafe { r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) } as u32;
+        if let Some(entry) = tier_up(cx, true) {
+            // SAFETY: `entry` is the OSR entry of the running function at this
+            // loop header, where the frame stands.
+            if let Err(f) = unsafe { osr_enter(r.sp, r.table, pc, cx, entry) } {
+                return stop(cx, f);
+            }
+            r = cx.resume;
+        }
         dispatch!(r, cx)
     }
-    // SAFETY: `ip` is past a `HotLoop` op of the running function's code.
-    let pc = unsafe { r.ip.sub(ops::HotLoop::SIZE).offset_from(cx.code) } as u32;
-    if let Some(entry) = tier_up(cx, true) {
-        // SAFETY: `entry` is the OSR entry of the running function at this
-        // loop header, where the frame stands.
-        if let Err(f) = unsafe { osr_enter(r.sp, r.table, pc, cx, entry) } {
-            return stop(cx, f);
-        }
-        r = cx.resume;
-    }
-    dispatch!(r, cx)
-}
+);
