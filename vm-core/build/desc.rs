@@ -38,6 +38,7 @@
 //! - `Hot`: a call that also counts the callee's calls towards tier-up
 //!   (emitted only for modules interpreted in tiered mode).
 
+pub use crate::kinds::{AccBank as Bank, Group, MemUse};
 use std::fmt;
 
 /// An operand kind (see the module docs).
@@ -65,42 +66,6 @@ impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
-}
-
-/// One of the interpreter's accumulators.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Bank {
-    Int,
-    F32,
-    F64,
-}
-
-/// Where an op's handler and lowering live (`exec/<group>.rs`,
-/// `lower/<group>.rs`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Group {
-    Control,
-    Calls,
-    Variables,
-    Memory,
-    Tables,
-    Numeric,
-    Conversions,
-}
-
-/// What an op does with linear memory 0.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum MemUse {
-    /// Reads `size` bytes at `addr + offset` through the cached base.
-    Load(u8),
-    /// Writes `size` bytes at `addr + offset` through the cached base.
-    Store(u8),
-    /// Reads the cached length.
-    Size,
-    /// Changes the memory (base and length may move).
-    Grow,
-    /// Bulk work through `vm-core`'s `bulk` functions.
-    Bulk,
 }
 
 /// The accumulator forms of an op (see the module docs).

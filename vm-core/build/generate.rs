@@ -1,20 +1,11 @@
 //! Turns the op description (`desc.rs`) into Rust: see `generate`.
 
 use crate::desc::{Bank, Kind, Op};
+use crate::kinds::Form;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// A form of an op (see `desc.rs`), and the suffix of its name.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Form {
-    Plain,
-    Acc,
-    Reg,
-    AccReg,
-    Value,
-    Hot,
-}
-
+/// The suffix a form adds to its op's name (see `desc.rs`).
 impl Form {
     fn suffix(self) -> &'static str {
         match self {

@@ -4,6 +4,8 @@
 
 mod desc;
 mod generate;
+#[path = "../src/bytecode/kinds.rs"]
+mod kinds;
 
 fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("ops.rs");

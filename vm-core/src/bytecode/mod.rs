@@ -24,6 +24,7 @@ include!(concat!(env!("OUT_DIR"), "/ops.rs"));
 mod codec;
 mod forms;
 mod func;
+mod kinds;
 mod listing;
 mod operand;
 #[cfg(test)]
@@ -32,19 +33,9 @@ mod tests;
 pub use codec::{DecodeError, Op, Opcode, decode, ops, parse_op};
 pub use forms::{to_acc_form, to_reg_form, to_value_form};
 pub use func::{CompiledFunc, HotCounters};
+pub use kinds::{AccBank, Form, Group, MemUse};
 pub use listing::{assemble, br_table_target, disassemble};
 pub use operand::{OPCODE_SIZE, Operand, Slot, Target, Ty, U32, U64};
-
-/// One of the interpreter's accumulators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AccBank {
-    /// Integer results and copies, as raw bits.
-    Int,
-    /// `f32` results, in a float register.
-    F32,
-    /// `f64` results, in a float register.
-    F64,
-}
 
 /// How an op relates to the interpreter's accumulators
 /// (`Opcode::acc_form`).
@@ -60,52 +51,6 @@ pub struct AccForm {
     /// accumulator: the first after `dst` (1) for an op with a result, the
     /// first (0) for a reader.
     pub operand: usize,
-}
-
-/// Which form of its base op an opcode is (`Opcode::form`); a compiler
-/// lowers every form as the base op.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Form {
-    /// The base op itself.
-    Plain,
-    /// Reads one operand from an accumulator (`BaseA`).
-    Acc,
-    /// Writes its result to the accumulator only, not to `dst` (`BaseR`).
-    Reg,
-    /// Both (`BaseAR`).
-    AccReg,
-    /// A store taking its value from an accumulator (`BaseV`).
-    Value,
-    /// A call that counts the callee's calls towards tier-up (`BaseHot`).
-    Hot,
-}
-
-/// The group of an op: the file of each tier that holds its handler and
-/// its lowering.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Group {
-    Control,
-    Calls,
-    Variables,
-    Memory,
-    Tables,
-    Numeric,
-    Conversions,
-}
-
-/// What an op does with linear memory 0 (`Opcode::memory_use`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MemUse {
-    /// Reads this many bytes at `addr + offset`, through the cached base.
-    Load(u8),
-    /// Writes this many bytes at `addr + offset`, through the cached base.
-    Store(u8),
-    /// Reads the cached length.
-    Size,
-    /// Grows the memory: its base and length may change.
-    Grow,
-    /// Bulk work through `crate::bulk`.
-    Bulk,
 }
 
 impl MemUse {
