@@ -84,7 +84,8 @@ pub struct Op {
     pub group: Group,
     pub operands: Vec<(&'static str, Kind)>,
     /// The wasm types the op consumes and produces (`[i32 i32] -> [i32]`),
-    /// for the ops that compute a value.
+    /// for the ops that compute a value or store one; the build checks its
+    /// accumulator banks against them.
     pub sig: Option<(&'static [&'static str], &'static [&'static str])>,
     pub acc: Option<Acc>,
     /// The `V` form, and the accumulator bank it reads the value from.
@@ -223,7 +224,8 @@ const FLOAT_CONDS: &[(&str, &str, &str)] = &[
 const FLOAT_NOT_CONDS: &[(&str, &str, &str)] =
     &[("NotLt", "Lt", "NotGt"), ("NotGt", "Gt", "NotLt"), ("NotLe", "Le", "NotGe"), ("NotGe", "Ge", "NotLe")];
 
-fn bank_of(ty: &str) -> Bank {
+/// The accumulator that holds values of wasm type `ty`.
+pub fn bank_of(ty: &str) -> Bank {
     match ty {
         "f32" => BF32,
         "f64" => BF64,
@@ -247,11 +249,6 @@ fn pair(ty: &'static str) -> &'static [&'static str] {
         "f32" => &["f32", "f32"],
         _ => &["f64", "f64"],
     }
-}
-
-/// `i32` -> `I32`.
-fn camel(ty: &str) -> String {
-    ty.to_uppercase()
 }
 
 /// Every op, in opcode order (each op's forms follow it).
@@ -460,7 +457,7 @@ pub fn ops() -> Vec<Op> {
 
     // --- integer arithmetic ---
     for ty in ["i32", "i64"] {
-        let t = camel(ty);
+        let t = ty.to_uppercase();
         let bin = |name: &str| op(Numeric, format!("{t}{name}"), BIN).sig(pair(ty), ty_name(ty));
         for (name, commutes) in [("Add", true), ("Sub", false), ("Mul", true)] {
             v.push(bin(name).acc(Int, Int, commutes));
@@ -514,7 +511,7 @@ pub fn ops() -> Vec<Op> {
 
     // --- float arithmetic ---
     for ty in ["f32", "f64"] {
-        let t = camel(ty);
+        let t = ty.to_uppercase();
         let bank = bank_of(ty);
         let bin = |name: &str| op(Numeric, format!("{t}{name}"), BIN).sig(pair(ty), ty_name(ty));
         v.push(bin("Add").acc(bank, bank, true));

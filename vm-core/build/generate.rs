@@ -1,6 +1,6 @@
 //! Turns the op description (`desc.rs`) into Rust: see `generate`.
 
-use crate::desc::{Bank, Kind, Op};
+use crate::desc::{Bank, Kind, Op, bank_of};
 use crate::kinds::Form;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -94,6 +94,16 @@ fn check(ops: &[Op]) {
             if acc.result.is_some() {
                 assert_eq!(o.operands[0], ("dst", Kind::Slot), "{}: a result op's first operand is `dst`", o.name);
             }
+        }
+        // The accumulator banks must be those of the wasm types: the
+        // first operand's for what a form reads (a store's address), the
+        // result's for what it leaves, the stored value's for a `V` form.
+        if let (Some(acc), Some((params, results))) = (o.acc, o.sig) {
+            assert_eq!(Some(acc.reads), params.first().map(|t| bank_of(t)), "{}: bank read", o.name);
+            assert_eq!(acc.result, results.first().map(|t| bank_of(t)), "{}: bank of the result", o.name);
+        }
+        if let (Some(value), Some((params, _))) = (o.value, o.sig) {
+            assert_eq!(Some(value), params.get(1).map(|t| bank_of(t)), "{}: bank of the stored value", o.name);
         }
         let total: usize = o.operands.iter().map(|(_, k)| k.size()).sum();
         assert!(total + 2 <= 32, "{}: too long", o.name);
