@@ -10,7 +10,7 @@ mod slow {
     tandem_vm_core::for_each_form!(CallIndirect, form_handler, r, cx, call_indirect, ());
 }
 
-handlers! { r, cx;
+handlers! { r, cx, Calls;
     @raw
     // Calls of defined functions: `enter_fast`, else the whole op again in
     // its general handler (`slow`), by a tail call.

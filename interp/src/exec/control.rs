@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Control;
     Return => do_return(&mut r, cx)?;
     ReturnSlot => {
         let o = operands!(r, ReturnSlot);

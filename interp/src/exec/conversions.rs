@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Conversions;
     @raw
     @ops
     I32TruncF32S => unop!(get_f32, |a| ValRaw::i32(num::i32_trunc_f32_s(a)?));

@@ -125,7 +125,8 @@ macro_rules! produce {
     }};
 }
 
-/// Defines the handlers. Before `@raw`, `Name => body;` is the handler of
+/// Defines the handlers of the ops of group `$group` (checked at compile
+/// time against `Opcode::group`). Before `@raw`, `Name => body;` is the handler of
 /// an op without forms: `body` may use `?` on `Result<_, impl Into<Fault>>`,
 /// reads and writes registers through `r` and the rest of the state
 /// through `cx`. After `@ops`, `A | B | .. => how!(args);` defines the
@@ -137,11 +138,31 @@ macro_rules! produce {
 /// another handler-shaped function) itself.
 macro_rules! handlers {
     (
-        $r:ident, $cx:ident;
+        $r:ident, $cx:ident, $group:ident;
         $($name:ident => $body:expr;)*
         @raw $($($rname:ident)|+ => $rhow:ident! $rargs:tt;)*
         @ops $($($first:ident)|+ => $how:ident! $args:tt;)*
     ) => {
+        // Each op's handler lives in the file of its group in the op
+        // description (`Opcode::group`), so a reader finds it by name.
+        $($(
+            const _: () = assert!(
+                matches!(Opcode::$first.group(), Group::$group),
+                concat!(stringify!($first), " belongs to another group's file"),
+            );
+        )+)*
+        $($(
+            const _: () = assert!(
+                matches!(Opcode::$rname.group(), Group::$group),
+                concat!(stringify!($rname), " belongs to another group's file"),
+            );
+        )+)*
+        $(
+            const _: () = assert!(
+                matches!(Opcode::$name.group(), Group::$group),
+                concat!(stringify!($name), " belongs to another group's file"),
+            );
+        )*
         #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
         #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
         pub(super) mod h {

@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Memory;
     MemorySize => {
         let o = operands!(r, MemorySize);
         set!(r, o.dst, ValRaw((cx.mem_len as u64) / 65536));

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bulk;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, HotCounters, Opcode, ops};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, Group, HotCounters, Opcode, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};

@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Numeric;
     @raw
     @ops
     I32DivS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));

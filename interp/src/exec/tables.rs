@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Tables;
     TableGet => {
         let o = operands!(r, TableGet);
         let t = table_def(cx.vmctx, o.table);

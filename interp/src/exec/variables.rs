@@ -2,7 +2,7 @@
 
 use super::*;
 
-handlers! { r, cx;
+handlers! { r, cx, Variables;
     Copy2 => {
         let o = operands!(r, Copy2);
         set!(r, o.dst, get!(r, o.src));
