@@ -307,7 +307,7 @@ struct Acc {
 /// Can `op` be fused into a following conditional branch? (Float
 /// comparisons branch on "not" forms when inverted: NaN compares false.)
 fn fusable_compare(op: &Op) -> bool {
-    fuse_compare(*op, true, 0).is_some()
+    op.fused_branch(0).is_some()
 }
 
 /// The branch to `target` that jumps when `cmp`'s result is non-zero
