@@ -62,8 +62,8 @@ pub struct Config {
     pub(crate) max_native_stack: usize,
     pub(crate) parallel_validation: bool,
     pub(crate) tier: Tier,
-    pub(crate) hot_calls: u32,
-    pub(crate) hot_loops: u32,
+    pub(crate) call_threshold: u32,
+    pub(crate) loop_threshold: u32,
     pub(crate) background_compilation: bool,
     pub(crate) portable_dispatch: bool,
     pub(crate) jit: tandem_vm_core::store::JitSettings,
@@ -79,8 +79,8 @@ impl Default for Config {
             max_native_stack: 1024 * 1024,
             parallel_validation: true,
             tier: Tier::default(),
-            hot_calls: 1_000,
-            hot_loops: 1_000,
+            call_threshold: 1_000,
+            loop_threshold: 1_000,
             background_compilation: true,
             portable_dispatch: false,
             jit: Default::default(),
@@ -149,8 +149,8 @@ impl Config {
     /// running call into compiled code (on-stack replacement); other
     /// running calls finish interpreted.
     pub fn tier_up_thresholds(&mut self, calls: u32, loop_iterations: u32) -> &mut Self {
-        self.hot_calls = calls.max(1);
-        self.hot_loops = loop_iterations.max(1);
+        self.call_threshold = calls.max(1);
+        self.loop_threshold = loop_iterations.max(1);
         self
     }
     /// The interpreter dispatches through a loop instead of threading its

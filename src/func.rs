@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use tandem_vm_core::store::StoreOpaque;
 use tandem_vm_core::value::ValRaw;
-use tandem_vm_core::vmctx::{VMContext, VMContextHeader, VMFuncRef};
+use tandem_vm_core::vmctx::{VMContext, VMFuncRef};
 
 /// A function (wasm or host) in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,10 +257,7 @@ impl<T> Caller<'_, T> {
         }
         // SAFETY: a non-null caller vmctx is the live VMContext of a wasm
         // instance of this store; its header names the instance.
-        let id = unsafe {
-            let inst = (*(self.vmctx as *const VMContextHeader)).instance as *const tandem_vm_core::store::InstanceData;
-            (*inst).id
-        };
+        let id = unsafe { tandem_vm_core::store::InstanceData::of(self.vmctx.cast()) }.id;
         let instance = crate::instance::Instance { store_id: self.store().opaque.id, index: id };
         instance.get_export(self.store_mut(), name)
     }

@@ -59,8 +59,8 @@ impl<T> Store<T> {
         #[cfg(feature = "jit")]
         if let Some(hook) = &engine.inner.tier_up {
             opaque.tier_up = Some(hook.clone());
-            opaque.hot_calls = cfg.hot_calls;
-            opaque.hot_loops = cfg.hot_loops;
+            opaque.call_threshold = cfg.call_threshold;
+            opaque.loop_threshold = cfg.loop_threshold;
         }
         let inner = Box::into_raw(Box::new(StoreInner { opaque, engine: engine.clone(), data }));
         // SAFETY: `inner` is the fresh allocation, owned by the store from

@@ -7,7 +7,7 @@ use tandem_vm_core::bulk;
 use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
-use tandem_vm_core::vmctx::{VMContextHeader, VMMemoryDefinition, VMTableDefinition};
+use tandem_vm_core::vmctx::VMContextHeader;
 
 /// # Safety (all functions here)
 /// `vmctx` is the VMContext of a live instance whose store is not otherwise
@@ -15,7 +15,7 @@ use tandem_vm_core::vmctx::{VMContextHeader, VMMemoryDefinition, VMTableDefiniti
 unsafe fn parts<'a>(vmctx: *mut u8) -> (&'a mut StoreOpaque, &'a mut InstanceData) {
     // SAFETY: see above; the header was written at instantiation.
     unsafe {
-        let h = &*(vmctx as *const VMContextHeader);
+        let h = VMContextHeader::of(vmctx);
         (&mut *(h.store as *mut StoreOpaque), &mut *(h.instance as *mut InstanceData))
     }
 }
@@ -56,26 +56,6 @@ pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
     }
 }
 
-/// Memory 0 of `inst` (empty if it has none).
-fn memory0(inst: &InstanceData) -> bulk::Mem {
-    let o = &inst.module.offsets;
-    if o.num_memories == 0 {
-        return bulk::Mem { base: core::ptr::null_mut(), len: 0 };
-    }
-    // SAFETY: offset from VMOffsets, set at instantiation to a store-owned
-    // definition.
-    unsafe {
-        let def = *(inst.vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition);
-        bulk::Mem { base: (*def).base, len: (*def).current_length as u64 }
-    }
-}
-
-fn table(inst: &InstanceData, t: u32) -> *mut VMTableDefinition {
-    let off = inst.module.offsets.table(t);
-    // SAFETY: offset from VMOffsets, set at instantiation.
-    unsafe { *(inst.vmctx.add(off as usize) as *const *mut VMTableDefinition) }
-}
-
 /// The store's fuel, if `inst`'s module meters it.
 fn fuel<'a>(store: &'a mut StoreOpaque, inst: &InstanceData) -> Option<&'a mut u64> {
     inst.module.fuel.then_some(&mut store.limits.fuel)
@@ -85,14 +65,14 @@ pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, dst: u32, val: u32, len: u3
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
     // SAFETY: memory 0 of a live instance.
-    code(unsafe { bulk::memory_fill(memory0(inst), dst as u64, val as u8, len as u64, fuel(store, inst)) })
+    code(unsafe { bulk::memory_fill(inst.memory0(), dst as u64, val as u8, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
     // SAFETY: memory 0 of a live instance.
-    code(unsafe { bulk::memory_copy(memory0(inst), dst as u64, src as u64, len as u64, fuel(store, inst)) })
+    code(unsafe { bulk::memory_copy(inst.memory0(), dst as u64, src as u64, len as u64, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn memory_init(vmctx: *mut u8, data: u32, dst: u32, src: u32, len: u32) -> u32 {
@@ -101,7 +81,7 @@ pub unsafe extern "C" fn memory_init(vmctx: *mut u8, data: u32, dst: u32, src: u
     let bytes = inst.data_bytes(data);
     let (d, s, n) = (dst as u64, src as u64, len as u64);
     // SAFETY: memory 0 of a live instance; segment bytes are not guest memory.
-    code(unsafe { bulk::memory_init(memory0(inst), bytes, d, s, n, fuel(store, inst)) })
+    code(unsafe { bulk::memory_init(inst.memory0(), bytes, d, s, n, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
@@ -127,7 +107,7 @@ pub unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, init: u64, delta: u3
 pub unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    let t = table(inst, t);
+    let t = inst.table_def(t);
     // SAFETY: a live store-owned table definition.
     code(unsafe { bulk::table_fill(t, dst as u64, ValRaw(val), len as u64, fuel(store, inst)) })
 }
@@ -135,7 +115,7 @@ pub unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, 
 pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    let (td, ts) = (table(inst, dt), table(inst, st));
+    let (td, ts) = (inst.table_def(dt), inst.table_def(st));
     // SAFETY: live store-owned table definitions.
     code(unsafe { bulk::table_copy(td, ts, dst as u64, src as u64, len as u64, fuel(store, inst)) })
 }
@@ -143,7 +123,7 @@ pub unsafe extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, 
 pub unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    let t = table(inst, t);
+    let t = inst.table_def(t);
     let items = &inst.elems[elem as usize];
     // SAFETY: a live store-owned table definition; segments are not tables.
     code(unsafe { bulk::table_init(t, items, dst as u64, src as u64, len as u64, fuel(store, inst)) })

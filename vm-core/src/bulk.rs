@@ -19,6 +19,20 @@ pub const BYTES_PER_FUEL: u64 = 64;
 /// Table elements of bulk table work (and of `table.grow`) per unit of fuel.
 pub const ELEMS_PER_FUEL: u64 = 8;
 
+/// The effective address of a `size`-byte access at `addr + offset` in a
+/// memory of `mem_len` bytes, or the out-of-bounds trap. The interpreter's
+/// loads and stores check through this; compiled code makes the same
+/// check inline (`addr + offset + size > len` in 64 bits, which cannot
+/// overflow for 32-bit addresses and offsets).
+#[inline(always)]
+pub fn access(mem_len: usize, addr: u32, offset: u32, size: u64) -> Result<usize, TrapCode> {
+    let ea = addr as u64 + offset as u64;
+    if ea + size > mem_len as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    Ok(ea as usize)
+}
+
 /// Is `start..start + len` inside `0..size`?
 pub fn range_ok(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size)

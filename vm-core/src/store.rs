@@ -8,7 +8,10 @@ use crate::module_env::{GlobalType, ModuleEnv, ModuleError};
 use crate::table::TableInstance;
 use crate::trap::{Backtrace, FrameInfo, TrapCode, bounded};
 use crate::value::{FuncType, ValRaw};
-use crate::vmctx::{VMArrayCallFn, VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits};
+use crate::vmctx::{
+    VMArrayCallFn, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMOffsets, VMRuntimeLimits,
+    VMTableDefinition,
+};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -343,12 +346,12 @@ pub struct StoreOpaque {
     /// Tier-up: compiles a hot function (set in tiered mode).
     pub tier_up: Option<Arc<dyn TierUp>>,
     /// Calls of an interpreted function before it is compiled.
-    pub hot_calls: u32,
+    pub call_threshold: u32,
     /// The interpreter dispatches through its loop, not by tail calls
     /// (`Config::portable_dispatch`).
     pub loop_dispatch: bool,
     /// Loop iterations in an interpreted function before it is compiled.
-    pub hot_loops: u32,
+    pub loop_threshold: u32,
     /// Loop iterations left before the interpreter charges the running
     /// function with its next batch (kept between activations; see
     /// `tandem-interp`'s `HotLoop`). 0: a full batch.
@@ -395,9 +398,9 @@ impl StoreOpaque {
             max_stack_slots,
             max_native_stack: 1024 * 1024,
             tier_up: None,
-            hot_calls: u32::MAX,
+            call_threshold: u32::MAX,
             loop_dispatch: false,
-            hot_loops: u32::MAX,
+            loop_threshold: u32::MAX,
             loop_budget: 0,
             call_budget: 0,
             pending: None,
@@ -632,6 +635,43 @@ pub struct InstanceData {
 }
 
 impl InstanceData {
+    /// The instance owning `vmctx`.
+    ///
+    /// # Safety
+    /// `vmctx` is the VMContext of a live instance that outlives `'a`.
+    #[inline(always)]
+    pub unsafe fn of<'a>(vmctx: *const u8) -> &'a InstanceData {
+        // SAFETY: the caller's contract; the header's instance pointer was
+        // set at instantiation to this instance's `InstanceData`.
+        unsafe { &*(VMContextHeader::of(vmctx).instance as *const InstanceData) }
+    }
+
+    /// Memory 0 (base and current length), empty if the instance has none:
+    /// the memory both tiers cache, and bulk operations work on.
+    #[inline]
+    pub fn memory0(&self) -> crate::bulk::Mem {
+        let o = &self.module.offsets;
+        if o.num_memories == 0 {
+            return crate::bulk::Mem { base: core::ptr::null_mut(), len: 0 };
+        }
+        // SAFETY: the offset comes from the module's VMOffsets; the slot was
+        // set at instantiation to a store-owned definition that lives as
+        // long as the store.
+        unsafe {
+            let def = *(self.vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition);
+            crate::bulk::Mem { base: (*def).base, len: (*def).current_length as u64 }
+        }
+    }
+
+    /// The definition of table `t` (validated index).
+    #[inline]
+    pub fn table_def(&self, t: u32) -> *mut VMTableDefinition {
+        let off = self.module.offsets.table(t);
+        // SAFETY: the offset comes from the module's VMOffsets; the slot was
+        // set at instantiation.
+        unsafe { *(self.vmctx.add(off as usize) as *const *mut VMTableDefinition) }
+    }
+
     /// The bytes of data segment `data`: empty once dropped (`memory.init`
     /// then traps for any non-empty range).
     pub fn data_bytes(&self, data: u32) -> &[u8] {

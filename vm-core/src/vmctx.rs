@@ -95,8 +95,9 @@ pub struct VMRuntimeLimits {
 /// The fixed header at the start of every VMContext.
 #[repr(C)]
 pub struct VMContextHeader {
-    /// `VMCONTEXT_MAGIC`, written at instantiation and checked by nothing:
-    /// a marker that tells a VMContext apart in a debugger or a core dump.
+    /// `VMCONTEXT_MAGIC`, written at instantiation and checked in debug
+    /// builds by `VMContextHeader::of`, through which both tiers reach the
+    /// header; it also tells a VMContext apart in a debugger or a core dump.
     pub magic: u32,
     pub _pad: u32,
     /// The owning `StoreOpaque`.
@@ -105,6 +106,21 @@ pub struct VMContextHeader {
     pub limits: *mut VMRuntimeLimits,
     /// The owning `InstanceData`.
     pub instance: *mut c_void,
+}
+
+impl VMContextHeader {
+    /// The header of `vmctx`.
+    ///
+    /// # Safety
+    /// `vmctx` is the VMContext of a live instance (its header was written
+    /// at instantiation and outlives `'a`).
+    #[inline(always)]
+    pub unsafe fn of<'a>(vmctx: *const u8) -> &'a VMContextHeader {
+        // SAFETY: the caller's contract: a VMContext starts with its header.
+        let h = unsafe { &*(vmctx as *const VMContextHeader) };
+        debug_assert_eq!(h.magic, VMCONTEXT_MAGIC, "not a VMContext: {vmctx:p}");
+        h
+    }
 }
 
 /// Size in bytes of one pointer field.

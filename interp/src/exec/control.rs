@@ -21,7 +21,7 @@ handlers! { r, cx, Control;
     };
     Br => {
         let o = ops::Br::read(r.ip);
-        r.ip = cx.code.add(o.target as usize);
+        r.ip = cx.code.add(o.target.pos());
     };
     BrTable => {
         let o = ops::BrTable::read(r.ip);

@@ -51,13 +51,13 @@ macro_rules! dispatch {
 
 macro_rules! get {
     ($r:ident, $s:expr) => {
-        *$r.sp.add($s as usize)
+        *$r.sp.add(Slot::index($s))
     };
 }
 
 macro_rules! set {
     ($r:ident, $s:expr, $v:expr) => {
-        *$r.sp.add($s as usize) = $v
+        *$r.sp.add(Slot::index($s)) = $v
     };
 }
 

@@ -22,7 +22,7 @@ pub unsafe extern "C" fn interp_array_call(
         return unsafe { (native.array_call)(callee, caller, args, capacity) };
     }
     // SAFETY: a defined function's vmctx starts with a VMContextHeader.
-    let store = unsafe { (*(vmctx as *const VMContextHeader)).store as *mut StoreOpaque };
+    let store = unsafe { VMContextHeader::of(vmctx).store as *mut StoreOpaque };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: forwarded contract of this function.
         unsafe { execute(store, callee, args, capacity) }
@@ -252,17 +252,17 @@ pub(super) fn run(
             vmctx: entry_vmctx,
             mem_len,
             code: regs.ip,
-            hot_calls: (*store).hot_calls,
-            hot_loops: (*store).hot_loops,
+            call_threshold: (*store).call_threshold,
+            loop_threshold: (*store).loop_threshold,
             // A new store's budgets are 0: a full batch. A threshold
             // never changes for a store, so a kept budget never exceeds
             // its batch.
             loop_budget: match (*store).loop_budget {
-                0 => batch((*store).hot_loops),
+                0 => batch((*store).loop_threshold),
                 kept => kept,
             },
             call_budget: match (*store).call_budget {
-                0 => batch((*store).hot_calls),
+                0 => batch((*store).call_threshold),
                 kept => kept,
             },
             fault: None,
@@ -272,7 +272,7 @@ pub(super) fn run(
             resume: regs,
             regs,
         };
-        if cx.hot_calls != u32::MAX {
+        if cx.call_threshold != u32::MAX {
             count_call(&mut cx, &f.hot);
         }
         let done = if loop_dispatch {

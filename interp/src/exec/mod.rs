@@ -27,14 +27,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bulk;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, Group, HotCounters, Opcode, ops};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, Group, HotCounters, Opcode, Slot, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
 use tandem_vm_core::vmctx::{
-    VMContext, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMRuntimeLimits, VMTableDefinition,
+    VMContext, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMRuntimeLimits, VMTableDefinition,
 };
 
 #[macro_use]
@@ -71,32 +71,20 @@ mod h {
 
 fn instance_of(vmctx: *mut u8) -> *mut InstanceData {
     // SAFETY: vmctx of a live instance starts with its header.
-    unsafe { (*(vmctx as *const VMContextHeader)).instance as *mut InstanceData }
+    unsafe { VMContextHeader::of(vmctx).instance as *mut InstanceData }
 }
 
 /// Memory 0 of the instance of `vmctx` (base, length); (null, 0) without one.
 #[inline]
 fn memory_of(vmctx: *mut u8) -> (*mut u8, usize) {
     // SAFETY: as in `code_for`.
-    let inst = unsafe { &*instance_of(vmctx) };
-    let o = &inst.module.offsets;
-    if o.num_memories == 0 {
-        return (core::ptr::null_mut(), 0);
-    }
-    // SAFETY: offset from VMOffsets; the pointer was set at instantiation to a
-    // store-owned definition.
-    unsafe {
-        let def = *(vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition);
-        ((*def).base, (*def).current_length)
-    }
+    let m = unsafe { InstanceData::of(vmctx) }.memory0();
+    (m.base, m.len as usize)
 }
 
 fn table_def(vmctx: *mut u8, table: u32) -> *mut VMTableDefinition {
     // SAFETY: as in `code_for`; trusted bytecode guarantees the index.
-    let inst = unsafe { &*instance_of(vmctx) };
-    let off = inst.module.offsets.table(table);
-    // SAFETY: offset from VMOffsets, set at instantiation.
-    unsafe { *(vmctx.add(off as usize) as *const *mut VMTableDefinition) }
+    unsafe { InstanceData::of(vmctx) }.table_def(table)
 }
 
 struct Frame {
@@ -124,15 +112,6 @@ impl From<TrapCode> for Fault {
     fn from(c: TrapCode) -> Self {
         Fault::Trap(c)
     }
-}
-
-#[inline(always)]
-fn bounds(mem_len: usize, addr: u32, offset: u32, size: u64) -> Result<usize, TrapCode> {
-    let ea = addr as u64 + offset as u64;
-    if ea + size > mem_len as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
-    Ok(ea as usize)
 }
 
 #[inline(always)]
@@ -192,8 +171,8 @@ struct Ctx<'a> {
     /// Start of the running function's code (branch targets are offsets).
     code: *const u8,
     /// The store's tier-up thresholds (`u32::MAX`: never).
-    hot_calls: u32,
-    hot_loops: u32,
+    call_threshold: u32,
+    loop_threshold: u32,
     /// `HotLoop`s left until the running function is charged with the next
     /// batch of iterations (`batch`; never 0 when a `HotLoop` runs).
     loop_budget: u32,

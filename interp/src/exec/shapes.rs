@@ -45,7 +45,7 @@ macro_rules! copy {
 macro_rules! load {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($cx.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
+        let ea = bulk::access($cx.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
         let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
         produce!($r, $Op, o, $e);
     }};
@@ -55,7 +55,7 @@ macro_rules! load {
 macro_rules! store {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bounds($cx.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
+        let ea = bulk::access($cx.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
         let $v = ValRaw(src!($r, $Op, o.value, 1, get_u64));
         let bytes: [u8; $n] = $e;
         core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
@@ -67,7 +67,7 @@ macro_rules! branch_if {
     ($r:ident, $cx:ident, $o:ident, $cond:expr) => {
         if $cond {
             no_fold();
-            $r.ip = $cx.code.add($o.target as usize);
+            $r.ip = $cx.code.add($o.target.pos());
         }
     };
 }
@@ -84,7 +84,7 @@ macro_rules! call {
     ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
-        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index())?;
     }};
 }
 
@@ -93,7 +93,7 @@ macro_rules! call_imported {
     ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = *($cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
-        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index())?;
     }};
 }
 
@@ -102,7 +102,7 @@ macro_rules! call_indirect {
     ($r:ident, $cx:ident, $Op:ident,) => {{
         let o = operands!($r, $Op);
         let callee = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)?;
-        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index())?;
     }};
 }
 
@@ -176,7 +176,7 @@ macro_rules! fast_call {
         let at = $r.ip;
         let o = operands!($r, $Op);
         let callee = $cx.vmctx.add(o.offset as usize) as *const VMFuncRef;
-        if !enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize) {
+        if !enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index()) {
             return slow::$Op::<LOOP>(at, $r.sp, $r.mem_base, $r.table, $cx, $r.acc, $r.acc_f64, $r.acc_f32);
         }
         dispatch!($r, $cx)
@@ -190,7 +190,7 @@ macro_rules! fast_call_indirect {
         let at = $r.ip;
         let o = operands!($r, $Op);
         if let Ok(callee) = indirect_callee($cx, o.table, get!($r, o.index).get_u32(), o.sig)
-            && enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args as usize)
+            && enter_fast::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index())
         {
             dispatch!($r, $cx)
         }

@@ -29,7 +29,7 @@ pub(super) fn tier_up(cx: &mut Ctx<'_>, in_loop: bool) -> Option<OsrEntryFn> {
         let native = inst.adopt_native(def);
         // Code ready: count afresh. Still compiling in the background: ask
         // again after 64 more calls or iterations.
-        let (calls, loops) = (cx.hot_calls, cx.hot_loops);
+        let (calls, loops) = (cx.call_threshold, cx.loop_threshold);
         let again = |t: u32| t.saturating_sub(64);
         if !in_loop {
             let ready = native.is_some();
@@ -105,7 +105,7 @@ pub(super) fn count_call_sampled(cx: &mut Ctx<'_>, hot: &HotCounters) {
 #[inline(never)]
 pub(super) fn charge_calls(cx: &mut Ctx<'_>, hot: &HotCounters) {
     let due;
-    (cx.call_budget, due) = charge(&hot.calls, cx.hot_calls);
+    (cx.call_budget, due) = charge(&hot.calls, cx.call_threshold);
     if due {
         tier_up(cx, false);
     }
@@ -118,7 +118,7 @@ pub(super) fn charge_calls(cx: &mut Ctx<'_>, hot: &HotCounters) {
 pub(super) fn count_call(cx: &mut Ctx<'_>, hot: &HotCounters) {
     let n = hot.calls.load(Relaxed).wrapping_add(1);
     hot.calls.store(n, Relaxed);
-    if n >= cx.hot_calls {
+    if n >= cx.call_threshold {
         tier_up(cx, false);
     }
 }
@@ -179,7 +179,7 @@ handler_shaped!(
         // SAFETY: a frame is running.
         let f = unsafe { running(cx) };
         let due;
-        (cx.loop_budget, due) = charge(&f.hot.loops, cx.hot_loops);
+        (cx.loop_budget, due) = charge(&f.hot.loops, cx.loop_threshold);
         if !due {
             dispatch!(r, cx)
         }

@@ -17,22 +17,22 @@ impl Translator<'_> {
     }
 
     /// Emits `make(target)` jumping to the label of `ctrl[idx]`.
-    pub(super) fn jump_to(&mut self, idx: usize, make: impl Fn(u32) -> Op) {
+    pub(super) fn jump_to(&mut self, idx: usize, make: impl Fn(Target) -> Op) {
         let c = &mut self.ctrl[idx];
         if c.kind == CtrlKind::Loop {
             let target = c.loop_start;
-            let mut op = make(target);
+            let mut op = make(Target(target));
             if matches!(op, Op::Br { .. })
                 && let Some(past_head) = self.thread_back_edge(idx, target)
             {
-                op = make(past_head);
+                op = make(Target(past_head));
             }
             self.emit(op);
         } else {
             c.branched = true;
             // The target field is the branch's last 4 bytes (`emit` may
             // fuse it with the instruction before).
-            self.emit(make(0));
+            self.emit(make(Target(0)));
             let at = self.code.len() - 4;
             self.ctrl[idx].patches.push(at);
         }
@@ -69,7 +69,7 @@ impl Translator<'_> {
         // A conditional branch (one with an opposite) whose target field
         // (the last 4 bytes) waits for the end of a block around the loop,
         // or is known: not waiting for any block.
-        let opposite = head.opposite(next as u32)?;
+        let opposite = head.opposite(Target(next as u32))?;
         let field = next - 4;
         let exits = self.ctrl[..idx].iter().any(|c| c.patches.contains(&field));
         if !exits && self.ctrl.iter().any(|c| c.patches.contains(&field)) {
@@ -107,7 +107,7 @@ impl Translator<'_> {
             let i = len - n + j;
             // Results below `num_locals` are ordinary slots; above, they
             // would read as temporaries, so they get a placeholder.
-            let dst = if j < self.num_locals as usize { j as Slot } else { RESULT_TAG + j as Slot };
+            let dst = if j < self.num_locals as usize { Slot(j as u16) } else { Slot(RESULT_TAG + j as u16) };
             self.copy_operand_to(i, dst);
         }
         self.emit(Op::Return {});

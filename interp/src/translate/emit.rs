@@ -135,6 +135,7 @@ impl Translator<'_> {
             self.emit(op);
             return self.code.len() - 4;
         }
+        let target = Target(target);
         let op = if when { Op::BrIfNez { cond, target } } else { Op::BrIfEqz { cond, target } };
         self.emit(op);
         self.code.len() - 4

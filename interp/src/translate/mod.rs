@@ -13,7 +13,8 @@
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use tandem_vm_core::bytecode::{
-    AccBank, CompiledFunc, Increment, OPCODE_SIZE, Op, Opcode, Slot, decode, to_acc_form, to_reg_form, to_value_form,
+    AccBank, CompiledFunc, Increment, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form, to_reg_form,
+    to_value_form,
 };
 use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
@@ -307,7 +308,7 @@ struct Acc {
 /// Can `op` be fused into a following conditional branch? (Float
 /// comparisons branch on "not" forms when inverted: NaN compares false.)
 fn fusable_compare(op: &Op) -> bool {
-    op.fused_branch(0).is_some()
+    op.fused_branch(Target(0)).is_some()
 }
 
 /// The branch to `target` that jumps when `cmp`'s result is non-zero
@@ -315,6 +316,7 @@ fn fusable_compare(op: &Op) -> bool {
 /// opposite (`Op::opposite`; for floats a "not" branch, which is true with
 /// NaNs).
 fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
+    let target = Target(target);
     let yes = cmp.fused_branch(target)?;
     if when { Some(yes) } else { yes.opposite(target) }
 }

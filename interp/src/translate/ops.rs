@@ -71,12 +71,12 @@ impl Translator<'_> {
             && self.last_result.is_some_and(|(_, s)| s == self.temp_slot(len - 1));
         if fusable {
             let (at, dst) = self.last_result.take().expect("checked above");
-            self.code[at..at + 2].copy_from_slice(&(l as Slot).to_le_bytes());
+            self.code[at..at + 2].copy_from_slice(&(l as u16).to_le_bytes());
             // The value went to the local instead; the accumulator still has it.
             if let Some(acc) = self.acc.as_mut()
                 && acc.slot == dst
             {
-                acc.slot = l as Slot;
+                acc.slot = Slot(l as u16);
             }
         } else {
             // Keep the old value for operands that still read it.
@@ -85,7 +85,7 @@ impl Translator<'_> {
                     self.materialize(i);
                 }
             }
-            self.copy_operand_to(len - 1, l as Slot);
+            self.copy_operand_to(len - 1, Slot(l as u16));
         }
         self.stack.pop();
         if tee {

@@ -8,14 +8,14 @@ impl Translator<'_> {
     /// read through the operand stack, so it is when no operand on the
     /// stack is that temporary, other than the instruction's own result.
     pub(super) fn temp_dead(&self, slot: Slot, dst: Option<Slot>) -> bool {
-        let (slot, locals) = (slot as usize, self.num_locals as usize);
+        let (slot, locals) = (slot.index(), self.num_locals as usize);
         if slot < locals || slot >= RESULT_TAG as usize {
             return false;
         }
         let k = slot - locals;
         match self.stack.get(k) {
             None => true,
-            Some(o) => o.kind == Kind::Temp && k + 1 == self.stack.len() && dst == Some(slot as Slot),
+            Some(o) => o.kind == Kind::Temp && k + 1 == self.stack.len() && dst == Some(Slot(slot as u16)),
         }
     }
 
@@ -23,9 +23,9 @@ impl Translator<'_> {
         let s = self.num_locals as usize + height;
         if s > u16::MAX as usize {
             self.too_many_slots = true;
-            return 0;
+            return Slot(0);
         }
-        s as Slot
+        Slot(s as u16)
     }
 
     pub(super) fn push_temp(&mut self, ty: ValType) -> Slot {
@@ -48,7 +48,7 @@ impl Translator<'_> {
     pub(super) fn slot_at(&mut self, i: usize) -> Slot {
         let op = self.stack[i];
         match op.kind {
-            Kind::Local(l) => l as Slot,
+            Kind::Local(l) => Slot(l as u16),
             Kind::Temp => self.temp_slot(i),
             Kind::Const(bits) => match self.const_slot(bits) {
                 Some(s) => s,
@@ -66,7 +66,7 @@ impl Translator<'_> {
     /// has as many distinct constants as placeholders can name).
     pub(super) fn const_slot(&mut self, bits: u64) -> Option<Slot> {
         if let Some(&i) = self.const_index.get(&bits) {
-            return Some(CONST_TAG + i);
+            return Some(Slot(CONST_TAG + i));
         }
         let i = self.consts.len();
         if i >= (u16::MAX - CONST_TAG) as usize {
@@ -74,7 +74,7 @@ impl Translator<'_> {
         }
         self.consts.push(bits);
         self.const_index.insert(bits, i as u16);
-        Some(CONST_TAG + i as u16)
+        Some(Slot(CONST_TAG + i as u16))
     }
 
     pub(super) fn emit_const(&mut self, dst: Slot, bits: u64, ty: ValType) {
@@ -102,7 +102,7 @@ impl Translator<'_> {
         match op.kind {
             Kind::Temp => {}
             Kind::Local(l) => {
-                self.emit(Op::Copy { dst, src: l as Slot, ty: op.ty.code() });
+                self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.ty.code() });
                 self.stack[i].kind = Kind::Temp;
             }
             Kind::Const(bits) => {
@@ -118,8 +118,8 @@ impl Translator<'_> {
         match op.kind {
             Kind::Const(bits) => self.emit_const(dst, bits, op.ty),
             Kind::Local(l) => {
-                if l as Slot != dst {
-                    self.emit(Op::Copy { dst, src: l as Slot, ty: op.ty.code() })
+                if Slot(l as u16) != dst {
+                    self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.ty.code() })
                 }
             }
             Kind::Temp => {

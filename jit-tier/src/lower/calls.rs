@@ -52,7 +52,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// A call of the function whose record is `rec` (type `ty`, interned
     /// signature `sig`), arguments and results at slot `args`. `direct` is
     /// the callee's id when it is compiled in this batch.
-    pub(super) fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: u16, direct: Option<FuncId>) -> R {
+    pub(super) fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: Slot, direct: Option<FuncId>) -> Lowered {
         self.flush_deferred();
         let np = ty.params().len();
         let nr = ty.results().len();
@@ -147,7 +147,6 @@ impl<'a, 'm> Lower<'a, 'm> {
         for (i, (&t, v)) in ty.results().iter().zip(results).enumerate() {
             self.set(args + i as u16, cls(t), v);
         }
-        self.reload_memory();
         Ok(())
     }
 

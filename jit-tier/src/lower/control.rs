@@ -3,7 +3,7 @@
 use super::*;
 
 impl<'a, 'm> Lower<'a, 'm> {
-    pub(super) fn br_icmp(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
+    pub(super) fn br_icmp(&mut self, lhs: Slot, rhs: Slot, c: Cls, cc: IntCC, target: Target) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let r = self.b.ins().icmp(cc, x, y);
@@ -12,7 +12,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// `lhs += step`, then branches when the new `lhs cc rhs`.
-    pub(super) fn br_add(&mut self, lhs: u16, step: Step, rhs: u16, cc: IntCC, target: u32) -> R {
+    pub(super) fn br_add(&mut self, lhs: Slot, step: Step, rhs: Slot, cc: IntCC, target: Target) -> Lowered {
         let x = self.get(lhs, I32)?;
         let v = match step {
             Step::Slot(slot) => {
@@ -26,7 +26,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// Branches when `(lhs & rhs) cc 0` (cc: equal or not equal).
-    pub(super) fn br_and(&mut self, lhs: u16, rhs: u16, c: Cls, cc: IntCC, target: u32) -> R {
+    pub(super) fn br_and(&mut self, lhs: Slot, rhs: Slot, c: Cls, cc: IntCC, target: Target) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let a = self.b.ins().band(x, y);
@@ -36,7 +36,15 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// Branches when `lhs cc rhs` is true, or when it is false with `negate`.
-    pub(super) fn br_fcmp(&mut self, lhs: u16, rhs: u16, c: Cls, cc: FloatCC, negate: bool, target: u32) -> R {
+    pub(super) fn br_fcmp(
+        &mut self,
+        lhs: Slot,
+        rhs: Slot,
+        c: Cls,
+        cc: FloatCC,
+        negate: bool,
+        target: Target,
+    ) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let r = self.b.ins().fcmp(cc, x, y);
@@ -45,14 +53,14 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    pub(super) fn ret(&mut self) -> R {
+    pub(super) fn ret(&mut self) -> Lowered {
         self.flush_deferred();
         self.give_back_depth();
         let t = self.ty;
         let one = self.b.ins().iconst(types::I8, 1);
         if let Some(frame) = self.osr_frame {
             for (i, &rt) in t.results().iter().enumerate() {
-                let v = self.get(i as u16, cls(rt))?;
+                let v = self.get(Slot(i as u16), cls(rt))?;
                 store_raw(&mut self.b, cls(rt), v, frame, 8 * i as i32);
             }
             self.b.ins().return_(&[one]);
@@ -63,13 +71,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.b.ins().return_(&[one]);
             }
             1 => {
-                let v = self.get(0, cls(t.results()[0]))?;
+                let v = self.get(Slot(0), cls(t.results()[0]))?;
                 self.b.ins().return_(&[one, v]);
             }
             _ => {
                 let area = self.results_area.ok_or_else(|| err("no results area"))?;
                 for (i, &rt) in t.results().iter().enumerate() {
-                    let v = self.get(i as u16, cls(rt))?;
+                    let v = self.get(Slot(i as u16), cls(rt))?;
                     store_raw(&mut self.b, cls(rt), v, area, 8 * i as i32);
                 }
                 self.b.ins().return_(&[one]);
@@ -110,5 +118,5 @@ impl<'a, 'm> Lower<'a, 'm> {
 #[derive(Clone, Copy)]
 pub(super) enum Step {
     Imm(u32),
-    Slot(u16),
+    Slot(super::Slot),
 }

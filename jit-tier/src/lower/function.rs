@@ -92,39 +92,39 @@ impl<'a, 'm> Lower<'a, 'm> {
             let consts = f.const_base..f.const_base + f.consts.len() as u16;
             for k in 0..f.num_slots {
                 if consts.contains(&k) {
-                    l.def_const(k, f.consts[(k - f.const_base) as usize].0);
+                    l.def_const(Slot(k), f.consts[(k - f.const_base) as usize].0);
                     continue;
                 }
                 let v = l.b.ins().load(types::I64, trusted(), frame, 8 * k as i32);
                 let w = l.b.ins().ireduce(types::I32, v);
                 let f64v = l.b.ins().bitcast(types::F64, MemFlagsData::new(), v);
                 let f32v = l.b.ins().bitcast(types::F32, MemFlagsData::new(), w);
-                l.set(k, I64, v);
-                l.set(k, I32, w);
-                l.set(k, F64, f64v);
-                l.set(k, F32, f32v);
+                l.set(Slot(k), I64, v);
+                l.set(Slot(k), I32, w);
+                l.set(Slot(k), F64, f64v);
+                l.set(Slot(k), F32, f32v);
             }
             return Ok(l);
         }
         let first = if results_area.is_some() { 2 } else { 1 };
         for (i, &t) in ty.params().iter().enumerate() {
-            l.set(i as u16, cls(t), params[first + i]);
+            l.set(Slot(i as u16), cls(t), params[first + i]);
         }
         for i in f.num_params as usize..f.num_locals as usize {
             let t = *f.local_types.get(i).ok_or_else(|| err("missing local type"))?;
             let z = zero(&mut l.b, cls(t));
-            l.set(i as u16, cls(t), z);
+            l.set(Slot(i as u16), cls(t), z);
         }
         // Constant slots start with their constant in every class; results
         // may later overwrite them (slot 0 can be a constant slot).
         for (k, c) in f.consts.iter().enumerate() {
-            l.def_const(f.const_base + k as u16, c.0);
+            l.def_const(Slot(f.const_base + k as u16), c.0);
         }
         Ok(l)
     }
 
     /// Defines `slot` as the constant `bits` in every class.
-    pub(super) fn def_const(&mut self, slot: u16, bits: u64) {
+    pub(super) fn def_const(&mut self, slot: Slot, bits: u64) {
         let i32v = self.b.ins().iconst(types::I32, bits as u32 as i64);
         let i64v = self.b.ins().iconst(types::I64, bits as i64);
         let f32v = self.b.ins().f32const(Ieee32::with_bits(bits as u32));
@@ -135,8 +135,8 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.set(slot, F64, f64v);
     }
 
-    pub(super) fn var(&mut self, slot: u16, c: Cls) -> Result<Variable, CompileError> {
-        let entry = self.vars.get_mut(slot as usize).ok_or_else(|| err(format!("slot {slot} out of range")))?;
+    pub(super) fn var(&mut self, slot: Slot, c: Cls) -> Result<Variable, CompileError> {
+        let entry = self.vars.get_mut(slot.index()).ok_or_else(|| err(format!("slot {slot} out of range")))?;
         let v = match entry[c as usize] {
             Some(v) => v,
             None => {
@@ -169,17 +169,17 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
     }
 
-    pub(super) fn check_budget(&self) -> R {
+    pub(super) fn check_budget(&self) -> Lowered {
         within_budget(self.info, self.func_index - self.info.env.num_imported_funcs, self.cost)
     }
 
     /// The value of `slot` read as class `c`.
-    pub(super) fn get(&mut self, slot: u16, c: Cls) -> Result<Value, CompileError> {
+    pub(super) fn get(&mut self, slot: Slot, c: Cls) -> Result<Value, CompileError> {
         let v = self.var(slot, c)?;
         Ok(self.b.use_var(v))
     }
 
-    pub(super) fn set(&mut self, slot: u16, c: Cls, v: Value) {
+    pub(super) fn set(&mut self, slot: Slot, c: Cls, v: Value) {
         if let Ok(var) = self.var(slot, c) {
             self.b.def_var(var, v);
         }
@@ -249,11 +249,11 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.b.switch_to_block(blk);
     }
 
-    pub(super) fn block_at(&mut self, pc: u32) -> Block {
-        *self.blocks.entry(pc).or_insert_with(|| self.b.create_block())
+    pub(super) fn block_at(&mut self, at: Target) -> Block {
+        *self.blocks.entry(at.0).or_insert_with(|| self.b.create_block())
     }
 
-    pub(super) fn br_if(&mut self, cond: Value, target: u32) {
+    pub(super) fn br_if(&mut self, cond: Value, target: Target) {
         self.flush_deferred();
         let t = self.block_at(target);
         self.branch_off(cond, t);
@@ -282,7 +282,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.continue_in(cont);
     }
 
-    pub(super) fn body(&mut self) -> R {
+    pub(super) fn body(&mut self) -> Lowered {
         let code = &self.f.code;
         // Pass 1: every branch target starts a block.
         let mut pc = 0;
@@ -295,12 +295,12 @@ impl<'a, 'm> Lower<'a, 'm> {
             for t in op.branch_targets(code, pc) {
                 let t = t.ok_or_else(|| err("bad br_table"))?;
                 self.block_at(t);
-                self.last_branch_to.insert(t, pc as u32);
+                self.last_branch_to.insert(t.0, pc as u32);
             }
             // No accumulator here: every form is lowered as its base op.
             let op = op.base();
             if self.osr_pc.is_some() && matches!(op, BaseOp::HotLoop {}) {
-                self.block_at(pc as u32);
+                self.block_at(Target(pc as u32));
                 loop_headers.push(pc as u32);
             }
             insts.push((pc as u32, op));
@@ -325,7 +325,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut open = true;
         if let Some(at) = self.osr_pc {
             for pc in loop_headers {
-                let blk = self.block_at(pc);
+                let blk = self.block_at(Target(pc));
                 let here = self.b.ins().icmp_imm_u(IntCC::Equal, at, i64::from(pc));
                 self.branch_off(here, blk);
             }
@@ -354,7 +354,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.switch(blk);
                 self.b.seal_block(blk);
             }
-            open = self.op(pc, op)?;
+            self.op(pc, op)?;
+            let opcode = op.opcode();
+            // A callee or a growth may have moved or resized memory 0.
+            if opcode.is_call() || opcode.memory_use() == Some(MemUse::Grow) {
+                self.reload_memory();
+            }
+            open = !opcode.ends_block();
             self.check_budget()?;
             for blk in self.seal_after.remove(&pc).unwrap_or_default() {
                 self.b.seal_block(blk);

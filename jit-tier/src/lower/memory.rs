@@ -19,7 +19,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// that traps. Same traps, same memory, as checking each access.
     pub(super) fn addr(
         &mut self,
-        addr: u16,
+        addr: Slot,
         offset: u32,
         size: u32,
         store: bool,
@@ -63,7 +63,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok((self.b.ins().select(g, safe, p), 0))
     }
 
-    pub(super) fn load(&mut self, dst: u16, addr: u16, offset: u32, size: u32, to: Cls, kind: LoadKind) -> R {
+    pub(super) fn load(&mut self, dst: Slot, addr: Slot, offset: u32, size: u32, to: Cls, kind: LoadKind) -> Lowered {
         let (p, off) = self.addr(addr, offset, size, false)?;
         let t = ir(to);
         let v = match kind {
@@ -79,7 +79,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    pub(super) fn store(&mut self, addr: u16, value: u16, offset: u32, size: u32, from: Cls) -> R {
+    pub(super) fn store(&mut self, addr: Slot, value: Slot, offset: u32, size: u32, from: Cls) -> Lowered {
         let v = self.get(value, from)?;
         let (p, off) = self.addr(addr, offset, size, true)?;
         let full = ir(from).bytes() == size;

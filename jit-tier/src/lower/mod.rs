@@ -36,7 +36,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemUse, br_table_target, decode};
+use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemUse, Slot, Target, br_table_target, decode};
 use tandem_vm_core::store::{ModuleInfo, SigRegistry};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::{FuncType, ValType};
@@ -325,4 +325,6 @@ struct Lower<'a, 'm> {
     direct: HashMap<u32, FuncRef>,
 }
 
-type R = Result<(), CompileError>;
+/// What lowering one op or one piece of a function gives: nothing, or why
+/// the function cannot be compiled.
+type Lowered = Result<(), CompileError>;

@@ -5,12 +5,12 @@ use super::*;
 impl<'a, 'm> Lower<'a, 'm> {
     pub(super) fn bin(
         &mut self,
-        dst: u16,
-        lhs: u16,
-        rhs: u16,
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
         c: Cls,
         f: impl FnOnce(&mut FunctionBuilder<'_>, Value, Value) -> Value,
-    ) -> R {
+    ) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let v = f(&mut self.b, x, y);
@@ -20,19 +20,19 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     pub(super) fn un(
         &mut self,
-        dst: u16,
-        src: u16,
+        dst: Slot,
+        src: Slot,
         from: Cls,
         to: Cls,
         f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
-    ) -> R {
+    ) -> Lowered {
         let x = self.get(src, from)?;
         let v = f(&mut self.b, x);
         self.set(dst, to, v);
         Ok(())
     }
 
-    pub(super) fn icmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: IntCC) -> R {
+    pub(super) fn icmp(&mut self, dst: Slot, lhs: Slot, rhs: Slot, c: Cls, cc: IntCC) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let r = self.b.ins().icmp(cc, x, y);
@@ -41,7 +41,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    pub(super) fn fcmp(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, cc: FloatCC) -> R {
+    pub(super) fn fcmp(&mut self, dst: Slot, lhs: Slot, rhs: Slot, c: Cls, cc: FloatCC) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let r = self.b.ins().fcmp(cc, x, y);
@@ -51,7 +51,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// Integer division and remainder with the wasm traps checked first.
-    pub(super) fn div(&mut self, dst: u16, lhs: u16, rhs: u16, c: Cls, signed: bool, rem: bool) -> R {
+    pub(super) fn div(&mut self, dst: Slot, lhs: Slot, rhs: Slot, c: Cls, signed: bool, rem: bool) -> Lowered {
         let x = self.get(lhs, c)?;
         let y = self.get(rhs, c)?;
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
@@ -82,7 +82,7 @@ impl<'a, 'm> Lower<'a, 'm> {
 
     /// Trapping float -> int conversion (the interpreter's `num::*_trunc_*`
     /// bounds: exclusive `lo`, or inclusive with `lo_inclusive`).
-    pub(super) fn trunc(&mut self, dst: u16, src: u16, from: Cls, to: Cls, signed: bool) -> R {
+    pub(super) fn trunc(&mut self, dst: Slot, src: Slot, from: Cls, to: Cls, signed: bool) -> Lowered {
         let x = self.get(src, from)?;
         let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
         self.trap_if(nan, TrapCode::BadConversionToInteger);

@@ -4,7 +4,7 @@ use super::*;
 
 impl<'a, 'm> Lower<'a, 'm> {
     /// Lowers one op; returns whether control can fall through it.
-    pub(super) fn op(&mut self, pc: u32, op: BaseOp) -> Result<bool, CompileError> {
+    pub(super) fn op(&mut self, pc: u32, op: BaseOp) -> Lowered {
         use IntCC as C;
         // Comparisons and compare-and-branches take their condition from
         // the op description (`int_cc`, `float_cc`).
@@ -14,7 +14,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.flush_deferred();
                 let blk = self.trap_block_for(TrapCode::Unreachable);
                 self.b.ins().jump(blk, &[]);
-                return Ok(false);
+                return Ok(());
             }
             BaseOp::ConsumeFuel { amount } => {
                 self.flush_deferred();
@@ -38,7 +38,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.flush_deferred();
                 let t = self.block_at(target);
                 self.b.ins().jump(t, &[]);
-                return Ok(false);
+                return Ok(());
             }
             BaseOp::BrIfNez { cond, target } => {
                 let c = self.get(cond, I32)?;
@@ -150,18 +150,18 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let def = self.b.func.dfg.block_call(dblk, &[]);
                 let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
                 self.b.ins().br_table(i, jt);
-                return Ok(false);
+                return Ok(());
             }
             BaseOp::Return {} => {
                 self.ret()?;
-                return Ok(false);
+                return Ok(());
             }
             BaseOp::ReturnSlot { src } => {
                 let rt = *self.ty.results().first().ok_or_else(|| err("ReturnSlot without a result"))?;
                 let v = self.get(src, cls(rt))?;
-                self.set(0, cls(rt), v);
+                self.set(Slot(0), cls(rt), v);
                 self.ret()?;
-                return Ok(false);
+                return Ok(());
             }
             BaseOp::Call { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);
@@ -295,7 +295,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                     &[self.vmctx, d],
                 );
                 self.set(dst, I32, r.expect("has a result"));
-                self.reload_memory();
             }
             BaseOp::MemoryFill { dst, value, len } => {
                 let a = [self.vmctx, self.get(dst, I32)?, self.get(value, I32)?, self.get(len, I32)?];
@@ -609,6 +608,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.un(dst, src, F32, F64, |b, x| b.ins().fpromote(types::F64, x))?
             }
         }
-        Ok(true)
+        Ok(())
     }
 }

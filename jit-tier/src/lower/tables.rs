@@ -9,7 +9,7 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 
     /// Address of element `index` of `table`, bounds-checked.
-    pub(super) fn table_elem(&mut self, table: u32, index: u16) -> Result<Value, CompileError> {
+    pub(super) fn table_elem(&mut self, table: u32, index: Slot) -> Result<Value, CompileError> {
         let def = self.table_def(table);
         let i = self.get(index, I32)?;
         let i = self.b.ins().uextend(types::I64, i);

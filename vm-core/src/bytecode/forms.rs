@@ -38,14 +38,14 @@ fn rewrite(inst: &mut [u8], form: AccForm, acc: Slot, bank: AccBank) -> bool {
     }
     let at = |k: usize| offsets[k] as usize;
     let mut acc_op = form.acc;
-    if u16::read(&inst[at(i)..]) != acc {
+    if Slot::read(&inst[at(i)..]) != acc {
         // The accumulator is the next operand: swap the two, keeping the
         // op if it commutes, else taking its mirror (`a - acc` is
         // `acc -rev a`).
         let swapped =
             if form.commutes { Some(form.acc) } else { opcode.mirror().and_then(Opcode::acc_form).map(|m| m.acc) };
         let Some(swapped) = swapped else { return false };
-        if i + 1 >= n || u16::read(&inst[at(i + 1)..]) != acc {
+        if i + 1 >= n || Slot::read(&inst[at(i + 1)..]) != acc {
             return false;
         }
         for k in 0..size_of::<Slot>() {

@@ -2,15 +2,15 @@
 
 use super::codec::{Op, decode, ops, parse_op};
 use super::func::CompiledFunc;
-use super::operand::Target;
 use super::operand::{Operand, OperandText};
+use super::operand::{Slot, Target};
 use crate::value::ValType;
 use core::fmt;
 
 /// Reads target `i` of the `BrTable` at `pc` (checked).
 pub fn br_table_target(code: &[u8], pc: usize, i: usize) -> Option<Target> {
     let at = pc + ops::BrTable::SIZE + i * 4;
-    code.get(at..at + 4).map(u32::read)
+    code.get(at..at + 4).map(Target::read)
 }
 
 /// Writes a readable listing of `func`'s code to `out`.
@@ -36,7 +36,7 @@ pub fn disassemble(func: &CompiledFunc, out: &mut impl fmt::Write) -> fmt::Resul
                 if let Op::BrTable { len, .. } = op {
                     write!(out, " [")?;
                     for i in 0..=len as usize {
-                        let t = br_table_target(&func.code, pc, i).unwrap_or(u32::MAX);
+                        let t = br_table_target(&func.code, pc, i).map_or(u32::MAX, |t| t.0);
                         write!(out, "{}{t}", if i == 0 { "" } else { " " })?;
                     }
                     write!(out, "]")?;
@@ -78,7 +78,7 @@ pub fn assemble(listing: &str) -> Result<CompiledFunc, String> {
                 }
             } else {
                 let (slot, hex) = header.split_once(" = const 0x").ok_or_else(bad)?;
-                let slot: usize = u16::parse(slot).ok_or_else(bad)?.into();
+                let slot = Slot::parse(slot).ok_or_else(bad)?.index();
                 if slot != f.const_base as usize + f.consts.len() {
                     return Err(bad());
                 }

@@ -3,14 +3,19 @@
 use crate::value::ValType;
 use core::fmt;
 
-/// A frame-relative value slot.
-pub type Slot = u16;
+/// A frame-relative value slot: an index into the function's register
+/// file (parameters, locals, constants, then temporaries).
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot(pub u16);
 /// A 32-bit index, offset or immediate.
 pub type U32 = u32;
 /// A 64-bit immediate.
 pub type U64 = u64;
-/// An absolute code position.
-pub type Target = u32;
+/// An absolute code position: a byte offset into the function's code.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Target(pub u32);
 /// A `ValType` code.
 pub type Ty = u8;
 
@@ -52,6 +57,56 @@ macro_rules! impl_operand {
 }
 impl_operand!(u8, u16, u32, u64);
 
+/// Newtype operands encode as the integer they wrap.
+macro_rules! impl_newtype_operand {
+    ($($t:ident($inner:ty)),*) => {$(
+        impl Operand for $t {
+            const SIZE: usize = <$inner as Operand>::SIZE;
+            #[inline(always)]
+            fn write(self, out: &mut Vec<u8>) {
+                self.0.write(out)
+            }
+            #[inline(always)]
+            fn put(self, buf: &mut [u8], at: &mut usize) {
+                self.0.put(buf, at)
+            }
+            #[inline(always)]
+            fn read(bytes: &[u8]) -> Self {
+                $t(<$inner>::read(bytes))
+            }
+        }
+    )*};
+}
+impl_newtype_operand!(Slot(u16), Target(u32));
+
+impl Slot {
+    /// The slot's index in the register file.
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
+impl Target {
+    /// The code position as a byte offset.
+    #[inline(always)]
+    pub const fn pos(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.0)
+    }
+}
+
 /// How the disassembler prints an operand of each kind.
 pub(super) struct OperandDisplay<T>(pub(super) T);
 
@@ -59,9 +114,14 @@ pub(super) struct OperandDisplay<T>(pub(super) T);
 pub(super) trait OperandText: Sized {
     fn parse(text: &str) -> Option<Self>;
 }
-impl OperandText for u16 {
+impl OperandText for Slot {
     fn parse(text: &str) -> Option<Self> {
-        text.strip_prefix('r')?.parse().ok()
+        text.strip_prefix('r')?.parse().ok().map(Slot)
+    }
+}
+impl OperandText for Target {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok().map(Target)
     }
 }
 impl OperandText for u32 {
@@ -83,9 +143,14 @@ impl OperandText for u8 {
     }
 }
 
-impl fmt::Display for OperandDisplay<u16> {
+impl fmt::Display for OperandDisplay<Slot> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "r{}", self.0)
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for OperandDisplay<Target> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.0)
     }
 }
 impl fmt::Display for OperandDisplay<u32> {
@@ -104,5 +169,15 @@ impl fmt::Display for OperandDisplay<u8> {
             Some(t) => write!(f, "{t}"),
             None => write!(f, "?{}", self.0),
         }
+    }
+}
+
+/// The slot `n` places after `self` (a call's arguments and results sit in
+/// consecutive slots).
+impl core::ops::Add<u16> for Slot {
+    type Output = Slot;
+    #[inline(always)]
+    fn add(self, n: u16) -> Slot {
+        Slot(self.0 + n)
     }
 }

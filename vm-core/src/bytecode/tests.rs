@@ -6,10 +6,10 @@ use crate::value::ValType;
 #[test]
 fn encode_decode_roundtrip() {
     let list = [
-        Op::I32Add { dst: 3, lhs: 1, rhs: 2 },
-        Op::Const64 { dst: 9, imm: 0x1234_5678_9abc_def0 },
-        Op::Copy { dst: 1, src: 65535, ty: ValType::F64.code() },
-        Op::CallIndirect { table: 2, sig: 7, index: 4, args: 5 },
+        Op::I32Add { dst: Slot(3), lhs: Slot(1), rhs: Slot(2) },
+        Op::Const64 { dst: Slot(9), imm: 0x1234_5678_9abc_def0 },
+        Op::Copy { dst: Slot(1), src: Slot(65535), ty: ValType::F64.code() },
+        Op::CallIndirect { table: 2, sig: 7, index: Slot(4), args: Slot(5) },
         Op::Return {},
     ];
     let mut code = Vec::new();
@@ -75,17 +75,17 @@ fn form_rewrites_keep_operands() {
         let (offsets, _) = base.slot_offsets();
         let want = u16::from_le_bytes([code[offsets[form.operand] as usize], 0]);
         let mut acc = code.clone();
-        assert!(to_acc_form(&mut acc, want, form.reads), "{}", base.name());
+        assert!(to_acc_form(&mut acc, Slot(want), form.reads), "{}", base.name());
         let (op, _) = decode(&acc, 0).expect("well-formed");
         assert_eq!(op.opcode(), form.acc);
         assert_eq!(op.base(), plain.base());
         let fields = |o: &Op| o.to_string().split_once(' ').map(|(_, f)| f.to_string());
         assert_eq!(fields(&op), fields(&plain));
         // A slot the op does not read is not the accumulator.
-        assert!(!to_acc_form(&mut code.clone(), 999, form.reads));
+        assert!(!to_acc_form(&mut code.clone(), Slot(999), form.reads));
         // Nor is a value in another accumulator.
         for bank in [AccBank::Int, AccBank::F32, AccBank::F64] {
-            assert_eq!(to_acc_form(&mut code.clone(), want, bank), bank == form.reads, "{}", base.name());
+            assert_eq!(to_acc_form(&mut code.clone(), Slot(want), bank), bank == form.reads, "{}", base.name());
         }
     }
     assert!(pairs > 100, "{pairs}");
@@ -103,36 +103,39 @@ fn form_rewrites_keep_operands() {
     assert_eq!(values, 9);
     assert_eq!(Opcode::F64Store.value_form(), Some((Opcode::F64StoreV, AccBank::F64)));
     let mut code = Vec::new();
-    Op::F64Store { addr: 4, value: 5, offset: 8 }.encode(&mut code);
-    assert!(!to_value_form(&mut code, 4, AccBank::F64));
-    assert!(!to_value_form(&mut code, 5, AccBank::Int));
-    assert!(to_value_form(&mut code, 5, AccBank::F64));
-    assert_eq!(decode(&code, 0).unwrap().0, Op::F64StoreV { addr: 4, value: 5, offset: 8 });
+    Op::F64Store { addr: Slot(4), value: Slot(5), offset: 8 }.encode(&mut code);
+    assert!(!to_value_form(&mut code, Slot(4), AccBank::F64));
+    assert!(!to_value_form(&mut code, Slot(5), AccBank::Int));
+    assert!(to_value_form(&mut code, Slot(5), AccBank::F64));
+    assert_eq!(decode(&code, 0).unwrap().0, Op::F64StoreV { addr: Slot(4), value: Slot(5), offset: 8 });
     // A branch reads its first operand.
     let mut code = Vec::new();
-    Op::BrI32LtU { lhs: 4, rhs: 5, target: 9 }.encode(&mut code);
-    assert!(!to_acc_form(&mut code, 5, AccBank::Int));
-    assert!(to_acc_form(&mut code, 4, AccBank::Int));
-    assert_eq!(decode(&code, 0).unwrap().0, Op::BrI32LtUA { lhs: 4, rhs: 5, target: 9 });
+    Op::BrI32LtU { lhs: Slot(4), rhs: Slot(5), target: Target(9) }.encode(&mut code);
+    assert!(!to_acc_form(&mut code, Slot(5), AccBank::Int));
+    assert!(to_acc_form(&mut code, Slot(4), AccBank::Int));
+    assert_eq!(decode(&code, 0).unwrap().0, Op::BrI32LtUA { lhs: Slot(4), rhs: Slot(5), target: Target(9) });
     // A commuting op swaps its operands to read the accumulator first.
     let mut code = Vec::new();
-    Op::I32Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
-    assert!(to_acc_form(&mut code, 3, AccBank::Int));
-    assert_eq!(decode(&code, 0).unwrap().0, Op::I32AddA { dst: 1, lhs: 3, rhs: 2 });
+    Op::I32Add { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) }.encode(&mut code);
+    assert!(to_acc_form(&mut code, Slot(3), AccBank::Int));
+    assert_eq!(decode(&code, 0).unwrap().0, Op::I32AddA { dst: Slot(1), lhs: Slot(3), rhs: Slot(2) });
     // Float addition too, from the f64 accumulator only.
     let mut code = Vec::new();
-    Op::F64Add { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
-    assert!(!to_acc_form(&mut code, 3, AccBank::Int));
-    assert!(to_acc_form(&mut code, 3, AccBank::F64));
-    assert_eq!(decode(&code, 0).unwrap().0, Op::F64AddA { dst: 1, lhs: 3, rhs: 2 });
+    Op::F64Add { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) }.encode(&mut code);
+    assert!(!to_acc_form(&mut code, Slot(3), AccBank::Int));
+    assert!(to_acc_form(&mut code, Slot(3), AccBank::F64));
+    assert_eq!(decode(&code, 0).unwrap().0, Op::F64AddA { dst: Slot(1), lhs: Slot(3), rhs: Slot(2) });
     assert_eq!(Opcode::F64ConvertI32S.acc_form().map(|f| f.reads), Some(AccBank::Int));
     assert_eq!(Opcode::F64ConvertI32SA.acc_result(), Some(AccBank::F64));
     assert_eq!(Opcode::F64Sqrt.acc_result(), Some(AccBank::F64));
     assert_eq!(Opcode::F64Min.acc_result(), None);
     let mut code = Vec::new();
-    Op::I32Sub { dst: 1, lhs: 2, rhs: 3 }.encode(&mut code);
-    assert!(!to_acc_form(&mut code, 3, AccBank::Int), "i32.sub does not commute");
-    assert_eq!(Op::I32SubA { dst: 1, lhs: 2, rhs: 3 }.base(), BaseOp::I32Sub { dst: 1, lhs: 2, rhs: 3 });
+    Op::I32Sub { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) }.encode(&mut code);
+    assert!(!to_acc_form(&mut code, Slot(3), AccBank::Int), "i32.sub does not commute");
+    assert_eq!(
+        Op::I32SubA { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) }.base(),
+        BaseOp::I32Sub { dst: Slot(1), lhs: Slot(2), rhs: Slot(3) }
+    );
 }
 
 #[test]
@@ -149,7 +152,7 @@ fn slot_offsets_follow_the_list() {
 #[test]
 fn decode_rejects_truncated_and_unknown() {
     let mut code = Vec::new();
-    Op::I32Add { dst: 3, lhs: 1, rhs: 2 }.encode(&mut code);
+    Op::I32Add { dst: Slot(3), lhs: Slot(1), rhs: Slot(2) }.encode(&mut code);
     assert!(decode(&code[..3], 0).is_err());
     assert!(decode(&[0x01], 0).is_err());
     assert!(decode(&[0xff, 0xff], 0).is_err());
@@ -159,10 +162,10 @@ fn decode_rejects_truncated_and_unknown() {
 #[test]
 fn unchecked_read_matches_checked_decode() {
     let mut code = Vec::new();
-    Op::I64AddImm { dst: 7, lhs: 8, imm: u64::MAX - 3 }.encode(&mut code);
+    Op::I64AddImm { dst: Slot(7), lhs: Slot(8), imm: u64::MAX - 3 }.encode(&mut code);
     // SAFETY: `code` holds exactly one encoded I64AddImm.
     let o = unsafe { ops::I64AddImm::read(code.as_ptr()) };
-    assert_eq!((o.dst, o.lhs, o.imm), (7, 8, u64::MAX - 3));
+    assert_eq!((o.dst, o.lhs, o.imm), (Slot(7), Slot(8), u64::MAX - 3));
 }
 
 /// One encoded instruction of any kind with arbitrary operands (a
@@ -239,7 +242,7 @@ fn assemble_rejects_what_it_cannot_read() {
 #[test]
 fn disassembly_names_every_operand() {
     let mut f = CompiledFunc::default();
-    Op::I32Load { dst: 2, addr: 0, offset: 16 }.encode(&mut f.code);
+    Op::I32Load { dst: Slot(2), addr: Slot(0), offset: 16 }.encode(&mut f.code);
     let mut s = String::new();
     disassemble(&f, &mut s).unwrap();
     assert!(s.contains("I32Load dst=r2, addr=r0, offset=16"), "{s}");
