@@ -67,6 +67,8 @@ pub struct Config {
     pub(crate) background_compilation: bool,
     pub(crate) portable_dispatch: bool,
     pub(crate) jit: tandem_vm_core::store::JitSettings,
+    /// The wasm proposals modules may use.
+    pub(crate) features: tandem_vm_core::module_env::WasmFeatures,
 }
 
 impl Default for Config {
@@ -84,6 +86,7 @@ impl Default for Config {
             background_compilation: true,
             portable_dispatch: false,
             jit: Default::default(),
+            features: tandem_vm_core::module_env::default_features(),
         }
     }
 }
@@ -91,6 +94,27 @@ impl Default for Config {
 impl Config {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Accept modules that use 128-bit SIMD (`v128`). Default off for now:
+    /// the interpreter runs every SIMD op, but the JIT does not compile
+    /// them yet, so functions that use `v128` stay interpreted in every
+    /// tier (`Module::jit_refused` lists them).
+    pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
+        self.features.set(tandem_vm_core::module_env::WasmFeatures::SIMD, enable);
+        if !enable {
+            self.features.remove(tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD);
+        }
+        self
+    }
+    /// Accept modules that use relaxed SIMD (implies `wasm_simd`). Each
+    /// relaxed op makes one deterministic choice on every host
+    /// (`tandem_vm_core::simd`).
+    pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
+        self.features.set(tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD, enable);
+        if enable {
+            self.features.insert(tandem_vm_core::module_env::WasmFeatures::SIMD);
+        }
+        self
     }
     /// Charge fuel for executed instructions (see `Store::set_fuel`).
     pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {

@@ -278,7 +278,10 @@ impl Global {
         let Some(g) = opaque.globals.get(self.index as usize) else { return Val::I32(0) };
         let ty = g.ty.ty;
         // SAFETY: global definitions live as long as the store.
-        let raw = unsafe { (*g.def).value };
+        let (raw, hi) = unsafe { ((*g.def).value, (*g.def).hi) };
+        if ty == ValType::V128 {
+            return Val::V128(((hi.0 as u128) << 64) | raw.0 as u128);
+        }
         Val::from_raw(raw, ty, opaque)
     }
 

@@ -134,6 +134,7 @@ impl Func {
         let opaque = &mut store.as_context_mut().opaque;
         let funcref = self.funcref(opaque)?;
         let ty = &opaque.funcs[self.index as usize].ty;
+        crate::values::check_no_v128(ty)?;
         if params.len() != ty.params().len() {
             return Err(Error::type_error(format!("expected {} arguments, got {}", ty.params().len(), params.len())));
         }
@@ -193,6 +194,7 @@ fn dynamic_host_fn<T: 'static>(
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFn<T> {
     Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
+        crate::values::check_no_v128(&ty)?;
         let opaque = caller.home();
         // SAFETY: the store outlives the call; these references end before
         // `caller` is handed to the closure.

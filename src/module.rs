@@ -51,7 +51,7 @@ impl Module {
         if cfg.tier != Tier::Interp {
             return Err(Error::usage(format!("tier {:?} needs Tandem built with the `jit` feature", cfg.tier)));
         }
-        let env = ModuleEnv::with_body_validation(bytes, bodies)?;
+        let env = ModuleEnv::with_body_validation(bytes, bodies, cfg.features)?;
         let mut info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
         info.hot_counters = cfg.tier == Tier::Tiered;
         info.jit = cfg.jit;

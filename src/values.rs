@@ -17,6 +17,11 @@ pub enum Val {
     F64(u64),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    /// A 128-bit vector, lane 0 in the low bits. It does not cross the
+    /// embedding API yet (calls, globals): `Config::wasm_simd` runs SIMD
+    /// inside wasm only, and a call or global access with a `v128` is an
+    /// error.
+    V128(u128),
 }
 
 impl Val {
@@ -28,6 +33,7 @@ impl Val {
             Val::F64(_) => ValType::F64,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::V128(_) => ValType::V128,
         }
     }
     pub fn i32(&self) -> Option<i32> {
@@ -51,6 +57,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::V128 => Val::V128(0),
         }
     }
 
@@ -66,9 +73,12 @@ impl Val {
                 crate::store::check_store(store, r.store_id)?;
                 ValRaw(r.index as u64 + 1)
             }
+            Val::V128(_) => return Err(v128_unsupported()),
         })
     }
 
+    /// The value of type `ty` in `raw`. A `v128` needs two cells, so callers
+    /// refuse `v128` first (`v128_unsupported`); here it gets the low half.
     pub(crate) fn from_raw(raw: ValRaw, ty: ValType, store: &mut StoreOpaque) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw.get_i32()),
@@ -77,8 +87,22 @@ impl Val {
             ValType::F64 => Val::F64(raw.0),
             ValType::FuncRef => Val::FuncRef(Func::from_raw(raw, store)),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw, store)),
+            ValType::V128 => Val::V128(raw.0 as u128),
         }
     }
+}
+
+/// The error of a `v128` at the embedding API, which does not pass them yet.
+pub(crate) fn v128_unsupported() -> Error {
+    Error::usage("v128 values do not cross the embedding API yet (calls from the host, host functions, globals)")
+}
+
+/// Refuses a signature with a `v128` at the embedding API.
+pub(crate) fn check_no_v128(ty: &FuncType) -> Result<()> {
+    if ty.params().contains(&ValType::V128) || ty.results().contains(&ValType::V128) {
+        return Err(v128_unsupported());
+    }
+    Ok(())
 }
 
 impl From<i32> for Val {

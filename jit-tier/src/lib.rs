@@ -45,12 +45,18 @@ pub enum CompileError {
     /// `JitSettings::max_compile_cost` (see `Lower`'s cost accounting): it
     /// stays interpreted.
     OverBudget { def: u32, cost: u64, limit: u64 },
+    /// Defined function `def` uses what the JIT does not compile yet
+    /// (`what`, e.g. 128-bit SIMD): it stays interpreted.
+    Unsupported { def: u32, what: &'static str },
 }
 
 impl std::fmt::Display for CompileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CompileError::Failed(m) => write!(f, "JIT compilation failed: {m}"),
+            CompileError::Unsupported { def, what } => {
+                write!(f, "defined function {def} stays interpreted: the JIT does not compile {what} yet")
+            }
             CompileError::OverBudget { def, cost, limit } => write!(
                 f,
                 "defined function {def} stays interpreted: its compile cost ({cost}) is over the budget ({limit})"
@@ -190,7 +196,7 @@ pub fn compile_osr(
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     let batch = Default::default();
     let lowered = lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true);
-    if let Err(e @ CompileError::OverBudget { .. }) = &lowered {
+    if let Err(e @ (CompileError::OverBudget { .. } | CompileError::Unsupported { .. })) = &lowered {
         refuse(info, def, format!("{e} (loop entry)"));
     }
     lowered?;
@@ -225,7 +231,7 @@ pub fn compile(
         // without it (its callers in the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
-                Err(e @ CompileError::OverBudget { def, .. }) => {
+                Err(e @ (CompileError::OverBudget { def, .. } | CompileError::Unsupported { def, .. })) => {
                     refuse(info, def, e.to_string());
                     part.retain(|(d, _)| *d != def);
                 }
@@ -256,8 +262,9 @@ fn compile_batch(
     let known: std::collections::HashSet<u32> =
         info.array_adapters.lock().unwrap_or_else(|e| e.into_inner()).keys().copied().collect();
     let mut new_adapters: Vec<(u32, FuncId, FuncType)> = Vec::new();
-    for (def, _) in todo {
+    for (def, code) in todo {
         let ty = lower::func_type(info, *def).ok_or_else(|| err(format!("no function {def}")))?;
+        lower::check_supported(*def, ty, code)?;
         let sig_id = info.func_sig(*def + info.env.num_imported_funcs);
         let sig = lower::native_signature(&module, ty);
         let native = module.declare_function(&format!("f{def}"), Linkage::Local, &sig).map_err(err)?;

@@ -334,6 +334,7 @@ fn parse_val(ty: ValType, s: &str) -> Result<Val, String> {
         ValType::FuncRef if s == "null" => Val::FuncRef(None),
         ValType::ExternRef if s == "null" => Val::ExternRef(None),
         ValType::FuncRef | ValType::ExternRef => return Err(format!("only `null` can be passed as {ty}")),
+        ValType::V128 => Val::V128(u128::from_str_radix(s.strip_prefix("0x").ok_or_else(bad)?, 16).map_err(|_| bad())?),
     })
 }
 
@@ -359,6 +360,7 @@ fn format_val(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        Val::V128(x) => format!("{x:#034x}"),
     }
 }
 

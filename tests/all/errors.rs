@@ -23,7 +23,7 @@ fn invalid_module_is_rejected() {
 }
 
 #[test]
-fn simd_is_an_unsupported_feature() {
+fn simd_is_an_unsupported_feature_by_default() {
     let engine = Engine::default();
     let err = Module::new(&engine, r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap_err();
     assert!(err.to_string().starts_with("unsupported feature"), "{err}");

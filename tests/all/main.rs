@@ -9,6 +9,7 @@ mod fuel;
 mod fusion;
 mod guest_limits;
 mod numeric;
+mod simd;
 #[cfg(feature = "jit")]
 mod tiers;
 mod traps;

@@ -49,6 +49,10 @@ pub enum Kind {
     U32,
     U64,
     Ty,
+    /// A 16-byte immediate (`v128.const`, a shuffle's lane indices).
+    V128,
+    /// A lane index (1 byte).
+    Lane,
 }
 
 impl Kind {
@@ -57,7 +61,8 @@ impl Kind {
             Kind::Slot => 2,
             Kind::Target | Kind::U32 => 4,
             Kind::U64 => 8,
-            Kind::Ty => 1,
+            Kind::Ty | Kind::Lane => 1,
+            Kind::V128 => 16,
         }
     }
 }
@@ -116,6 +121,69 @@ pub struct Op {
     /// The op computing the same with its two operands swapped, for a
     /// non-commuting op (`F64Sub` <-> `F64SubRev`).
     pub mirror: Option<String>,
+    /// A SIMD op: its shape, which says what the op reads and writes.
+    pub simd: Option<Shape>,
+}
+
+/// The shape of a SIMD op (as wasmparser classifies the operators): what
+/// it reads and writes, so that each tier's code for the shape is written
+/// once. `v` is a `v128`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `v = load(addr + offset)` of the op's memory size.
+    Load,
+    /// `store(addr + offset, v)`.
+    Store,
+    /// `v = op(v, load(addr + offset), lane)`: a lane from memory.
+    LoadLane(u8),
+    /// `store(addr + offset, lane of v)`.
+    StoreLane(u8),
+    /// `v = imm`.
+    Const,
+    /// `v = op(v, v, imm)`.
+    Shuffle,
+    /// `v = op(v)`; `UnaryF` computes floats (its NaNs may be canonicalised).
+    Unary,
+    UnaryF,
+    /// `v = op(v, v)`; `BinaryF` computes floats.
+    Binary,
+    BinaryF,
+    /// `v = op(v, v, v)`.
+    Ternary,
+    /// `i32 = op(v)`.
+    Test,
+    /// `v = op(v, i32)`.
+    Shift,
+    /// `v = op(scalar)`.
+    Splat(&'static str),
+    /// `scalar = op(v, lane)`.
+    Extract(&'static str, u8),
+    /// `v = op(v, scalar, lane)`.
+    Replace(&'static str, u8),
+}
+
+impl Shape {
+    /// The name of the shape in the generated `for_each_simd!` list.
+    pub fn ident(self) -> &'static str {
+        match self {
+            Shape::Load => "Load",
+            Shape::Store => "Store",
+            Shape::LoadLane(_) => "LoadLane",
+            Shape::StoreLane(_) => "StoreLane",
+            Shape::Const => "Const",
+            Shape::Shuffle => "Shuffle",
+            Shape::Unary => "Unary",
+            Shape::UnaryF => "UnaryF",
+            Shape::Binary => "Binary",
+            Shape::BinaryF => "BinaryF",
+            Shape::Ternary => "Ternary",
+            Shape::Test => "Test",
+            Shape::Shift => "Shift",
+            Shape::Splat(_) => "Splat",
+            Shape::Extract(..) => "Extract",
+            Shape::Replace(..) => "Replace",
+        }
+    }
 }
 
 fn op(group: Group, name: impl Into<String>, operands: &[(&'static str, Kind)]) -> Op {
@@ -137,6 +205,7 @@ fn op(group: Group, name: impl Into<String>, operands: &[(&'static str, Kind)]) 
         branch: None,
         increment: None,
         mirror: None,
+        simd: None,
     }
 }
 
@@ -186,7 +255,7 @@ impl Op {
 }
 
 use Bank::{F32 as BF32, F64 as BF64, Int};
-use Kind::{Slot, Target, Ty, U32, U64};
+use Kind::{Lane, Slot, Target, Ty, U32, U64, V128};
 
 const BIN: &[(&str, Kind)] = &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)];
 const UN: &[(&str, Kind)] = &[("dst", Slot), ("src", Slot)];
@@ -250,6 +319,284 @@ fn pair(ty: &'static str) -> &'static [&'static str] {
         _ => &["f64", "f64"],
     }
 }
+
+/// The bytes a SIMD memory op reads or writes, from its name.
+fn simd_memory_size(name: &str) -> u8 {
+    match name {
+        "V128Load" | "V128Store" => 16,
+        "V128Load8x8S" | "V128Load8x8U" | "V128Load16x4S" | "V128Load16x4U" | "V128Load32x2S" | "V128Load32x2U" => 8,
+        "V128Load8Splat" | "V128Load8Lane" | "V128Store8Lane" => 1,
+        "V128Load16Splat" | "V128Load16Lane" | "V128Store16Lane" => 2,
+        "V128Load32Splat" | "V128Load32Zero" | "V128Load32Lane" | "V128Store32Lane" => 4,
+        "V128Load64Splat" | "V128Load64Zero" | "V128Load64Lane" | "V128Store64Lane" => 8,
+        _ => 0,
+    }
+}
+
+use Shape::{
+    Binary, BinaryF, Const as VConst, Extract, Load as VLoad, LoadLane, Replace, Shift, Shuffle, Splat,
+    Store as VStore, StoreLane, Ternary, Test, Unary, UnaryF,
+};
+
+/// Every operator of the `simd` and `relaxed-simd` proposals, with its shape.
+const SIMD: &[(&str, Shape)] = &[
+    ("V128Load", VLoad),
+    ("V128Load8x8S", VLoad),
+    ("V128Load8x8U", VLoad),
+    ("V128Load16x4S", VLoad),
+    ("V128Load16x4U", VLoad),
+    ("V128Load32x2S", VLoad),
+    ("V128Load32x2U", VLoad),
+    ("V128Load8Splat", VLoad),
+    ("V128Load16Splat", VLoad),
+    ("V128Load32Splat", VLoad),
+    ("V128Load64Splat", VLoad),
+    ("V128Load32Zero", VLoad),
+    ("V128Load64Zero", VLoad),
+    ("V128Store", VStore),
+    ("V128Load8Lane", LoadLane(16)),
+    ("V128Load16Lane", LoadLane(8)),
+    ("V128Load32Lane", LoadLane(4)),
+    ("V128Load64Lane", LoadLane(2)),
+    ("V128Store8Lane", StoreLane(16)),
+    ("V128Store16Lane", StoreLane(8)),
+    ("V128Store32Lane", StoreLane(4)),
+    ("V128Store64Lane", StoreLane(2)),
+    ("V128Const", VConst),
+    ("I8x16Shuffle", Shuffle),
+    ("I8x16ExtractLaneS", Extract("i32", 16)),
+    ("I8x16ExtractLaneU", Extract("i32", 16)),
+    ("I8x16ReplaceLane", Replace("i32", 16)),
+    ("I16x8ExtractLaneS", Extract("i32", 8)),
+    ("I16x8ExtractLaneU", Extract("i32", 8)),
+    ("I16x8ReplaceLane", Replace("i32", 8)),
+    ("I32x4ExtractLane", Extract("i32", 4)),
+    ("I32x4ReplaceLane", Replace("i32", 4)),
+    ("I64x2ExtractLane", Extract("i64", 2)),
+    ("I64x2ReplaceLane", Replace("i64", 2)),
+    ("F32x4ExtractLane", Extract("f32", 4)),
+    ("F32x4ReplaceLane", Replace("f32", 4)),
+    ("F64x2ExtractLane", Extract("f64", 2)),
+    ("F64x2ReplaceLane", Replace("f64", 2)),
+    ("I8x16Swizzle", Binary),
+    ("I8x16Splat", Splat("i32")),
+    ("I16x8Splat", Splat("i32")),
+    ("I32x4Splat", Splat("i32")),
+    ("I64x2Splat", Splat("i64")),
+    ("F32x4Splat", Splat("f32")),
+    ("F64x2Splat", Splat("f64")),
+    ("I8x16Eq", Binary),
+    ("I8x16Ne", Binary),
+    ("I8x16LtS", Binary),
+    ("I8x16LtU", Binary),
+    ("I8x16GtS", Binary),
+    ("I8x16GtU", Binary),
+    ("I8x16LeS", Binary),
+    ("I8x16LeU", Binary),
+    ("I8x16GeS", Binary),
+    ("I8x16GeU", Binary),
+    ("I16x8Eq", Binary),
+    ("I16x8Ne", Binary),
+    ("I16x8LtS", Binary),
+    ("I16x8LtU", Binary),
+    ("I16x8GtS", Binary),
+    ("I16x8GtU", Binary),
+    ("I16x8LeS", Binary),
+    ("I16x8LeU", Binary),
+    ("I16x8GeS", Binary),
+    ("I16x8GeU", Binary),
+    ("I32x4Eq", Binary),
+    ("I32x4Ne", Binary),
+    ("I32x4LtS", Binary),
+    ("I32x4LtU", Binary),
+    ("I32x4GtS", Binary),
+    ("I32x4GtU", Binary),
+    ("I32x4LeS", Binary),
+    ("I32x4LeU", Binary),
+    ("I32x4GeS", Binary),
+    ("I32x4GeU", Binary),
+    ("I64x2Eq", Binary),
+    ("I64x2Ne", Binary),
+    ("I64x2LtS", Binary),
+    ("I64x2GtS", Binary),
+    ("I64x2LeS", Binary),
+    ("I64x2GeS", Binary),
+    ("F32x4Eq", BinaryF),
+    ("F32x4Ne", BinaryF),
+    ("F32x4Lt", BinaryF),
+    ("F32x4Gt", BinaryF),
+    ("F32x4Le", BinaryF),
+    ("F32x4Ge", BinaryF),
+    ("F64x2Eq", BinaryF),
+    ("F64x2Ne", BinaryF),
+    ("F64x2Lt", BinaryF),
+    ("F64x2Gt", BinaryF),
+    ("F64x2Le", BinaryF),
+    ("F64x2Ge", BinaryF),
+    ("V128Not", Unary),
+    ("V128And", Binary),
+    ("V128AndNot", Binary),
+    ("V128Or", Binary),
+    ("V128Xor", Binary),
+    ("V128Bitselect", Ternary),
+    ("V128AnyTrue", Test),
+    ("I8x16Abs", Unary),
+    ("I8x16Neg", Unary),
+    ("I8x16Popcnt", Unary),
+    ("I8x16AllTrue", Test),
+    ("I8x16Bitmask", Test),
+    ("I8x16NarrowI16x8S", Binary),
+    ("I8x16NarrowI16x8U", Binary),
+    ("I8x16Shl", Shift),
+    ("I8x16ShrS", Shift),
+    ("I8x16ShrU", Shift),
+    ("I8x16Add", Binary),
+    ("I8x16AddSatS", Binary),
+    ("I8x16AddSatU", Binary),
+    ("I8x16Sub", Binary),
+    ("I8x16SubSatS", Binary),
+    ("I8x16SubSatU", Binary),
+    ("I8x16MinS", Binary),
+    ("I8x16MinU", Binary),
+    ("I8x16MaxS", Binary),
+    ("I8x16MaxU", Binary),
+    ("I8x16AvgrU", Binary),
+    ("I16x8ExtAddPairwiseI8x16S", Unary),
+    ("I16x8ExtAddPairwiseI8x16U", Unary),
+    ("I16x8Abs", Unary),
+    ("I16x8Neg", Unary),
+    ("I16x8Q15MulrSatS", Binary),
+    ("I16x8AllTrue", Test),
+    ("I16x8Bitmask", Test),
+    ("I16x8NarrowI32x4S", Binary),
+    ("I16x8NarrowI32x4U", Binary),
+    ("I16x8ExtendLowI8x16S", Unary),
+    ("I16x8ExtendHighI8x16S", Unary),
+    ("I16x8ExtendLowI8x16U", Unary),
+    ("I16x8ExtendHighI8x16U", Unary),
+    ("I16x8Shl", Shift),
+    ("I16x8ShrS", Shift),
+    ("I16x8ShrU", Shift),
+    ("I16x8Add", Binary),
+    ("I16x8AddSatS", Binary),
+    ("I16x8AddSatU", Binary),
+    ("I16x8Sub", Binary),
+    ("I16x8SubSatS", Binary),
+    ("I16x8SubSatU", Binary),
+    ("I16x8Mul", Binary),
+    ("I16x8MinS", Binary),
+    ("I16x8MinU", Binary),
+    ("I16x8MaxS", Binary),
+    ("I16x8MaxU", Binary),
+    ("I16x8AvgrU", Binary),
+    ("I16x8ExtMulLowI8x16S", Binary),
+    ("I16x8ExtMulHighI8x16S", Binary),
+    ("I16x8ExtMulLowI8x16U", Binary),
+    ("I16x8ExtMulHighI8x16U", Binary),
+    ("I32x4ExtAddPairwiseI16x8S", Unary),
+    ("I32x4ExtAddPairwiseI16x8U", Unary),
+    ("I32x4Abs", Unary),
+    ("I32x4Neg", Unary),
+    ("I32x4AllTrue", Test),
+    ("I32x4Bitmask", Test),
+    ("I32x4ExtendLowI16x8S", Unary),
+    ("I32x4ExtendHighI16x8S", Unary),
+    ("I32x4ExtendLowI16x8U", Unary),
+    ("I32x4ExtendHighI16x8U", Unary),
+    ("I32x4Shl", Shift),
+    ("I32x4ShrS", Shift),
+    ("I32x4ShrU", Shift),
+    ("I32x4Add", Binary),
+    ("I32x4Sub", Binary),
+    ("I32x4Mul", Binary),
+    ("I32x4MinS", Binary),
+    ("I32x4MinU", Binary),
+    ("I32x4MaxS", Binary),
+    ("I32x4MaxU", Binary),
+    ("I32x4DotI16x8S", Binary),
+    ("I32x4ExtMulLowI16x8S", Binary),
+    ("I32x4ExtMulHighI16x8S", Binary),
+    ("I32x4ExtMulLowI16x8U", Binary),
+    ("I32x4ExtMulHighI16x8U", Binary),
+    ("I64x2Abs", Unary),
+    ("I64x2Neg", Unary),
+    ("I64x2AllTrue", Test),
+    ("I64x2Bitmask", Test),
+    ("I64x2ExtendLowI32x4S", Unary),
+    ("I64x2ExtendHighI32x4S", Unary),
+    ("I64x2ExtendLowI32x4U", Unary),
+    ("I64x2ExtendHighI32x4U", Unary),
+    ("I64x2Shl", Shift),
+    ("I64x2ShrS", Shift),
+    ("I64x2ShrU", Shift),
+    ("I64x2Add", Binary),
+    ("I64x2Sub", Binary),
+    ("I64x2Mul", Binary),
+    ("I64x2ExtMulLowI32x4S", Binary),
+    ("I64x2ExtMulHighI32x4S", Binary),
+    ("I64x2ExtMulLowI32x4U", Binary),
+    ("I64x2ExtMulHighI32x4U", Binary),
+    ("F32x4Ceil", UnaryF),
+    ("F32x4Floor", UnaryF),
+    ("F32x4Trunc", UnaryF),
+    ("F32x4Nearest", UnaryF),
+    ("F32x4Abs", UnaryF),
+    ("F32x4Neg", UnaryF),
+    ("F32x4Sqrt", UnaryF),
+    ("F32x4Add", BinaryF),
+    ("F32x4Sub", BinaryF),
+    ("F32x4Mul", BinaryF),
+    ("F32x4Div", BinaryF),
+    ("F32x4Min", BinaryF),
+    ("F32x4Max", BinaryF),
+    ("F32x4PMin", BinaryF),
+    ("F32x4PMax", BinaryF),
+    ("F64x2Ceil", UnaryF),
+    ("F64x2Floor", UnaryF),
+    ("F64x2Trunc", UnaryF),
+    ("F64x2Nearest", UnaryF),
+    ("F64x2Abs", UnaryF),
+    ("F64x2Neg", UnaryF),
+    ("F64x2Sqrt", UnaryF),
+    ("F64x2Add", BinaryF),
+    ("F64x2Sub", BinaryF),
+    ("F64x2Mul", BinaryF),
+    ("F64x2Div", BinaryF),
+    ("F64x2Min", BinaryF),
+    ("F64x2Max", BinaryF),
+    ("F64x2PMin", BinaryF),
+    ("F64x2PMax", BinaryF),
+    ("I32x4TruncSatF32x4S", UnaryF),
+    ("I32x4TruncSatF32x4U", UnaryF),
+    ("F32x4ConvertI32x4S", UnaryF),
+    ("F32x4ConvertI32x4U", UnaryF),
+    ("I32x4TruncSatF64x2SZero", UnaryF),
+    ("I32x4TruncSatF64x2UZero", UnaryF),
+    ("F64x2ConvertLowI32x4S", UnaryF),
+    ("F64x2ConvertLowI32x4U", UnaryF),
+    ("F32x4DemoteF64x2Zero", UnaryF),
+    ("F64x2PromoteLowF32x4", UnaryF),
+    ("I8x16RelaxedSwizzle", Binary),
+    ("I32x4RelaxedTruncF32x4S", Unary),
+    ("I32x4RelaxedTruncF32x4U", Unary),
+    ("I32x4RelaxedTruncF64x2SZero", Unary),
+    ("I32x4RelaxedTruncF64x2UZero", Unary),
+    ("F32x4RelaxedMadd", Ternary),
+    ("F32x4RelaxedNmadd", Ternary),
+    ("F64x2RelaxedMadd", Ternary),
+    ("F64x2RelaxedNmadd", Ternary),
+    ("I8x16RelaxedLaneselect", Ternary),
+    ("I16x8RelaxedLaneselect", Ternary),
+    ("I32x4RelaxedLaneselect", Ternary),
+    ("I64x2RelaxedLaneselect", Ternary),
+    ("F32x4RelaxedMin", Binary),
+    ("F32x4RelaxedMax", Binary),
+    ("F64x2RelaxedMin", Binary),
+    ("F64x2RelaxedMax", Binary),
+    ("I16x8RelaxedQ15mulrS", Binary),
+    ("I16x8RelaxedDotI8x16I7x16S", Binary),
+    ("I32x4RelaxedDotI8x16I7x16AddS", Ternary),
+];
 
 /// Every op, in opcode order (each op's forms follow it).
 pub fn ops() -> Vec<Op> {
@@ -364,6 +711,12 @@ pub fn ops() -> Vec<Op> {
     v.push(op(Variables, "GlobalSet", &[("src", Slot), ("offset", U32)]));
     v.push(op(Variables, "GlobalGetImported", &[("dst", Slot), ("offset", U32)]));
     v.push(op(Variables, "GlobalSetImported", &[("src", Slot), ("offset", U32)]));
+    // `v128` moves: a value in two cells (see `ValType::V128`).
+    v.push(op(Variables, "V128Select", &[("dst", Slot), ("cond", Slot), ("a", Slot), ("b", Slot)]));
+    v.push(op(Variables, "V128GlobalGet", &[("dst", Slot), ("offset", U32)]));
+    v.push(op(Variables, "V128GlobalSet", &[("src", Slot), ("offset", U32)]));
+    v.push(op(Variables, "V128GlobalGetImported", &[("dst", Slot), ("offset", U32)]));
+    v.push(op(Variables, "V128GlobalSetImported", &[("src", Slot), ("offset", U32)]));
 
     // --- memory ---
     const LOADS: &[(&str, &str, u8)] = &[
@@ -591,6 +944,33 @@ pub fn ops() -> Vec<Op> {
             c = c.traps(&["IntegerOverflow", "BadConversionToInteger"]);
         }
         v.push(if acc { c.acc(bank_of(from), bank_of(to), false) } else { c });
+    }
+
+    // --- 128-bit SIMD and relaxed SIMD (one op per operator, wasmparser's
+    // names; the shape says the operands) ---
+    for &(name, shape) in SIMD {
+        let size = simd_memory_size(name);
+        let operands: &[(&str, Kind)] = match shape {
+            Shape::Load => &[("dst", Slot), ("addr", Slot), ("offset", U32)],
+            Shape::Store => &[("addr", Slot), ("value", Slot), ("offset", U32)],
+            Shape::LoadLane(_) => &[("dst", Slot), ("addr", Slot), ("src", Slot), ("offset", U32), ("lane", Lane)],
+            Shape::StoreLane(_) => &[("addr", Slot), ("value", Slot), ("offset", U32), ("lane", Lane)],
+            Shape::Const => &[("dst", Slot), ("imm", V128)],
+            Shape::Shuffle => &[("dst", Slot), ("lhs", Slot), ("rhs", Slot), ("imm", V128)],
+            Shape::Unary | Shape::UnaryF | Shape::Test | Shape::Splat(_) => UN,
+            Shape::Binary | Shape::BinaryF | Shape::Shift => BIN,
+            Shape::Ternary => &[("dst", Slot), ("a", Slot), ("b", Slot), ("c", Slot)],
+            Shape::Extract(..) => &[("dst", Slot), ("src", Slot), ("lane", Lane)],
+            Shape::Replace(..) => &[("dst", Slot), ("lhs", Slot), ("rhs", Slot), ("lane", Lane)],
+        };
+        let mut o = op(Simd, name, operands);
+        o.simd = Some(shape);
+        o = match shape {
+            Shape::Load | Shape::LoadLane(_) => o.memory(MemUse::Load(size)).traps(&["MemoryOutOfBounds"]),
+            Shape::Store | Shape::StoreLane(_) => o.memory(MemUse::Store(size)).traps(&["MemoryOutOfBounds"]),
+            _ => o,
+        };
+        v.push(o);
     }
     v
 }

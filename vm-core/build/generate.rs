@@ -1,6 +1,6 @@
 //! Turns the op description (`desc.rs`) into Rust: see `generate`.
 
-use crate::desc::{Bank, Kind, Op, bank_of};
+use crate::desc::{Bank, Kind, Op, Shape, bank_of};
 use crate::kinds::Form;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -53,6 +53,22 @@ fn fields(op: &Op) -> String {
 
 fn names(op: &Op) -> String {
     op.operands.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+}
+
+/// `I32x4AddSatS` -> `i32x4_add_sat_s`: the name of an op's function.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Checks the description's cross references and shapes; panics (failing
@@ -144,6 +160,36 @@ pub fn generate(ops: &[Op]) -> String {
         writeln!(w, " }};").unwrap();
     }
     writeln!(w, "}}").unwrap();
+
+    // The SIMD ops with their shapes, for the tiers' code per shape.
+    writeln!(
+        w,
+        "/// Calls `$m!` once with every SIMD op as `Name snake_name Shape (extra);`: the\n\
+         /// shape (`vm-core/build/desc.rs`, `Simd`), and for splats, lane accesses and\n\
+         /// lane loads/stores the scalar type and lane count."
+    )
+    .unwrap();
+    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! for_each_simd {{ ($m:ident) => {{ $m! {{").unwrap();
+    for op in ops {
+        let Some(shape) = op.simd else { continue };
+        let extra = match shape {
+            Shape::Splat(t) => t.to_string(),
+            Shape::Extract(t, n) | Shape::Replace(t, n) => format!("{t} {n}"),
+            Shape::LoadLane(n) | Shape::StoreLane(n) => n.to_string(),
+            _ => String::new(),
+        };
+        writeln!(w, "    {} {} {} ({extra});", op.name, snake(&op.name), shape.ident()).unwrap();
+    }
+    writeln!(w, "}} }}; }}").unwrap();
+    writeln!(w, "/// A pattern matching every SIMD op of `BaseOp`.").unwrap();
+    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! simd_base_ops {{ () => {{").unwrap();
+    let simd: Vec<String> = ops
+        .iter()
+        .filter(|o| o.simd.is_some())
+        .map(|o| format!("$crate::bytecode::BaseOp::{} {{ .. }}", o.name))
+        .collect();
+    writeln!(w, "    {}", simd.join("\n    | ")).unwrap();
+    writeln!(w, "}}; }}").unwrap();
 
     // Opcode facts.
     writeln!(w, "impl Opcode {{").unwrap();

@@ -123,11 +123,22 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
     Ok(())
 }
 
-/// Evaluates a constant expression.
+/// Evaluates a constant expression (of a type that fits one cell).
 fn eval_const(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> ValRaw {
+    eval_const_wide(expr, inst, store).0
+}
+
+/// Evaluates a constant expression: its value, and the high half of a
+/// `v128` (zero for other types).
+fn eval_const_wide(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> (ValRaw, ValRaw) {
     let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
+    let mut hi = ValRaw(0);
     for op in &expr.0 {
         let v = match *op {
+            ConstOp::V128(bits) => {
+                hi = ValRaw((bits >> 64) as u64);
+                ValRaw(bits as u64)
+            }
             ConstOp::I32(v) => ValRaw::i32(v),
             ConstOp::I64(v) => ValRaw::i64(v),
             ConstOp::F32(b) => ValRaw::f32_bits(b),
@@ -137,7 +148,10 @@ fn eval_const(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> Val
             ConstOp::GlobalGet(g) => {
                 let entry = &store.globals[inst.globals[g as usize] as usize];
                 // SAFETY: global definitions live as long as the store.
-                unsafe { (*entry.def).value }
+                unsafe {
+                    hi = (*entry.def).hi;
+                    (*entry.def).value
+                }
             }
             bin => {
                 let b = stack.pop().unwrap_or_default();
@@ -154,7 +168,7 @@ fn eval_const(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> Val
         };
         stack.push(v);
     }
-    stack.pop().unwrap_or_default()
+    (stack.pop().unwrap_or_default(), hi)
 }
 
 /// Instantiates `module` in `store` with `imports` (in import order).
@@ -283,13 +297,16 @@ pub fn instantiate(
     }
     // Defined globals, inline in the VMContext.
     for (i, init) in env.global_inits.iter().enumerate() {
-        let value = eval_const(init, &inst, store);
+        let (value, hi) = eval_const_wide(init, &inst, store);
         let def = {
             // SAFETY: the offset is inside the VMContext and 16-aligned.
             unsafe { vmctx.add(offsets.defined_global(i as u32) as usize) as *mut VMGlobalDefinition }
         };
         // SAFETY: as above.
-        unsafe { (*def).value = value };
+        unsafe {
+            (*def).value = value;
+            (*def).hi = hi;
+        }
         let ty = env.globals[env.num_imported_globals as usize + i];
         store.globals.push(crate::store::GlobalEntry { def, ty });
         inst.globals.push(store.globals.len() as u32 - 1);

@@ -8,6 +8,7 @@ pub mod bytecode;
 pub mod module_env;
 pub mod num;
 pub mod parallel;
+pub mod simd;
 pub mod trap;
 pub mod value;
 pub mod vmctx;

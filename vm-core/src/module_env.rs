@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
-use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+pub use wasmparser::WasmFeatures;
+use wasmparser::{Parser, Payload, Validator};
 
 /// What kind of problem a module has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +101,8 @@ pub enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// `v128.const`.
+    V128(u128),
 }
 
 /// A constant expression (a short stack program).
@@ -176,21 +179,23 @@ pub type BodyResources = Arc<wasmparser::ValidatorResources>;
 /// A function body whose validation was deferred to translation.
 #[derive(Clone, Debug)]
 pub struct PendingBody {
+    /// The features the module was validated with.
+    pub features: WasmFeatures,
     pub resources: BodyResources,
     pub index: u32,
     pub ty: u32,
 }
 
 impl PendingBody {
-    /// A validator for this body. SIMD is enabled here so that a body using
-    /// it reaches the translator, which reports "unsupported" rather than
-    /// "invalid".
+    /// A validator for this body, with every feature Tandem has, so that a
+    /// body using one that is switched off (`features`) reaches the
+    /// translator, which reports it as unsupported rather than invalid.
     pub fn validator(&self, allocs: wasmparser::FuncValidatorAllocations) -> wasmparser::FuncValidator<BodyResources> {
         wasmparser::FuncToValidate {
             resources: self.resources.clone(),
             index: self.index,
             ty: self.ty,
-            features: WasmFeatures::WASM2,
+            features: supported_features(),
         }
         .into_validator(allocs)
     }
@@ -238,28 +243,48 @@ pub struct ModuleEnv {
     pub num_imported_globals: u32,
 }
 
-/// The feature set Tandem implements: Wasm 2.0 without SIMD.
+/// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included)
+/// and relaxed SIMD.
 pub fn supported_features() -> WasmFeatures {
+    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
+}
+
+/// The features Tandem validates with by default: Wasm 2.0 without SIMD,
+/// until the JIT compiles SIMD (`Config::wasm_simd`).
+pub fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
 }
 
 impl ModuleEnv {
     /// Decodes and validates `bytes` (every function body included).
     pub fn new(bytes: &[u8]) -> Result<ModuleEnv, ModuleError> {
-        Self::with_body_validation(bytes, BodyValidation::Eager)
+        Self::with_body_validation(bytes, BodyValidation::Eager, default_features())
     }
 
-    /// Decodes and validates `bytes`; function bodies are validated now or,
-    /// with `BodyValidation::Deferred`, by the translator (`pending`).
-    pub fn with_body_validation(bytes: &[u8], bodies: BodyValidation) -> Result<ModuleEnv, ModuleError> {
-        match Self::parse(bytes, supported_features(), bodies) {
+    /// Decodes and validates `bytes` with `features` (a subset of
+    /// `supported_features`); function bodies are validated now or, with
+    /// `BodyValidation::Deferred`, by the translator (`pending`).
+    pub fn with_body_validation(
+        bytes: &[u8],
+        bodies: BodyValidation,
+        features: WasmFeatures,
+    ) -> Result<ModuleEnv, ModuleError> {
+        let features = features & supported_features();
+        match Self::parse(bytes, features, bodies) {
             Ok(env) => Ok(env),
             Err(e) => {
-                // Tell "uses SIMD" apart from "is invalid": only a module that is
-                // valid with SIMD enabled is reported as unsupported.
-                if Validator::new_with_features(WasmFeatures::WASM2).validate_all(bytes).is_ok() {
+                // Tell "uses a feature that is switched off" apart from "is
+                // invalid": only a module that is valid with every feature
+                // Tandem has is reported as unsupported.
+                if features != supported_features()
+                    && Validator::new_with_features(supported_features()).validate_all(bytes).is_ok()
+                {
                     Err(ModuleError::unsupported(
-                        format!("128-bit SIMD is not supported yet ({})", e.message),
+                        format!(
+                            "{} (the module needs a feature that is switched off: SIMD is off by default \
+                             until the JIT compiles it; `Config::wasm_simd(true)` runs it interpreted)",
+                            e.message
+                        ),
                         e.offset,
                     ))
                 } else {
@@ -324,7 +349,7 @@ impl ModuleEnv {
                     BodyValidation::EagerParallel => queued.push((func, body)),
                     BodyValidation::Deferred => {
                         let resources = shared.get_or_insert_with(|| Arc::new(func.resources)).clone();
-                        env.pending.push(PendingBody { resources, index: func.index, ty: func.ty });
+                        env.pending.push(PendingBody { features, resources, index: func.index, ty: func.ty });
                     }
                 },
                 wasmparser::ValidPayload::End(_) => {}
@@ -594,6 +619,7 @@ fn convert_const(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ModuleError
             O::I64Const { value } => ConstOp::I64(value),
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
             O::RefNull { .. } => ConstOp::RefNull,
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),

@@ -447,7 +447,7 @@ impl StoreOpaque {
 
     /// Adds a host-owned global.
     pub fn add_global(&mut self, ty: GlobalType, value: ValRaw) -> u32 {
-        let def = Box::into_raw(Box::new(VMGlobalDefinition { value, _reserved: 0 }));
+        let def = Box::into_raw(Box::new(VMGlobalDefinition { value, hi: ValRaw(0) }));
         self.host_globals.push(def);
         self.globals.push(GlobalEntry { def, ty });
         self.globals.len() as u32 - 1

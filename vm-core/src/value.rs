@@ -4,7 +4,7 @@
 use crate::vmctx::VMFuncRef;
 use core::fmt;
 
-/// A WebAssembly value type (Wasm 2.0, SIMD excluded until it lands).
+/// A WebAssembly value type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
@@ -13,6 +13,9 @@ pub enum ValType {
     F64,
     FuncRef,
     ExternRef,
+    /// A 128-bit vector. It takes two consecutive `ValRaw` cells wherever
+    /// values sit in memory (frames, argument buffers): low half first.
+    V128,
 }
 
 impl ValType {
@@ -23,6 +26,7 @@ impl ValType {
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
+            wasmparser::ValType::V128 => ValType::V128,
             wasmparser::ValType::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
             wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
             _ => return None,
@@ -32,6 +36,13 @@ impl ValType {
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// How many `ValRaw` cells a value of this type takes: 2 for `v128`
+    /// (low half first), else 1.
+    #[inline(always)]
+    pub fn cells(self) -> usize {
+        if self == ValType::V128 { 2 } else { 1 }
     }
 
     /// A one-byte code used in bytecode operands (`Ty` operand kind).
@@ -48,6 +59,7 @@ impl ValType {
             ValType::F64 => "f64",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::V128 => "v128",
         }
     }
 
@@ -65,10 +77,16 @@ impl ValType {
             3 => ValType::F64,
             4 => ValType::FuncRef,
             5 => ValType::ExternRef,
+            6 => ValType::V128,
             _ => return None,
         })
     }
 }
+
+/// The `Ty` operand code of a copy of a `v128`'s high cell: the
+/// interpreter moves it like any cell; a compiler, which moves a `v128` as
+/// a whole with its low cell, ignores it. Not a `ValType` code.
+pub const V128_HI_CODE: u8 = 0x40;
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

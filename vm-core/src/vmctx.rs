@@ -70,12 +70,14 @@ pub struct VMTableDefinition {
     pub current_elements: usize,
 }
 
-/// A global's storage: 16 bytes so v128 fits later.
+/// A global's storage: 16 bytes, so that a `v128` fits.
 #[repr(C, align(16))]
 #[derive(Default)]
 pub struct VMGlobalDefinition {
+    /// The value (the low half of a `v128`).
     pub value: ValRaw,
-    pub _reserved: u64,
+    /// The high half of a `v128`; unused by other types.
+    pub hi: ValRaw,
 }
 
 /// Per-store limits both tiers check.

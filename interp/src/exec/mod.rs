@@ -48,6 +48,7 @@ mod entry;
 mod frames;
 mod memory;
 mod numeric;
+mod simd;
 mod tables;
 mod tier;
 mod variables;
@@ -65,6 +66,7 @@ mod h {
     pub(super) use super::conversions::h::*;
     pub(super) use super::memory::h::*;
     pub(super) use super::numeric::h::*;
+    pub(super) use super::simd::h::*;
     pub(super) use super::tables::h::*;
     pub(super) use super::variables::h::*;
 }

@@ -46,6 +46,36 @@ handlers! { r, cx, Variables;
         let p = *(cx.vmctx.add(o.offset as usize) as *const *mut VMGlobalDefinition);
         (*p).value = get!(r, o.src);
     };
+    V128Select => {
+        let o = operands!(r, V128Select);
+        let v = if get!(r, o.cond).get_u32() != 0 { o.a } else { o.b };
+        set!(r, o.dst, get!(r, v));
+        set!(r, o.dst + 1, get!(r, v + 1));
+    };
+    V128GlobalGet => {
+        let o = operands!(r, V128GlobalGet);
+        let g = &*(cx.vmctx.add(o.offset as usize) as *const VMGlobalDefinition);
+        set!(r, o.dst, g.value);
+        set!(r, o.dst + 1, g.hi);
+    };
+    V128GlobalSet => {
+        let o = operands!(r, V128GlobalSet);
+        let g = &mut *(cx.vmctx.add(o.offset as usize) as *mut VMGlobalDefinition);
+        g.value = get!(r, o.src);
+        g.hi = get!(r, o.src + 1);
+    };
+    V128GlobalGetImported => {
+        let o = operands!(r, V128GlobalGetImported);
+        let g = &**(cx.vmctx.add(o.offset as usize) as *const *const VMGlobalDefinition);
+        set!(r, o.dst, g.value);
+        set!(r, o.dst + 1, g.hi);
+    };
+    V128GlobalSetImported => {
+        let o = operands!(r, V128GlobalSetImported);
+        let g = &mut **(cx.vmctx.add(o.offset as usize) as *const *mut VMGlobalDefinition);
+        g.value = get!(r, o.src);
+        g.hi = get!(r, o.src + 1);
+    };
     @raw
     @ops
     Copy => copy!();

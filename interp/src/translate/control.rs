@@ -189,12 +189,12 @@ impl Translator<'_> {
                     self.emit(Op::Copy { dst, src, ty: c.results[j].code() });
                 }
             }
-            for &ty in &c.results {
-                self.push(Kind::Temp, ty);
+            for &cell in &c.results {
+                self.push_cell(Kind::Temp, cell);
             }
         } else {
-            for &ty in &c.results {
-                self.push(Kind::Temp, ty);
+            for &cell in &c.results {
+                self.push_cell(Kind::Temp, cell);
             }
             if c.branched {
                 self.label_here();
@@ -227,15 +227,15 @@ impl Translator<'_> {
         self.label_here();
         if shift > 0 {
             // Re-copy the params (which sit below the condition's hole).
-            for (j, &ty) in params.iter().enumerate() {
+            for (j, &cell) in params.iter().enumerate() {
                 let dst = self.temp_slot(base + j);
                 let src = self.temp_slot(base - shift + j);
-                self.emit(Op::Copy { dst, src, ty: ty.code() });
-                self.push(Kind::Temp, ty);
+                self.emit(Op::Copy { dst, src, ty: cell.code() });
+                self.push_cell(Kind::Temp, cell);
             }
         } else {
-            for &ty in &params {
-                self.push(Kind::Temp, ty);
+            for &cell in &params {
+                self.push_cell(Kind::Temp, cell);
             }
         }
         self.reachable = true;

@@ -8,17 +8,23 @@
 //! into their temporary, or into a local when a `local.set`/`local.tee`
 //! follows. Branches copy their values into the label's result slots, which
 //! are fixed when the block opens, so block ends need no shuffling.
+//!
+//! Everything here counts in `ValRaw` cells: a `v128` value takes two
+//! consecutive cells (low half first), as in frames and argument buffers,
+//! so it is two entries of the operand stack (the second marked `hi`), two
+//! cells of the locals and two of a label's results. Moving a `v128` is
+//! moving its two cells; only the ops that compute on it see it whole.
 #![forbid(unsafe_code)]
 
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use tandem_vm_core::bytecode::{
-    AccBank, CompiledFunc, Increment, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form, to_reg_form,
+    AccBank, CompiledFunc, Increment, Lane, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form, to_reg_form,
     to_value_form,
 };
 use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
-use tandem_vm_core::value::{FuncType, ValType};
+use tandem_vm_core::value::{FuncType, V128_HI_CODE, ValType};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator};
 
 mod control;
@@ -37,6 +43,46 @@ enum Kind {
 struct Operand {
     kind: Kind,
     ty: ValType,
+    /// The high cell of a `v128` (the entry below holds the low one).
+    hi: bool,
+}
+
+impl Operand {
+    /// The `Ty` operand code of this cell for copies.
+    fn code(&self) -> u8 {
+        Cell { ty: self.ty, hi: self.hi }.code()
+    }
+}
+
+/// One `ValRaw` cell of a value of type `ty`: a `v128` takes two, the
+/// second marked `hi`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Cell {
+    ty: ValType,
+    hi: bool,
+}
+
+impl Cell {
+    /// The `Ty` operand code of a copy of this cell: the value type, or
+    /// `V128_HI_CODE` for a `v128`'s high half (a compiler moves a `v128`
+    /// as a whole with its low cell and ignores the high one).
+    fn code(self) -> u8 {
+        if self.hi { V128_HI_CODE } else { self.ty.code() }
+    }
+}
+
+type Cells = SmallVec<[Cell; 2]>;
+
+/// The cells of values of `types`, in order.
+fn cells_of(types: &[ValType]) -> Cells {
+    let mut out = Cells::new();
+    for &ty in types {
+        out.push(Cell { ty, hi: false });
+        if ty == ValType::V128 {
+            out.push(Cell { ty, hi: true });
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,8 +99,8 @@ struct Control {
     kind: CtrlKind,
     /// Stack height of the block's first param/result slot.
     base: usize,
-    params: SmallVec<[ValType; 2]>,
-    results: SmallVec<[ValType; 2]>,
+    params: Cells,
+    results: Cells,
     /// Code positions of `Target` fields to patch with the end label.
     patches: SmallVec<[usize; 2]>,
     /// Loop header position.
@@ -68,19 +114,25 @@ struct Control {
 }
 
 impl Control {
-    fn label_types(&self) -> &[ValType] {
+    fn label_types(&self) -> &[Cell] {
         if self.kind == CtrlKind::Loop { &self.params } else { &self.results }
     }
 }
 
 struct Translator<'a> {
     env: &'a ModuleEnv,
+    /// The body's deferred validation, when it has one (its features).
+    pending: Option<&'a tandem_vm_core::module_env::PendingBody>,
     info: &'a ModuleInfo,
     code: Vec<u8>,
     stack: Vec<Operand>,
     ctrl: Vec<Control>,
+    /// Cells of the parameters and locals.
     num_locals: u32,
+    /// The type of each cell of the parameters and locals.
     local_types: Vec<ValType>,
+    /// The first cell of each wasm local.
+    local_cells: Vec<u32>,
     max_height: usize,
     reachable: bool,
     dead_depth: u32,
@@ -150,16 +202,23 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     let body = FunctionBody::new(wasmparser::BinaryReader::new_features(
         &env.bytes[body.range.clone()],
         body.range.start,
-        wasmparser::WasmFeatures::WASM2,
+        tandem_vm_core::module_env::supported_features(),
     ));
-    if ty.results().len() >= (CONST_TAG - RESULT_TAG) as usize {
-        return Err(ModuleError::limit("more than 4095 results"));
+    let result_cells = cells_of(ty.results()).len();
+    let param_cells = cells_of(ty.params()).len();
+    if result_cells >= (CONST_TAG - RESULT_TAG) as usize {
+        return Err(ModuleError::limit("more than 4095 result cells"));
     }
     // Deferred validation happens here, operator by operator, before each
     // operator is translated (the translator assumes valid input).
     let mut validator =
         env.pending.get(def_index as usize).map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
-    let mut local_types: Vec<ValType> = ty.params().to_vec();
+    let mut local_types: Vec<ValType> = Vec::with_capacity(param_cells);
+    let mut local_cells: Vec<u32> = Vec::with_capacity(ty.params().len());
+    for &p in ty.params() {
+        local_cells.push(local_types.len() as u32);
+        local_types.extend(std::iter::repeat_n(p, p.cells()));
+    }
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
@@ -168,10 +227,13 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
             v.define_locals(offset, count, t)?;
         }
         let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported("local type", None))?;
-        if local_types.len() + count as usize > u16::MAX as usize {
-            return Err(ModuleError::limit("more than 65535 locals"));
+        if local_types.len() + count as usize * t.cells() > u16::MAX as usize {
+            return Err(ModuleError::limit("more than 65535 local cells"));
         }
-        local_types.extend(std::iter::repeat_n(t, count as usize));
+        for _ in 0..count {
+            local_cells.push(local_types.len() as u32);
+            local_types.extend(std::iter::repeat_n(t, t.cells()));
+        }
     }
     scratch.stack.clear();
     scratch.ctrl.clear();
@@ -180,12 +242,14 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     scratch.fixups.clear();
     let mut t = Translator {
         env,
+        pending: env.pending.get(def_index as usize),
         info,
         code: Vec::with_capacity(body.range().len() * 2),
         stack: std::mem::take(&mut scratch.stack),
         ctrl: std::mem::take(&mut scratch.ctrl),
         num_locals: local_types.len() as u32,
         local_types,
+        local_cells,
         max_height: 0,
         reachable: true,
         dead_depth: 0,
@@ -219,10 +283,10 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         consts,
         const_base: t.num_locals as u16,
         code: t.code,
-        num_params: ty.params().len() as u16,
+        num_params: param_cells as u16,
         num_locals: t.num_locals as u16,
         num_slots,
-        num_results: ty.results().len() as u16,
+        num_results: result_cells as u16,
         local_types: t.local_types,
         hot: Default::default(),
     })
@@ -321,15 +385,14 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
     if when { Some(yes) } else { yes.opposite(target) }
 }
 
-type Types = SmallVec<[ValType; 2]>;
-
-fn block_type(env: &ModuleEnv, bt: BlockType) -> (Types, Types) {
+/// The cells of a block's params and results.
+fn block_type(env: &ModuleEnv, bt: BlockType) -> (Cells, Cells) {
     match bt {
         BlockType::Empty => (SmallVec::new(), SmallVec::new()),
-        BlockType::Type(t) => (SmallVec::new(), ValType::from_wasmparser(t).into_iter().collect()),
+        BlockType::Type(t) => (SmallVec::new(), cells_of(&ValType::from_wasmparser(t).into_iter().collect::<Vec<_>>())),
         BlockType::FuncType(i) => {
             let ft = &env.types[i as usize];
-            (ft.params().iter().copied().collect(), ft.results().iter().copied().collect())
+            (cells_of(ft.params()), cells_of(ft.results()))
         }
     }
 }
@@ -458,14 +521,33 @@ fn operator_not_enabled(name: &str, proposal: &str, offset: usize) -> ModuleErro
     ModuleError::invalid(format!("operator {name} needs the {proposal} proposal, which is not enabled"), offset)
 }
 
-macro_rules! validate_simd {
+/// The feature flag of a SIMD proposal.
+macro_rules! simd_feature {
+    (simd) => {
+        tandem_vm_core::module_env::WasmFeatures::SIMD
+    };
+    (relaxed_simd) => {
+        tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD
+    };
+}
+
+macro_rules! translate_simd {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 if let Some(v) = self.v.as_deref_mut() {
-                    v.simd_visitor(self.offset).$visit($($($arg),*)?)?;
+                    v.simd_visitor(self.offset).$visit($($(Clone::clone(&$arg)),*)?)?;
                 }
-                Err(ModuleError::unsupported(concat!("128-bit SIMD (", stringify!($op), ")"), Some(self.offset)))
+                // A body validated later (with every feature) may use SIMD
+                // that the module's configuration switched off.
+                let feature = simd_feature!($proposal);
+                if let Some(p) = self.t.pending && !p.features.contains(feature) {
+                    return Err(ModuleError::unsupported(
+                        concat!("128-bit SIMD (", stringify!($op), ") is switched off (`Config::wasm_simd`)"),
+                        Some(self.offset),
+                    ));
+                }
+                self.t.simd(Operator::$op $({ $($arg),* })?)
             }
         )*
     };
@@ -476,15 +558,13 @@ impl<'a> wasmparser::VisitOperator<'a> for Visit<'_, '_, '_> {
 
     wasmparser::for_each_visit_operator!(visit_and_translate);
 
-    /// SIMD is validated (so that an invalid body is reported as invalid)
-    /// and then refused as unsupported.
     fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
         Some(self)
     }
 }
 
 impl<'a> wasmparser::VisitSimdOperator<'a> for Visit<'_, '_, '_> {
-    wasmparser::for_each_visit_simd_operator!(validate_simd);
+    wasmparser::for_each_visit_simd_operator!(translate_simd);
 }
 
 impl Translator<'_> {
@@ -500,7 +580,7 @@ impl Translator<'_> {
             kind: CtrlKind::Function,
             base: 0,
             params: SmallVec::new(),
-            results: ty.results().iter().copied().collect(),
+            results: cells_of(ty.results()),
             patches: SmallVec::new(),
             loop_start: 0,
             else_patch: None,
@@ -523,8 +603,8 @@ impl Translator<'_> {
         }
         self.flush_fuel();
         let num_slots = (self.num_locals as usize + self.consts.len() + self.max_height)
-            .max(ty.results().len())
-            .max(ty.params().len());
+            .max(cells_of(ty.results()).len())
+            .max(cells_of(ty.params()).len());
         if self.too_many_slots || num_slots >= RESULT_TAG as usize {
             return Err(ModuleError::limit("function needs more than 45055 value slots"));
         }

@@ -59,12 +59,17 @@ impl Translator<'_> {
         self.emit(make(addr, value, offset as u32));
     }
 
-    pub(super) fn local_set(&mut self, l: u32, tee: bool) {
+    /// `local.set`/`local.tee` of wasm local `local`.
+    pub(super) fn local_set(&mut self, local: u32, tee: bool) {
         let len = self.stack.len();
         if len == 0 {
             return;
         }
+        let l = self.local_cell(local);
         let top = self.stack[len - 1];
+        if top.hi {
+            return self.local_set_cells(l, 2, tee);
+        }
         let reads_local = self.stack[..len - 1].iter().any(|o| o.kind == Kind::Local(l));
         let fusable = top.kind == Kind::Temp
             && !reads_local
@@ -94,10 +99,34 @@ impl Translator<'_> {
         self.last_result = None;
     }
 
+    /// `local.set`/`local.tee` of the value in the top `n` cells to the
+    /// local at cells `l..l + n`, cell by cell (a `v128`).
+    fn local_set_cells(&mut self, l: u32, n: usize, tee: bool) {
+        let len = self.stack.len();
+        if len < n {
+            return;
+        }
+        let ty = self.stack[len - n].ty;
+        // Keep the old value for operands that still read it.
+        for i in 0..len - n {
+            if matches!(self.stack[i].kind, Kind::Local(c) if (l..l + n as u32).contains(&c)) {
+                self.materialize(i);
+            }
+        }
+        for j in 0..n {
+            self.copy_operand_to(len - n + j, Slot((l + j as u32) as u16));
+        }
+        self.stack.truncate(len - n);
+        if tee {
+            self.push(Kind::Local(l), ty);
+        }
+        self.last_result = None;
+    }
+
     pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32) {
         let ft = self.env.types[type_index as usize].clone();
         let index = if func.is_none() { Some(self.pop_slot().0) } else { None };
-        let n = ft.params().len();
+        let n = cells_of(ft.params()).len();
         let len = self.stack.len();
         for i in len - n..len {
             self.materialize(i);
@@ -217,10 +246,12 @@ impl Translator<'_> {
                         self.materialize(i);
                     }
                     self.push(Kind::Temp, I32); // the condition's hole
-                    for (j, &ty) in params.iter().enumerate() {
+                    for (j, &cell) in params.iter().enumerate() {
                         let src = self.temp_slot(len - n + j);
-                        let dst = self.push_temp(ty);
-                        self.emit(Op::Copy { dst, src, ty: ty.code() });
+                        let h = self.stack.len();
+                        self.push_cell(Kind::Temp, cell);
+                        let dst = self.temp_slot(h);
+                        self.emit(Op::Copy { dst, src, ty: cell.code() });
                     }
                     self.open_block(CtrlKind::If, blockty);
                     if let Some(c) = self.ctrl.last_mut() {
@@ -324,11 +355,17 @@ impl Translator<'_> {
                 let ty = self.stack.last().map(|o| o.ty).unwrap_or(I32);
                 let (a, _) = self.pop_slot();
                 let dst = self.push_temp(ty);
-                self.emit_result(Op::Select { dst, cond, a, b, ty: ty.code() }, dst);
+                let op = if ty == ValType::V128 {
+                    Op::V128Select { dst, cond, a, b }
+                } else {
+                    Op::Select { dst, cond, a, b, ty: ty.code() }
+                };
+                self.emit_result(op, dst);
             }
             O::LocalGet { local_index } => {
-                let ty = self.local_type(local_index);
-                self.push(Kind::Local(local_index), ty);
+                let l = self.local_cell(local_index);
+                let ty = self.local_type(l);
+                self.push(Kind::Local(l), ty);
             }
             O::LocalSet { local_index } => self.local_set(local_index, false),
             O::LocalTee { local_index } => self.local_set(local_index, true),
@@ -603,19 +640,135 @@ impl Translator<'_> {
         }
     }
 
+    /// The type of the local whose (first) cell is `l`.
     pub(super) fn local_type(&self, l: u32) -> ValType {
         self.local_types.get(l as usize).copied().unwrap_or(ValType::I32)
+    }
+
+    /// The first cell of wasm local `local`.
+    pub(super) fn local_cell(&self, local: u32) -> u32 {
+        self.local_cells.get(local as usize).copied().unwrap_or(0)
     }
 
     pub(super) fn global_op(&self, g: u32, slot: Slot, get: bool) -> Op {
         let o = &self.info.offsets;
         let imported = g < self.env.num_imported_globals;
         let offset = if imported { o.imported_global(g) } else { o.defined_global(g - self.env.num_imported_globals) };
-        match (get, imported) {
-            (true, false) => Op::GlobalGet { dst: slot, offset },
-            (true, true) => Op::GlobalGetImported { dst: slot, offset },
-            (false, false) => Op::GlobalSet { src: slot, offset },
-            (false, true) => Op::GlobalSetImported { src: slot, offset },
+        let v128 = self.env.globals[g as usize].ty == ValType::V128;
+        match (get, imported, v128) {
+            (true, false, false) => Op::GlobalGet { dst: slot, offset },
+            (true, true, false) => Op::GlobalGetImported { dst: slot, offset },
+            (false, false, false) => Op::GlobalSet { src: slot, offset },
+            (false, true, false) => Op::GlobalSetImported { src: slot, offset },
+            (true, false, true) => Op::V128GlobalGet { dst: slot, offset },
+            (true, true, true) => Op::V128GlobalGetImported { dst: slot, offset },
+            (false, false, true) => Op::V128GlobalSet { src: slot, offset },
+            (false, true, true) => Op::V128GlobalSetImported { src: slot, offset },
         }
     }
 }
+
+/// `ValType` of a scalar type name in the SIMD op list.
+macro_rules! scalar {
+    (i32) => {
+        ValType::I32
+    };
+    (i64) => {
+        ValType::I64
+    };
+    (f32) => {
+        ValType::F32
+    };
+    (f64) => {
+        ValType::F64
+    };
+}
+
+/// The translation of every SIMD operator, by shape, from the op list
+/// (`for_each_simd!`): each operator becomes its op, whose operands the
+/// shape gives.
+macro_rules! simd_translate {
+    ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
+        impl Translator<'_> {
+            /// Translates SIMD operator `op`.
+            pub(super) fn simd(&mut self, op: Operator<'_>) -> Result<(), ModuleError> {
+                if !self.reachable {
+                    return Ok(());
+                }
+                self.fuel_count += 1;
+                match op {
+                    $( simd_translate!(@pat [memarg lane value lanes] $name $shape) => simd_translate!(@emit self [memarg lane value lanes], $name, $shape, $($x)*), )*
+                    _ => return Err(ModuleError::unsupported("SIMD operator", None)),
+                }
+                Ok(())
+            }
+        }
+    };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Load) => { Operator::$name { memarg: $memarg } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Store) => { Operator::$name { memarg: $memarg } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident LoadLane) => { Operator::$name { memarg: $memarg, lane: $lane } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident StoreLane) => { Operator::$name { memarg: $memarg, lane: $lane } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Const) => { Operator::$name { value: $value } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Shuffle) => { Operator::$name { lanes: $lanes } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Extract) => { Operator::$name { lane: $lane } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident Replace) => { Operator::$name { lane: $lane } };
+    (@pat [$memarg:ident $lane:ident $value:ident $lanes:ident] $name:ident $other:ident) => { Operator::$name };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Load,) => {{
+        let (addr, _) = $t.pop_slot();
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, addr, offset: $memarg.offset as u32 }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Store,) => {{
+        let (value, _) = $t.pop_slot();
+        let (addr, _) = $t.pop_slot();
+        $t.emit(Op::$name { addr, value, offset: $memarg.offset as u32 });
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, LoadLane, $n:literal) => {{
+        let (src, _) = $t.pop_slot();
+        let (addr, _) = $t.pop_slot();
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, addr, src, offset: $memarg.offset as u32, lane: Lane($lane) }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, StoreLane, $n:literal) => {{
+        let (value, _) = $t.pop_slot();
+        let (addr, _) = $t.pop_slot();
+        $t.emit(Op::$name { addr, value, offset: $memarg.offset as u32, lane: Lane($lane) });
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Const,) => {{
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, imm: u128::from_le_bytes(*$value.bytes()) }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Shuffle,) => {{
+        let (rhs, _) = $t.pop_slot();
+        let (lhs, _) = $t.pop_slot();
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, lhs, rhs, imm: u128::from_le_bytes($lanes) }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Unary,) => { $t.unary(ValType::V128, |dst, src| Op::$name { dst, src }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, UnaryF,) => { $t.unary(ValType::V128, |dst, src| Op::$name { dst, src }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Test,) => { $t.unary(ValType::I32, |dst, src| Op::$name { dst, src }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Splat, $s:ident) => { $t.unary(ValType::V128, |dst, src| Op::$name { dst, src }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Binary,) => { $t.binary(ValType::V128, |dst, lhs, rhs| Op::$name { dst, lhs, rhs }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, BinaryF,) => { $t.binary(ValType::V128, |dst, lhs, rhs| Op::$name { dst, lhs, rhs }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Shift,) => { $t.binary(ValType::V128, |dst, lhs, rhs| Op::$name { dst, lhs, rhs }) };
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Ternary,) => {{
+        let (c, _) = $t.pop_slot();
+        let (b, _) = $t.pop_slot();
+        let (a, _) = $t.pop_slot();
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, a, b, c }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Extract, $s:ident $n:literal) => {{
+        let (src, _) = $t.pop_slot();
+        let dst = $t.push_temp(scalar!($s));
+        $t.emit_result(Op::$name { dst, src, lane: Lane($lane) }, dst);
+    }};
+    (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Replace, $s:ident $n:literal) => {{
+        let (rhs, _) = $t.pop_slot();
+        let (lhs, _) = $t.pop_slot();
+        let dst = $t.push_temp(ValType::V128);
+        $t.emit_result(Op::$name { dst, lhs, rhs, lane: Lane($lane) }, dst);
+    }};
+}
+
+tandem_vm_core::for_each_simd!(simd_translate);

@@ -28,20 +28,39 @@ impl Translator<'_> {
         Slot(s as u16)
     }
 
+    /// Pushes a temporary of type `ty` (two cells for a `v128`) and
+    /// returns its (first) slot.
     pub(super) fn push_temp(&mut self, ty: ValType) -> Slot {
         let h = self.stack.len();
-        self.stack.push(Operand { kind: Kind::Temp, ty });
-        self.max_height = self.max_height.max(h + 1);
+        self.push(Kind::Temp, ty);
         self.temp_slot(h)
     }
 
+    /// Pushes a value of type `ty`: a `v128` local or temporary as its two
+    /// cells. (A `v128` is never a `Kind::Const`: its two cells would not
+    /// be adjacent constant slots.)
     pub(super) fn push(&mut self, kind: Kind, ty: ValType) {
-        self.stack.push(Operand { kind, ty });
+        debug_assert!(ty != ValType::V128 || !matches!(kind, Kind::Const(_)));
+        self.push_cell(kind, Cell { ty, hi: false });
+        if ty == ValType::V128 {
+            let hi = match kind {
+                Kind::Local(c) => Kind::Local(c + 1),
+                k => k,
+            };
+            self.push_cell(hi, Cell { ty, hi: true });
+        }
+    }
+
+    /// Pushes one cell (a label's params and results come as cells).
+    pub(super) fn push_cell(&mut self, kind: Kind, cell: Cell) {
+        self.stack.push(Operand { kind, ty: cell.ty, hi: cell.hi });
         self.max_height = self.max_height.max(self.stack.len());
     }
 
+    /// Pops the top value (both cells of a `v128`) and returns its first cell.
     pub(super) fn pop(&mut self) -> Operand {
-        self.stack.pop().unwrap_or(Operand { kind: Kind::Temp, ty: ValType::I32 })
+        let top = self.stack.pop().unwrap_or(Operand { kind: Kind::Temp, ty: ValType::I32, hi: false });
+        if top.hi { self.stack.pop().unwrap_or(top) } else { top }
     }
 
     /// Slot holding operand `i` of the stack (a constant's slot for a constant).
@@ -84,14 +103,16 @@ impl Translator<'_> {
         }
     }
 
-    /// Pops the top operand and returns its slot and the height it sat at.
+    /// Pops the top value and returns its (first) slot and the height it
+    /// sat at. A `v128`'s cells are both locals or both temporaries (they
+    /// are pushed, materialised and copied together), so they are adjacent.
     pub(super) fn pop_slot(&mut self) -> (Slot, usize) {
-        let i = self.stack.len().saturating_sub(1);
-        if self.stack.is_empty() {
+        let Some(top) = self.stack.last() else {
             return (self.temp_slot(0), 0);
-        }
+        };
+        let i = self.stack.len() - if top.hi && self.stack.len() >= 2 { 2 } else { 1 };
         let s = self.slot_at(i);
-        self.stack.pop();
+        self.stack.truncate(i);
         (s, i)
     }
 
@@ -102,7 +123,7 @@ impl Translator<'_> {
         match op.kind {
             Kind::Temp => {}
             Kind::Local(l) => {
-                self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.ty.code() });
+                self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.code() });
                 self.stack[i].kind = Kind::Temp;
             }
             Kind::Const(bits) => {
@@ -119,13 +140,13 @@ impl Translator<'_> {
             Kind::Const(bits) => self.emit_const(dst, bits, op.ty),
             Kind::Local(l) => {
                 if Slot(l as u16) != dst {
-                    self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.ty.code() })
+                    self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.code() })
                 }
             }
             Kind::Temp => {
                 let src = self.temp_slot(i);
                 if src != dst {
-                    self.emit(Op::Copy { dst, src, ty: op.ty.code() })
+                    self.emit(Op::Copy { dst, src, ty: op.code() })
                 }
             }
         }

@@ -53,6 +53,9 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// signature `sig`), arguments and results at slot `args`. `direct` is
     /// the callee's id when it is compiled in this batch.
     pub(super) fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: Slot, direct: Option<FuncId>) -> Lowered {
+        if ty.params().contains(&ValType::V128) || ty.results().contains(&ValType::V128) {
+            return Err(self.unsupported_simd());
+        }
         self.flush_deferred();
         let np = ty.params().len();
         let nr = ty.results().len();
@@ -148,6 +151,11 @@ impl<'a, 'm> Lower<'a, 'm> {
             self.set(args + i as u16, cls(t), v);
         }
         Ok(())
+    }
+
+    /// Why a function that uses `v128` stays interpreted.
+    pub(super) fn unsupported_simd(&self) -> CompileError {
+        CompileError::Unsupported { def: self.func_index - self.info.env.num_imported_funcs, what: "128-bit SIMD" }
     }
 
     pub(super) fn sig_type(&self, sig: u32) -> Result<FuncType, CompileError> {

@@ -38,7 +38,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             ty,
             func_index: def + info.env.num_imported_funcs,
             batch,
-            vars: vec![[None; 4]; f.num_slots as usize],
+            vars: vec![[None; NUM_CLS]; f.num_slots as usize],
             vmctx,
             limits,
             results_area,

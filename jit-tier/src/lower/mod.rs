@@ -39,7 +39,7 @@ use std::collections::HashMap;
 use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemUse, Slot, Target, br_table_target, decode};
 use tandem_vm_core::store::{ModuleInfo, SigRegistry};
 use tandem_vm_core::trap::TrapCode;
-use tandem_vm_core::value::{FuncType, ValType};
+use tandem_vm_core::value::{FuncType, V128_HI_CODE, ValType};
 use tandem_vm_core::vmctx::VMOffsets;
 
 mod calls;
@@ -61,7 +61,12 @@ enum Cls {
     I64 = 1,
     F32 = 2,
     F64 = 3,
+    /// A `v128` (in the slot of its low cell).
+    V128 = 4,
 }
+
+/// How many classes there are.
+const NUM_CLS: usize = 5;
 
 fn cls(t: ValType) -> Cls {
     match t {
@@ -69,6 +74,7 @@ fn cls(t: ValType) -> Cls {
         ValType::I64 | ValType::FuncRef | ValType::ExternRef => I64,
         ValType::F32 => F32,
         ValType::F64 => F64,
+        ValType::V128 => V128,
     }
 }
 
@@ -78,6 +84,7 @@ fn ir(c: Cls) -> Type {
         I64 => types::I64,
         F32 => types::F32,
         F64 => types::F64,
+        V128 => types::I8X16,
     }
 }
 
@@ -147,7 +154,7 @@ fn store_raw(b: &mut FunctionBuilder<'_>, c: Cls, v: Value, p: Value, off: i32) 
             let bits = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
             b.ins().uextend(types::I64, bits)
         }
-        I64 | F64 => v,
+        I64 | F64 | V128 => v,
     };
     b.ins().store(trusted(), v, p, off);
 }
@@ -158,6 +165,10 @@ fn zero(b: &mut FunctionBuilder<'_>, c: Cls) -> Value {
         I64 => b.ins().iconst(types::I64, 0),
         F32 => b.ins().f32const(Ieee32::with_bits(0)),
         F64 => b.ins().f64const(Ieee64::with_bits(0)),
+        V128 => {
+            let zero = b.func.dfg.constants.insert(vec![0u8; 16].into());
+            b.ins().vconst(types::I8X16, zero)
+        }
     }
 }
 
@@ -219,6 +230,15 @@ fn within_budget(info: &ModuleInfo, def: u32, cost: u64) -> Result<(), CompileEr
     Ok(())
 }
 
+/// Refuses a function the JIT cannot compile yet: one with a `v128`
+/// parameter, result or local (its SIMD ops are refused as they come).
+pub(crate) fn check_supported(def: u32, ty: &FuncType, code: &CompiledFunc) -> Result<(), CompileError> {
+    if ty.results().contains(&ValType::V128) || code.local_types.contains(&ValType::V128) {
+        return Err(CompileError::Unsupported { def, what: "128-bit SIMD" });
+    }
+    Ok(())
+}
+
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
 /// With `osr` it compiles the on-stack-replacement entry instead: it takes
@@ -238,6 +258,7 @@ pub(crate) fn lower_function(
     osr: bool,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
+    check_supported(def, &ty, code)?;
     ctx.func.signature = if osr { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
@@ -280,7 +301,7 @@ struct Lower<'a, 'm> {
     ty: &'a FuncType,
     func_index: u32,
     batch: &'a HashMap<u32, FuncId>,
-    vars: Vec<[Option<Variable>; 4]>,
+    vars: Vec<[Option<Variable>; NUM_CLS]>,
     vmctx: Value,
     limits: Value,
     results_area: Option<Value>,

@@ -43,6 +43,8 @@ pub enum Group {
     Tables,
     Numeric,
     Conversions,
+    /// 128-bit SIMD and relaxed SIMD.
+    Simd,
 }
 
 /// What an op does with linear memory 0 (`Opcode::memory_use`).

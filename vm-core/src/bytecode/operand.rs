@@ -18,6 +18,12 @@ pub type U64 = u64;
 pub struct Target(pub u32);
 /// A `ValType` code.
 pub type Ty = u8;
+/// A 16-byte immediate: a `v128` constant or a shuffle's lane indices.
+pub type V128 = u128;
+/// A lane index of a `v128`.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Lane(pub u8);
 
 /// Bytes of an opcode: a little-endian `u16`, so the list can outgrow 256
 /// instructions (the accumulator forms did).
@@ -55,7 +61,7 @@ macro_rules! impl_operand {
         }
     )*};
 }
-impl_operand!(u8, u16, u32, u64);
+impl_operand!(u8, u16, u32, u64, u128);
 
 /// Newtype operands encode as the integer they wrap.
 macro_rules! impl_newtype_operand {
@@ -77,7 +83,7 @@ macro_rules! impl_newtype_operand {
         }
     )*};
 }
-impl_newtype_operand!(Slot(u16), Target(u32));
+impl_newtype_operand!(Slot(u16), Target(u32), Lane(u8));
 
 impl Slot {
     /// The slot's index in the register file.
@@ -117,6 +123,31 @@ pub(super) trait OperandText: Sized {
 impl OperandText for Slot {
     fn parse(text: &str) -> Option<Self> {
         text.strip_prefix('r')?.parse().ok().map(Slot)
+    }
+}
+impl OperandText for Lane {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok().map(Lane)
+    }
+}
+impl OperandText for u128 {
+    fn parse(text: &str) -> Option<Self> {
+        u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()
+    }
+}
+impl fmt::Display for OperandDisplay<Lane> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.0)
+    }
+}
+impl fmt::Display for OperandDisplay<u128> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#034x}", self.0)
+    }
+}
+impl fmt::Display for Lane {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
     }
 }
 impl OperandText for Target {

@@ -1,0 +1,141 @@
+//! Handlers of the SIMD ops: one per op, generated from the op list
+//! (`for_each_simd!`) by shape, each calling the op's function in
+//! `tandem_vm_core::simd`, where its semantics live. A `v128` sits in two
+//! consecutive slots, low half first (`vget!`, `vset!`).
+
+use super::*;
+use tandem_vm_core::bytecode::MemUse;
+use tandem_vm_core::simd;
+
+/// The `v128` in slots `s` and `s + 1`.
+macro_rules! vget {
+    ($r:ident, $s:expr) => {{
+        let p = $r.sp.add(Slot::index($s));
+        (((*p.add(1)).0 as u128) << 64) | (*p).0 as u128
+    }};
+}
+
+/// Stores a `v128` in slots `s` and `s + 1`.
+macro_rules! vset {
+    ($r:ident, $s:expr, $v:expr) => {{
+        let v: u128 = $v;
+        let p = $r.sp.add(Slot::index($s));
+        *p = ValRaw(v as u64);
+        *p.add(1) = ValRaw((v >> 64) as u64);
+    }};
+}
+
+/// The bytes op `$Op` reads or writes (its `MemUse`).
+macro_rules! access_size {
+    ($Op:ident) => {
+        const {
+            match Opcode::$Op.memory_use() {
+                Some(MemUse::Load(n) | MemUse::Store(n)) => n as usize,
+                _ => 0,
+            }
+        }
+    };
+}
+
+/// The effective address of memory op `o` of `$Op`, bounds-checked.
+macro_rules! simd_ea {
+    ($r:ident, $cx:ident, $Op:ident, $o:ident) => {
+        bulk::access($cx.mem_len, get!($r, $o.addr).get_u32(), $o.offset, access_size!($Op) as u64)?
+    };
+}
+
+/// One handler body per shape (see `tandem_vm_core::simd` for the
+/// functions' signatures).
+macro_rules! simd_body {
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Load,) => {{
+        let o = operands!($r, $Op);
+        let ea = simd_ea!($r, $cx, $Op, o);
+        let mut b = [0u8; 16];
+        core::ptr::copy_nonoverlapping($r.mem_base.add(ea), b.as_mut_ptr(), access_size!($Op));
+        vset!($r, o.dst, simd::$f(u128::from_le_bytes(b)));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Store,) => {{
+        let o = operands!($r, $Op);
+        let ea = simd_ea!($r, $cx, $Op, o);
+        let b = simd::$f(vget!($r, o.value)).to_le_bytes();
+        core::ptr::copy_nonoverlapping(b.as_ptr(), $r.mem_base.add(ea), access_size!($Op));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, LoadLane, $n:literal) => {{
+        let o = operands!($r, $Op);
+        let ea = simd_ea!($r, $cx, $Op, o);
+        let mut b = [0u8; 8];
+        core::ptr::copy_nonoverlapping($r.mem_base.add(ea), b.as_mut_ptr(), access_size!($Op));
+        vset!($r, o.dst, simd::$f(vget!($r, o.src), u64::from_le_bytes(b), o.lane.0));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, StoreLane, $n:literal) => {{
+        let o = operands!($r, $Op);
+        let ea = simd_ea!($r, $cx, $Op, o);
+        let b = simd::$f(vget!($r, o.value), o.lane.0).to_le_bytes();
+        core::ptr::copy_nonoverlapping(b.as_ptr(), $r.mem_base.add(ea), access_size!($Op));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Const,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(o.imm));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Shuffle,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), vget!($r, o.rhs), o.imm));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Unary,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.src)));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, UnaryF,) => {
+        simd_body!($r, $cx, $Op, $f, Unary,)
+    };
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Binary,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), vget!($r, o.rhs)));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, BinaryF,) => {
+        simd_body!($r, $cx, $Op, $f, Binary,)
+    };
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Ternary,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.a), vget!($r, o.b), vget!($r, o.c)));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Test,) => {{
+        let o = operands!($r, $Op);
+        set!($r, o.dst, ValRaw(simd::$f(vget!($r, o.src)) as u64));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Shift,) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), get!($r, o.rhs).get_u32()));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Splat, $t:ident) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(get!($r, o.src).0));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Extract, $t:ident $n:literal) => {{
+        let o = operands!($r, $Op);
+        set!($r, o.dst, ValRaw(simd::$f(vget!($r, o.src), o.lane.0)));
+    }};
+    ($r:ident, $cx:ident, $Op:ident, $f:ident, Replace, $t:ident $n:literal) => {{
+        let o = operands!($r, $Op);
+        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), get!($r, o.rhs).0, o.lane.0));
+    }};
+}
+
+macro_rules! simd_handlers {
+    ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
+        $(
+            const _: () = assert!(
+                matches!(Opcode::$name.group(), Group::Simd),
+                concat!(stringify!($name), " belongs to another group's file"),
+            );
+        )*
+        #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
+        #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
+        pub(super) mod h {
+            use super::*;
+            $( handler_fn!(r, cx, $name, simd_body!(r, cx, $name, $f, $shape, $($x)*)); )*
+        }
+    };
+}
+
+tandem_vm_core::for_each_simd!(simd_handlers);

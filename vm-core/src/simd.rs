@@ -1,0 +1,786 @@
+//! The semantics of every 128-bit SIMD and relaxed-SIMD op, in plain Rust
+//! that builds for any target: one function per op, named after it
+//! (`I32x4AddSatS` -> `i32x4_add_sat_s`, see `for_each_simd!`), taking
+//! and returning `v128` values as `u128` (lane 0 in the low bits, as in
+//! memory). The interpreter's handlers call these; the signature of each
+//! follows the op's shape:
+//!
+//! | shape | signature |
+//! |---|---|
+//! | `Unary`, `UnaryF` | `fn(V) -> V` |
+//! | `Binary`, `BinaryF` | `fn(V, V) -> V` |
+//! | `Ternary` | `fn(V, V, V) -> V` |
+//! | `Test` | `fn(V) -> u32` |
+//! | `Shift` | `fn(V, u32) -> V` |
+//! | `Splat` | `fn(bits: u64) -> V` (the scalar's `ValRaw` bits) |
+//! | `Extract` | `fn(V, lane: u8) -> u64` (`ValRaw` bits) |
+//! | `Replace` | `fn(V, bits: u64, lane: u8) -> V` |
+//! | `Shuffle` | `fn(V, V, lanes: V) -> V` |
+//! | `Load` | `fn(bytes: V) -> V` (the bytes read, zero-extended) |
+//! | `Store` | `fn(V) -> V` (the bytes to write) |
+//! | `LoadLane` | `fn(V, bits: u64, lane: u8) -> V` |
+//! | `StoreLane` | `fn(V, lane: u8) -> u64` |
+//!
+//! Lane indices are validated; they are masked anyway so that no input
+//! can index out of bounds.
+//!
+//! **Relaxed SIMD** makes one choice everywhere, so results never depend
+//! on the host: each relaxed op computes what its deterministic relative
+//! does (`relaxed_swizzle` is `swizzle`, `relaxed_trunc` saturates,
+//! `relaxed_laneselect` is `bitselect`, `relaxed_min`/`max` are `min`/`max`,
+//! `relaxed_q15mulr` saturates), `relaxed_madd`/`nmadd` are fused
+//! (one rounding), and the `i7x16` dot products treat both operands as
+//! signed, wrapping the 16-bit sums.
+
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)]
+
+use crate::num;
+
+/// A `v128` value, lane 0 in the low bits.
+pub type V = u128;
+
+macro_rules! lanes {
+    ($($get:ident $put:ident: $t:ty, $n:literal;)*) => {$(
+        #[inline(always)]
+        fn $get(v: V) -> [$t; $n] {
+            let b = v.to_le_bytes();
+            core::array::from_fn(|i| {
+                const W: usize = 16 / $n;
+                let mut x = [0u8; W];
+                x.copy_from_slice(&b[i * W..i * W + W]);
+                <$t>::from_le_bytes(x)
+            })
+        }
+        #[inline(always)]
+        fn $put(l: [$t; $n]) -> V {
+            const W: usize = 16 / $n;
+            let mut b = [0u8; 16];
+            for (i, x) in l.iter().enumerate() {
+                b[i * W..i * W + W].copy_from_slice(&x.to_le_bytes());
+            }
+            V::from_le_bytes(b)
+        }
+    )*};
+}
+lanes! {
+    i8s from_i8s: i8, 16;
+    u8s from_u8s: u8, 16;
+    i16s from_i16s: i16, 8;
+    u16s from_u16s: u16, 8;
+    i32s from_i32s: i32, 4;
+    u32s from_u32s: u32, 4;
+    i64s from_i64s: i64, 2;
+    u64s from_u64s: u64, 2;
+    f32s from_f32s: f32, 4;
+    f64s from_f64s: f64, 2;
+}
+
+/// Lane-wise map of one operand.
+macro_rules! map1 {
+    ($v:expr, $get:ident, $put:ident, |$a:ident| $e:expr) => {{
+        let a = $get($v);
+        $put(core::array::from_fn(|i| {
+            let $a = a[i];
+            $e
+        }))
+    }};
+}
+
+/// Lane-wise map of two operands.
+macro_rules! map2 {
+    ($x:expr, $y:expr, $get:ident, $put:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let (a, b) = ($get($x), $get($y));
+        $put(core::array::from_fn(|i| {
+            let ($a, $b) = (a[i], b[i]);
+            $e
+        }))
+    }};
+}
+
+/// All ones for true, zero for false, in a lane of type `$t`.
+macro_rules! mask {
+    ($c:expr, $t:ty) => {
+        if $c { !0 as $t } else { 0 as $t }
+    };
+}
+
+// --- Memory ---
+
+pub fn v128_load(bytes: V) -> V {
+    bytes
+}
+pub fn v128_store(v: V) -> V {
+    v
+}
+macro_rules! load_extend {
+    ($($name:ident: $from:ty => $to:ty, $put:ident;)*) => {$(
+        pub fn $name(bytes: V) -> V {
+            const N: usize = 16 / core::mem::size_of::<$to>();
+            const W: usize = core::mem::size_of::<$from>();
+            let b = bytes.to_le_bytes();
+            $put(core::array::from_fn(|i| {
+                let mut x = [0u8; W];
+                x.copy_from_slice(&b[i * W..i * W + W]);
+                <$from>::from_le_bytes(x) as $to
+            }) as [$to; N])
+        }
+    )*};
+}
+load_extend! {
+    v128_load8x8_s: i8 => i16, from_i16s;
+    v128_load8x8_u: u8 => u16, from_u16s;
+    v128_load16x4_s: i16 => i32, from_i32s;
+    v128_load16x4_u: u16 => u32, from_u32s;
+    v128_load32x2_s: i32 => i64, from_i64s;
+    v128_load32x2_u: u32 => u64, from_u64s;
+}
+pub fn v128_load8_splat(bytes: V) -> V {
+    i8x16_splat(bytes as u64)
+}
+pub fn v128_load16_splat(bytes: V) -> V {
+    i16x8_splat(bytes as u64)
+}
+pub fn v128_load32_splat(bytes: V) -> V {
+    i32x4_splat(bytes as u64)
+}
+pub fn v128_load64_splat(bytes: V) -> V {
+    i64x2_splat(bytes as u64)
+}
+pub fn v128_load32_zero(bytes: V) -> V {
+    bytes & 0xffff_ffff
+}
+pub fn v128_load64_zero(bytes: V) -> V {
+    bytes & 0xffff_ffff_ffff_ffff
+}
+pub fn v128_load8_lane(v: V, bits: u64, lane: u8) -> V {
+    i8x16_replace_lane(v, bits, lane)
+}
+pub fn v128_load16_lane(v: V, bits: u64, lane: u8) -> V {
+    i16x8_replace_lane(v, bits, lane)
+}
+pub fn v128_load32_lane(v: V, bits: u64, lane: u8) -> V {
+    i32x4_replace_lane(v, bits, lane)
+}
+pub fn v128_load64_lane(v: V, bits: u64, lane: u8) -> V {
+    i64x2_replace_lane(v, bits, lane)
+}
+pub fn v128_store8_lane(v: V, lane: u8) -> u64 {
+    i8x16_extract_lane_u(v, lane)
+}
+pub fn v128_store16_lane(v: V, lane: u8) -> u64 {
+    i16x8_extract_lane_u(v, lane)
+}
+pub fn v128_store32_lane(v: V, lane: u8) -> u64 {
+    i32x4_extract_lane(v, lane) & 0xffff_ffff
+}
+pub fn v128_store64_lane(v: V, lane: u8) -> u64 {
+    i64x2_extract_lane(v, lane)
+}
+
+// --- Constants, shuffles, splats and lanes ---
+
+/// `v128.const` has no function: the constant is the op's immediate.
+pub fn v128_const(imm: V) -> V {
+    imm
+}
+
+pub fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
+    let (a, b, l) = (u8s(a), u8s(b), u8s(lanes));
+    from_u8s(core::array::from_fn(|i| {
+        let k = (l[i] & 31) as usize;
+        if k < 16 { a[k] } else { b[k - 16] }
+    }))
+}
+
+pub fn i8x16_swizzle(a: V, s: V) -> V {
+    let (a, s) = (u8s(a), u8s(s));
+    from_u8s(core::array::from_fn(|i| if s[i] < 16 { a[s[i] as usize] } else { 0 }))
+}
+pub fn i8x16_relaxed_swizzle(a: V, s: V) -> V {
+    i8x16_swizzle(a, s)
+}
+
+pub fn i8x16_splat(x: u64) -> V {
+    from_u8s([x as u8; 16])
+}
+pub fn i16x8_splat(x: u64) -> V {
+    from_u16s([x as u16; 8])
+}
+pub fn i32x4_splat(x: u64) -> V {
+    from_u32s([x as u32; 4])
+}
+pub fn i64x2_splat(x: u64) -> V {
+    from_u64s([x; 2])
+}
+pub fn f32x4_splat(x: u64) -> V {
+    i32x4_splat(x)
+}
+pub fn f64x2_splat(x: u64) -> V {
+    i64x2_splat(x)
+}
+
+pub fn i8x16_extract_lane_s(v: V, lane: u8) -> u64 {
+    i8s(v)[(lane & 15) as usize] as i32 as u32 as u64
+}
+pub fn i8x16_extract_lane_u(v: V, lane: u8) -> u64 {
+    u8s(v)[(lane & 15) as usize] as u64
+}
+pub fn i16x8_extract_lane_s(v: V, lane: u8) -> u64 {
+    i16s(v)[(lane & 7) as usize] as i32 as u32 as u64
+}
+pub fn i16x8_extract_lane_u(v: V, lane: u8) -> u64 {
+    u16s(v)[(lane & 7) as usize] as u64
+}
+pub fn i32x4_extract_lane(v: V, lane: u8) -> u64 {
+    u32s(v)[(lane & 3) as usize] as u64
+}
+pub fn i64x2_extract_lane(v: V, lane: u8) -> u64 {
+    u64s(v)[(lane & 1) as usize]
+}
+pub fn f32x4_extract_lane(v: V, lane: u8) -> u64 {
+    i32x4_extract_lane(v, lane)
+}
+pub fn f64x2_extract_lane(v: V, lane: u8) -> u64 {
+    i64x2_extract_lane(v, lane)
+}
+
+pub fn i8x16_replace_lane(v: V, x: u64, lane: u8) -> V {
+    let mut l = u8s(v);
+    l[(lane & 15) as usize] = x as u8;
+    from_u8s(l)
+}
+pub fn i16x8_replace_lane(v: V, x: u64, lane: u8) -> V {
+    let mut l = u16s(v);
+    l[(lane & 7) as usize] = x as u16;
+    from_u16s(l)
+}
+pub fn i32x4_replace_lane(v: V, x: u64, lane: u8) -> V {
+    let mut l = u32s(v);
+    l[(lane & 3) as usize] = x as u32;
+    from_u32s(l)
+}
+pub fn i64x2_replace_lane(v: V, x: u64, lane: u8) -> V {
+    let mut l = u64s(v);
+    l[(lane & 1) as usize] = x;
+    from_u64s(l)
+}
+pub fn f32x4_replace_lane(v: V, x: u64, lane: u8) -> V {
+    i32x4_replace_lane(v, x, lane)
+}
+pub fn f64x2_replace_lane(v: V, x: u64, lane: u8) -> V {
+    i64x2_replace_lane(v, x, lane)
+}
+
+// --- Bitwise ---
+
+pub fn v128_not(a: V) -> V {
+    !a
+}
+pub fn v128_and(a: V, b: V) -> V {
+    a & b
+}
+pub fn v128_and_not(a: V, b: V) -> V {
+    a & !b
+}
+pub fn v128_or(a: V, b: V) -> V {
+    a | b
+}
+pub fn v128_xor(a: V, b: V) -> V {
+    a ^ b
+}
+pub fn v128_bitselect(a: V, b: V, c: V) -> V {
+    (a & c) | (b & !c)
+}
+pub fn v128_any_true(a: V) -> u32 {
+    (a != 0) as u32
+}
+pub fn i8x16_relaxed_laneselect(a: V, b: V, c: V) -> V {
+    v128_bitselect(a, b, c)
+}
+pub fn i16x8_relaxed_laneselect(a: V, b: V, c: V) -> V {
+    v128_bitselect(a, b, c)
+}
+pub fn i32x4_relaxed_laneselect(a: V, b: V, c: V) -> V {
+    v128_bitselect(a, b, c)
+}
+pub fn i64x2_relaxed_laneselect(a: V, b: V, c: V) -> V {
+    v128_bitselect(a, b, c)
+}
+
+// --- Integer lanes ---
+
+/// The ops every integer lane shape has, for shapes `$s` (signed) and
+/// `$u` (unsigned lanes of the same width).
+macro_rules! int_ops {
+    ($($p:ident: $s:ty, $u:ty, $gs:ident $ps:ident $gu:ident $pu:ident, $bits:literal;)*) => {$(paste_ops! { $p, $s, $u, $gs, $ps, $gu, $pu, $bits })*};
+}
+
+macro_rules! paste_ops {
+    ($p:ident, $s:ty, $u:ty, $gs:ident, $ps:ident, $gu:ident, $pu:ident, $bits:literal) => {
+        pub mod $p {
+            use super::*;
+            pub fn add(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.wrapping_add(y))
+            }
+            pub fn sub(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.wrapping_sub(y))
+            }
+            pub fn mul(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.wrapping_mul(y))
+            }
+            pub fn neg(a: V) -> V {
+                map1!(a, $gu, $pu, |x| x.wrapping_neg())
+            }
+            pub fn abs(a: V) -> V {
+                map1!(a, $gs, $ps, |x| x.wrapping_abs())
+            }
+            pub fn eq(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x == y, $u))
+            }
+            pub fn ne(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x != y, $u))
+            }
+            pub fn lt_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| mask!(x < y, $s))
+            }
+            pub fn lt_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x < y, $u))
+            }
+            pub fn gt_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| mask!(x > y, $s))
+            }
+            pub fn gt_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x > y, $u))
+            }
+            pub fn le_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| mask!(x <= y, $s))
+            }
+            pub fn le_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x <= y, $u))
+            }
+            pub fn ge_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| mask!(x >= y, $s))
+            }
+            pub fn ge_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| mask!(x >= y, $u))
+            }
+            pub fn min_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| x.min(y))
+            }
+            pub fn min_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.min(y))
+            }
+            pub fn max_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| x.max(y))
+            }
+            pub fn max_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.max(y))
+            }
+            pub fn add_sat_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| x.saturating_add(y))
+            }
+            pub fn add_sat_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.saturating_add(y))
+            }
+            pub fn sub_sat_s(a: V, b: V) -> V {
+                map2!(a, b, $gs, $ps, |x, y| x.saturating_sub(y))
+            }
+            pub fn sub_sat_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| x.saturating_sub(y))
+            }
+            pub fn avgr_u(a: V, b: V) -> V {
+                map2!(a, b, $gu, $pu, |x, y| (x as u64 + y as u64).div_ceil(2) as $u)
+            }
+            pub fn shl(a: V, n: u32) -> V {
+                map1!(a, $gu, $pu, |x| x.wrapping_shl(n % $bits))
+            }
+            pub fn shr_s(a: V, n: u32) -> V {
+                map1!(a, $gs, $ps, |x| x.wrapping_shr(n % $bits))
+            }
+            pub fn shr_u(a: V, n: u32) -> V {
+                map1!(a, $gu, $pu, |x| x.wrapping_shr(n % $bits))
+            }
+            pub fn all_true(a: V) -> u32 {
+                $gu(a).iter().all(|&x| x != 0) as u32
+            }
+            pub fn bitmask(a: V) -> u32 {
+                $gs(a).iter().enumerate().fold(0, |m, (i, &x)| m | (((x < 0) as u32) << i))
+            }
+        }
+    };
+}
+
+int_ops! {
+    i8x16: i8, u8, i8s from_i8s u8s from_u8s, 8;
+    i16x8: i16, u16, i16s from_i16s u16s from_u16s, 16;
+    i32x4: i32, u32, i32s from_i32s u32s from_u32s, 32;
+    i64x2: i64, u64, i64s from_i64s u64s from_u64s, 64;
+}
+
+/// Functions named after ops, each one of the shared per-shape functions
+/// above (`i32x4_add` is `i32x4::add`).
+macro_rules! alias {
+    ($($name:ident = $path:path: ($($a:ident: $t:ty),*) -> $r:ty;)*) => {$(
+        #[inline]
+        pub fn $name($($a: $t),*) -> $r {
+            $path($($a),*)
+        }
+    )*};
+}
+
+macro_rules! int_aliases {
+    ($($m:ident { $($name:ident = $f:ident: $kind:ident;)* })*) => {$(
+        $(int_aliases!(@one $name = $m::$f, $kind);)*
+    )*};
+    (@one $name:ident = $path:path, bin) => { alias! { $name = $path: (a: V, b: V) -> V; } };
+    (@one $name:ident = $path:path, un) => { alias! { $name = $path: (a: V) -> V; } };
+    (@one $name:ident = $path:path, shift) => { alias! { $name = $path: (a: V, n: u32) -> V; } };
+    (@one $name:ident = $path:path, test) => { alias! { $name = $path: (a: V) -> u32; } };
+    (@one $name:ident = $path:path, ter) => { alias! { $name = $path: (a: V, b: V, c: V) -> V; } };
+}
+
+int_aliases! {
+    i8x16 {
+        i8x16_add = add: bin; i8x16_sub = sub: bin; i8x16_neg = neg: un; i8x16_abs = abs: un;
+        i8x16_eq = eq: bin; i8x16_ne = ne: bin; i8x16_lt_s = lt_s: bin; i8x16_lt_u = lt_u: bin;
+        i8x16_gt_s = gt_s: bin; i8x16_gt_u = gt_u: bin; i8x16_le_s = le_s: bin; i8x16_le_u = le_u: bin;
+        i8x16_ge_s = ge_s: bin; i8x16_ge_u = ge_u: bin; i8x16_min_s = min_s: bin; i8x16_min_u = min_u: bin;
+        i8x16_max_s = max_s: bin; i8x16_max_u = max_u: bin; i8x16_add_sat_s = add_sat_s: bin;
+        i8x16_add_sat_u = add_sat_u: bin; i8x16_sub_sat_s = sub_sat_s: bin; i8x16_sub_sat_u = sub_sat_u: bin;
+        i8x16_avgr_u = avgr_u: bin; i8x16_shl = shl: shift; i8x16_shr_s = shr_s: shift; i8x16_shr_u = shr_u: shift;
+        i8x16_all_true = all_true: test; i8x16_bitmask = bitmask: test;
+    }
+    i16x8 {
+        i16x8_add = add: bin; i16x8_sub = sub: bin; i16x8_mul = mul: bin; i16x8_neg = neg: un; i16x8_abs = abs: un;
+        i16x8_eq = eq: bin; i16x8_ne = ne: bin; i16x8_lt_s = lt_s: bin; i16x8_lt_u = lt_u: bin;
+        i16x8_gt_s = gt_s: bin; i16x8_gt_u = gt_u: bin; i16x8_le_s = le_s: bin; i16x8_le_u = le_u: bin;
+        i16x8_ge_s = ge_s: bin; i16x8_ge_u = ge_u: bin; i16x8_min_s = min_s: bin; i16x8_min_u = min_u: bin;
+        i16x8_max_s = max_s: bin; i16x8_max_u = max_u: bin; i16x8_add_sat_s = add_sat_s: bin;
+        i16x8_add_sat_u = add_sat_u: bin; i16x8_sub_sat_s = sub_sat_s: bin; i16x8_sub_sat_u = sub_sat_u: bin;
+        i16x8_avgr_u = avgr_u: bin; i16x8_shl = shl: shift; i16x8_shr_s = shr_s: shift; i16x8_shr_u = shr_u: shift;
+        i16x8_all_true = all_true: test; i16x8_bitmask = bitmask: test;
+    }
+    i32x4 {
+        i32x4_add = add: bin; i32x4_sub = sub: bin; i32x4_mul = mul: bin; i32x4_neg = neg: un; i32x4_abs = abs: un;
+        i32x4_eq = eq: bin; i32x4_ne = ne: bin; i32x4_lt_s = lt_s: bin; i32x4_lt_u = lt_u: bin;
+        i32x4_gt_s = gt_s: bin; i32x4_gt_u = gt_u: bin; i32x4_le_s = le_s: bin; i32x4_le_u = le_u: bin;
+        i32x4_ge_s = ge_s: bin; i32x4_ge_u = ge_u: bin; i32x4_min_s = min_s: bin; i32x4_min_u = min_u: bin;
+        i32x4_max_s = max_s: bin; i32x4_max_u = max_u: bin;
+        i32x4_shl = shl: shift; i32x4_shr_s = shr_s: shift; i32x4_shr_u = shr_u: shift;
+        i32x4_all_true = all_true: test; i32x4_bitmask = bitmask: test;
+    }
+    i64x2 {
+        i64x2_add = add: bin; i64x2_sub = sub: bin; i64x2_mul = mul: bin; i64x2_neg = neg: un; i64x2_abs = abs: un;
+        i64x2_eq = eq: bin; i64x2_ne = ne: bin; i64x2_lt_s = lt_s: bin; i64x2_gt_s = gt_s: bin;
+        i64x2_le_s = le_s: bin; i64x2_ge_s = ge_s: bin;
+        i64x2_shl = shl: shift; i64x2_shr_s = shr_s: shift; i64x2_shr_u = shr_u: shift;
+        i64x2_all_true = all_true: test; i64x2_bitmask = bitmask: test;
+    }
+}
+
+pub fn i8x16_popcnt(a: V) -> V {
+    map1!(a, u8s, from_u8s, |x| x.count_ones() as u8)
+}
+
+/// Narrowing with signed or unsigned saturation: `a`'s lanes, then `b`'s.
+macro_rules! narrow {
+    ($($name:ident: $get:ident => $put:ident, $t:ty, $n:literal;)*) => {$(
+        pub fn $name(a: V, b: V) -> V {
+            let (a, b) = ($get(a), $get(b));
+            $put(core::array::from_fn(|i| {
+                let x = if i < $n / 2 { a[i] } else { b[i - $n / 2] };
+                x.clamp(<$t>::MIN as _, <$t>::MAX as _) as $t
+            }))
+        }
+    )*};
+}
+narrow! {
+    i8x16_narrow_i16x8_s: i16s => from_i8s, i8, 16;
+    i8x16_narrow_i16x8_u: i16s => from_u8s, u8, 16;
+    i16x8_narrow_i32x4_s: i32s => from_i16s, i16, 8;
+    i16x8_narrow_i32x4_u: i32s => from_u16s, u16, 8;
+}
+
+/// Widening of the low or high half of the lanes.
+macro_rules! extend {
+    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
+        pub fn $name(a: V) -> V {
+            let a = $get(a);
+            $put(core::array::from_fn(|i| a[i + $half] as $to))
+        }
+    )*};
+}
+extend! {
+    i16x8_extend_low_i8x16_s: i8s => from_i16s, i16, 0;
+    i16x8_extend_high_i8x16_s: i8s => from_i16s, i16, 8;
+    i16x8_extend_low_i8x16_u: u8s => from_u16s, u16, 0;
+    i16x8_extend_high_i8x16_u: u8s => from_u16s, u16, 8;
+    i32x4_extend_low_i16x8_s: i16s => from_i32s, i32, 0;
+    i32x4_extend_high_i16x8_s: i16s => from_i32s, i32, 4;
+    i32x4_extend_low_i16x8_u: u16s => from_u32s, u32, 0;
+    i32x4_extend_high_i16x8_u: u16s => from_u32s, u32, 4;
+    i64x2_extend_low_i32x4_s: i32s => from_i64s, i64, 0;
+    i64x2_extend_high_i32x4_s: i32s => from_i64s, i64, 2;
+    i64x2_extend_low_i32x4_u: u32s => from_u64s, u64, 0;
+    i64x2_extend_high_i32x4_u: u32s => from_u64s, u64, 2;
+}
+
+/// Widening multiplication of the low or high half of the lanes.
+macro_rules! extmul {
+    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
+        pub fn $name(a: V, b: V) -> V {
+            let (a, b) = ($get(a), $get(b));
+            $put(core::array::from_fn(|i| (a[i + $half] as $to).wrapping_mul(b[i + $half] as $to)))
+        }
+    )*};
+}
+extmul! {
+    i16x8_ext_mul_low_i8x16_s: i8s => from_i16s, i16, 0;
+    i16x8_ext_mul_high_i8x16_s: i8s => from_i16s, i16, 8;
+    i16x8_ext_mul_low_i8x16_u: u8s => from_u16s, u16, 0;
+    i16x8_ext_mul_high_i8x16_u: u8s => from_u16s, u16, 8;
+    i32x4_ext_mul_low_i16x8_s: i16s => from_i32s, i32, 0;
+    i32x4_ext_mul_high_i16x8_s: i16s => from_i32s, i32, 4;
+    i32x4_ext_mul_low_i16x8_u: u16s => from_u32s, u32, 0;
+    i32x4_ext_mul_high_i16x8_u: u16s => from_u32s, u32, 4;
+    i64x2_ext_mul_low_i32x4_s: i32s => from_i64s, i64, 0;
+    i64x2_ext_mul_high_i32x4_s: i32s => from_i64s, i64, 2;
+    i64x2_ext_mul_low_i32x4_u: u32s => from_u64s, u64, 0;
+    i64x2_ext_mul_high_i32x4_u: u32s => from_u64s, u64, 2;
+}
+
+/// Sums of adjacent pairs, widened.
+macro_rules! extadd {
+    ($($name:ident: $get:ident => $put:ident, $to:ty;)*) => {$(
+        pub fn $name(a: V) -> V {
+            let a = $get(a);
+            $put(core::array::from_fn(|i| (a[2 * i] as $to).wrapping_add(a[2 * i + 1] as $to)))
+        }
+    )*};
+}
+extadd! {
+    i16x8_ext_add_pairwise_i8x16_s: i8s => from_i16s, i16;
+    i16x8_ext_add_pairwise_i8x16_u: u8s => from_u16s, u16;
+    i32x4_ext_add_pairwise_i16x8_s: i16s => from_i32s, i32;
+    i32x4_ext_add_pairwise_i16x8_u: u16s => from_u32s, u32;
+}
+
+pub fn i16x8_q15_mulr_sat_s(a: V, b: V) -> V {
+    map2!(a, b, i16s, from_i16s, |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(-32768, 32767) as i16)
+}
+pub fn i16x8_relaxed_q15mulr_s(a: V, b: V) -> V {
+    i16x8_q15_mulr_sat_s(a, b)
+}
+
+pub fn i32x4_dot_i16x8_s(a: V, b: V) -> V {
+    let (a, b) = (i16s(a), i16s(b));
+    from_i32s(core::array::from_fn(|i| {
+        (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+    }))
+}
+pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V, b: V) -> V {
+    let (a, b) = (i8s(a), i8s(b));
+    from_i16s(core::array::from_fn(|i| {
+        (a[2 * i] as i16 * b[2 * i] as i16).wrapping_add(a[2 * i + 1] as i16 * b[2 * i + 1] as i16)
+    }))
+}
+pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
+    // The 16-bit pair sums of `i16x8_relaxed_dot_i8x16_i7x16_s`, two by two.
+    let (pairs, c) = (i16s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b)), i32s(c));
+    from_i32s(core::array::from_fn(|i| (pairs[2 * i] as i32).wrapping_add(pairs[2 * i + 1] as i32).wrapping_add(c[i])))
+}
+
+// --- Float lanes ---
+
+macro_rules! float_ops {
+    ($($p:ident: $f:ty, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path;)*) => {$(
+        pub mod $p {
+            use super::*;
+            pub fn add(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x + y) }
+            pub fn sub(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x - y) }
+            pub fn mul(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x * y) }
+            pub fn div(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x / y) }
+            pub fn min(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $min(x, y)) }
+            pub fn max(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $max(x, y)) }
+            pub fn pmin(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| if y < x { y } else { x }) }
+            pub fn pmax(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| if x < y { y } else { x }) }
+            pub fn sqrt(a: V) -> V { map1!(a, $get, $put, |x| x.sqrt()) }
+            pub fn ceil(a: V) -> V { map1!(a, $get, $put, |x| $ceil(x)) }
+            pub fn floor(a: V) -> V { map1!(a, $get, $put, |x| $floor(x)) }
+            pub fn trunc(a: V) -> V { map1!(a, $get, $put, |x| $trunc(x)) }
+            pub fn nearest(a: V) -> V { map1!(a, $get, $put, |x| $nearest(x)) }
+            pub fn madd(a: V, b: V, c: V) -> V {
+                let (a, b, c) = ($get(a), $get(b), $get(c));
+                $put(core::array::from_fn(|i| a[i].mul_add(b[i], c[i])))
+            }
+            pub fn nmadd(a: V, b: V, c: V) -> V {
+                let (a, b, c) = ($get(a), $get(b), $get(c));
+                $put(core::array::from_fn(|i| (-a[i]).mul_add(b[i], c[i])))
+            }
+        }
+    )*};
+}
+float_ops! {
+    f32x4: f32, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest;
+    f64x2: f64, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest;
+}
+
+/// Sign-bit operations on float lanes (bitwise: NaNs pass unchanged).
+macro_rules! float_bits {
+    ($($abs:ident $neg:ident: $get:ident $put:ident, $sign:expr;)*) => {$(
+        pub fn $abs(a: V) -> V { map1!(a, $get, $put, |x| x & !$sign) }
+        pub fn $neg(a: V) -> V { map1!(a, $get, $put, |x| x ^ $sign) }
+    )*};
+}
+float_bits! {
+    f32x4_abs f32x4_neg: u32s from_u32s, 1u32 << 31;
+    f64x2_abs f64x2_neg: u64s from_u64s, 1u64 << 63;
+}
+
+/// Float comparisons: all-ones lanes where they hold.
+macro_rules! float_cmp {
+    ($($name:ident: $get:ident => $put:ident, $t:ty, |$a:ident, $b:ident| $e:expr;)*) => {$(
+        pub fn $name(x: V, y: V) -> V {
+            let (x, y) = ($get(x), $get(y));
+            $put(core::array::from_fn(|i| {
+                let ($a, $b) = (x[i], y[i]);
+                mask!($e, $t)
+            }))
+        }
+    )*};
+}
+float_cmp! {
+    f32x4_eq: f32s => from_u32s, u32, |a, b| a == b;
+    f32x4_ne: f32s => from_u32s, u32, |a, b| a != b;
+    f32x4_lt: f32s => from_u32s, u32, |a, b| a < b;
+    f32x4_gt: f32s => from_u32s, u32, |a, b| a > b;
+    f32x4_le: f32s => from_u32s, u32, |a, b| a <= b;
+    f32x4_ge: f32s => from_u32s, u32, |a, b| a >= b;
+    f64x2_eq: f64s => from_u64s, u64, |a, b| a == b;
+    f64x2_ne: f64s => from_u64s, u64, |a, b| a != b;
+    f64x2_lt: f64s => from_u64s, u64, |a, b| a < b;
+    f64x2_gt: f64s => from_u64s, u64, |a, b| a > b;
+    f64x2_le: f64s => from_u64s, u64, |a, b| a <= b;
+    f64x2_ge: f64s => from_u64s, u64, |a, b| a >= b;
+}
+
+int_aliases! {
+    f32x4 {
+        f32x4_add = add: bin; f32x4_sub = sub: bin; f32x4_mul = mul: bin; f32x4_div = div: bin;
+        f32x4_min = min: bin; f32x4_max = max: bin; f32x4_p_min = pmin: bin; f32x4_p_max = pmax: bin;
+        f32x4_relaxed_min = min: bin; f32x4_relaxed_max = max: bin;
+        f32x4_sqrt = sqrt: un; f32x4_ceil = ceil: un; f32x4_floor = floor: un; f32x4_trunc = trunc: un;
+        f32x4_nearest = nearest: un;
+    }
+    f64x2 {
+        f64x2_add = add: bin; f64x2_sub = sub: bin; f64x2_mul = mul: bin; f64x2_div = div: bin;
+        f64x2_min = min: bin; f64x2_max = max: bin; f64x2_p_min = pmin: bin; f64x2_p_max = pmax: bin;
+        f64x2_relaxed_min = min: bin; f64x2_relaxed_max = max: bin;
+        f64x2_sqrt = sqrt: un; f64x2_ceil = ceil: un; f64x2_floor = floor: un; f64x2_trunc = trunc: un;
+        f64x2_nearest = nearest: un;
+    }
+}
+int_aliases! {
+    f32x4 { f32x4_relaxed_madd = madd: ter; f32x4_relaxed_nmadd = nmadd: ter; }
+    f64x2 { f64x2_relaxed_madd = madd: ter; f64x2_relaxed_nmadd = nmadd: ter; }
+}
+
+// --- Conversions ---
+
+pub fn i32x4_trunc_sat_f32x4_s(a: V) -> V {
+    let a = f32s(a);
+    from_i32s(core::array::from_fn(|i| a[i] as i32))
+}
+pub fn i32x4_trunc_sat_f32x4_u(a: V) -> V {
+    let a = f32s(a);
+    from_u32s(core::array::from_fn(|i| a[i] as u32))
+}
+pub fn i32x4_trunc_sat_f64x2_s_zero(a: V) -> V {
+    let a = f64s(a);
+    from_i32s(core::array::from_fn(|i| if i < 2 { a[i] as i32 } else { 0 }))
+}
+pub fn i32x4_trunc_sat_f64x2_u_zero(a: V) -> V {
+    let a = f64s(a);
+    from_u32s(core::array::from_fn(|i| if i < 2 { a[i] as u32 } else { 0 }))
+}
+pub fn i32x4_relaxed_trunc_f32x4_s(a: V) -> V {
+    i32x4_trunc_sat_f32x4_s(a)
+}
+pub fn i32x4_relaxed_trunc_f32x4_u(a: V) -> V {
+    i32x4_trunc_sat_f32x4_u(a)
+}
+pub fn i32x4_relaxed_trunc_f64x2_s_zero(a: V) -> V {
+    i32x4_trunc_sat_f64x2_s_zero(a)
+}
+pub fn i32x4_relaxed_trunc_f64x2_u_zero(a: V) -> V {
+    i32x4_trunc_sat_f64x2_u_zero(a)
+}
+pub fn f32x4_convert_i32x4_s(a: V) -> V {
+    let a = i32s(a);
+    from_f32s(core::array::from_fn(|i| a[i] as f32))
+}
+pub fn f32x4_convert_i32x4_u(a: V) -> V {
+    let a = u32s(a);
+    from_f32s(core::array::from_fn(|i| a[i] as f32))
+}
+pub fn f64x2_convert_low_i32x4_s(a: V) -> V {
+    let a = i32s(a);
+    from_f64s(core::array::from_fn(|i| a[i] as f64))
+}
+pub fn f64x2_convert_low_i32x4_u(a: V) -> V {
+    let a = u32s(a);
+    from_f64s(core::array::from_fn(|i| a[i] as f64))
+}
+pub fn f32x4_demote_f64x2_zero(a: V) -> V {
+    let a = f64s(a);
+    from_f32s(core::array::from_fn(|i| if i < 2 { a[i] as f32 } else { 0.0 }))
+}
+pub fn f64x2_promote_low_f32x4(a: V) -> V {
+    let a = f32s(a);
+    from_f64s(core::array::from_fn(|i| a[i] as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_are_little_endian() {
+        let v = from_i32s([1, -2, 3, -4]);
+        assert_eq!(v as u32, 1);
+        assert_eq!(i32x4_extract_lane(v, 1) as u32 as i32, -2);
+        assert_eq!(i32s(i32x4_add(v, v)), [2, -4, 6, -8]);
+    }
+
+    #[test]
+    fn hand_checked_values() {
+        // Saturating narrow: 300 -> 127 (signed), -5 -> 0 (unsigned).
+        let a = from_i16s([300, -5, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(i8s(i8x16_narrow_i16x8_s(a, 0))[..2], [127, -5]);
+        assert_eq!(u8s(i8x16_narrow_i16x8_u(a, 0))[..2], [255, 0]);
+        // q15mulr_sat: -32768 * -32768 saturates.
+        let m = from_i16s([-32768; 8]);
+        assert_eq!(i16s(i16x8_q15_mulr_sat_s(m, m))[0], 32767);
+        // Shifts take the count modulo the lane width.
+        assert_eq!(u8s(i8x16_shl(i8x16_splat(1), 9))[0], 2);
+        // Bitmask takes each lane's sign.
+        assert_eq!(i32x4_bitmask(from_i32s([-1, 0, -7, 5])), 0b0101);
+        // Swizzle: out-of-range indices give 0.
+        let t = from_u8s(core::array::from_fn(|i| i as u8 + 10));
+        assert_eq!(
+            u8s(i8x16_swizzle(t, from_u8s([15, 16, 0, 255, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])))[..4],
+            [25, 0, 10, 0]
+        );
+        // Float min is -0 for (+0, -0), and pmin is the first operand.
+        let z = from_f32s([0.0, -0.0, 0.0, 0.0]);
+        let nz = from_f32s([-0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(u32s(f32x4_min(z, nz))[0], 0x8000_0000);
+        assert_eq!(u32s(f32x4_p_min(z, nz))[0], 0);
+        // Saturating truncation: NaN -> 0, large -> max.
+        let f = from_f32s([f32::NAN, 1e10, -1e10, -1.5]);
+        assert_eq!(i32s(i32x4_trunc_sat_f32x4_s(f)), [0, i32::MAX, i32::MIN, -1]);
+        // Dot product of i16 pairs.
+        let d = i32x4_dot_i16x8_s(from_i16s([1, 2, 3, 4, 5, 6, 7, 8]), from_i16s([1; 8]));
+        assert_eq!(i32s(d), [3, 7, 11, 15]);
+    }
+}
