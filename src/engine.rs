@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tandem_vm_core::module_env::WasmFeatures;
 use tandem_vm_core::store::SigRegistry;
 
 /// When function bodies are validated and translated to bytecode.
@@ -68,7 +69,7 @@ pub struct Config {
     pub(crate) portable_dispatch: bool,
     pub(crate) jit: tandem_vm_core::store::JitSettings,
     /// The wasm proposals modules may use.
-    pub(crate) features: tandem_vm_core::module_env::WasmFeatures,
+    pub(crate) features: WasmFeatures,
 }
 
 impl Default for Config {
@@ -100,9 +101,9 @@ impl Config {
     /// them yet, so functions that use `v128` stay interpreted in every
     /// tier (`Module::jit_refused` lists them).
     pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
-        self.features.set(tandem_vm_core::module_env::WasmFeatures::SIMD, enable);
+        self.features.set(WasmFeatures::SIMD, enable);
         if !enable {
-            self.features.remove(tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD);
+            self.features.remove(WasmFeatures::RELAXED_SIMD);
         }
         self
     }
@@ -110,9 +111,9 @@ impl Config {
     /// relaxed op makes one deterministic choice on every host
     /// (`tandem_vm_core::simd`).
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
-        self.features.set(tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD, enable);
+        self.features.set(WasmFeatures::RELAXED_SIMD, enable);
         if enable {
-            self.features.insert(tandem_vm_core::module_env::WasmFeatures::SIMD);
+            self.features.insert(WasmFeatures::SIMD);
         }
         self
     }

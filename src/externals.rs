@@ -279,10 +279,7 @@ impl Global {
         let ty = g.ty.ty;
         // SAFETY: global definitions live as long as the store.
         let (raw, hi) = unsafe { ((*g.def).value, (*g.def).hi) };
-        if ty == ValType::V128 {
-            return Val::V128(((hi.0 as u128) << 64) | raw.0 as u128);
-        }
-        Val::from_raw(raw, ty, opaque)
+        Val::from_cells(raw, hi, ty, opaque)
     }
 
     pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<()> {

@@ -77,9 +77,16 @@ impl Val {
         })
     }
 
-    /// The value of type `ty` in `raw`. A `v128` needs two cells, so callers
-    /// refuse `v128` first (`v128_unsupported`); here it gets the low half.
+    /// The value of type `ty` in one cell. A `v128` needs two
+    /// (`from_cells`): the callers of this one refuse `v128` first
+    /// (`check_no_v128`).
     pub(crate) fn from_raw(raw: ValRaw, ty: ValType, store: &mut StoreOpaque) -> Val {
+        Val::from_cells(raw, ValRaw(0), ty, store)
+    }
+
+    /// The value of type `ty` in cells `lo` and `hi` (the second only
+    /// matters for a `v128`).
+    pub(crate) fn from_cells(raw: ValRaw, hi: ValRaw, ty: ValType, store: &mut StoreOpaque) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw.get_i32()),
             ValType::I64 => Val::I64(raw.get_i64()),
@@ -87,7 +94,7 @@ impl Val {
             ValType::F64 => Val::F64(raw.0),
             ValType::FuncRef => Val::FuncRef(Func::from_raw(raw, store)),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw, store)),
-            ValType::V128 => Val::V128(raw.0 as u128),
+            ValType::V128 => Val::V128(((hi.0 as u128) << 64) | raw.0 as u128),
         }
     }
 }

@@ -320,16 +320,20 @@ fn pair(ty: &'static str) -> &'static [&'static str] {
     }
 }
 
-/// The bytes a SIMD memory op reads or writes, from its name.
-fn simd_memory_size(name: &str) -> u8 {
-    match name {
-        "V128Load" | "V128Store" => 16,
-        "V128Load8x8S" | "V128Load8x8U" | "V128Load16x4S" | "V128Load16x4U" | "V128Load32x2S" | "V128Load32x2U" => 8,
-        "V128Load8Splat" | "V128Load8Lane" | "V128Store8Lane" => 1,
-        "V128Load16Splat" | "V128Load16Lane" | "V128Store16Lane" => 2,
-        "V128Load32Splat" | "V128Load32Zero" | "V128Load32Lane" | "V128Store32Lane" => 4,
-        "V128Load64Splat" | "V128Load64Zero" | "V128Load64Lane" | "V128Store64Lane" => 8,
-        _ => 0,
+/// The bytes a SIMD memory op reads or writes: a lane for lane accesses,
+/// else by the load's name.
+fn simd_memory_size(name: &str, shape: Shape) -> u8 {
+    match (shape, name) {
+        (Shape::LoadLane(n) | Shape::StoreLane(n), _) => 16 / n,
+        (_, "V128Load8Splat") => 1,
+        (_, "V128Load16Splat") => 2,
+        (_, "V128Load32Splat" | "V128Load32Zero") => 4,
+        (_, "V128Load64Splat" | "V128Load64Zero") => 8,
+        (
+            _,
+            "V128Load8x8S" | "V128Load8x8U" | "V128Load16x4S" | "V128Load16x4U" | "V128Load32x2S" | "V128Load32x2U",
+        ) => 8,
+        _ => 16,
     }
 }
 
@@ -949,7 +953,7 @@ pub fn ops() -> Vec<Op> {
     // --- 128-bit SIMD and relaxed SIMD (one op per operator, wasmparser's
     // names; the shape says the operands) ---
     for &(name, shape) in SIMD {
-        let size = simd_memory_size(name);
+        let size = simd_memory_size(name, shape);
         let operands: &[(&str, Kind)] = match shape {
             Shape::Load => &[("dst", Slot), ("addr", Slot), ("offset", U32)],
             Shape::Store => &[("addr", Slot), ("value", Slot), ("offset", U32)],

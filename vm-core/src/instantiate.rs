@@ -131,13 +131,19 @@ fn eval_const(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> Val
 /// Evaluates a constant expression: its value, and the high half of a
 /// `v128` (zero for other types).
 fn eval_const_wide(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -> (ValRaw, ValRaw) {
-    let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
-    let mut hi = ValRaw(0);
+    // Each value with its high half.
+    let mut stack: Vec<(ValRaw, ValRaw)> = Vec::with_capacity(2);
     for op in &expr.0 {
-        let v = match *op {
+        let lo = match *op {
             ConstOp::V128(bits) => {
-                hi = ValRaw((bits >> 64) as u64);
-                ValRaw(bits as u64)
+                stack.push((ValRaw(bits as u64), ValRaw((bits >> 64) as u64)));
+                continue;
+            }
+            ConstOp::GlobalGet(g) => {
+                let entry = &store.globals[inst.globals[g as usize] as usize];
+                // SAFETY: global definitions live as long as the store.
+                stack.push(unsafe { ((*entry.def).value, (*entry.def).hi) });
+                continue;
             }
             ConstOp::I32(v) => ValRaw::i32(v),
             ConstOp::I64(v) => ValRaw::i64(v),
@@ -145,17 +151,9 @@ fn eval_const_wide(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -
             ConstOp::F64(b) => ValRaw::f64_bits(b),
             ConstOp::RefNull => ValRaw(0),
             ConstOp::RefFunc(f) => ValRaw::funcref(inst.func_ref(f)),
-            ConstOp::GlobalGet(g) => {
-                let entry = &store.globals[inst.globals[g as usize] as usize];
-                // SAFETY: global definitions live as long as the store.
-                unsafe {
-                    hi = (*entry.def).hi;
-                    (*entry.def).value
-                }
-            }
             bin => {
-                let b = stack.pop().unwrap_or_default();
-                let a = stack.pop().unwrap_or_default();
+                let (b, _) = stack.pop().unwrap_or_default();
+                let (a, _) = stack.pop().unwrap_or_default();
                 match bin {
                     ConstOp::I32Add => ValRaw::i32(a.get_i32().wrapping_add(b.get_i32())),
                     ConstOp::I32Sub => ValRaw::i32(a.get_i32().wrapping_sub(b.get_i32())),
@@ -166,9 +164,9 @@ fn eval_const_wide(expr: &ConstExpr, inst: &InstanceData, store: &StoreOpaque) -
                 }
             }
         };
-        stack.push(v);
+        stack.push((lo, ValRaw(0)));
     }
-    (stack.pop().unwrap_or_default(), hi)
+    stack.pop().unwrap_or_default()
 }
 
 /// Instantiates `module` in `store` with `imports` (in import order).

@@ -32,8 +32,6 @@
 //! (one rounding), and the `i7x16` dot products treat both operands as
 //! signed, wrapping the 16-bit sums.
 
-#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)]
-
 use crate::num;
 
 /// A `v128` value, lane 0 in the low bits.
@@ -106,23 +104,25 @@ macro_rules! mask {
 
 // --- Memory ---
 
+/// The identity: `v128.load` and `v128.store` move the bytes as they are,
+/// and `v128.const` is its immediate.
 pub fn v128_load(bytes: V) -> V {
     bytes
 }
-pub fn v128_store(v: V) -> V {
-    v
-}
+pub use v128_load as v128_const;
+pub use v128_load as v128_store;
+
+/// `v128.loadNxM`: widens the lanes of the low 8 bytes.
 macro_rules! load_extend {
     ($($name:ident: $from:ty => $to:ty, $put:ident;)*) => {$(
         pub fn $name(bytes: V) -> V {
-            const N: usize = 16 / core::mem::size_of::<$to>();
             const W: usize = core::mem::size_of::<$from>();
             let b = bytes.to_le_bytes();
             $put(core::array::from_fn(|i| {
                 let mut x = [0u8; W];
                 x.copy_from_slice(&b[i * W..i * W + W]);
                 <$from>::from_le_bytes(x) as $to
-            }) as [$to; N])
+            }))
         }
     )*};
 }
@@ -152,37 +152,8 @@ pub fn v128_load32_zero(bytes: V) -> V {
 pub fn v128_load64_zero(bytes: V) -> V {
     bytes & 0xffff_ffff_ffff_ffff
 }
-pub fn v128_load8_lane(v: V, bits: u64, lane: u8) -> V {
-    i8x16_replace_lane(v, bits, lane)
-}
-pub fn v128_load16_lane(v: V, bits: u64, lane: u8) -> V {
-    i16x8_replace_lane(v, bits, lane)
-}
-pub fn v128_load32_lane(v: V, bits: u64, lane: u8) -> V {
-    i32x4_replace_lane(v, bits, lane)
-}
-pub fn v128_load64_lane(v: V, bits: u64, lane: u8) -> V {
-    i64x2_replace_lane(v, bits, lane)
-}
-pub fn v128_store8_lane(v: V, lane: u8) -> u64 {
-    i8x16_extract_lane_u(v, lane)
-}
-pub fn v128_store16_lane(v: V, lane: u8) -> u64 {
-    i16x8_extract_lane_u(v, lane)
-}
-pub fn v128_store32_lane(v: V, lane: u8) -> u64 {
-    i32x4_extract_lane(v, lane) & 0xffff_ffff
-}
-pub fn v128_store64_lane(v: V, lane: u8) -> u64 {
-    i64x2_extract_lane(v, lane)
-}
 
 // --- Constants, shuffles, splats and lanes ---
-
-/// `v128.const` has no function: the constant is the op's immediate.
-pub fn v128_const(imm: V) -> V {
-    imm
-}
 
 pub fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
     let (a, b, l) = (u8s(a), u8s(b), u8s(lanes));
@@ -196,9 +167,6 @@ pub fn i8x16_swizzle(a: V, s: V) -> V {
     let (a, s) = (u8s(a), u8s(s));
     from_u8s(core::array::from_fn(|i| if s[i] < 16 { a[s[i] as usize] } else { 0 }))
 }
-pub fn i8x16_relaxed_swizzle(a: V, s: V) -> V {
-    i8x16_swizzle(a, s)
-}
 
 pub fn i8x16_splat(x: u64) -> V {
     from_u8s([x as u8; 16])
@@ -211,12 +179,6 @@ pub fn i32x4_splat(x: u64) -> V {
 }
 pub fn i64x2_splat(x: u64) -> V {
     from_u64s([x; 2])
-}
-pub fn f32x4_splat(x: u64) -> V {
-    i32x4_splat(x)
-}
-pub fn f64x2_splat(x: u64) -> V {
-    i64x2_splat(x)
 }
 
 pub fn i8x16_extract_lane_s(v: V, lane: u8) -> u64 {
@@ -236,12 +198,6 @@ pub fn i32x4_extract_lane(v: V, lane: u8) -> u64 {
 }
 pub fn i64x2_extract_lane(v: V, lane: u8) -> u64 {
     u64s(v)[(lane & 1) as usize]
-}
-pub fn f32x4_extract_lane(v: V, lane: u8) -> u64 {
-    i32x4_extract_lane(v, lane)
-}
-pub fn f64x2_extract_lane(v: V, lane: u8) -> u64 {
-    i64x2_extract_lane(v, lane)
 }
 
 pub fn i8x16_replace_lane(v: V, x: u64, lane: u8) -> V {
@@ -264,12 +220,34 @@ pub fn i64x2_replace_lane(v: V, x: u64, lane: u8) -> V {
     l[(lane & 1) as usize] = x;
     from_u64s(l)
 }
-pub fn f32x4_replace_lane(v: V, x: u64, lane: u8) -> V {
-    i32x4_replace_lane(v, x, lane)
-}
-pub fn f64x2_replace_lane(v: V, x: u64, lane: u8) -> V {
-    i64x2_replace_lane(v, x, lane)
-}
+
+// Ops that compute what another op computes (lane loads and stores are
+// lane replacements and extractions; float lanes move as integer bits;
+// relaxed ops are their deterministic relatives).
+pub use i8x16_extract_lane_u as v128_store8_lane;
+pub use i8x16_replace_lane as v128_load8_lane;
+pub use i8x16_swizzle as i8x16_relaxed_swizzle;
+pub use i16x8_extract_lane_u as v128_store16_lane;
+pub use i16x8_q15_mulr_sat_s as i16x8_relaxed_q15mulr_s;
+pub use i16x8_replace_lane as v128_load16_lane;
+pub use i32x4_extract_lane as f32x4_extract_lane;
+pub use i32x4_extract_lane as v128_store32_lane;
+pub use i32x4_replace_lane as v128_load32_lane;
+pub use i32x4_replace_lane as f32x4_replace_lane;
+pub use i32x4_splat as f32x4_splat;
+pub use i32x4_trunc_sat_f32x4_s as i32x4_relaxed_trunc_f32x4_s;
+pub use i32x4_trunc_sat_f32x4_u as i32x4_relaxed_trunc_f32x4_u;
+pub use i32x4_trunc_sat_f64x2_s_zero as i32x4_relaxed_trunc_f64x2_s_zero;
+pub use i32x4_trunc_sat_f64x2_u_zero as i32x4_relaxed_trunc_f64x2_u_zero;
+pub use i64x2_extract_lane as v128_store64_lane;
+pub use i64x2_extract_lane as f64x2_extract_lane;
+pub use i64x2_replace_lane as v128_load64_lane;
+pub use i64x2_replace_lane as f64x2_replace_lane;
+pub use i64x2_splat as f64x2_splat;
+pub use v128_bitselect as i8x16_relaxed_laneselect;
+pub use v128_bitselect as i16x8_relaxed_laneselect;
+pub use v128_bitselect as i32x4_relaxed_laneselect;
+pub use v128_bitselect as i64x2_relaxed_laneselect;
 
 // --- Bitwise ---
 
@@ -294,29 +272,13 @@ pub fn v128_bitselect(a: V, b: V, c: V) -> V {
 pub fn v128_any_true(a: V) -> u32 {
     (a != 0) as u32
 }
-pub fn i8x16_relaxed_laneselect(a: V, b: V, c: V) -> V {
-    v128_bitselect(a, b, c)
-}
-pub fn i16x8_relaxed_laneselect(a: V, b: V, c: V) -> V {
-    v128_bitselect(a, b, c)
-}
-pub fn i32x4_relaxed_laneselect(a: V, b: V, c: V) -> V {
-    v128_bitselect(a, b, c)
-}
-pub fn i64x2_relaxed_laneselect(a: V, b: V, c: V) -> V {
-    v128_bitselect(a, b, c)
-}
 
 // --- Integer lanes ---
 
-/// The ops every integer lane shape has, for shapes `$s` (signed) and
-/// `$u` (unsigned lanes of the same width).
+/// The ops every integer lane shape has, in a module per shape (`i32x4::add`),
+/// for lanes `$s` (signed) and `$u` (unsigned of the same width).
 macro_rules! int_ops {
-    ($($p:ident: $s:ty, $u:ty, $gs:ident $ps:ident $gu:ident $pu:ident, $bits:literal;)*) => {$(paste_ops! { $p, $s, $u, $gs, $ps, $gu, $pu, $bits })*};
-}
-
-macro_rules! paste_ops {
-    ($p:ident, $s:ty, $u:ty, $gs:ident, $ps:ident, $gu:ident, $pu:ident, $bits:literal) => {
+    ($($p:ident: $s:ty, $u:ty, $gs:ident $ps:ident $gu:ident $pu:ident, $bits:literal;)*) => {$(
         pub mod $p {
             use super::*;
             pub fn add(a: V, b: V) -> V {
@@ -407,7 +369,7 @@ macro_rules! paste_ops {
                 $gs(a).iter().enumerate().fold(0, |m, (i, &x)| m | (((x < 0) as u32) << i))
             }
         }
-    };
+    )*};
 }
 
 int_ops! {
@@ -417,66 +379,35 @@ int_ops! {
     i64x2: i64, u64, i64s from_i64s u64s from_u64s, 64;
 }
 
-/// Functions named after ops, each one of the shared per-shape functions
-/// above (`i32x4_add` is `i32x4::add`).
-macro_rules! alias {
-    ($($name:ident = $path:path: ($($a:ident: $t:ty),*) -> $r:ty;)*) => {$(
-        #[inline]
-        pub fn $name($($a: $t),*) -> $r {
-            $path($($a),*)
-        }
-    )*};
-}
-
-macro_rules! int_aliases {
-    ($($m:ident { $($name:ident = $f:ident: $kind:ident;)* })*) => {$(
-        $(int_aliases!(@one $name = $m::$f, $kind);)*
-    )*};
-    (@one $name:ident = $path:path, bin) => { alias! { $name = $path: (a: V, b: V) -> V; } };
-    (@one $name:ident = $path:path, un) => { alias! { $name = $path: (a: V) -> V; } };
-    (@one $name:ident = $path:path, shift) => { alias! { $name = $path: (a: V, n: u32) -> V; } };
-    (@one $name:ident = $path:path, test) => { alias! { $name = $path: (a: V) -> u32; } };
-    (@one $name:ident = $path:path, ter) => { alias! { $name = $path: (a: V, b: V, c: V) -> V; } };
-}
-
-int_aliases! {
-    i8x16 {
-        i8x16_add = add: bin; i8x16_sub = sub: bin; i8x16_neg = neg: un; i8x16_abs = abs: un;
-        i8x16_eq = eq: bin; i8x16_ne = ne: bin; i8x16_lt_s = lt_s: bin; i8x16_lt_u = lt_u: bin;
-        i8x16_gt_s = gt_s: bin; i8x16_gt_u = gt_u: bin; i8x16_le_s = le_s: bin; i8x16_le_u = le_u: bin;
-        i8x16_ge_s = ge_s: bin; i8x16_ge_u = ge_u: bin; i8x16_min_s = min_s: bin; i8x16_min_u = min_u: bin;
-        i8x16_max_s = max_s: bin; i8x16_max_u = max_u: bin; i8x16_add_sat_s = add_sat_s: bin;
-        i8x16_add_sat_u = add_sat_u: bin; i8x16_sub_sat_s = sub_sat_s: bin; i8x16_sub_sat_u = sub_sat_u: bin;
-        i8x16_avgr_u = avgr_u: bin; i8x16_shl = shl: shift; i8x16_shr_s = shr_s: shift; i8x16_shr_u = shr_u: shift;
-        i8x16_all_true = all_true: test; i8x16_bitmask = bitmask: test;
-    }
-    i16x8 {
-        i16x8_add = add: bin; i16x8_sub = sub: bin; i16x8_mul = mul: bin; i16x8_neg = neg: un; i16x8_abs = abs: un;
-        i16x8_eq = eq: bin; i16x8_ne = ne: bin; i16x8_lt_s = lt_s: bin; i16x8_lt_u = lt_u: bin;
-        i16x8_gt_s = gt_s: bin; i16x8_gt_u = gt_u: bin; i16x8_le_s = le_s: bin; i16x8_le_u = le_u: bin;
-        i16x8_ge_s = ge_s: bin; i16x8_ge_u = ge_u: bin; i16x8_min_s = min_s: bin; i16x8_min_u = min_u: bin;
-        i16x8_max_s = max_s: bin; i16x8_max_u = max_u: bin; i16x8_add_sat_s = add_sat_s: bin;
-        i16x8_add_sat_u = add_sat_u: bin; i16x8_sub_sat_s = sub_sat_s: bin; i16x8_sub_sat_u = sub_sat_u: bin;
-        i16x8_avgr_u = avgr_u: bin; i16x8_shl = shl: shift; i16x8_shr_s = shr_s: shift; i16x8_shr_u = shr_u: shift;
-        i16x8_all_true = all_true: test; i16x8_bitmask = bitmask: test;
-    }
-    i32x4 {
-        i32x4_add = add: bin; i32x4_sub = sub: bin; i32x4_mul = mul: bin; i32x4_neg = neg: un; i32x4_abs = abs: un;
-        i32x4_eq = eq: bin; i32x4_ne = ne: bin; i32x4_lt_s = lt_s: bin; i32x4_lt_u = lt_u: bin;
-        i32x4_gt_s = gt_s: bin; i32x4_gt_u = gt_u: bin; i32x4_le_s = le_s: bin; i32x4_le_u = le_u: bin;
-        i32x4_ge_s = ge_s: bin; i32x4_ge_u = ge_u: bin; i32x4_min_s = min_s: bin; i32x4_min_u = min_u: bin;
-        i32x4_max_s = max_s: bin; i32x4_max_u = max_u: bin;
-        i32x4_shl = shl: shift; i32x4_shr_s = shr_s: shift; i32x4_shr_u = shr_u: shift;
-        i32x4_all_true = all_true: test; i32x4_bitmask = bitmask: test;
-    }
-    i64x2 {
-        i64x2_add = add: bin; i64x2_sub = sub: bin; i64x2_mul = mul: bin; i64x2_neg = neg: un; i64x2_abs = abs: un;
-        i64x2_eq = eq: bin; i64x2_ne = ne: bin; i64x2_lt_s = lt_s: bin; i64x2_gt_s = gt_s: bin;
-        i64x2_le_s = le_s: bin; i64x2_ge_s = ge_s: bin;
-        i64x2_shl = shl: shift; i64x2_shr_s = shr_s: shift; i64x2_shr_u = shr_u: shift;
-        i64x2_all_true = all_true: test; i64x2_bitmask = bitmask: test;
-    }
-}
+// Each op's function, named after it (`i32x4_add` is `i32x4::add`).
+pub use self::i8x16::{
+    abs as i8x16_abs, add as i8x16_add, add_sat_s as i8x16_add_sat_s, add_sat_u as i8x16_add_sat_u,
+    all_true as i8x16_all_true, avgr_u as i8x16_avgr_u, bitmask as i8x16_bitmask, eq as i8x16_eq, ge_s as i8x16_ge_s,
+    ge_u as i8x16_ge_u, gt_s as i8x16_gt_s, gt_u as i8x16_gt_u, le_s as i8x16_le_s, le_u as i8x16_le_u,
+    lt_s as i8x16_lt_s, lt_u as i8x16_lt_u, max_s as i8x16_max_s, max_u as i8x16_max_u, min_s as i8x16_min_s,
+    min_u as i8x16_min_u, ne as i8x16_ne, neg as i8x16_neg, shl as i8x16_shl, shr_s as i8x16_shr_s,
+    shr_u as i8x16_shr_u, sub as i8x16_sub, sub_sat_s as i8x16_sub_sat_s, sub_sat_u as i8x16_sub_sat_u,
+};
+pub use self::i16x8::{
+    abs as i16x8_abs, add as i16x8_add, add_sat_s as i16x8_add_sat_s, add_sat_u as i16x8_add_sat_u,
+    all_true as i16x8_all_true, avgr_u as i16x8_avgr_u, bitmask as i16x8_bitmask, eq as i16x8_eq, ge_s as i16x8_ge_s,
+    ge_u as i16x8_ge_u, gt_s as i16x8_gt_s, gt_u as i16x8_gt_u, le_s as i16x8_le_s, le_u as i16x8_le_u,
+    lt_s as i16x8_lt_s, lt_u as i16x8_lt_u, max_s as i16x8_max_s, max_u as i16x8_max_u, min_s as i16x8_min_s,
+    min_u as i16x8_min_u, mul as i16x8_mul, ne as i16x8_ne, neg as i16x8_neg, shl as i16x8_shl, shr_s as i16x8_shr_s,
+    shr_u as i16x8_shr_u, sub as i16x8_sub, sub_sat_s as i16x8_sub_sat_s, sub_sat_u as i16x8_sub_sat_u,
+};
+pub use self::i32x4::{
+    abs as i32x4_abs, add as i32x4_add, all_true as i32x4_all_true, bitmask as i32x4_bitmask, eq as i32x4_eq,
+    ge_s as i32x4_ge_s, ge_u as i32x4_ge_u, gt_s as i32x4_gt_s, gt_u as i32x4_gt_u, le_s as i32x4_le_s,
+    le_u as i32x4_le_u, lt_s as i32x4_lt_s, lt_u as i32x4_lt_u, max_s as i32x4_max_s, max_u as i32x4_max_u,
+    min_s as i32x4_min_s, min_u as i32x4_min_u, mul as i32x4_mul, ne as i32x4_ne, neg as i32x4_neg, shl as i32x4_shl,
+    shr_s as i32x4_shr_s, shr_u as i32x4_shr_u, sub as i32x4_sub,
+};
+pub use self::i64x2::{
+    abs as i64x2_abs, add as i64x2_add, all_true as i64x2_all_true, bitmask as i64x2_bitmask, eq as i64x2_eq,
+    ge_s as i64x2_ge_s, gt_s as i64x2_gt_s, le_s as i64x2_le_s, lt_s as i64x2_lt_s, mul as i64x2_mul, ne as i64x2_ne,
+    neg as i64x2_neg, shl as i64x2_shl, shr_s as i64x2_shr_s, shr_u as i64x2_shr_u, sub as i64x2_sub,
+};
 
 pub fn i8x16_popcnt(a: V) -> V {
     map1!(a, u8s, from_u8s, |x| x.count_ones() as u8)
@@ -567,9 +498,6 @@ extadd! {
 
 pub fn i16x8_q15_mulr_sat_s(a: V, b: V) -> V {
     map2!(a, b, i16s, from_i16s, |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(-32768, 32767) as i16)
-}
-pub fn i16x8_relaxed_q15mulr_s(a: V, b: V) -> V {
-    i16x8_q15_mulr_sat_s(a, b)
 }
 
 pub fn i32x4_dot_i16x8_s(a: V, b: V) -> V {
@@ -664,26 +592,18 @@ float_cmp! {
     f64x2_ge: f64s => from_u64s, u64, |a, b| a >= b;
 }
 
-int_aliases! {
-    f32x4 {
-        f32x4_add = add: bin; f32x4_sub = sub: bin; f32x4_mul = mul: bin; f32x4_div = div: bin;
-        f32x4_min = min: bin; f32x4_max = max: bin; f32x4_p_min = pmin: bin; f32x4_p_max = pmax: bin;
-        f32x4_relaxed_min = min: bin; f32x4_relaxed_max = max: bin;
-        f32x4_sqrt = sqrt: un; f32x4_ceil = ceil: un; f32x4_floor = floor: un; f32x4_trunc = trunc: un;
-        f32x4_nearest = nearest: un;
-    }
-    f64x2 {
-        f64x2_add = add: bin; f64x2_sub = sub: bin; f64x2_mul = mul: bin; f64x2_div = div: bin;
-        f64x2_min = min: bin; f64x2_max = max: bin; f64x2_p_min = pmin: bin; f64x2_p_max = pmax: bin;
-        f64x2_relaxed_min = min: bin; f64x2_relaxed_max = max: bin;
-        f64x2_sqrt = sqrt: un; f64x2_ceil = ceil: un; f64x2_floor = floor: un; f64x2_trunc = trunc: un;
-        f64x2_nearest = nearest: un;
-    }
-}
-int_aliases! {
-    f32x4 { f32x4_relaxed_madd = madd: ter; f32x4_relaxed_nmadd = nmadd: ter; }
-    f64x2 { f64x2_relaxed_madd = madd: ter; f64x2_relaxed_nmadd = nmadd: ter; }
-}
+pub use self::f32x4::{
+    add as f32x4_add, ceil as f32x4_ceil, div as f32x4_div, floor as f32x4_floor, madd as f32x4_relaxed_madd,
+    max as f32x4_max, max as f32x4_relaxed_max, min as f32x4_min, min as f32x4_relaxed_min, mul as f32x4_mul,
+    nearest as f32x4_nearest, nmadd as f32x4_relaxed_nmadd, pmax as f32x4_p_max, pmin as f32x4_p_min,
+    sqrt as f32x4_sqrt, sub as f32x4_sub, trunc as f32x4_trunc,
+};
+pub use self::f64x2::{
+    add as f64x2_add, ceil as f64x2_ceil, div as f64x2_div, floor as f64x2_floor, madd as f64x2_relaxed_madd,
+    max as f64x2_max, max as f64x2_relaxed_max, min as f64x2_min, min as f64x2_relaxed_min, mul as f64x2_mul,
+    nearest as f64x2_nearest, nmadd as f64x2_relaxed_nmadd, pmax as f64x2_p_max, pmin as f64x2_p_min,
+    sqrt as f64x2_sqrt, sub as f64x2_sub, trunc as f64x2_trunc,
+};
 
 // --- Conversions ---
 
@@ -702,18 +622,6 @@ pub fn i32x4_trunc_sat_f64x2_s_zero(a: V) -> V {
 pub fn i32x4_trunc_sat_f64x2_u_zero(a: V) -> V {
     let a = f64s(a);
     from_u32s(core::array::from_fn(|i| if i < 2 { a[i] as u32 } else { 0 }))
-}
-pub fn i32x4_relaxed_trunc_f32x4_s(a: V) -> V {
-    i32x4_trunc_sat_f32x4_s(a)
-}
-pub fn i32x4_relaxed_trunc_f32x4_u(a: V) -> V {
-    i32x4_trunc_sat_f32x4_u(a)
-}
-pub fn i32x4_relaxed_trunc_f64x2_s_zero(a: V) -> V {
-    i32x4_trunc_sat_f64x2_s_zero(a)
-}
-pub fn i32x4_relaxed_trunc_f64x2_u_zero(a: V) -> V {
-    i32x4_trunc_sat_f64x2_u_zero(a)
 }
 pub fn f32x4_convert_i32x4_s(a: V) -> V {
     let a = i32s(a);

@@ -73,6 +73,11 @@ impl Cell {
 
 type Cells = SmallVec<[Cell; 2]>;
 
+/// How many cells values of `types` take.
+fn cell_count(types: &[ValType]) -> usize {
+    types.iter().map(|t| t.cells()).sum()
+}
+
 /// The cells of values of `types`, in order.
 fn cells_of(types: &[ValType]) -> Cells {
     let mut out = Cells::new();
@@ -204,15 +209,15 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         body.range.start,
         tandem_vm_core::module_env::supported_features(),
     ));
-    let result_cells = cells_of(ty.results()).len();
-    let param_cells = cells_of(ty.params()).len();
+    let result_cells = cell_count(ty.results());
+    let param_cells = cell_count(ty.params());
     if result_cells >= (CONST_TAG - RESULT_TAG) as usize {
         return Err(ModuleError::limit("more than 4095 result cells"));
     }
     // Deferred validation happens here, operator by operator, before each
     // operator is translated (the translator assumes valid input).
-    let mut validator =
-        env.pending.get(def_index as usize).map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
+    let pending = env.pending.get(def_index as usize);
+    let mut validator = pending.map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
     let mut local_types: Vec<ValType> = Vec::with_capacity(param_cells);
     let mut local_cells: Vec<u32> = Vec::with_capacity(ty.params().len());
     for &p in ty.params() {
@@ -242,7 +247,7 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     scratch.fixups.clear();
     let mut t = Translator {
         env,
-        pending: env.pending.get(def_index as usize),
+        pending,
         info,
         code: Vec::with_capacity(body.range().len() * 2),
         stack: std::mem::take(&mut scratch.stack),
@@ -389,7 +394,9 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
 fn block_type(env: &ModuleEnv, bt: BlockType) -> (Cells, Cells) {
     match bt {
         BlockType::Empty => (SmallVec::new(), SmallVec::new()),
-        BlockType::Type(t) => (SmallVec::new(), cells_of(&ValType::from_wasmparser(t).into_iter().collect::<Vec<_>>())),
+        BlockType::Type(t) => {
+            (SmallVec::new(), ValType::from_wasmparser(t).map(|t| cells_of(&[t])).unwrap_or_default())
+        }
         BlockType::FuncType(i) => {
             let ft = &env.types[i as usize];
             (cells_of(ft.params()), cells_of(ft.results()))
@@ -603,8 +610,8 @@ impl Translator<'_> {
         }
         self.flush_fuel();
         let num_slots = (self.num_locals as usize + self.consts.len() + self.max_height)
-            .max(cells_of(ty.results()).len())
-            .max(cells_of(ty.params()).len());
+            .max(cell_count(ty.results()))
+            .max(cell_count(ty.params()));
         if self.too_many_slots || num_slots >= RESULT_TAG as usize {
             return Err(ModuleError::limit("function needs more than 45055 value slots"));
         }

@@ -68,7 +68,7 @@ impl Translator<'_> {
         let l = self.local_cell(local);
         let top = self.stack[len - 1];
         if top.hi {
-            return self.local_set_cells(l, 2, tee);
+            return self.local_set_v128(l, tee);
         }
         let reads_local = self.stack[..len - 1].iter().any(|o| o.kind == Kind::Local(l));
         let fusable = top.kind == Kind::Temp
@@ -99,26 +99,24 @@ impl Translator<'_> {
         self.last_result = None;
     }
 
-    /// `local.set`/`local.tee` of the value in the top `n` cells to the
-    /// local at cells `l..l + n`, cell by cell (a `v128`).
-    fn local_set_cells(&mut self, l: u32, n: usize, tee: bool) {
+    /// `local.set`/`local.tee` of the `v128` in the top two cells to the
+    /// local at cells `l` and `l + 1`, cell by cell.
+    fn local_set_v128(&mut self, l: u32, tee: bool) {
         let len = self.stack.len();
-        if len < n {
+        if len < 2 {
             return;
         }
-        let ty = self.stack[len - n].ty;
         // Keep the old value for operands that still read it.
-        for i in 0..len - n {
-            if matches!(self.stack[i].kind, Kind::Local(c) if (l..l + n as u32).contains(&c)) {
+        for i in 0..len - 2 {
+            if matches!(self.stack[i].kind, Kind::Local(c) if c == l || c == l + 1) {
                 self.materialize(i);
             }
         }
-        for j in 0..n {
-            self.copy_operand_to(len - n + j, Slot((l + j as u32) as u16));
-        }
-        self.stack.truncate(len - n);
+        self.copy_operand_to(len - 2, Slot(l as u16));
+        self.copy_operand_to(len - 1, Slot(l as u16 + 1));
+        self.stack.truncate(len - 2);
         if tee {
-            self.push(Kind::Local(l), ty);
+            self.push(Kind::Local(l), ValType::V128);
         }
         self.last_result = None;
     }
@@ -126,7 +124,7 @@ impl Translator<'_> {
     pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32) {
         let ft = self.env.types[type_index as usize].clone();
         let index = if func.is_none() { Some(self.pop_slot().0) } else { None };
-        let n = cells_of(ft.params()).len();
+        let n = cell_count(ft.params());
         let len = self.stack.len();
         for i in len - n..len {
             self.materialize(i);

@@ -153,9 +153,9 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    /// Why a function that uses `v128` stays interpreted.
+    /// Why this function, which uses `v128`, stays interpreted.
     pub(super) fn unsupported_simd(&self) -> CompileError {
-        CompileError::Unsupported { def: self.func_index - self.info.env.num_imported_funcs, what: "128-bit SIMD" }
+        unsupported_simd(self.func_index - self.info.env.num_imported_funcs)
     }
 
     pub(super) fn sig_type(&self, sig: u32) -> Result<FuncType, CompileError> {

@@ -232,11 +232,17 @@ fn within_budget(info: &ModuleInfo, def: u32, cost: u64) -> Result<(), CompileEr
 
 /// Refuses a function the JIT cannot compile yet: one with a `v128`
 /// parameter, result or local (its SIMD ops are refused as they come).
-pub(crate) fn check_supported(def: u32, ty: &FuncType, code: &CompiledFunc) -> Result<(), CompileError> {
+/// Checked before any code is lowered, in a batch or for a loop entry.
+fn check_supported(def: u32, ty: &FuncType, code: &CompiledFunc) -> Lowered {
     if ty.results().contains(&ValType::V128) || code.local_types.contains(&ValType::V128) {
-        return Err(CompileError::Unsupported { def, what: "128-bit SIMD" });
+        return Err(unsupported_simd(def));
     }
     Ok(())
+}
+
+/// Why defined function `def`, which uses `v128`, stays interpreted.
+fn unsupported_simd(def: u32) -> CompileError {
+    CompileError::Unsupported { def, what: "128-bit SIMD" }
 }
 
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps

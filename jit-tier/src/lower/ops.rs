@@ -14,7 +14,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.flush_deferred();
                 let blk = self.trap_block_for(TrapCode::Unreachable);
                 self.b.ins().jump(blk, &[]);
-                return Ok(());
             }
             BaseOp::ConsumeFuel { amount } => {
                 self.flush_deferred();
@@ -38,7 +37,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.flush_deferred();
                 let t = self.block_at(target);
                 self.b.ins().jump(t, &[]);
-                return Ok(());
             }
             BaseOp::BrIfNez { cond, target } => {
                 let c = self.get(cond, I32)?;
@@ -150,18 +148,15 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let def = self.b.func.dfg.block_call(dblk, &[]);
                 let jt = self.b.create_jump_table(JumpTableData::new(def, &calls));
                 self.b.ins().br_table(i, jt);
-                return Ok(());
             }
             BaseOp::Return {} => {
                 self.ret()?;
-                return Ok(());
             }
             BaseOp::ReturnSlot { src } => {
                 let rt = *self.ty.results().first().ok_or_else(|| err("ReturnSlot without a result"))?;
                 let v = self.get(src, cls(rt))?;
                 self.set(Slot(0), cls(rt), v);
                 self.ret()?;
-                return Ok(());
             }
             BaseOp::Call { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);

@@ -31,7 +31,7 @@ pub const OPCODE_SIZE: usize = 2;
 
 /// An operand kind: fixed width, little endian. Which operands are slots
 /// comes from the op description (`Opcode::slot_offsets`), not from here.
-pub trait Operand: Copy + fmt::Display {
+pub trait Operand: Copy {
     const SIZE: usize;
     fn write(self, out: &mut Vec<u8>);
     /// Stores `self` at `buf[*at..]` and advances `at` past it.
@@ -107,98 +107,80 @@ impl Target {
     }
 }
 
-impl fmt::Display for Target {
+/// How the disassembler prints an operand (`Op`'s `Display`).
+pub(super) struct OperandDisplay<T>(pub(super) T);
+
+impl<T: OperandText> fmt::Display for OperandDisplay<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "@{}", self.0)
+        self.0.show(f)
     }
 }
 
-/// How the disassembler prints an operand of each kind.
-pub(super) struct OperandDisplay<T>(pub(super) T);
-
-/// Reads an operand back from its disassembly text.
-pub(super) trait OperandText: Sized {
+/// The disassembly text of an operand kind, both ways.
+pub(super) trait OperandText: Copy + Sized {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     fn parse(text: &str) -> Option<Self>;
 }
+
 impl OperandText for Slot {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
     fn parse(text: &str) -> Option<Self> {
         text.strip_prefix('r')?.parse().ok().map(Slot)
     }
 }
-impl OperandText for Lane {
-    fn parse(text: &str) -> Option<Self> {
-        text.parse().ok().map(Lane)
-    }
-}
-impl OperandText for u128 {
-    fn parse(text: &str) -> Option<Self> {
-        u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()
-    }
-}
-impl fmt::Display for OperandDisplay<Lane> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.0)
-    }
-}
-impl fmt::Display for OperandDisplay<u128> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#034x}", self.0)
-    }
-}
-impl fmt::Display for Lane {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl OperandText for Target {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }
-}
-impl OperandText for Target {
     fn parse(text: &str) -> Option<Self> {
         text.parse().ok().map(Target)
     }
 }
-impl OperandText for u32 {
+impl OperandText for Lane {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
     fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
+        text.parse().ok().map(Lane)
     }
 }
-impl OperandText for u64 {
+/// Plain integers print as numbers.
+macro_rules! integer_text {
+    ($($t:ty),*) => {$(
+        impl OperandText for $t {
+            fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{self}")
+            }
+            fn parse(text: &str) -> Option<Self> {
+                text.parse().ok()
+            }
+        }
+    )*};
+}
+integer_text!(u32, u64);
+/// A `v128` immediate prints as 32 hex digits.
+impl OperandText for u128 {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:#034x}")
+    }
     fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
+        u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()
     }
 }
+/// A type code prints as the type's name (`?code` if it names none).
 impl OperandText for u8 {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match ValType::from_code(self) {
+            Some(t) => write!(f, "{t}"),
+            None => write!(f, "?{self}"),
+        }
+    }
     fn parse(text: &str) -> Option<Self> {
         match text.strip_prefix('?') {
             Some(code) => code.parse().ok(),
             None => ValType::from_name(text).map(ValType::code),
-        }
-    }
-}
-
-impl fmt::Display for OperandDisplay<Slot> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-impl fmt::Display for OperandDisplay<Target> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.0)
-    }
-}
-impl fmt::Display for OperandDisplay<u32> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-impl fmt::Display for OperandDisplay<u64> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-impl fmt::Display for OperandDisplay<u8> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match ValType::from_code(self.0) {
-            Some(t) => write!(f, "{t}"),
-            None => write!(f, "?{}", self.0),
         }
     }
 }
