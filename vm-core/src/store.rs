@@ -9,8 +9,7 @@ use crate::table::TableInstance;
 use crate::trap::{Backtrace, FrameInfo, TrapCode, bounded};
 use crate::value::{FuncType, ValRaw};
 use crate::vmctx::{
-    VMArrayCallFn, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMOffsets, VMRuntimeLimits,
-    VMTableDefinition,
+    VMArrayCallFn, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits, VMTableDefinition,
 };
 use std::any::Any;
 use std::collections::HashMap;
@@ -650,26 +649,17 @@ impl InstanceData {
     /// the memory both tiers cache, and bulk operations work on.
     #[inline]
     pub fn memory0(&self) -> crate::bulk::Mem {
-        let o = &self.module.offsets;
-        if o.num_memories == 0 {
-            return crate::bulk::Mem { base: core::ptr::null_mut(), len: 0 };
-        }
-        // SAFETY: the offset comes from the module's VMOffsets; the slot was
-        // set at instantiation to a store-owned definition that lives as
-        // long as the store.
-        unsafe {
-            let def = *(self.vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition);
-            crate::bulk::Mem { base: (*def).base, len: (*def).current_length as u64 }
-        }
+        // SAFETY: this instance's VMContext is live and laid out by its
+        // module's offsets.
+        let (base, len) = unsafe { self.module.offsets.memory0_in(self.vmctx) };
+        crate::bulk::Mem { base, len: len as u64 }
     }
 
     /// The definition of table `t` (validated index).
     #[inline]
     pub fn table_def(&self, t: u32) -> *mut VMTableDefinition {
-        let off = self.module.offsets.table(t);
-        // SAFETY: the offset comes from the module's VMOffsets; the slot was
-        // set at instantiation.
-        unsafe { *(self.vmctx.add(off as usize) as *const *mut VMTableDefinition) }
+        // SAFETY: as in `memory0`.
+        unsafe { self.module.offsets.table_def_in(self.vmctx, t) }
     }
 
     /// The bytes of data segment `data`: empty once dropped (`memory.init`

@@ -257,6 +257,33 @@ impl VMOffsets {
         debug_assert!(i < self.num_tables);
         self.tables + i * PTR
     }
+    /// The definition of table `t` (a validated index) of `vmctx`.
+    ///
+    /// # Safety
+    /// `vmctx` is a live VMContext laid out by `self` (its table pointers
+    /// were set at instantiation).
+    #[inline(always)]
+    pub unsafe fn table_def_in(&self, vmctx: *const u8, t: u32) -> *mut VMTableDefinition {
+        // SAFETY: the caller's contract: the offset is inside `vmctx` and
+        // holds a table definition pointer.
+        unsafe { *(vmctx.add(self.table(t) as usize) as *const *mut VMTableDefinition) }
+    }
+    /// Memory 0 of `vmctx` (base and current length); `(null, 0)` without one.
+    ///
+    /// # Safety
+    /// As `table_def_in`: `vmctx` is live and laid out by `self`.
+    #[inline(always)]
+    pub unsafe fn memory0_in(&self, vmctx: *const u8) -> (*mut u8, usize) {
+        if self.num_memories == 0 {
+            return (core::ptr::null_mut(), 0);
+        }
+        // SAFETY: the caller's contract: the offset holds a pointer, set at
+        // instantiation, to a store-owned memory definition.
+        unsafe {
+            let def = *(vmctx.add(self.memory(0) as usize) as *const *const VMMemoryDefinition);
+            ((*def).base, (*def).current_length)
+        }
+    }
     /// Offset of the pointer to imported global `i`.
     pub fn imported_global(&self, i: u32) -> u32 {
         debug_assert!(i < self.num_imported_globals);

@@ -79,14 +79,13 @@ fn instance_of(vmctx: *mut u8) -> *mut InstanceData {
 /// Memory 0 of the instance of `vmctx` (base, length); (null, 0) without one.
 #[inline]
 fn memory_of(vmctx: *mut u8) -> (*mut u8, usize) {
-    // SAFETY: as in `code_for`.
-    let m = unsafe { InstanceData::of(vmctx) }.memory0();
-    (m.base, m.len as usize)
+    // SAFETY: as in `code_for`; the instance's offsets lay out `vmctx`.
+    unsafe { InstanceData::of(vmctx).module.offsets.memory0_in(vmctx) }
 }
 
 fn table_def(vmctx: *mut u8, table: u32) -> *mut VMTableDefinition {
     // SAFETY: as in `code_for`; trusted bytecode guarantees the index.
-    unsafe { InstanceData::of(vmctx) }.table_def(table)
+    unsafe { InstanceData::of(vmctx).module.offsets.table_def_in(vmctx, table) }
 }
 
 struct Frame {

@@ -136,7 +136,8 @@ struct Translator<'a> {
     num_locals: u32,
     /// The type of each cell of the parameters and locals.
     local_types: Vec<ValType>,
-    /// The first cell of each wasm local.
+    /// The first cell of each wasm local; empty when every local takes
+    /// one cell (no `v128`), so that local `l` is cell `l`.
     local_cells: Vec<u32>,
     max_height: usize,
     reachable: bool,
@@ -218,12 +219,8 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     // operator is translated (the translator assumes valid input).
     let pending = env.pending.get(def_index as usize);
     let mut validator = pending.map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
-    let mut local_types: Vec<ValType> = Vec::with_capacity(param_cells);
-    let mut local_cells: Vec<u32> = Vec::with_capacity(ty.params().len());
-    for &p in ty.params() {
-        local_cells.push(local_types.len() as u32);
-        local_types.extend(std::iter::repeat_n(p, p.cells()));
-    }
+    let mut local_types: Vec<ValType> = ty.params().to_vec();
+    let mut num_cells = param_cells;
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
@@ -232,14 +229,25 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
             v.define_locals(offset, count, t)?;
         }
         let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported("local type", None))?;
-        if local_types.len() + count as usize * t.cells() > u16::MAX as usize {
+        num_cells += count as usize * t.cells();
+        if num_cells > u16::MAX as usize {
             return Err(ModuleError::limit("more than 65535 local cells"));
         }
-        for _ in 0..count {
-            local_cells.push(local_types.len() as u32);
-            local_types.extend(std::iter::repeat_n(t, t.cells()));
-        }
+        local_types.extend(std::iter::repeat_n(t, count as usize));
     }
+    // With a `v128` local, locals and cells no longer coincide.
+    let local_cells = if local_types.contains(&ValType::V128) {
+        let mut cells = Vec::with_capacity(local_types.len());
+        let mut types = Vec::with_capacity(num_cells);
+        for t in local_types {
+            cells.push(types.len() as u32);
+            types.extend(std::iter::repeat_n(t, t.cells()));
+        }
+        local_types = types;
+        cells
+    } else {
+        Vec::new()
+    };
     scratch.stack.clear();
     scratch.ctrl.clear();
     scratch.consts.clear();

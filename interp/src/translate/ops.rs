@@ -645,6 +645,9 @@ impl Translator<'_> {
 
     /// The first cell of wasm local `local`.
     pub(super) fn local_cell(&self, local: u32) -> u32 {
+        if self.local_cells.is_empty() {
+            return local;
+        }
         self.local_cells.get(local as usize).copied().unwrap_or(0)
     }
 
