@@ -96,10 +96,9 @@ impl Config {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Accept modules that use 128-bit SIMD (`v128`). Default off for now:
-    /// the interpreter runs every SIMD op, but the JIT does not compile
-    /// them yet, so functions that use `v128` stay interpreted in every
-    /// tier (`Module::jit_refused` lists them).
+    /// Accept modules that use 128-bit SIMD (`v128`); on by default, as in
+    /// wasmtime. Switched off, such a module is refused as an unsupported
+    /// feature (and relaxed SIMD is switched off too).
     pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::SIMD, enable);
         if !enable {
@@ -107,9 +106,9 @@ impl Config {
         }
         self
     }
-    /// Accept modules that use relaxed SIMD (implies `wasm_simd`). Each
-    /// relaxed op makes one deterministic choice on every host
-    /// (`tandem_vm_core::simd`).
+    /// Accept modules that use relaxed SIMD (implies `wasm_simd`); on by
+    /// default. Each relaxed op makes one deterministic choice, the same on
+    /// every host and in every tier (`tandem_vm_core::simd`).
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::RELAXED_SIMD, enable);
         if enable {

@@ -7,6 +7,7 @@ use crate::values::{Val, ValType};
 use tandem_vm_core::memory::{MemoryInstance, WASM_PAGE_SIZE};
 pub use tandem_vm_core::module_env::{GlobalType, MemoryType, TableType};
 use tandem_vm_core::table::TableInstance;
+use tandem_vm_core::vmctx::VMGlobalDefinition;
 
 /// Anything an instance can import or export.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -257,8 +258,8 @@ impl Global {
         if val.ty() != ty.ty {
             return Err(Error::type_error(format!("global of {} initialised with {}", ty.ty, val.ty())));
         }
-        let raw = val.to_raw(opaque)?;
-        let index = opaque.add_global(ty, raw);
+        let [value, hi] = val.to_cells(opaque)?;
+        let index = opaque.add_global(ty, value, hi);
         Ok(Global { store_id: opaque.id, index })
     }
 
@@ -293,9 +294,9 @@ impl Global {
             return Err(Error::type_error(format!("global of {} set to {}", g.ty.ty, val.ty())));
         }
         let def = g.def;
-        let raw = val.to_raw(opaque)?;
+        let [value, hi] = val.to_cells(opaque)?;
         // SAFETY: global definitions live as long as the store; no wasm runs now.
-        unsafe { (*def).value = raw };
+        unsafe { *def = VMGlobalDefinition { value, hi } };
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use crate::errors::{Error, Result};
 use crate::externals::Extern;
 use crate::store::{AsContext, AsContextMut, StoreInner, check_store};
-use crate::values::{ExternRef, FuncType, Val, ValType, raw_funcref};
+use crate::values::{ExternRef, FuncType, Val, ValType, cells_of, raw_funcref};
 use smallvec::{SmallVec, smallvec};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -134,7 +134,6 @@ impl Func {
         let opaque = &mut store.as_context_mut().opaque;
         let funcref = self.funcref(opaque)?;
         let ty = &opaque.funcs[self.index as usize].ty;
-        crate::values::check_no_v128(ty)?;
         if params.len() != ty.params().len() {
             return Err(Error::type_error(format!("expected {} arguments, got {}", ty.params().len(), params.len())));
         }
@@ -151,16 +150,23 @@ impl Func {
             }
         }
         // The result types, and the values, on the stack (no heap
-        // allocation per call, as `TypedFunc::call`).
+        // allocation per call, as `TypedFunc::call`). A `v128` takes two
+        // cells of the buffer.
         let result_types: SmallVec<[ValType; 8]> = ty.results().iter().copied().collect();
-        let mut buf: SmallVec<[ValRaw; 8]> = smallvec![ValRaw(0); params.len().max(results.len()).max(1)];
-        for (slot, p) in buf.iter_mut().zip(params) {
-            *slot = p.to_raw(opaque)?;
+        let cells = cells_of(ty.params()).max(cells_of(&result_types)).max(1);
+        let mut buf: SmallVec<[ValRaw; 8]> = smallvec![ValRaw(0); cells];
+        let mut at = 0;
+        for p in params {
+            let n = p.ty().cells();
+            buf[at..at + n].copy_from_slice(&p.to_cells(opaque)?[..n]);
+            at += n;
         }
         call_raw(opaque.home(), funcref, &mut buf)?;
         let opaque = &mut store.as_context_mut().opaque;
-        for ((r, raw), ty) in results.iter_mut().zip(&buf).zip(result_types) {
-            *r = Val::from_raw(*raw, ty, opaque);
+        let mut at = 0;
+        for (r, ty) in results.iter_mut().zip(result_types) {
+            *r = Val::from_buf(&buf[at..], ty, opaque);
+            at += ty.cells();
         }
         Ok(())
     }
@@ -194,27 +200,29 @@ fn dynamic_host_fn<T: 'static>(
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFn<T> {
     Arc::new(move |caller: Caller<'_, T>, buf: &mut [ValRaw]| {
-        crate::values::check_no_v128(&ty)?;
         let opaque = caller.home();
-        // SAFETY: the store outlives the call; these references end before
-        // `caller` is handed to the closure.
-        let params: Vec<Val> = ty
-            .params()
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Val::from_raw(buf.get(i).copied().unwrap_or_default(), *t, unsafe { &mut *opaque }))
-            .collect();
+        let mut params = Vec::with_capacity(ty.params().len());
+        let mut at = 0;
+        for t in ty.params() {
+            // SAFETY: the store outlives the call; this reference ends before
+            // `caller` is handed to the closure.
+            params.push(Val::from_buf(buf.get(at..).unwrap_or_default(), *t, unsafe { &mut *opaque }));
+            at += t.cells();
+        }
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         f(caller, &params, &mut results)?;
+        let mut at = 0;
         for (i, (r, want)) in results.iter().zip(ty.results()).enumerate() {
             if r.ty() != *want {
                 return Err(Error::type_error(format!("host result {i}: expected {want}, got {}", r.ty())));
             }
             // SAFETY: `caller` was consumed; the store is reachable only via `opaque`.
-            let raw = r.to_raw(unsafe { &*opaque })?;
-            if let Some(slot) = buf.get_mut(i) {
-                *slot = raw;
+            let cells = r.to_cells(unsafe { &*opaque })?;
+            let n = want.cells();
+            if let Some(slots) = buf.get_mut(at..at + n) {
+                slots.copy_from_slice(&cells[..n]);
             }
+            at += n;
         }
         Ok(())
     })
@@ -314,7 +322,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         // On the stack: a heap buffer per call was a third of the
         // instructions of a call of a small export (callgrind: 670 per
         // call of a two-argument add).
-        let mut buf: SmallVec<[ValRaw; 8]> = smallvec![ValRaw(0); P::LEN.max(R::LEN).max(1)];
+        let mut buf: SmallVec<[ValRaw; 8]> = smallvec![ValRaw(0); P::CELLS.max(R::CELLS).max(1)];
         params.into_raws(opaque, &mut buf)?;
         call_raw(opaque.home(), funcref, &mut buf)?;
         Ok(R::from_raws(&buf, &mut store.as_context_mut().opaque))
@@ -323,19 +331,41 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
 
 /// A Rust type that is a wasm value type.
 pub trait WasmTy: Sized + Send + 'static {
+    /// How many cells of a call buffer a value takes (2 for `u128`, the
+    /// `v128` type).
+    #[doc(hidden)]
+    const CELLS: usize = 1;
     fn valtype() -> ValType;
+    /// Writes the value into the first `CELLS` of `cells` (as many as fit).
     #[doc(hidden)]
-    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw>;
+    fn into_cells(self, store: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()>;
+    /// Reads a value from the first `CELLS` of `cells` (zero where missing).
     #[doc(hidden)]
-    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self;
+    fn from_cells(cells: &[ValRaw], store: &mut StoreOpaque) -> Self;
+}
+
+/// Stores a one-cell value at the start of `cells`.
+fn put_cell(cells: &mut [ValRaw], raw: ValRaw) {
+    if let Some(c) = cells.first_mut() {
+        *c = raw;
+    }
+}
+
+/// The first cell of `cells`, zero if there is none.
+fn first_cell(cells: &[ValRaw]) -> ValRaw {
+    cells.first().copied().unwrap_or_default()
 }
 
 macro_rules! wasm_ty_num {
     ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$r:ident| $from:expr;)*) => {$(
         impl WasmTy for $t {
             fn valtype() -> ValType { ValType::$vt }
-            fn into_raw(self, _: &StoreOpaque) -> Result<ValRaw> { let $v = self; Ok($to) }
-            fn from_raw($r: ValRaw, _: &mut StoreOpaque) -> Self { $from }
+            fn into_cells(self, _: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
+                let $v = self;
+                put_cell(cells, $to);
+                Ok(())
+            }
+            fn from_cells(cells: &[ValRaw], _: &mut StoreOpaque) -> Self { let $r = first_cell(cells); $from }
         }
     )*};
 }
@@ -348,15 +378,34 @@ wasm_ty_num! {
     f64 => F64, |v| ValRaw::f64_bits(v.to_bits()), |r| r.get_f64();
 }
 
+/// `v128`, lane 0 in the low bits.
+impl WasmTy for u128 {
+    const CELLS: usize = 2;
+    fn valtype() -> ValType {
+        ValType::V128
+    }
+    fn into_cells(self, _: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
+        for (c, half) in cells.iter_mut().zip([self as u64, (self >> 64) as u64]) {
+            *c = ValRaw(half);
+        }
+        Ok(())
+    }
+    fn from_cells(cells: &[ValRaw], _: &mut StoreOpaque) -> Self {
+        let half = |i: usize| cells.get(i).map_or(0, |c| c.0) as u128;
+        (half(1) << 64) | half(0)
+    }
+}
+
 impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
         ValType::FuncRef
     }
-    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
-        Val::FuncRef(self).to_raw(store)
+    fn into_cells(self, store: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
+        put_cell(cells, Val::FuncRef(self).to_raw(store)?);
+        Ok(())
     }
-    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self {
-        Func::from_raw(raw, store)
+    fn from_cells(cells: &[ValRaw], store: &mut StoreOpaque) -> Self {
+        Func::from_raw(first_cell(cells), store)
     }
 }
 
@@ -364,19 +413,20 @@ impl WasmTy for Option<ExternRef> {
     fn valtype() -> ValType {
         ValType::ExternRef
     }
-    fn into_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
-        Val::ExternRef(self).to_raw(store)
+    fn into_cells(self, store: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
+        put_cell(cells, Val::ExternRef(self).to_raw(store)?);
+        Ok(())
     }
-    fn from_raw(raw: ValRaw, store: &mut StoreOpaque) -> Self {
-        ExternRef::from_raw(raw, store)
+    fn from_cells(cells: &[ValRaw], store: &mut StoreOpaque) -> Self {
+        ExternRef::from_raw(first_cell(cells), store)
     }
 }
 
 /// A list of wasm values: `()`, one `WasmTy`, or a tuple of them.
 pub trait WasmParams: Sized + Send + 'static {
-    /// How many values (`valtypes().len()`).
+    /// How many cells the values take in a call buffer.
     #[doc(hidden)]
-    const LEN: usize;
+    const CELLS: usize;
     fn valtypes() -> Vec<ValType>;
     #[doc(hidden)]
     fn into_raws(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()>;
@@ -387,18 +437,15 @@ pub trait WasmParams: Sized + Send + 'static {
 pub use WasmParams as WasmResults;
 
 impl<A: WasmTy> WasmParams for A {
-    const LEN: usize = 1;
+    const CELLS: usize = A::CELLS;
     fn valtypes() -> Vec<ValType> {
         vec![A::valtype()]
     }
     fn into_raws(self, store: &StoreOpaque, buf: &mut [ValRaw]) -> Result<()> {
-        if let Some(slot) = buf.first_mut() {
-            *slot = self.into_raw(store)?;
-        }
-        Ok(())
+        self.into_cells(store, buf)
     }
     fn from_raws(buf: &[ValRaw], store: &mut StoreOpaque) -> Self {
-        A::from_raw(buf.first().copied().unwrap_or_default(), store)
+        A::from_cells(buf, store)
     }
 }
 
@@ -406,7 +453,7 @@ macro_rules! wasm_params_tuple {
     ($($A:ident)*) => {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, clippy::unused_unit, clippy::allow_attributes)]
         impl<$($A: WasmTy),*> WasmParams for ($($A,)*) {
-            const LEN: usize = <[&str]>::len(&[$(stringify!($A)),*]);
+            const CELLS: usize = 0 $(+ $A::CELLS)*;
             fn valtypes() -> Vec<ValType> {
                 vec![$($A::valtype()),*]
             }
@@ -414,16 +461,16 @@ macro_rules! wasm_params_tuple {
                 let ($($A,)*) = self;
                 let mut i = 0;
                 $(
-                    if let Some(slot) = buf.get_mut(i) { *slot = $A.into_raw(store)?; }
-                    i += 1;
+                    $A.into_cells(store, buf.get_mut(i..).unwrap_or_default())?;
+                    i += $A::CELLS;
                 )*
                 Ok(())
             }
             fn from_raws(buf: &[ValRaw], store: &mut StoreOpaque) -> Self {
                 let mut i = 0;
                 $(
-                    let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), store);
-                    i += 1;
+                    let $A = $A::from_cells(buf.get(i..).unwrap_or_default(), store);
+                    i += $A::CELLS;
                 )*
                 ($($A,)*)
             }
@@ -489,8 +536,8 @@ macro_rules! into_func {
                     let opaque = &mut caller.store_mut().opaque;
                     let mut i = 0;
                     $(
-                        let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), opaque);
-                        i += 1;
+                        let $A = $A::from_cells(buf.get(i..).unwrap_or_default(), opaque);
+                        i += $A::CELLS;
                     )*
                     let r = (self)($($A),*);
                     r.store_results(opaque, buf)
@@ -511,8 +558,8 @@ macro_rules! into_func {
                     let mut i = 0;
                     $(
                         // SAFETY: the store is alive; this borrow ends at once.
-                        let $A = $A::from_raw(buf.get(i).copied().unwrap_or_default(), unsafe { &mut *opaque });
-                        i += 1;
+                        let $A = $A::from_cells(buf.get(i..).unwrap_or_default(), unsafe { &mut *opaque });
+                        i += $A::CELLS;
                     )*
                     let r = (self)(caller, $($A),*);
                     // SAFETY: `caller` was consumed by the closure; the store is

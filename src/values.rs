@@ -17,10 +17,7 @@ pub enum Val {
     F64(u64),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
-    /// A 128-bit vector, lane 0 in the low bits. It does not cross the
-    /// embedding API yet (calls, globals): `Config::wasm_simd` runs SIMD
-    /// inside wasm only, and a call or global access with a `v128` is an
-    /// error.
+    /// A 128-bit vector, lane 0 in the low bits (`Config::wasm_simd`).
     V128(u128),
 }
 
@@ -61,6 +58,16 @@ impl Val {
         }
     }
 
+    /// The value in the cells it takes in a call buffer or a global:
+    /// `ty().cells()` of the two, the second only for a `v128`.
+    pub(crate) fn to_cells(self, store: &StoreOpaque) -> Result<[ValRaw; 2]> {
+        Ok(match self {
+            Val::V128(v) => [ValRaw(v as u64), ValRaw((v >> 64) as u64)],
+            one => [one.to_raw(store)?, ValRaw(0)],
+        })
+    }
+
+    /// The value in one cell, for tables (whose elements are references).
     pub(crate) fn to_raw(self, store: &StoreOpaque) -> Result<ValRaw> {
         Ok(match self {
             Val::I32(v) => ValRaw::i32(v),
@@ -73,15 +80,20 @@ impl Val {
                 crate::store::check_store(store, r.store_id)?;
                 ValRaw(r.index as u64 + 1)
             }
-            Val::V128(_) => return Err(v128_unsupported()),
+            Val::V128(_) => return Err(Error::type_error("a v128 does not fit one cell")),
         })
     }
 
-    /// The value of type `ty` in one cell. A `v128` needs two
-    /// (`from_cells`): the callers of this one refuse `v128` first
-    /// (`check_no_v128`).
+    /// The value of type `ty` in one cell (a table element).
     pub(crate) fn from_raw(raw: ValRaw, ty: ValType, store: &mut StoreOpaque) -> Val {
         Val::from_cells(raw, ValRaw(0), ty, store)
+    }
+
+    /// The value of type `ty` at the start of `cells` (a call buffer);
+    /// missing cells read as zero.
+    pub(crate) fn from_buf(cells: &[ValRaw], ty: ValType, store: &mut StoreOpaque) -> Val {
+        let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+        Val::from_cells(cell(0), cell(1), ty, store)
     }
 
     /// The value of type `ty` in cells `lo` and `hi` (the second only
@@ -99,17 +111,9 @@ impl Val {
     }
 }
 
-/// The error of a `v128` at the embedding API, which does not pass them yet.
-pub(crate) fn v128_unsupported() -> Error {
-    Error::usage("v128 values do not cross the embedding API yet (calls from the host, host functions, globals)")
-}
-
-/// Refuses a signature with a `v128` at the embedding API.
-pub(crate) fn check_no_v128(ty: &FuncType) -> Result<()> {
-    if ty.params().contains(&ValType::V128) || ty.results().contains(&ValType::V128) {
-        return Err(v128_unsupported());
-    }
-    Ok(())
+/// How many cells the values of `types` take in a call buffer.
+pub(crate) fn cells_of(types: &[ValType]) -> usize {
+    types.iter().map(|t| t.cells()).sum()
 }
 
 impl From<i32> for Val {
@@ -130,6 +134,11 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
+    }
+}
+impl From<u128> for Val {
+    fn from(v: u128) -> Val {
+        Val::V128(v)
     }
 }
 

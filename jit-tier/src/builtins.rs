@@ -4,6 +4,8 @@
 //! Operations that can trap return 0 on success or `TrapCode as u32 + 1`.
 
 use tandem_vm_core::bulk;
+use tandem_vm_core::bytecode::Opcode;
+use tandem_vm_core::simd;
 use tandem_vm_core::store::{InstanceData, PendingTrap, StoreOpaque, TrapReason};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
@@ -134,3 +136,83 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
     let (_, inst) = unsafe { parts(vmctx) };
     inst.elems[elem as usize] = Vec::new();
 }
+
+/// The result of SIMD op function `$f` of shape `$shape` on the operands of
+/// a `simd_op` call (see there).
+macro_rules! simd_apply {
+    ($f:ident, Load, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0])
+    };
+    ($f:ident, Store, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0])
+    };
+    ($f:ident, Const, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0])
+    };
+    ($f:ident, Unary, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0])
+    };
+    ($f:ident, UnaryF, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0])
+    };
+    ($f:ident, Binary, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $b[1])
+    };
+    ($f:ident, BinaryF, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $b[1])
+    };
+    ($f:ident, Ternary, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $b[1], $b[2])
+    };
+    ($f:ident, Shuffle, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $b[1], $b[2])
+    };
+    ($f:ident, Test, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0]) as u128
+    };
+    ($f:ident, Shift, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $s as u32)
+    };
+    ($f:ident, Splat, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($s)
+    };
+    ($f:ident, Extract, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $l) as u128
+    };
+    ($f:ident, Replace, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $s, $l)
+    };
+    ($f:ident, LoadLane, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $s, $l)
+    };
+    ($f:ident, StoreLane, $b:ident, $s:ident, $l:ident) => {
+        simd::$f($b[0], $l) as u128
+    };
+}
+
+macro_rules! simd_builtin {
+    ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
+        /// Computes SIMD op `op` (an `Opcode`) with `tandem_vm_core::simd`,
+        /// the code the interpreter runs, so both tiers give the same bits:
+        /// the JIT calls this for the ops it does not lower to Cranelift's
+        /// vector instructions. `buf` holds the `v128` operands in order
+        /// (at most three, the bytes read for a load); `scalar` is the
+        /// scalar operand's bits (splat, replace, shift count, lane read
+        /// from memory) and `lane` the lane immediate. The result replaces
+        /// the first operand (a scalar result in its low 64 bits).
+        ///
+        /// # Safety
+        /// `buf` points at three writable, 16-byte aligned `u128`s.
+        pub unsafe extern "C" fn simd_op(op: u32, buf: *mut u128, scalar: u64, lane: u32) {
+            // SAFETY: per the contract.
+            let b = unsafe { &mut *(buf as *mut [u128; 3]) };
+            let lane = lane as u8;
+            let Some(op) = Opcode::from_u16(op as u16) else { return };
+            b[0] = match op {
+                $( Opcode::$name => simd_apply!($f, $shape, b, scalar, lane), )*
+                _ => return,
+            };
+        }
+    };
+}
+tandem_vm_core::for_each_simd!(simd_builtin);

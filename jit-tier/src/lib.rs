@@ -45,18 +45,12 @@ pub enum CompileError {
     /// `JitSettings::max_compile_cost` (see `Lower`'s cost accounting): it
     /// stays interpreted.
     OverBudget { def: u32, cost: u64, limit: u64 },
-    /// Defined function `def` uses what the JIT does not compile yet
-    /// (`what`, e.g. 128-bit SIMD): it stays interpreted.
-    Unsupported { def: u32, what: &'static str },
 }
 
 impl std::fmt::Display for CompileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CompileError::Failed(m) => write!(f, "JIT compilation failed: {m}"),
-            CompileError::Unsupported { def, what } => {
-                write!(f, "defined function {def} stays interpreted: the JIT does not compile {what} yet")
-            }
             CompileError::OverBudget { def, cost, limit } => write!(
                 f,
                 "defined function {def} stays interpreted: its compile cost ({cost}) is over the budget ({limit})"
@@ -196,7 +190,7 @@ pub fn compile_osr(
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     let batch = Default::default();
     let lowered = lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true);
-    if let Err(e @ (CompileError::OverBudget { .. } | CompileError::Unsupported { .. })) = &lowered {
+    if let Err(e @ CompileError::OverBudget { .. }) = &lowered {
         refuse(info, def, format!("{e} (loop entry)"));
     }
     lowered?;
@@ -231,7 +225,7 @@ pub fn compile(
         // without it (its callers in the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
-                Err(e @ (CompileError::OverBudget { def, .. } | CompileError::Unsupported { def, .. })) => {
+                Err(e @ CompileError::OverBudget { def, .. }) => {
                     refuse(info, def, e.to_string());
                     part.retain(|(d, _)| *d != def);
                 }

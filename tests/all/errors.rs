@@ -23,15 +23,17 @@ fn invalid_module_is_rejected() {
 }
 
 #[test]
-fn simd_is_an_unsupported_feature_by_default() {
-    let engine = Engine::default();
+fn simd_switched_off_is_an_unsupported_feature() {
+    let mut cfg = Config::new();
+    cfg.wasm_simd(false);
+    let engine = Engine::new(&cfg);
     let err = Module::new(&engine, r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap_err();
     assert!(err.to_string().starts_with("unsupported feature"), "{err}");
 }
 
 /// A body that uses SIMD only inside (its signature and locals are plain
-/// `i32`) reaches the operator validator in every translation mode: a valid
-/// one is unsupported, an invalid one invalid, whether Module::new or the
+/// `i32`) reaches the operator validator in every translation mode: with
+/// SIMD switched off a valid one is unsupported, an invalid one invalid, whether Module::new or the
 /// first call finds it. So is a body using a proposal beyond Wasm 2.0.
 #[test]
 fn operators_beyond_wasm2_are_refused_in_every_translation_mode() {
@@ -45,7 +47,7 @@ fn operators_beyond_wasm2_are_refused_in_every_translation_mode() {
         let bytes = wat::parse_str(text).unwrap();
         for mode in [Translation::Lazy, Translation::Eager, Translation::LazyValidation] {
             let mut cfg = Config::new();
-            cfg.translation(mode);
+            cfg.translation(mode).wasm_simd(false);
             let engine = Engine::new(&cfg);
             let err = match Module::new(&engine, &bytes) {
                 Err(e) => e,

@@ -1,5 +1,4 @@
-//! 128-bit SIMD behind `Config::wasm_simd` (interpreted in every tier:
-//! the JIT leaves functions that use `v128` to the interpreter).
+//! 128-bit SIMD (`Config::wasm_simd`, on by default) in every tier.
 
 use tandem::{Config, Engine, Instance, Module, Store, Tier};
 
@@ -48,18 +47,343 @@ fn v128_values_move_through_locals_globals_memory_and_calls() {
 }
 
 #[test]
-fn simd_is_off_by_default_and_v128_does_not_cross_the_api_yet() {
-    let engine = Engine::default();
-    let err = Module::new(&engine, MOVES).unwrap_err();
-    assert!(err.to_string().contains("wasm_simd"), "{err}");
+fn simd_is_on_by_default_and_can_be_switched_off() {
+    assert!(Module::new(&Engine::default(), MOVES).is_ok());
     let mut cfg = Config::new();
-    cfg.wasm_simd(true);
-    let engine = Engine::new(&cfg);
-    let module = Module::new(&engine, r#"(module (func (export "f") (result v128) (v128.const i64x2 1 2)))"#).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
-    let f = inst.get_func(&mut store, "f").unwrap();
-    let mut out = [tandem::Val::I32(0)];
-    let err = f.call(&mut store, &[], &mut out).unwrap_err();
-    assert!(err.to_string().contains("v128"), "{err}");
+    cfg.wasm_simd(false);
+    let err = Module::new(&Engine::new(&cfg), MOVES).unwrap_err();
+    assert!(err.to_string().contains("wasm_simd"), "{err}");
+}
+
+/// Mixes one-cell values and `v128`s in params and results, so a value
+/// read from the wrong cell shows.
+const ACROSS: &str = r#"(module
+  (import "host" "mix" (func $mix (param i32 v128 i64) (result v128 i32)))
+  (import "host" "dyn" (func $dyn (param v128 i32) (result i64 v128)))
+  (import "host" "g" (global $g (mut v128)))
+  (func (export "wasm_mix") (param i32 v128 i64) (result v128 i32)
+    (i32x4.add (local.get 1) (i32x4.splat (local.get 0)))
+    (i32.wrap_i64 (local.get 2)))
+  (func (export "via_host") (param v128) (result v128 i32)
+    (call $mix (i32.const 7) (local.get 0) (i64.const 9)))
+  (func (export "via_dyn") (param v128) (result i64 v128)
+    (call $dyn (local.get 0) (i32.const 3)))
+  (func (export "bump") (global.set $g (i64x2.add (global.get $g) (v128.const i64x2 1 2))))
+  (global (export "mine") v128 (v128.const i64x2 -1 5)))"#;
+
+#[test]
+fn v128_crosses_the_api_in_calls_host_functions_and_globals() {
+    use tandem::{FuncType, Global, GlobalType, Linker, Val, ValType};
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier).wasm_simd(true);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, ACROSS).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        // Typed host function: swaps the 64-bit halves and adds the ints.
+        linker
+            .func_wrap("host", "mix", |a: i32, v: u128, b: i64| -> (u128, i32) { (v.rotate_left(64), a + b as i32) })
+            .unwrap();
+        let ty = FuncType::new(vec![ValType::V128, ValType::I32], vec![ValType::I64, ValType::V128]);
+        linker
+            .func_new("host", "dyn", ty, |_, params, results| {
+                let (Val::V128(v), Val::I32(k)) = (params[0], params[1]) else { panic!("{params:?}") };
+                results[0] = Val::I64(v as i64 + k as i64);
+                results[1] = Val::V128(!v);
+                Ok(())
+            })
+            .unwrap();
+        let g =
+            Global::new(&mut store, GlobalType { ty: ValType::V128, mutable: true }, Val::V128(u128::MAX - 1)).unwrap();
+        linker.define("host", "g", g).unwrap();
+        let inst = linker.instantiate(&mut store, &module).unwrap();
+
+        let v = 0x0000_0004_0000_0003_0000_0002_0000_0001u128;
+        let typed = inst.get_typed_func::<(i32, u128, i64), (u128, i32)>(&mut store, "wasm_mix").unwrap();
+        let want = (0x0000_0014_0000_0013_0000_0012_0000_0011u128, -2);
+        assert_eq!(typed.call(&mut store, (0x10, v, 0xffff_fffe)).unwrap(), want, "{tier:?}");
+        let f = inst.get_func(&mut store, "wasm_mix").unwrap();
+        let mut out = [Val::I32(0), Val::I32(0)];
+        f.call(&mut store, &[Val::I32(0x10), Val::V128(v), Val::I64(0xffff_fffe)], &mut out).unwrap();
+        assert_eq!(out, [Val::V128(want.0), Val::I32(want.1)], "{tier:?}");
+
+        let via = inst.get_typed_func::<u128, (u128, i32)>(&mut store, "via_host").unwrap();
+        assert_eq!(via.call(&mut store, v).unwrap(), (v.rotate_left(64), 16), "{tier:?}");
+        let via = inst.get_typed_func::<u128, (i64, u128)>(&mut store, "via_dyn").unwrap();
+        assert_eq!(via.call(&mut store, v).unwrap(), (0x0000_0002_0000_0004, !v), "{tier:?}");
+
+        let bump = inst.get_typed_func::<(), ()>(&mut store, "bump").unwrap();
+        bump.call(&mut store, ()).unwrap();
+        // [-2, -1] + [1, 2] as i64 lanes.
+        assert_eq!(g.get(&mut store), Val::V128(1u128 << 64 | (u64::MAX as u128)), "{tier:?}");
+        g.set(&mut store, Val::V128(7)).unwrap();
+        bump.call(&mut store, ()).unwrap();
+        assert_eq!(g.get(&mut store), Val::V128(2u128 << 64 | 8), "{tier:?}");
+        let mine = inst.get_global(&mut store, "mine").unwrap();
+        assert_eq!(mine.get(&mut store), Val::V128(5u128 << 64 | u64::MAX as u128), "{tier:?}");
+        // A wrongly typed argument is an error, not a misread.
+        let err = f.call(&mut store, &[Val::I32(0), Val::I64(0), Val::I64(0)], &mut out).unwrap_err();
+        assert!(err.to_string().contains("v128"), "{err}");
+    }
+}
+
+/// How a SIMD op is called in the tier comparison: its operands and
+/// result. Memory, constant and shuffle ops are left to the spec tests
+/// (they choose no NaNs).
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Unary,
+    Binary,
+    Ternary,
+    Test,
+    Shift,
+    Splat(&'static str),
+    Extract(&'static str, u8),
+    Replace(&'static str, u8),
+}
+
+type Encode = fn(u8) -> wasm_encoder::Instruction<'static>;
+
+macro_rules! simd_case {
+    ($name:ident Unary) => { Some((stringify!($name), Kind::Unary, (|_| wasm_encoder::Instruction::$name) as Encode)) };
+    ($name:ident UnaryF) => { simd_case!($name Unary) };
+    ($name:ident Binary) => { Some((stringify!($name), Kind::Binary, (|_| wasm_encoder::Instruction::$name) as Encode)) };
+    ($name:ident BinaryF) => { simd_case!($name Binary) };
+    ($name:ident Ternary) => { Some((stringify!($name), Kind::Ternary, (|_| wasm_encoder::Instruction::$name) as Encode)) };
+    ($name:ident Test) => { Some((stringify!($name), Kind::Test, (|_| wasm_encoder::Instruction::$name) as Encode)) };
+    ($name:ident Shift) => { Some((stringify!($name), Kind::Shift, (|_| wasm_encoder::Instruction::$name) as Encode)) };
+    ($name:ident Splat $t:ident) => {
+        Some((stringify!($name), Kind::Splat(stringify!($t)), (|_| wasm_encoder::Instruction::$name) as Encode))
+    };
+    ($name:ident Extract $t:ident $n:literal) => {
+        Some((stringify!($name), Kind::Extract(stringify!($t), $n), (|l| wasm_encoder::Instruction::$name(l)) as Encode))
+    };
+    ($name:ident Replace $t:ident $n:literal) => {
+        Some((stringify!($name), Kind::Replace(stringify!($t), $n), (|l| wasm_encoder::Instruction::$name(l)) as Encode))
+    };
+    ($name:ident $($other:tt)*) => { None };
+}
+
+macro_rules! simd_cases {
+    ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
+        vec![$( simd_case!($name $shape $($x)*) ),*].into_iter().flatten().collect::<Vec<(&str, Kind, Encode)>>()
+    };
+}
+
+fn wasm_ty(t: &str) -> wasm_encoder::ValType {
+    match t {
+        "i64" => wasm_encoder::ValType::I64,
+        "f32" => wasm_encoder::ValType::F32,
+        "f64" => wasm_encoder::ValType::F64,
+        _ => wasm_encoder::ValType::I32,
+    }
+}
+
+/// One module with a function per (op, lane): `f0`, `f1`, ...; returns
+/// it and, per function, the op's name, kind and lane.
+fn simd_op_module() -> (Vec<u8>, Vec<(&'static str, Kind, u8)>) {
+    use wasm_encoder::{
+        CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, TypeSection, ValType as W,
+    };
+    let cases = tandem_vm_core::for_each_simd!(simd_cases);
+    let (mut types, mut funcs, mut exports, mut code) =
+        (TypeSection::new(), FunctionSection::new(), ExportSection::new(), CodeSection::new());
+    let mut list = Vec::new();
+    for (name, kind, encode) in cases {
+        let lanes: Vec<u8> = match kind {
+            Kind::Extract(_, n) | Kind::Replace(_, n) => vec![0, n - 1],
+            _ => vec![0],
+        };
+        for lane in lanes {
+            let (params, result): (Vec<W>, W) = match kind {
+                Kind::Unary => (vec![W::V128], W::V128),
+                Kind::Binary => (vec![W::V128; 2], W::V128),
+                Kind::Ternary => (vec![W::V128; 3], W::V128),
+                Kind::Test => (vec![W::V128], W::I32),
+                Kind::Shift => (vec![W::V128, W::I32], W::V128),
+                Kind::Splat(t) => (vec![wasm_ty(t)], W::V128),
+                Kind::Extract(t, _) => (vec![W::V128], wasm_ty(t)),
+                Kind::Replace(t, _) => (vec![W::V128, wasm_ty(t)], W::V128),
+            };
+            let i = list.len() as u32;
+            types.ty().function(params.clone(), [result]);
+            funcs.function(i);
+            exports.export(&format!("f{i}"), ExportKind::Func, i);
+            let mut f = Function::new([]);
+            for p in 0..params.len() as u32 {
+                f.instruction(&Instruction::LocalGet(p));
+            }
+            f.instruction(&encode(lane));
+            f.instruction(&Instruction::End);
+            code.function(&f);
+            list.push((name, kind, lane));
+        }
+    }
+    let mut m = wasm_encoder::Module::new();
+    m.section(&types).section(&funcs).section(&exports).section(&code);
+    (m.finish(), list)
+}
+
+/// Lane values that meet every corner of the ops: NaNs quiet and
+/// signalling with payloads and both signs, zeros, infinities, subnormals,
+/// rounding ties, the limits of float-to-int conversion, integer extremes.
+const F32_BITS: &[u32] = &[
+    0x7fc0_0000,
+    0xffc0_0000,
+    0x7fa0_0001,
+    0xff81_2345,
+    0x7fc1_2345,
+    0x7f80_0001,
+    0x7f80_0000,
+    0xff80_0000,
+    0,
+    0x8000_0000,
+    0x3fc0_0000,
+    0xc020_0000,
+    0x4020_0000,
+    0x3f00_0000,
+    0x0000_0001,
+    0x8000_0001,
+    0x4f00_0000,
+    0xcf00_0000,
+    0x4f80_0000,
+    0xcf00_0001,
+    0x7149_f2ca,
+    0x3f80_0000,
+    0xbf80_0000,
+    0x4b80_0001,
+];
+const F64_BITS: &[u64] = &[
+    0x7ff8_0000_0000_0000,
+    0xfff8_0000_0000_0000,
+    0x7ff4_0000_0000_0001,
+    0xfff0_0000_1234_5678,
+    0x7ff8_0000_0012_3456,
+    0x7ff0_0000_0000_0000,
+    0xfff0_0000_0000_0000,
+    0,
+    0x8000_0000_0000_0000,
+    0x3ff8_0000_0000_0000,
+    0xc004_0000_0000_0000,
+    0x0000_0000_0000_0001,
+    0x41e0_0000_0000_0000,
+    0xc1e0_0000_0000_0000,
+    0x41f0_0000_0000_0000,
+    0x41df_ffff_ffc0_0000,
+    0x3fe0_0000_0000_0000,
+    0x4004_0000_0000_0000,
+    0x47ef_ffff_e000_0000,
+    0x3810_0000_0000_0000,
+];
+const INT_BITS: &[u64] =
+    &[0, 1, u64::MAX, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 1 << 63];
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+}
+
+/// Vectors built from the corner lanes (as f32, f64 and integer lanes of
+/// every width) and random bits.
+fn simd_inputs(rng: &mut Rng, n: usize) -> Vec<u128> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let v = match i % 5 {
+            0 => (0..4).fold(0u128, |v, k| v | (rng.pick(F32_BITS) as u128) << (32 * k)),
+            1 => (rng.pick(F64_BITS) as u128) | (rng.pick(F64_BITS) as u128) << 64,
+            2 => {
+                let w = [8, 16, 32, 64][(rng.next() % 4) as usize];
+                (0..128 / w).fold(0u128, |v, k| {
+                    let lane = rng.pick(INT_BITS) as u128 & ((1u128 << w) - 1);
+                    v | lane << (w * k)
+                })
+            }
+            3 => (rng.next() as u128) << 64 | rng.next() as u128,
+            // Small lanes: the bytes of swizzle indices, shifts, narrowing.
+            _ => (rng.next() as u128 & 0x1f1f_1f1f_1f1f_1f1f) << 64 | (rng.next() as u128 & 0x1f1f_1f1f_1f1f_1f1f),
+        };
+        out.push(v);
+    }
+    out
+}
+
+fn scalar_input(rng: &mut Rng, t: &str) -> tandem::Val {
+    use tandem::Val;
+    match t {
+        "i64" => Val::I64(rng.pick(INT_BITS) as i64 ^ (rng.next() % 3) as i64),
+        "f32" => Val::F32(rng.pick(F32_BITS)),
+        "f64" => Val::F64(rng.pick(F64_BITS)),
+        _ => Val::I32(rng.pick(&[0, 1, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, -1, 0x80, 0x7fff_ffff, i32::MIN])),
+    }
+}
+
+/// Every SIMD op that computes (all but memory, constants and shuffles)
+/// gives bit-identical results, NaN payloads included, in the interpreter
+/// (`tandem_vm_core::simd`, checked against the spec testsuite) and in
+/// compiled code (Cranelift's vector instructions or calls of the same
+/// functions), on corner-case and random operands.
+#[test]
+fn every_simd_op_gives_the_same_bits_in_both_tiers() {
+    use tandem::{Func, Val};
+    if !cfg!(feature = "jit") {
+        return;
+    }
+    let (bytes, list) = simd_op_module();
+    let instance = |tier: Tier| {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        (store, inst)
+    };
+    let (mut si, ii) = instance(Tier::Interp);
+    let (mut sj, ij) = instance(Tier::Jit);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let pool = simd_inputs(&mut rng, 48);
+    let mut mismatches = Vec::new();
+    for (i, (name, kind, lane)) in list.iter().enumerate() {
+        let fi: Func = ii.get_func(&mut si, &format!("f{i}")).unwrap();
+        let fj: Func = ij.get_func(&mut sj, &format!("f{i}")).unwrap();
+        let calls: Vec<Vec<Val>> = (0..400)
+            .map(|k| {
+                let mut v = || Val::V128(if k < pool.len() { pool[k] } else { rng.pick(&pool) });
+                match kind {
+                    Kind::Unary | Kind::Test | Kind::Extract(..) => vec![v()],
+                    Kind::Binary => vec![v(), v()],
+                    Kind::Ternary => vec![v(), v(), v()],
+                    Kind::Shift => {
+                        let a = v();
+                        vec![a, scalar_input(&mut rng, "i32")]
+                    }
+                    Kind::Splat(t) => vec![scalar_input(&mut rng, t)],
+                    Kind::Replace(t, _) => {
+                        let a = v();
+                        vec![a, scalar_input(&mut rng, t)]
+                    }
+                }
+            })
+            .collect();
+        for args in calls {
+            let ty = fi.ty(&si);
+            let mut ri = [Val::default_for(ty.results()[0])];
+            let mut rj = ri;
+            fi.call(&mut si, &args, &mut ri).unwrap();
+            fj.call(&mut sj, &args, &mut rj).unwrap();
+            if ri != rj && mismatches.len() < 40 {
+                mismatches.push(format!("{name} (lane {lane}) {args:x?}: interp {ri:x?}, jit {rj:x?}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
 }

@@ -249,10 +249,10 @@ pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
 }
 
-/// The features Tandem validates with by default: Wasm 2.0 without SIMD,
-/// until the JIT compiles SIMD (`Config::wasm_simd`).
+/// The features Tandem validates with by default: all it implements (as
+/// wasmtime, SIMD and relaxed SIMD are on unless switched off).
 pub fn default_features() -> WasmFeatures {
-    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+    supported_features()
 }
 
 impl ModuleEnv {
@@ -281,8 +281,8 @@ impl ModuleEnv {
                 {
                     Err(ModuleError::unsupported(
                         format!(
-                            "{} (the module needs a feature that is switched off: SIMD is off by default \
-                             until the JIT compiles it; `Config::wasm_simd(true)` runs it interpreted)",
+                            "{} (the module needs a feature that is switched off in this engine's `Config`, \
+                             e.g. `Config::wasm_simd`)",
                             e.message
                         ),
                         e.offset,

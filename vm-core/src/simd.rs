@@ -521,13 +521,31 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
 // --- Float lanes ---
 
 macro_rules! float_ops {
-    ($($p:ident: $f:ty, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path;)*) => {$(
+    ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path;)*) => {$(
         pub mod $p {
             use super::*;
-            pub fn add(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x + y) }
-            pub fn sub(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x - y) }
-            pub fn mul(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x * y) }
-            pub fn div(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| x / y) }
+            /// `r`, the result of an arithmetic op on `x` and `y`, with the
+            /// NaN it gives made explicit: the first NaN operand, quieted
+            /// (what x86's SSE instructions give, which the JIT emits), or
+            /// the NaN the operation made (`inf - inf`). Left to the Rust
+            /// compiler, the NaN of `x + y` depended on the operand order
+            /// it chose (it commutes `+` and `*`).
+            #[inline(always)]
+            fn nan_first(x: $f, y: $f, r: $f) -> $f {
+                if !r.is_nan() {
+                    r
+                } else if x.is_nan() {
+                    <$f>::from_bits(x.to_bits() | $quiet)
+                } else if y.is_nan() {
+                    <$f>::from_bits(y.to_bits() | $quiet)
+                } else {
+                    r
+                }
+            }
+            pub fn add(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x + y)) }
+            pub fn sub(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x - y)) }
+            pub fn mul(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x * y)) }
+            pub fn div(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x / y)) }
             pub fn min(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $min(x, y)) }
             pub fn max(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $max(x, y)) }
             pub fn pmin(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| if y < x { y } else { x }) }
@@ -549,8 +567,8 @@ macro_rules! float_ops {
     )*};
 }
 float_ops! {
-    f32x4: f32, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest;
-    f64x2: f64, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest;
+    f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest;
+    f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest;
 }
 
 /// Sign-bit operations on float lanes (bitwise: NaNs pass unchanged).

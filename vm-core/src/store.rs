@@ -444,9 +444,9 @@ impl StoreOpaque {
         self.register_func(funcref, &ty)
     }
 
-    /// Adds a host-owned global.
-    pub fn add_global(&mut self, ty: GlobalType, value: ValRaw) -> u32 {
-        let def = Box::into_raw(Box::new(VMGlobalDefinition { value, hi: ValRaw(0) }));
+    /// Adds a host-owned global (`hi` is the high half of a `v128`).
+    pub fn add_global(&mut self, ty: GlobalType, value: ValRaw, hi: ValRaw) -> u32 {
+        let def = Box::into_raw(Box::new(VMGlobalDefinition { value, hi }));
         self.host_globals.push(def);
         self.globals.push(GlobalEntry { def, ty });
         self.globals.len() as u32 - 1

@@ -53,19 +53,17 @@ impl<'a, 'm> Lower<'a, 'm> {
     /// signature `sig`), arguments and results at slot `args`. `direct` is
     /// the callee's id when it is compiled in this batch.
     pub(super) fn call(&mut self, rec: Value, ty: &FuncType, sig: u32, args: Slot, direct: Option<FuncId>) -> Lowered {
-        if ty.params().contains(&ValType::V128) || ty.results().contains(&ValType::V128) {
-            return Err(self.unsupported_simd());
-        }
         self.flush_deferred();
-        let np = ty.params().len();
         let nr = ty.results().len();
-        let mut params = Vec::with_capacity(np);
-        for (i, &t) in ty.params().iter().enumerate() {
-            params.push(self.get(args + i as u16, cls(t))?);
+        // Buffers and frames hold a `v128` in two cells.
+        let (param_cells, result_cells) = (cell_count(ty.params()), cell_count(ty.results()));
+        let mut params = Vec::with_capacity(ty.params().len());
+        for (cell, t) in cells(ty.params()) {
+            params.push(self.get(args + cell, cls(t))?);
         }
         let ok;
         let mut results: Vec<Value> = Vec::with_capacity(nr);
-        let area = if nr > 1 { Some(self.results_buffer(nr as u32)) } else { None };
+        let area = if nr > 1 { Some(self.results_buffer(result_cells)) } else { None };
         match direct {
             Some(fid) => {
                 let fref = match self.direct.get(&fid.as_u32()) {
@@ -108,10 +106,10 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.b.ins().jump(merge, &rets);
 
                 self.continue_in(array_blk);
-                let cap = np.max(nr) as u32;
+                let cap = param_cells.max(result_cells);
                 let buf = self.call_buffer(cap);
-                for (i, (&t, &v)) in ty.params().iter().zip(&params).enumerate() {
-                    store_raw(&mut self.b, cls(t), v, buf, 8 * i as i32);
+                for ((cell, t), &v) in cells(ty.params()).zip(&params) {
+                    store_raw(&mut self.b, cls(t), v, buf, 8 * cell as i32);
                 }
                 let asig = self.array_sig();
                 let ac = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_array_call() as i32);
@@ -124,9 +122,9 @@ impl<'a, 'm> Lower<'a, 'm> {
                 } else if let Some(area) = area {
                     // Multiple results: move them to the area the native
                     // path uses, so both paths leave them in one place.
-                    for (i, &t) in ty.results().iter().enumerate() {
-                        let v = load_raw(&mut self.b, cls(t), buf, 8 * i as i32);
-                        store_raw(&mut self.b, cls(t), v, area, 8 * i as i32);
+                    for (cell, t) in cells(ty.results()) {
+                        let v = load_raw(&mut self.b, cls(t), buf, 8 * cell as i32);
+                        store_raw(&mut self.b, cls(t), v, area, 8 * cell as i32);
                     }
                 }
                 self.b.ins().jump(merge, &rets);
@@ -143,19 +141,14 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.b.ins().brif(ok, cont, &[], self.fail_block, &[]);
         self.continue_in(cont);
         if let Some(area) = area {
-            for (i, &t) in ty.results().iter().enumerate() {
-                results.push(load_raw(&mut self.b, cls(t), area, 8 * i as i32));
+            for (cell, t) in cells(ty.results()) {
+                results.push(load_raw(&mut self.b, cls(t), area, 8 * cell as i32));
             }
         }
-        for (i, (&t, v)) in ty.results().iter().zip(results).enumerate() {
-            self.set(args + i as u16, cls(t), v);
+        for ((cell, t), v) in cells(ty.results()).zip(results) {
+            self.set(args + cell, cls(t), v);
         }
         Ok(())
-    }
-
-    /// Why this function, which uses `v128`, stays interpreted.
-    pub(super) fn unsupported_simd(&self) -> CompileError {
-        unsupported_simd(self.func_index - self.info.env.num_imported_funcs)
     }
 
     pub(super) fn sig_type(&self, sig: u32) -> Result<FuncType, CompileError> {

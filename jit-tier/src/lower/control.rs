@@ -59,9 +59,9 @@ impl<'a, 'm> Lower<'a, 'm> {
         let t = self.ty;
         let one = self.b.ins().iconst(types::I8, 1);
         if let Some(frame) = self.osr_frame {
-            for (i, &rt) in t.results().iter().enumerate() {
-                let v = self.get(Slot(i as u16), cls(rt))?;
-                store_raw(&mut self.b, cls(rt), v, frame, 8 * i as i32);
+            for (cell, rt) in cells(t.results()) {
+                let v = self.get(Slot(cell), cls(rt))?;
+                store_raw(&mut self.b, cls(rt), v, frame, 8 * cell as i32);
             }
             self.b.ins().return_(&[one]);
             return Ok(());
@@ -76,9 +76,9 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             _ => {
                 let area = self.results_area.ok_or_else(|| err("no results area"))?;
-                for (i, &rt) in t.results().iter().enumerate() {
-                    let v = self.get(Slot(i as u16), cls(rt))?;
-                    store_raw(&mut self.b, cls(rt), v, area, 8 * i as i32);
+                for (cell, rt) in cells(t.results()) {
+                    let v = self.get(Slot(cell), cls(rt))?;
+                    store_raw(&mut self.b, cls(rt), v, area, 8 * cell as i32);
                 }
                 self.b.ins().return_(&[one]);
             }

@@ -64,6 +64,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             native_sigs: HashMap::new(),
             array_sig: None,
             direct: HashMap::new(),
+            simd_buf: None,
         };
         // Stack-limit check: deep recursion traps instead of overflowing.
         // A normal entry also takes a level of the call-depth limit, as an
@@ -90,6 +91,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             // (only a return sequence writes over them): keep them constants
             // so shifts, masks and immediates fold as in the normal entry.
             let consts = f.const_base..f.const_base + f.consts.len() as u16;
+            let vectors = uses_v128(f);
             for k in 0..f.num_slots {
                 if consts.contains(&k) {
                     l.def_const(Slot(k), f.consts[(k - f.const_base) as usize].0);
@@ -103,12 +105,16 @@ impl<'a, 'm> Lower<'a, 'm> {
                 l.set(Slot(k), I32, w);
                 l.set(Slot(k), F64, f64v);
                 l.set(Slot(k), F32, f32v);
+                if vectors && k + 1 < f.num_slots {
+                    let v = load_raw(&mut l.b, V128, frame, 8 * k as i32);
+                    l.set(Slot(k), V128, v);
+                }
             }
             return Ok(l);
         }
         let first = if results_area.is_some() { 2 } else { 1 };
-        for (i, &t) in ty.params().iter().enumerate() {
-            l.set(Slot(i as u16), cls(t), params[first + i]);
+        for (i, (cell, t)) in cells(ty.params()).enumerate() {
+            l.set(Slot(cell), cls(t), params[first + i]);
         }
         for i in f.num_params as usize..f.num_locals as usize {
             let t = *f.local_types.get(i).ok_or_else(|| err("missing local type"))?;
@@ -411,4 +417,21 @@ impl<'a, 'm> Lower<'a, 'm> {
         let global = self.info.offsets.global_at(offset).and_then(|g| self.info.env.globals.get(g as usize));
         global.map(|g| cls(g.ty)).ok_or_else(|| err(format!("no global at {offset}")))
     }
+}
+
+/// Does function `f` hold `v128` values (a `v128` local or a SIMD op)?
+/// An OSR entry then reads every slot as a `v128` too.
+fn uses_v128(f: &CompiledFunc) -> bool {
+    if f.local_types.contains(&ValType::V128) {
+        return true;
+    }
+    let mut pc = 0;
+    while let Ok((op, next)) = decode(&f.code, pc) {
+        let name = op.opcode().name();
+        if op.opcode().group() == tandem_vm_core::bytecode::Group::Simd || name.starts_with("V128") {
+            return true;
+        }
+        pc = next;
+    }
+    false
 }

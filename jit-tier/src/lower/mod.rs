@@ -48,6 +48,7 @@ mod function;
 mod memory;
 mod numeric;
 mod ops;
+mod simd;
 mod tables;
 
 use control::Step;
@@ -141,9 +142,31 @@ pub(crate) fn osr_signature(module: &JITModule) -> Signature {
     sig
 }
 
-/// Loads a `ValRaw` slot at `p + off` as class `c`.
+/// Flags of an access of class `c` to our own buffers: a `v128` takes two
+/// 8-byte aligned cells, so it is not known to be 16-byte aligned (which
+/// would let Cranelift fold it into an SSE instruction that requires it).
+fn raw_flags(c: Cls) -> MemFlagsData {
+    if c == V128 { MemFlagsData::new().with_notrap() } else { trusted() }
+}
+
+/// Loads a `ValRaw` slot (two for a `v128`) at `p + off` as class `c`.
 fn load_raw(b: &mut FunctionBuilder<'_>, c: Cls, p: Value, off: i32) -> Value {
-    b.ins().load(ir(c), trusted(), p, off)
+    b.ins().load(ir(c), raw_flags(c), p, off)
+}
+
+/// Each of `types` with the cell it starts at, in a buffer or frame where
+/// a `v128` takes two cells.
+fn cells(types: &[ValType]) -> impl Iterator<Item = (u16, ValType)> + '_ {
+    types.iter().scan(0u16, |at, &t| {
+        let start = *at;
+        *at += t.cells() as u16;
+        Some((start, t))
+    })
+}
+
+/// How many cells `types` take.
+fn cell_count(types: &[ValType]) -> u32 {
+    types.iter().map(|t| t.cells() as u32).sum()
 }
 
 /// Stores `v` of class `c` as a whole `ValRaw` (32-bit values zero-extended).
@@ -156,7 +179,7 @@ fn store_raw(b: &mut FunctionBuilder<'_>, c: Cls, v: Value, p: Value, off: i32) 
         }
         I64 | F64 | V128 => v,
     };
-    b.ins().store(trusted(), v, p, off);
+    b.ins().store(raw_flags(c), v, p, off);
 }
 
 fn zero(b: &mut FunctionBuilder<'_>, c: Cls) -> Value {
@@ -203,8 +226,8 @@ pub(crate) fn lower_array_adapter(
             // registers by the time the callee writes them.
             call_args.push(args);
         }
-        for (i, &t) in ty.params().iter().enumerate() {
-            call_args.push(load_raw(&mut b, cls(t), args, 8 * i as i32));
+        for (cell, t) in cells(ty.params()) {
+            call_args.push(load_raw(&mut b, cls(t), args, 8 * cell as i32));
         }
         let call = b.ins().call_indirect(nsig, code, &call_args);
         let rets = b.inst_results(call).to_vec();
@@ -230,21 +253,6 @@ fn within_budget(info: &ModuleInfo, def: u32, cost: u64) -> Result<(), CompileEr
     Ok(())
 }
 
-/// Refuses a function the JIT cannot compile yet: one with a `v128`
-/// parameter, result or local (its SIMD ops are refused as they come).
-/// Checked before any code is lowered, in a batch or for a loop entry.
-fn check_supported(def: u32, ty: &FuncType, code: &CompiledFunc) -> Lowered {
-    if ty.results().contains(&ValType::V128) || code.local_types.contains(&ValType::V128) {
-        return Err(unsupported_simd(def));
-    }
-    Ok(())
-}
-
-/// Why defined function `def`, which uses `v128`, stays interpreted.
-fn unsupported_simd(def: u32) -> CompileError {
-    CompileError::Unsupported { def, what: "128-bit SIMD" }
-}
-
 /// Compiles defined function `def` (bytecode `code`) as `id`; `batch` maps
 /// the defined functions compiled together to their ids (direct calls).
 /// With `osr` it compiles the on-stack-replacement entry instead: it takes
@@ -264,7 +272,6 @@ pub(crate) fn lower_function(
     osr: bool,
 ) -> Result<(), CompileError> {
     let ty = func_type(info, def).ok_or_else(|| err("no such function"))?.clone();
-    check_supported(def, &ty, code)?;
     ctx.func.signature = if osr { osr_signature(module) } else { native_signature(module, &ty) };
     ctx.func.name = UserFuncName::user(0, id.as_u32());
     {
@@ -350,6 +357,8 @@ struct Lower<'a, 'm> {
     native_sigs: HashMap<u32, SigRef>,
     array_sig: Option<SigRef>,
     direct: HashMap<u32, FuncRef>,
+    /// The operand buffer of `simd_op` calls.
+    simd_buf: Option<StackSlot>,
 }
 
 /// What lowering one op or one piece of a function gives: nothing, or why

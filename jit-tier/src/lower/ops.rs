@@ -238,13 +238,34 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let v = load_raw(&mut self.b, c, p, 0);
                 self.set(dst, c, v);
             }
-            // 128-bit SIMD: not compiled yet; the function stays interpreted.
-            tandem_vm_core::simd_base_ops!()
-            | BaseOp::V128Select { .. }
-            | BaseOp::V128GlobalGet { .. }
-            | BaseOp::V128GlobalSet { .. }
-            | BaseOp::V128GlobalGetImported { .. }
-            | BaseOp::V128GlobalSetImported { .. } => return Err(self.unsupported_simd()),
+            tandem_vm_core::simd_base_ops!() => self.simd(op)?,
+            BaseOp::V128Select { dst, cond, a, b } => {
+                let k = self.get(cond, I32)?;
+                let x = self.get(a, V128)?;
+                let y = self.get(b, V128)?;
+                let v = self.b.ins().select(k, x, y);
+                self.set(dst, V128, v);
+            }
+            BaseOp::V128GlobalGet { dst, offset } => {
+                let v = load_raw(&mut self.b, V128, self.vmctx, offset as i32);
+                self.set(dst, V128, v);
+            }
+            BaseOp::V128GlobalGetImported { dst, offset } => {
+                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
+                let v = load_raw(&mut self.b, V128, p, 0);
+                self.set(dst, V128, v);
+            }
+            BaseOp::V128GlobalSet { src, offset } => {
+                self.flush_deferred();
+                let v = self.get(src, V128)?;
+                store_raw(&mut self.b, V128, v, self.vmctx, offset as i32);
+            }
+            BaseOp::V128GlobalSetImported { src, offset } => {
+                self.flush_deferred();
+                let v = self.get(src, V128)?;
+                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
+                store_raw(&mut self.b, V128, v, p, 0);
+            }
             BaseOp::GlobalSetImported { src, offset } => {
                 self.flush_deferred();
                 let c = self.global_cls(offset)?;
