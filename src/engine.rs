@@ -57,6 +57,7 @@ impl std::str::FromStr for Tier {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) consume_fuel: bool,
+    pub(crate) canonicalize_nans: bool,
     pub(crate) translation: Translation,
     pub(crate) max_call_depth: u64,
     pub(crate) max_stack_slots: usize,
@@ -76,6 +77,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             consume_fuel: false,
+            canonicalize_nans: false,
             translation: Translation::Lazy,
             max_call_depth: 10_000,
             max_stack_slots: 1 << 20,
@@ -114,6 +116,18 @@ impl Config {
         if enable {
             self.features.insert(WasmFeatures::SIMD);
         }
+        self
+    }
+    /// Make every NaN that a float operation computes (arithmetic, square
+    /// root, rounding, min/max, promotion and demotion, scalar or in SIMD
+    /// lanes) the canonical NaN: positive, quiet, zero payload
+    /// (`0x7fc00000`, `0x7ff8000000000000`), in every tier. Default off.
+    /// Without it the NaNs are still the same in both tiers on x86-64, but
+    /// which NaN depends on the operands' payloads; a fuzzer comparing with
+    /// another runtime wants this on. Costs an op after each such operation
+    /// in the interpreter and a compare and select in compiled code.
+    pub fn canonicalize_nans(&mut self, enable: bool) -> &mut Self {
+        self.canonicalize_nans = enable;
         self
     }
     /// Charge fuel for executed instructions (see `Store::set_fuel`).

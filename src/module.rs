@@ -54,6 +54,7 @@ impl Module {
         let env = ModuleEnv::with_body_validation(bytes, bodies, cfg.features)?;
         let mut info = ModuleInfo::new(env, &engine.inner.sigs, cfg.consume_fuel, engine.inner.id)?;
         info.hot_counters = cfg.tier == Tier::Tiered;
+        info.canonicalize_nans = cfg.canonicalize_nans;
         info.jit = cfg.jit;
         let module = Module { engine: engine.clone(), info: Arc::new(info) };
         #[cfg(feature = "jit")]

@@ -71,6 +71,13 @@ fn main() {
         let mut tiered_fuel = Config::new();
         tiered_fuel.tier(Tier::Tiered).tier_up_thresholds(2, 3).consume_fuel(true);
         modes.push(("tiered-fuel", tiered_fuel));
+        // `tiered-canon-nans`: every computed NaN canonical
+        // (`Config::canonicalize_nans`): the spec's NaN results are
+        // canonical or arithmetic where they are computed, so every test
+        // still holds, and the extra ops meet every fusion of the translator.
+        let mut canon = Config::new();
+        canon.tier(Tier::Tiered).tier_up_thresholds(2, 3).background_compilation(false).canonicalize_nans(true);
+        modes.push(("tiered-canon-nans", canon));
     }
     if let Ok(only) = std::env::var("TANDEM_SPEC_MODE") {
         modes.retain(|(m, _)| *m == only);

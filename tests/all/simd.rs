@@ -333,14 +333,50 @@ fn scalar_input(rng: &mut Rng, t: &str) -> tandem::Val {
 /// functions), on corner-case and random operands.
 #[test]
 fn every_simd_op_gives_the_same_bits_in_both_tiers() {
+    compare_tiers(false);
+}
+
+/// The same with `Config::canonicalize_nans`: and every NaN lane an op
+/// computed is the canonical one.
+#[test]
+fn canonicalized_nans_are_canonical_and_the_same_in_both_tiers() {
+    compare_tiers(true);
+}
+
+/// Is every NaN lane of `v` (lanes of `name`'s float type) canonical?
+fn nan_lanes_canonical(name: &str, v: u128) -> bool {
+    if name.starts_with("F32x4") {
+        (0..4).all(|i| {
+            let x = (v >> (32 * i)) as u32;
+            !f32::from_bits(x).is_nan() || x == 0x7fc0_0000
+        })
+    } else {
+        (0..2).all(|i| {
+            let x = (v >> (64 * i)) as u64;
+            !f64::from_bits(x).is_nan() || x == 0x7ff8_0000_0000_0000
+        })
+    }
+}
+
+/// Has `v` a NaN lane (lanes of `name`'s float type)?
+fn has_nan_lane(name: &str, v: u128) -> bool {
+    if name.starts_with("F32x4") {
+        (0..4).any(|i| f32::from_bits((v >> (32 * i)) as u32).is_nan())
+    } else {
+        (0..2).any(|i| f64::from_bits((v >> (64 * i)) as u64).is_nan())
+    }
+}
+
+fn compare_tiers(canonicalize: bool) {
     use tandem::{Func, Val};
+    use tandem_vm_core::bytecode::Opcode;
     if !cfg!(feature = "jit") {
         return;
     }
     let (bytes, list) = simd_op_module();
     let instance = |tier: Tier| {
         let mut cfg = Config::new();
-        cfg.tier(tier);
+        cfg.tier(tier).canonicalize_nans(canonicalize);
         let engine = Engine::new(&cfg);
         let module = Module::new(&engine, &bytes).unwrap();
         let mut store = Store::new(&engine, ());
@@ -352,7 +388,9 @@ fn every_simd_op_gives_the_same_bits_in_both_tiers() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let pool = simd_inputs(&mut rng, 48);
     let mut mismatches = Vec::new();
+    let (mut canonical_checks, mut nan_results) = (0, 0);
     for (i, (name, kind, lane)) in list.iter().enumerate() {
+        let makes_nans = Opcode::ALL.iter().find(|o| o.name() == *name).and_then(|o| o.canon_nan()).is_some();
         let fi: Func = ii.get_func(&mut si, &format!("f{i}")).unwrap();
         let fj: Func = ij.get_func(&mut sj, &format!("f{i}")).unwrap();
         let calls: Vec<Vec<Val>> = (0..400)
@@ -383,7 +421,69 @@ fn every_simd_op_gives_the_same_bits_in_both_tiers() {
             if ri != rj && mismatches.len() < 40 {
                 mismatches.push(format!("{name} (lane {lane}) {args:x?}: interp {ri:x?}, jit {rj:x?}"));
             }
+            if canonicalize
+                && makes_nans
+                && let Val::V128(v) = ri[0]
+            {
+                canonical_checks += 1;
+                nan_results += usize::from(has_nan_lane(name, v));
+                if !nan_lanes_canonical(name, v) && mismatches.len() < 40 {
+                    mismatches.push(format!("{name} {args:x?}: non-canonical NaN in {v:#x}"));
+                }
+            }
         }
     }
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    if canonicalize {
+        // Every float op that computes was checked, on many NaN results.
+        assert!(canonical_checks >= 30 * 400, "{canonical_checks}");
+        assert!(nan_results >= canonical_checks / 4, "{nan_results} of {canonical_checks}");
+    }
+}
+
+/// Scalar float ops with `Config::canonicalize_nans`, hand-checked: a NaN
+/// computed from a NaN with a payload is canonical with the option and
+/// keeps its payload (quieted) without it, in every tier; sign ops pass
+/// NaNs on unchanged either way.
+#[test]
+fn canonicalize_nans_covers_scalar_float_ops() {
+    let text = r#"(module
+      (func (export "add") (param f32) (result f32) (f32.add (local.get 0) (f32.const 1)))
+      (func (export "sqrt") (param f64) (result f64) (f64.sqrt (local.get 0)))
+      (func (export "min") (param f64) (result f64) (f64.min (local.get 0) (f64.const 2)))
+      (func (export "demote") (param f64) (result f32) (f32.demote_f64 (local.get 0)))
+      (func (export "neg") (param f32) (result f32) (f32.neg (local.get 0)))
+      (func (export "local") (param f32) (result f32) (local f32)
+        (local.set 1 (f32.mul (local.get 0) (local.get 0))) (local.get 1)))"#;
+    let payload32 = 0x7fa0_0001u32; // signalling, with a payload
+    let payload64 = 0xfff4_0000_0000_0001u64;
+    for tier in tiers() {
+        for canon in [false, true] {
+            let mut cfg = Config::new();
+            cfg.tier(tier).canonicalize_nans(canon);
+            let engine = Engine::new(&cfg);
+            let module = Module::new(&engine, text).unwrap();
+            let mut store = Store::new(&engine, ());
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let f32f = |store: &mut Store<()>, name: &str, x: u32| {
+                let f = inst.get_typed_func::<f32, f32>(&mut *store, name).unwrap();
+                f.call(store, f32::from_bits(x)).unwrap().to_bits()
+            };
+            let (c32, c64) = (0x7fc0_0000u32, 0x7ff8_0000_0000_0000u64);
+            let want32 = if canon { c32 } else { payload32 | 0x0040_0000 };
+            assert_eq!(f32f(&mut store, "add", payload32), want32, "{tier:?} {canon}");
+            assert_eq!(f32f(&mut store, "local", payload32), want32, "{tier:?} {canon}");
+            assert_eq!(f32f(&mut store, "neg", payload32), payload32 ^ 0x8000_0000, "{tier:?} {canon}");
+            let sqrt = inst.get_typed_func::<f64, f64>(&mut store, "sqrt").unwrap();
+            let want64 = if canon { c64 } else { payload64 | 0x0008_0000_0000_0000 };
+            assert_eq!(sqrt.call(&mut store, f64::from_bits(payload64)).unwrap().to_bits(), want64);
+            // sqrt(-1) makes a NaN of its own (x86: negative, quiet).
+            let own = sqrt.call(&mut store, -1.0).unwrap().to_bits();
+            assert_eq!(own == c64, canon, "{tier:?}: {own:#x}");
+            let min = inst.get_typed_func::<f64, f64>(&mut store, "min").unwrap();
+            assert_eq!(min.call(&mut store, f64::from_bits(payload64)).unwrap().to_bits() == c64, canon);
+            let demote = inst.get_typed_func::<f64, f32>(&mut store, "demote").unwrap();
+            assert_eq!(demote.call(&mut store, f64::from_bits(payload64)).unwrap().to_bits() == c32, canon);
+        }
+    }
 }

@@ -123,6 +123,11 @@ pub struct Op {
     pub mirror: Option<String>,
     /// A SIMD op: its shape, which says what the op reads and writes.
     pub simd: Option<Shape>,
+    /// An op whose float result may be a NaN it computed (arithmetic,
+    /// rounding, min/max, promotion, demotion): the op that follows it
+    /// when NaNs are canonicalised (`F32CanonNan`, ...). Sign and bit ops,
+    /// selections (`pmin`) and moves pass NaNs on unchanged and have none.
+    pub nan: Option<&'static str>,
 }
 
 /// The shape of a SIMD op (as wasmparser classifies the operators): what
@@ -206,6 +211,7 @@ fn op(group: Group, name: impl Into<String>, operands: &[(&'static str, Kind)]) 
         increment: None,
         mirror: None,
         simd: None,
+        nan: None,
     }
 }
 
@@ -252,6 +258,46 @@ impl Op {
         self.mirror = Some(other.into());
         self
     }
+    fn nan(mut self, canon: &'static str) -> Op {
+        self.nan = Some(canon);
+        self
+    }
+}
+
+/// The NaN-canonicalising op for a float result type (`f32`, `F32x4`...).
+fn canon_of(ty: &str) -> &'static str {
+    match ty {
+        "f32" => "F32CanonNan",
+        "f64" => "F64CanonNan",
+        "F32x4" => "F32x4CanonNan",
+        _ => "F64x2CanonNan",
+    }
+}
+
+/// SIMD ops whose float lanes may be NaNs they computed (see `Op::nan`).
+fn simd_nan(name: &str) -> Option<&'static str> {
+    let (ty, op) = name.split_at(5);
+    let computes = matches!(
+        op,
+        "Add"
+            | "Sub"
+            | "Mul"
+            | "Div"
+            | "Min"
+            | "Max"
+            | "Sqrt"
+            | "Ceil"
+            | "Floor"
+            | "Trunc"
+            | "Nearest"
+            | "RelaxedMadd"
+            | "RelaxedNmadd"
+            | "RelaxedMin"
+            | "RelaxedMax"
+            | "DemoteF64x2Zero"
+            | "PromoteLowF32x4"
+    );
+    (computes && (ty == "F32x4" || ty == "F64x2")).then(|| canon_of(ty))
 }
 
 use Bank::{F32 as BF32, F64 as BF64, Int};
@@ -870,7 +916,8 @@ pub fn ops() -> Vec<Op> {
     for ty in ["f32", "f64"] {
         let t = ty.to_uppercase();
         let bank = bank_of(ty);
-        let bin = |name: &str| op(Numeric, format!("{t}{name}"), BIN).sig(pair(ty), ty_name(ty));
+        let canon = canon_of(ty);
+        let bin = |name: &str| op(Numeric, format!("{t}{name}"), BIN).sig(pair(ty), ty_name(ty)).nan(canon);
         v.push(bin("Add").acc(bank, bank, true));
         v.push(bin("Mul").acc(bank, bank, true));
         if ty == "f64" {
@@ -885,9 +932,12 @@ pub fn ops() -> Vec<Op> {
             v.push(bin("Sub").acc(bank, bank, false));
             v.push(bin("Div").acc(bank, bank, false));
         }
-        for name in ["Min", "Max", "Copysign"] {
+        for name in ["Min", "Max"] {
             v.push(bin(name));
         }
+        let mut copysign = bin("Copysign");
+        copysign.nan = None;
+        v.push(copysign);
         for &(c, _, swap) in FLOAT_CONDS {
             let mut b = op(Numeric, format!("{t}{c}"), BIN).sig(pair(ty), &["i32"]);
             b.cond = Some(c);
@@ -904,9 +954,18 @@ pub fn ops() -> Vec<Op> {
             ("Trunc", false),
             ("Nearest", false),
         ] {
-            let u = op(Numeric, format!("{t}{name}"), UN).sig(ty_name(ty), ty_name(ty));
+            let mut u = op(Numeric, format!("{t}{name}"), UN).sig(ty_name(ty), ty_name(ty));
+            if !matches!(name, "Abs" | "Neg") {
+                u = u.nan(canon);
+            }
             v.push(if acc { u.acc(bank, bank, false) } else { u });
         }
+        // `Config::canonicalize_nans`: a NaN result becomes the canonical
+        // (positive, quiet, no payload) NaN.
+        v.push(op(Numeric, format!("{t}CanonNan"), UN).sig(ty_name(ty), ty_name(ty)));
+    }
+    for t in ["F32x4", "F64x2"] {
+        v.push(op(Numeric, format!("{t}CanonNan"), UN).sig(&["v128"], &["v128"]));
     }
 
     // --- conversions ---
@@ -944,6 +1003,9 @@ pub fn ops() -> Vec<Op> {
     ];
     for &(name, from, to, traps, acc) in CONVERSIONS {
         let mut c = op(Conversions, name, UN).sig(ty_name(from), ty_name(to));
+        if matches!(name, "F32DemoteF64" | "F64PromoteF32") {
+            c = c.nan(canon_of(to));
+        }
         if traps {
             c = c.traps(&["IntegerOverflow", "BadConversionToInteger"]);
         }
@@ -969,6 +1031,7 @@ pub fn ops() -> Vec<Op> {
         };
         let mut o = op(Simd, name, operands);
         o.simd = Some(shape);
+        o.nan = simd_nan(name);
         o = match shape {
             Shape::Load | Shape::LoadLane(_) => o.memory(MemUse::Load(size)).traps(&["MemoryOutOfBounds"]),
             Shape::Store | Shape::StoreLane(_) => o.memory(MemUse::Store(size)).traps(&["MemoryOutOfBounds"]),

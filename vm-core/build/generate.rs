@@ -320,6 +320,13 @@ pub fn generate(ops: &[Op]) -> String {
     );
     table(
         w,
+        "The op that canonicalises this op's NaN results (`Config::canonicalize_nans`), for an op whose float result may be a NaN it computed.",
+        "canon_nan(self) -> Option<Opcode>",
+        "None",
+        &|c| (c.form == Form::Plain).then(|| Some(format!("Some(Opcode::{})", c.op.nan?)))?,
+    );
+    table(
+        w,
         "The form of a call that counts the callee's calls (tiered mode).",
         "hot_form(self) -> Option<Opcode>",
         "None",

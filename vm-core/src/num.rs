@@ -67,6 +67,19 @@ float_minmax! {
     f64_min f64_max: f64;
 }
 
+/// `Config::canonicalize_nans`: a NaN becomes the canonical NaN (positive,
+/// quiet, zero payload); other values pass unchanged.
+#[inline]
+pub fn f32_canon_nan(a: f32) -> f32 {
+    if a.is_nan() { f32::from_bits(0x7fc0_0000) } else { a }
+}
+
+/// As `f32_canon_nan`.
+#[inline]
+pub fn f64_canon_nan(a: f64) -> f64 {
+    if a.is_nan() { f64::from_bits(0x7ff8_0000_0000_0000) } else { a }
+}
+
 macro_rules! rounding {
     ($($name:ident: $f:ty, $quiet:expr, $method:ident;)*) => {$(
         /// Wasm rounding: a NaN operand gives a quiet NaN (the platform's

@@ -571,6 +571,16 @@ float_ops! {
     f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest;
 }
 
+/// `Config::canonicalize_nans`: NaN lanes become the canonical NaN.
+pub fn f32x4_canon_nan(a: V) -> V {
+    map1!(a, f32s, from_f32s, |x| num::f32_canon_nan(x))
+}
+
+/// As `f32x4_canon_nan`.
+pub fn f64x2_canon_nan(a: V) -> V {
+    map1!(a, f64s, from_f64s, |x| num::f64_canon_nan(x))
+}
+
 /// Sign-bit operations on float lanes (bitwise: NaNs pass unchanged).
 macro_rules! float_bits {
     ($($abs:ident $neg:ident: $get:ident $put:ident, $sign:expr;)*) => {$(

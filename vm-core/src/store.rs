@@ -101,6 +101,9 @@ pub struct ModuleInfo {
     pub fuel: bool,
     /// Whether the bytecode counts calls and loop iterations for tier-up.
     pub hot_counters: bool,
+    /// Whether every op whose float result may be a NaN it computed is
+    /// followed by the op that canonicalises it (`Opcode::canon_nan`).
+    pub canonicalize_nans: bool,
     pub engine_id: u64,
     /// Unique in the process (unlike the address, which a later module may
     /// reuse): names the module in the tier-up hook's job records.
@@ -179,6 +182,7 @@ impl ModuleInfo {
             code,
             fuel,
             hot_counters: false,
+            canonicalize_nans: false,
             engine_id,
             id: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

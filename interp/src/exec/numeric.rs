@@ -3,6 +3,16 @@
 use super::*;
 
 handlers! { r, cx, Numeric;
+    F32x4CanonNan => {
+        let o = operands!(r, F32x4CanonNan);
+        let v = tandem_vm_core::simd::f32x4_canon_nan(vget!(r, o.src));
+        vset!(r, o.dst, v);
+    };
+    F64x2CanonNan => {
+        let o = operands!(r, F64x2CanonNan);
+        let v = tandem_vm_core::simd::f64x2_canon_nan(vget!(r, o.src));
+        vset!(r, o.dst, v);
+    };
     @raw
     @ops
     I32DivS => binop!(get_i32, |a, b| ValRaw::i32(num::i32_div_s(a, b)?));
@@ -40,6 +50,8 @@ handlers! { r, cx, Numeric;
     F64Floor => unop!(get_f64, |a| f64v(num::f64_floor(a)));
     F64Trunc => unop!(get_f64, |a| f64v(num::f64_trunc(a)));
     F64Nearest => unop!(get_f64, |a| f64v(num::f64_nearest(a)));
+    F32CanonNan => unop!(get_f32, |a| f32v(num::f32_canon_nan(a)));
+    F64CanonNan => unop!(get_f64, |a| f64v(num::f64_canon_nan(a)));
     I32Add => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_add(b)));
     I32Mul => binop!(get_i32, |a, b| ValRaw::i32(a.wrapping_mul(b)));
     I32And => binop!(get_u32, |a, b| ValRaw((a & b) as u64));

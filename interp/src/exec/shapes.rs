@@ -211,3 +211,21 @@ macro_rules! hot_loop {
         dispatch!($r, $cx)
     }};
 }
+
+/// The `v128` in slots `s` and `s + 1`.
+macro_rules! vget {
+    ($r:ident, $s:expr) => {{
+        let p = $r.sp.add(Slot::index($s));
+        (((*p.add(1)).0 as u128) << 64) | (*p).0 as u128
+    }};
+}
+
+/// Stores a `v128` in slots `s` and `s + 1`.
+macro_rules! vset {
+    ($r:ident, $s:expr, $v:expr) => {{
+        let v: u128 = $v;
+        let p = $r.sp.add(Slot::index($s));
+        *p = ValRaw(v as u64);
+        *p.add(1) = ValRaw((v >> 64) as u64);
+    }};
+}

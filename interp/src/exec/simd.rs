@@ -7,24 +7,6 @@ use super::*;
 use tandem_vm_core::bytecode::MemUse;
 use tandem_vm_core::simd;
 
-/// The `v128` in slots `s` and `s + 1`.
-macro_rules! vget {
-    ($r:ident, $s:expr) => {{
-        let p = $r.sp.add(Slot::index($s));
-        (((*p.add(1)).0 as u128) << 64) | (*p).0 as u128
-    }};
-}
-
-/// Stores a `v128` in slots `s` and `s + 1`.
-macro_rules! vset {
-    ($r:ident, $s:expr, $v:expr) => {{
-        let v: u128 = $v;
-        let p = $r.sp.add(Slot::index($s));
-        *p = ValRaw(v as u64);
-        *p.add(1) = ValRaw((v >> 64) as u64);
-    }};
-}
-
 /// The bytes op `$Op` reads or writes (its `MemUse`).
 macro_rules! access_size {
     ($Op:ident) => {

@@ -91,6 +91,19 @@ impl Translator<'_> {
         self.last_result = Some((start + OPCODE_SIZE, dst));
         self.last_cmp =
             inverts.or_else(|| fusable_compare(&op).then_some(PendingCmp { start, op, inverted: false, acc_before }));
+        if self.info.canonicalize_nans
+            && let Some(canon) = op.opcode().canon_nan()
+        {
+            // In place: a `local.set` that follows retargets the
+            // canonicalising op's result (it is `last_result` now).
+            let canon = match canon {
+                Opcode::F32CanonNan => Op::F32CanonNan { dst, src: dst },
+                Opcode::F64CanonNan => Op::F64CanonNan { dst, src: dst },
+                Opcode::F32x4CanonNan => Op::F32x4CanonNan { dst, src: dst },
+                _ => Op::F64x2CanonNan { dst, src: dst },
+            };
+            self.emit_result(canon, dst);
+        }
     }
 
     /// Appends `op` (result slot `dst`, if any) in its accumulator form if

@@ -50,6 +50,37 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
+    /// `dst = src`, a NaN replaced by the canonical NaN (`F32CanonNan`).
+    pub(super) fn canon_nan(&mut self, dst: Slot, src: Slot, c: Cls) -> Lowered {
+        let x = self.get(src, c)?;
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        let canon = match c {
+            F32 => self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000)),
+            _ => self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000)),
+        };
+        let v = self.b.ins().select(nan, canon, x);
+        self.set(dst, c, v);
+        Ok(())
+    }
+
+    /// `dst = src` with NaN lanes (of vector type `t`) replaced by the
+    /// canonical NaN (`F32x4CanonNan`).
+    pub(super) fn canon_nan_lanes(&mut self, dst: Slot, src: Slot, t: Type) -> Lowered {
+        let v = self.get(src, V128)?;
+        let x = self.vec(v, t);
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        let canon = if t == types::F32X4 {
+            self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000))
+        } else {
+            self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000))
+        };
+        let canon = self.b.ins().splat(t, canon);
+        let (nan, canon) = (self.bytes(nan), self.bytes(canon));
+        let r = self.b.ins().bitselect(nan, canon, v);
+        self.set(dst, V128, r);
+        Ok(())
+    }
+
     /// Integer division and remainder with the wasm traps checked first.
     pub(super) fn div(&mut self, dst: Slot, lhs: Slot, rhs: Slot, c: Cls, signed: bool, rem: bool) -> Lowered {
         let x = self.get(lhs, c)?;

@@ -239,6 +239,10 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, c, v);
             }
             tandem_vm_core::simd_base_ops!() => self.simd(op)?,
+            BaseOp::F32CanonNan { dst, src } => self.canon_nan(dst, src, F32)?,
+            BaseOp::F64CanonNan { dst, src } => self.canon_nan(dst, src, F64)?,
+            BaseOp::F32x4CanonNan { dst, src } => self.canon_nan_lanes(dst, src, types::F32X4)?,
+            BaseOp::F64x2CanonNan { dst, src } => self.canon_nan_lanes(dst, src, types::F64X2)?,
             BaseOp::V128Select { dst, cond, a, b } => {
                 let k = self.get(cond, I32)?;
                 let x = self.get(a, V128)?;
