@@ -40,23 +40,45 @@ pub type V = u128;
 macro_rules! lanes {
     ($($get:ident $put:ident: $t:ty, $n:literal;)*) => {$(
         #[inline(always)]
+        #[allow(unnecessary_transmutes, clippy::allow_attributes, reason = "the u8 instance could use to_ne_bytes")]
         fn $get(v: V) -> [$t; $n] {
-            let b = v.to_le_bytes();
-            core::array::from_fn(|i| {
-                const W: usize = 16 / $n;
-                let mut x = [0u8; W];
-                x.copy_from_slice(&b[i * W..i * W + W]);
-                <$t>::from_le_bytes(x)
-            })
+            #[cfg(target_endian = "little")]
+            {
+                // SAFETY: `[$t; $n]` is 16 bytes like `u128`, every bit
+                // pattern is a valid `$t`, and on a little-endian target
+                // lane 0 is the low bits. (The byte-by-byte version below
+                // kept LLVM from seeing plain moves: 3.5% more instructions
+                // on simd_blend.)
+                unsafe { core::mem::transmute::<V, [$t; $n]>(v) }
+            }
+            #[cfg(not(target_endian = "little"))]
+            {
+                let b = v.to_le_bytes();
+                core::array::from_fn(|i| {
+                    const W: usize = 16 / $n;
+                    let mut x = [0u8; W];
+                    x.copy_from_slice(&b[i * W..i * W + W]);
+                    <$t>::from_le_bytes(x)
+                })
+            }
         }
         #[inline(always)]
+        #[allow(unnecessary_transmutes, clippy::allow_attributes, reason = "the u8 instance could use to_ne_bytes")]
         fn $put(l: [$t; $n]) -> V {
-            const W: usize = 16 / $n;
-            let mut b = [0u8; 16];
-            for (i, x) in l.iter().enumerate() {
-                b[i * W..i * W + W].copy_from_slice(&x.to_le_bytes());
+            #[cfg(target_endian = "little")]
+            {
+                // SAFETY: as in the getter; every bit pattern is a `u128`.
+                unsafe { core::mem::transmute::<[$t; $n], V>(l) }
             }
-            V::from_le_bytes(b)
+            #[cfg(not(target_endian = "little"))]
+            {
+                const W: usize = 16 / $n;
+                let mut b = [0u8; 16];
+                for (i, x) in l.iter().enumerate() {
+                    b[i * W..i * W + W].copy_from_slice(&x.to_le_bytes());
+                }
+                V::from_le_bytes(b)
+            }
         }
     )*};
 }
@@ -106,6 +128,7 @@ macro_rules! mask {
 
 /// The identity: `v128.load` and `v128.store` move the bytes as they are,
 /// and `v128.const` is its immediate.
+#[inline]
 pub fn v128_load(bytes: V) -> V {
     bytes
 }
@@ -115,6 +138,7 @@ pub use v128_load as v128_store;
 /// `v128.loadNxM`: widens the lanes of the low 8 bytes.
 macro_rules! load_extend {
     ($($name:ident: $from:ty => $to:ty, $put:ident;)*) => {$(
+        #[inline]
         pub fn $name(bytes: V) -> V {
             const W: usize = core::mem::size_of::<$from>();
             let b = bytes.to_le_bytes();
@@ -134,27 +158,34 @@ load_extend! {
     v128_load32x2_s: i32 => i64, from_i64s;
     v128_load32x2_u: u32 => u64, from_u64s;
 }
+#[inline]
 pub fn v128_load8_splat(bytes: V) -> V {
     i8x16_splat(bytes as u64)
 }
+#[inline]
 pub fn v128_load16_splat(bytes: V) -> V {
     i16x8_splat(bytes as u64)
 }
+#[inline]
 pub fn v128_load32_splat(bytes: V) -> V {
     i32x4_splat(bytes as u64)
 }
+#[inline]
 pub fn v128_load64_splat(bytes: V) -> V {
     i64x2_splat(bytes as u64)
 }
+#[inline]
 pub fn v128_load32_zero(bytes: V) -> V {
     bytes & 0xffff_ffff
 }
+#[inline]
 pub fn v128_load64_zero(bytes: V) -> V {
     bytes & 0xffff_ffff_ffff_ffff
 }
 
 // --- Constants, shuffles, splats and lanes ---
 
+#[inline]
 pub fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
     let (a, b, l) = (u8s(a), u8s(b), u8s(lanes));
     from_u8s(core::array::from_fn(|i| {
@@ -163,58 +194,73 @@ pub fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
     }))
 }
 
+#[inline]
 pub fn i8x16_swizzle(a: V, s: V) -> V {
     let (a, s) = (u8s(a), u8s(s));
     from_u8s(core::array::from_fn(|i| if s[i] < 16 { a[s[i] as usize] } else { 0 }))
 }
 
+#[inline]
 pub fn i8x16_splat(x: u64) -> V {
     from_u8s([x as u8; 16])
 }
+#[inline]
 pub fn i16x8_splat(x: u64) -> V {
     from_u16s([x as u16; 8])
 }
+#[inline]
 pub fn i32x4_splat(x: u64) -> V {
     from_u32s([x as u32; 4])
 }
+#[inline]
 pub fn i64x2_splat(x: u64) -> V {
     from_u64s([x; 2])
 }
 
+#[inline]
 pub fn i8x16_extract_lane_s(v: V, lane: u8) -> u64 {
     i8s(v)[(lane & 15) as usize] as i32 as u32 as u64
 }
+#[inline]
 pub fn i8x16_extract_lane_u(v: V, lane: u8) -> u64 {
     u8s(v)[(lane & 15) as usize] as u64
 }
+#[inline]
 pub fn i16x8_extract_lane_s(v: V, lane: u8) -> u64 {
     i16s(v)[(lane & 7) as usize] as i32 as u32 as u64
 }
+#[inline]
 pub fn i16x8_extract_lane_u(v: V, lane: u8) -> u64 {
     u16s(v)[(lane & 7) as usize] as u64
 }
+#[inline]
 pub fn i32x4_extract_lane(v: V, lane: u8) -> u64 {
     u32s(v)[(lane & 3) as usize] as u64
 }
+#[inline]
 pub fn i64x2_extract_lane(v: V, lane: u8) -> u64 {
     u64s(v)[(lane & 1) as usize]
 }
 
+#[inline]
 pub fn i8x16_replace_lane(v: V, x: u64, lane: u8) -> V {
     let mut l = u8s(v);
     l[(lane & 15) as usize] = x as u8;
     from_u8s(l)
 }
+#[inline]
 pub fn i16x8_replace_lane(v: V, x: u64, lane: u8) -> V {
     let mut l = u16s(v);
     l[(lane & 7) as usize] = x as u16;
     from_u16s(l)
 }
+#[inline]
 pub fn i32x4_replace_lane(v: V, x: u64, lane: u8) -> V {
     let mut l = u32s(v);
     l[(lane & 3) as usize] = x as u32;
     from_u32s(l)
 }
+#[inline]
 pub fn i64x2_replace_lane(v: V, x: u64, lane: u8) -> V {
     let mut l = u64s(v);
     l[(lane & 1) as usize] = x;
@@ -251,24 +297,31 @@ pub use v128_bitselect as i64x2_relaxed_laneselect;
 
 // --- Bitwise ---
 
+#[inline]
 pub fn v128_not(a: V) -> V {
     !a
 }
+#[inline]
 pub fn v128_and(a: V, b: V) -> V {
     a & b
 }
+#[inline]
 pub fn v128_and_not(a: V, b: V) -> V {
     a & !b
 }
+#[inline]
 pub fn v128_or(a: V, b: V) -> V {
     a | b
 }
+#[inline]
 pub fn v128_xor(a: V, b: V) -> V {
     a ^ b
 }
+#[inline]
 pub fn v128_bitselect(a: V, b: V, c: V) -> V {
     (a & c) | (b & !c)
 }
+#[inline]
 pub fn v128_any_true(a: V) -> u32 {
     (a != 0) as u32
 }
@@ -281,90 +334,119 @@ macro_rules! int_ops {
     ($($p:ident: $s:ty, $u:ty, $gs:ident $ps:ident $gu:ident $pu:ident, $bits:literal;)*) => {$(
         pub mod $p {
             use super::*;
+            #[inline]
             pub fn add(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.wrapping_add(y))
             }
+            #[inline]
             pub fn sub(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.wrapping_sub(y))
             }
+            #[inline]
             pub fn mul(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.wrapping_mul(y))
             }
+            #[inline]
             pub fn neg(a: V) -> V {
                 map1!(a, $gu, $pu, |x| x.wrapping_neg())
             }
+            #[inline]
             pub fn abs(a: V) -> V {
                 map1!(a, $gs, $ps, |x| x.wrapping_abs())
             }
+            #[inline]
             pub fn eq(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x == y, $u))
             }
+            #[inline]
             pub fn ne(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x != y, $u))
             }
+            #[inline]
             pub fn lt_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| mask!(x < y, $s))
             }
+            #[inline]
             pub fn lt_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x < y, $u))
             }
+            #[inline]
             pub fn gt_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| mask!(x > y, $s))
             }
+            #[inline]
             pub fn gt_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x > y, $u))
             }
+            #[inline]
             pub fn le_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| mask!(x <= y, $s))
             }
+            #[inline]
             pub fn le_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x <= y, $u))
             }
+            #[inline]
             pub fn ge_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| mask!(x >= y, $s))
             }
+            #[inline]
             pub fn ge_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| mask!(x >= y, $u))
             }
+            #[inline]
             pub fn min_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| x.min(y))
             }
+            #[inline]
             pub fn min_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.min(y))
             }
+            #[inline]
             pub fn max_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| x.max(y))
             }
+            #[inline]
             pub fn max_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.max(y))
             }
+            #[inline]
             pub fn add_sat_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| x.saturating_add(y))
             }
+            #[inline]
             pub fn add_sat_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.saturating_add(y))
             }
+            #[inline]
             pub fn sub_sat_s(a: V, b: V) -> V {
                 map2!(a, b, $gs, $ps, |x, y| x.saturating_sub(y))
             }
+            #[inline]
             pub fn sub_sat_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| x.saturating_sub(y))
             }
+            #[inline]
             pub fn avgr_u(a: V, b: V) -> V {
                 map2!(a, b, $gu, $pu, |x, y| (x as u64 + y as u64).div_ceil(2) as $u)
             }
+            #[inline]
             pub fn shl(a: V, n: u32) -> V {
                 map1!(a, $gu, $pu, |x| x.wrapping_shl(n % $bits))
             }
+            #[inline]
             pub fn shr_s(a: V, n: u32) -> V {
                 map1!(a, $gs, $ps, |x| x.wrapping_shr(n % $bits))
             }
+            #[inline]
             pub fn shr_u(a: V, n: u32) -> V {
                 map1!(a, $gu, $pu, |x| x.wrapping_shr(n % $bits))
             }
+            #[inline]
             pub fn all_true(a: V) -> u32 {
                 $gu(a).iter().all(|&x| x != 0) as u32
             }
+            #[inline]
             pub fn bitmask(a: V) -> u32 {
                 $gs(a).iter().enumerate().fold(0, |m, (i, &x)| m | (((x < 0) as u32) << i))
             }
@@ -409,6 +491,7 @@ pub use self::i64x2::{
     neg as i64x2_neg, shl as i64x2_shl, shr_s as i64x2_shr_s, shr_u as i64x2_shr_u, sub as i64x2_sub,
 };
 
+#[inline]
 pub fn i8x16_popcnt(a: V) -> V {
     map1!(a, u8s, from_u8s, |x| x.count_ones() as u8)
 }
@@ -416,6 +499,7 @@ pub fn i8x16_popcnt(a: V) -> V {
 /// Narrowing with signed or unsigned saturation: `a`'s lanes, then `b`'s.
 macro_rules! narrow {
     ($($name:ident: $get:ident => $put:ident, $t:ty, $n:literal;)*) => {$(
+        #[inline]
         pub fn $name(a: V, b: V) -> V {
             let (a, b) = ($get(a), $get(b));
             $put(core::array::from_fn(|i| {
@@ -435,6 +519,7 @@ narrow! {
 /// Widening of the low or high half of the lanes.
 macro_rules! extend {
     ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
+        #[inline]
         pub fn $name(a: V) -> V {
             let a = $get(a);
             $put(core::array::from_fn(|i| a[i + $half] as $to))
@@ -459,6 +544,7 @@ extend! {
 /// Widening multiplication of the low or high half of the lanes.
 macro_rules! extmul {
     ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
+        #[inline]
         pub fn $name(a: V, b: V) -> V {
             let (a, b) = ($get(a), $get(b));
             $put(core::array::from_fn(|i| (a[i + $half] as $to).wrapping_mul(b[i + $half] as $to)))
@@ -483,6 +569,7 @@ extmul! {
 /// Sums of adjacent pairs, widened.
 macro_rules! extadd {
     ($($name:ident: $get:ident => $put:ident, $to:ty;)*) => {$(
+        #[inline]
         pub fn $name(a: V) -> V {
             let a = $get(a);
             $put(core::array::from_fn(|i| (a[2 * i] as $to).wrapping_add(a[2 * i + 1] as $to)))
@@ -496,22 +583,26 @@ extadd! {
     i32x4_ext_add_pairwise_i16x8_u: u16s => from_u32s, u32;
 }
 
+#[inline]
 pub fn i16x8_q15_mulr_sat_s(a: V, b: V) -> V {
     map2!(a, b, i16s, from_i16s, |x, y| ((x as i32 * y as i32 + 0x4000) >> 15).clamp(-32768, 32767) as i16)
 }
 
+#[inline]
 pub fn i32x4_dot_i16x8_s(a: V, b: V) -> V {
     let (a, b) = (i16s(a), i16s(b));
     from_i32s(core::array::from_fn(|i| {
         (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
     }))
 }
+#[inline]
 pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V, b: V) -> V {
     let (a, b) = (i8s(a), i8s(b));
     from_i16s(core::array::from_fn(|i| {
         (a[2 * i] as i16 * b[2 * i] as i16).wrapping_add(a[2 * i + 1] as i16 * b[2 * i + 1] as i16)
     }))
 }
+#[inline]
 pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
     // The 16-bit pair sums of `i16x8_relaxed_dot_i8x16_i7x16_s`, two by two.
     let (pairs, c) = (i16s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b)), i32s(c));
@@ -521,16 +612,28 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
 // --- Float lanes ---
 
 macro_rules! float_ops {
-    ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path;)*) => {$(
+    ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path,
+       x86 $vt:ident $add:ident $sub:ident $mul:ident $div:ident $unord:ident $movemask:ident;)*) => {$(
         pub mod $p {
             use super::*;
-            /// `r`, the result of an arithmetic op on `x` and `y`, with the
-            /// NaN it gives made explicit: the first NaN operand, quieted
-            /// (what x86's SSE instructions give, which the JIT emits), or
-            /// the NaN the operation made (`inf - inf`). Left to the Rust
-            /// compiler, the NaN of `x + y` depended on the operand order
-            /// it chose (it commutes `+` and `*`).
+            /// `x op y` lane by lane, with the NaN each lane gives made
+            /// explicit: the first NaN operand, quieted (what x86's SSE
+            /// instructions give, which the JIT emits), or the NaN the
+            /// operation made (`inf - inf`). Left to the Rust compiler, the
+            /// NaN of `x + y` depended on the operand order it chose (it
+            /// commutes `+` and `*`). The lanes are computed first and
+            /// mended only if one is a NaN, so the common case stays a
+            /// vector instruction.
             #[inline(always)]
+            fn arith(a: V, b: V, op: impl Fn($f, $f) -> $f) -> V {
+                let (x, y) = ($get(a), $get(b));
+                let r: [$f; 16 / core::mem::size_of::<$f>()] = core::array::from_fn(|i| op(x[i], y[i]));
+                if r.iter().fold(false, |nan, v| nan | v.is_nan()) {
+                    return $put(core::array::from_fn(|i| nan_first(x[i], y[i], r[i])));
+                }
+                $put(r)
+            }
+            #[cold]
             fn nan_first(x: $f, y: $f, r: $f) -> $f {
                 if !r.is_nan() {
                     r
@@ -542,23 +645,92 @@ macro_rules! float_ops {
                     r
                 }
             }
-            pub fn add(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x + y)) }
-            pub fn sub(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x - y)) }
-            pub fn mul(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x * y)) }
-            pub fn div(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| nan_first(x, y, x / y)) }
+            /// On x86-64, `arith` with SSE2 (part of every x86-64): one
+            /// vector instruction, which picks NaNs exactly as `nan_first`
+            /// says, and `arith` itself only when a lane is a NaN (to keep
+            /// one definition of the rule). Portable Rust compiled to four
+            /// scalar operations and four NaN tests (simd_mandel in the
+            /// interpreter: 42% more instructions).
+            #[cfg(target_arch = "x86_64")]
+            #[inline(always)]
+            fn arith_x86(
+                a: V,
+                b: V,
+                vector: fn(core::arch::x86_64::$vt, core::arch::x86_64::$vt) -> core::arch::x86_64::$vt,
+                op: impl Fn($f, $f) -> $f,
+            ) -> V {
+                use core::arch::x86_64::*;
+                // SAFETY: `V` and the SSE vector type are both 16 bytes of
+                // plain bits.
+                let (x, y) = unsafe { (core::mem::transmute::<V, $vt>(a), core::mem::transmute::<V, $vt>(b)) };
+                let r = vector(x, y);
+                // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                if unsafe { $movemask($unord(r, r)) } != 0 {
+                    return arith(a, b, op);
+                }
+                // SAFETY: as above.
+                unsafe { core::mem::transmute::<$vt, V>(r) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[inline]
+            pub fn add(a: V, b: V) -> V {
+                // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$add(x, y) }, |x, y| x + y)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[inline]
+            pub fn sub(a: V, b: V) -> V {
+                // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$sub(x, y) }, |x, y| x - y)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[inline]
+            pub fn mul(a: V, b: V) -> V {
+                // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$mul(x, y) }, |x, y| x * y)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[inline]
+            pub fn div(a: V, b: V) -> V {
+                // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$div(x, y) }, |x, y| x / y)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            #[inline]
+            pub fn add(a: V, b: V) -> V { arith(a, b, |x, y| x + y) }
+            #[cfg(not(target_arch = "x86_64"))]
+            #[inline]
+            pub fn sub(a: V, b: V) -> V { arith(a, b, |x, y| x - y) }
+            #[cfg(not(target_arch = "x86_64"))]
+            #[inline]
+            pub fn mul(a: V, b: V) -> V { arith(a, b, |x, y| x * y) }
+            #[cfg(not(target_arch = "x86_64"))]
+            #[inline]
+            pub fn div(a: V, b: V) -> V { arith(a, b, |x, y| x / y) }
+            #[inline]
             pub fn min(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $min(x, y)) }
+            #[inline]
             pub fn max(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $max(x, y)) }
+            #[inline]
             pub fn pmin(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| if y < x { y } else { x }) }
+            #[inline]
             pub fn pmax(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| if x < y { y } else { x }) }
+            #[inline]
             pub fn sqrt(a: V) -> V { map1!(a, $get, $put, |x| x.sqrt()) }
+            #[inline]
             pub fn ceil(a: V) -> V { map1!(a, $get, $put, |x| $ceil(x)) }
+            #[inline]
             pub fn floor(a: V) -> V { map1!(a, $get, $put, |x| $floor(x)) }
+            #[inline]
             pub fn trunc(a: V) -> V { map1!(a, $get, $put, |x| $trunc(x)) }
+            #[inline]
             pub fn nearest(a: V) -> V { map1!(a, $get, $put, |x| $nearest(x)) }
+            #[inline]
             pub fn madd(a: V, b: V, c: V) -> V {
                 let (a, b, c) = ($get(a), $get(b), $get(c));
                 $put(core::array::from_fn(|i| a[i].mul_add(b[i], c[i])))
             }
+            #[inline]
             pub fn nmadd(a: V, b: V, c: V) -> V {
                 let (a, b, c) = ($get(a), $get(b), $get(c));
                 $put(core::array::from_fn(|i| (-a[i]).mul_add(b[i], c[i])))
@@ -567,16 +739,20 @@ macro_rules! float_ops {
     )*};
 }
 float_ops! {
-    f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest;
-    f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest;
+    f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest,
+        x86 __m128 _mm_add_ps _mm_sub_ps _mm_mul_ps _mm_div_ps _mm_cmpunord_ps _mm_movemask_ps;
+    f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest,
+        x86 __m128d _mm_add_pd _mm_sub_pd _mm_mul_pd _mm_div_pd _mm_cmpunord_pd _mm_movemask_pd;
 }
 
 /// `Config::canonicalize_nans`: NaN lanes become the canonical NaN.
+#[inline]
 pub fn f32x4_canon_nan(a: V) -> V {
     map1!(a, f32s, from_f32s, |x| num::f32_canon_nan(x))
 }
 
 /// As `f32x4_canon_nan`.
+#[inline]
 pub fn f64x2_canon_nan(a: V) -> V {
     map1!(a, f64s, from_f64s, |x| num::f64_canon_nan(x))
 }
@@ -584,7 +760,9 @@ pub fn f64x2_canon_nan(a: V) -> V {
 /// Sign-bit operations on float lanes (bitwise: NaNs pass unchanged).
 macro_rules! float_bits {
     ($($abs:ident $neg:ident: $get:ident $put:ident, $sign:expr;)*) => {$(
+        #[inline]
         pub fn $abs(a: V) -> V { map1!(a, $get, $put, |x| x & !$sign) }
+        #[inline]
         pub fn $neg(a: V) -> V { map1!(a, $get, $put, |x| x ^ $sign) }
     )*};
 }
@@ -596,6 +774,7 @@ float_bits! {
 /// Float comparisons: all-ones lanes where they hold.
 macro_rules! float_cmp {
     ($($name:ident: $get:ident => $put:ident, $t:ty, |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline]
         pub fn $name(x: V, y: V) -> V {
             let (x, y) = ($get(x), $get(y));
             $put(core::array::from_fn(|i| {
@@ -635,42 +814,52 @@ pub use self::f64x2::{
 
 // --- Conversions ---
 
+#[inline]
 pub fn i32x4_trunc_sat_f32x4_s(a: V) -> V {
     let a = f32s(a);
     from_i32s(core::array::from_fn(|i| a[i] as i32))
 }
+#[inline]
 pub fn i32x4_trunc_sat_f32x4_u(a: V) -> V {
     let a = f32s(a);
     from_u32s(core::array::from_fn(|i| a[i] as u32))
 }
+#[inline]
 pub fn i32x4_trunc_sat_f64x2_s_zero(a: V) -> V {
     let a = f64s(a);
     from_i32s(core::array::from_fn(|i| if i < 2 { a[i] as i32 } else { 0 }))
 }
+#[inline]
 pub fn i32x4_trunc_sat_f64x2_u_zero(a: V) -> V {
     let a = f64s(a);
     from_u32s(core::array::from_fn(|i| if i < 2 { a[i] as u32 } else { 0 }))
 }
+#[inline]
 pub fn f32x4_convert_i32x4_s(a: V) -> V {
     let a = i32s(a);
     from_f32s(core::array::from_fn(|i| a[i] as f32))
 }
+#[inline]
 pub fn f32x4_convert_i32x4_u(a: V) -> V {
     let a = u32s(a);
     from_f32s(core::array::from_fn(|i| a[i] as f32))
 }
+#[inline]
 pub fn f64x2_convert_low_i32x4_s(a: V) -> V {
     let a = i32s(a);
     from_f64s(core::array::from_fn(|i| a[i] as f64))
 }
+#[inline]
 pub fn f64x2_convert_low_i32x4_u(a: V) -> V {
     let a = u32s(a);
     from_f64s(core::array::from_fn(|i| a[i] as f64))
 }
+#[inline]
 pub fn f32x4_demote_f64x2_zero(a: V) -> V {
     let a = f64s(a);
     from_f32s(core::array::from_fn(|i| if i < 2 { a[i] as f32 } else { 0.0 }))
 }
+#[inline]
 pub fn f64x2_promote_low_f32x4(a: V) -> V {
     let a = f32s(a);
     from_f64s(core::array::from_fn(|i| a[i] as f64))
