@@ -100,20 +100,34 @@ impl Translator<'_> {
     }
 
     /// `local.set`/`local.tee` of the `v128` in the top two cells to the
-    /// local at cells `l` and `l + 1`, cell by cell.
+    /// local at cells `l` and `l + 1`: the op that computed it writes the
+    /// local instead of a temporary when it can (as for scalars), else a
+    /// copy, cell by cell.
     fn local_set_v128(&mut self, l: u32, tee: bool) {
         let len = self.stack.len();
         if len < 2 {
             return;
         }
-        // Keep the old value for operands that still read it.
-        for i in 0..len - 2 {
-            if matches!(self.stack[i].kind, Kind::Local(c) if c == l || c == l + 1) {
-                self.materialize(i);
+        let reads_local =
+            self.stack[..len - 2].iter().any(|o| matches!(o.kind, Kind::Local(c) if c == l || c == l + 1));
+        let fusable = self.stack[len - 2].kind == Kind::Temp
+            && !reads_local
+            && self.last_result.is_some_and(|(_, s)| s == self.temp_slot(len - 2));
+        if fusable {
+            // The op writes both cells from its `dst`. (Copy2 of every
+            // v128 result was a third of simd_mandel's inner loop.)
+            let (at, _) = self.last_result.take().expect("checked above");
+            self.code[at..at + 2].copy_from_slice(&(l as u16).to_le_bytes());
+        } else {
+            // Keep the old value for operands that still read it.
+            for i in 0..len - 2 {
+                if matches!(self.stack[i].kind, Kind::Local(c) if c == l || c == l + 1) {
+                    self.materialize(i);
+                }
             }
+            self.copy_operand_to(len - 2, Slot(l as u16));
+            self.copy_operand_to(len - 1, Slot(l as u16 + 1));
         }
-        self.copy_operand_to(len - 2, Slot(l as u16));
-        self.copy_operand_to(len - 1, Slot(l as u16 + 1));
         self.stack.truncate(len - 2);
         if tee {
             self.push(Kind::Local(l), ValType::V128);

@@ -389,6 +389,45 @@ impl Lower<'_, '_> {
             O::F32x4Mul | O::F64x2Mul if X86 => bin!(fmul),
             O::F32x4Div | O::F64x2Div if X86 => bin!(fdiv),
             O::F32x4Sqrt | O::F64x2Sqrt => un!(sqrt),
+            // Rounding: SSE4.1's `roundps` quiets a NaN as
+            // `tandem_vm_core::num::f32_ceil` does.
+            O::F32x4Ceil | O::F64x2Ceil if X86 => un!(ceil),
+            O::F32x4Floor | O::F64x2Floor if X86 => un!(floor),
+            O::F32x4Trunc | O::F64x2Trunc if X86 => un!(trunc),
+            O::F32x4Nearest | O::F64x2Nearest if X86 => un!(nearest),
+            // pmin/pmax select one operand (`y < x ? y : x`): no NaN choice.
+            O::F32x4PMin | O::F64x2PMin => {
+                let (x, y) = (x?, y?);
+                let lt = self.b.ins().fcmp(FloatCC::LessThan, y, x);
+                let lt = self.vec(lt, t);
+                self.b.ins().bitselect(lt, y, x)
+            }
+            O::F32x4PMax | O::F64x2PMax => {
+                let (x, y) = (x?, y?);
+                let lt = self.b.ins().fcmp(FloatCC::LessThan, x, y);
+                let lt = self.vec(lt, t);
+                self.b.ins().bitselect(lt, y, x)
+            }
+            // Wasm min/max with the NaN `tandem_vm_core::num::f32_min`
+            // gives: `x + y`, the first NaN operand quieted (x86 only).
+            O::F32x4Min | O::F64x2Min | O::F32x4RelaxedMin | O::F64x2RelaxedMin if X86 => {
+                let (x, y) = (x?, y?);
+                let r = self.b.ins().fmin(x, y);
+                self.with_nan_sum(x, y, r, t)
+            }
+            O::F32x4Max | O::F64x2Max | O::F32x4RelaxedMax | O::F64x2RelaxedMax if X86 => {
+                let (x, y) = (x?, y?);
+                let r = self.b.ins().fmax(x, y);
+                self.with_nan_sum(x, y, r, t)
+            }
+            O::F32x4DemoteF64x2Zero if X86 => {
+                let a = self.vec(v[0], types::F64X2);
+                self.b.ins().fvdemote(a)
+            }
+            O::F64x2PromoteLowF32x4 if X86 => {
+                let a = self.vec(v[0], types::F32X4);
+                self.b.ins().fvpromote_low(a)
+            }
             O::F32x4Abs | O::F64x2Abs => un!(fabs),
             O::F32x4Neg | O::F64x2Neg => un!(fneg),
             O::I8x16Abs | O::I16x8Abs | O::I32x4Abs | O::I64x2Abs => un!(iabs),
@@ -546,6 +585,16 @@ impl Lower<'_, '_> {
             }
             _ => return None,
         })
+    }
+
+    /// `r` (lanes of type `t`) with each lane where `x` or `y` is a NaN
+    /// replaced by that lane of `x + y`: the NaN the interpreter's min and
+    /// max give (Cranelift's `fmin` gives a canonical one).
+    fn with_nan_sum(&mut self, x: Value, y: Value, r: Value, t: Type) -> Value {
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, y);
+        let nan = self.vec(nan, t);
+        let sum = self.b.ins().fadd(x, y);
+        self.b.ins().bitselect(nan, sum, r)
     }
 
     /// The low or high half of `a`'s lanes, widened (signed or not).
