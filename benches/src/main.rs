@@ -20,7 +20,7 @@ struct Kernel {
 
 fn kernels(scale: f64) -> Vec<Kernel> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let list: [(&str, &str, i32); 14] = [
+    let list: [(&str, &str, i32); 21] = [
         ("fib", "kernels/fib.wat", 32),
         ("ackermann", "built/ackermann.wasm", 250),
         ("collatz", "kernels/collatz.wat", 150_000),
@@ -35,6 +35,16 @@ fn kernels(scale: f64) -> Vec<Kernel> {
         ("vm", "built/vm.wasm", 300),
         ("indirect", "built/indirect.wasm", 1000),
         ("zstd", "built/zstd.wasm", 6),
+        // 128-bit SIMD: wasm_simd128.h intrinsics (integer and saturating,
+        // f32x4, shuffles and swizzles, 64-bit lanes, compare masks), loops
+        // vectorised by clang -O3 -msimd128, and zstd built that way.
+        ("simd_blend", "built/simd_blend.wasm", 60),
+        ("simd_matmul", "built/simd_matmul.wasm", 200),
+        ("simd_shuffle", "built/simd_shuffle.wasm", 400),
+        ("simd_hash64", "built/simd_hash64.wasm", 2000),
+        ("simd_mandel", "built/simd_mandel.wasm", 10),
+        ("simd_autovec", "built/simd_autovec.wasm", 300),
+        ("zstd_simd", "built/zstd_simd.wasm", 6),
     ];
     list.iter()
         .map(|(name, path, arg)| {
@@ -226,7 +236,7 @@ fn steady_state(runs: usize, list: &[Kernel]) {
     println!(
         "# Steady state: median ms of {runs} runs after one warm-up call, engines interleaved, results cross-checked"
     );
-    print!("{:<11} {:>6}", "kernel", "arg");
+    print!("{:<12} {:>6}", "kernel", "arg");
     for e in ENGINES {
         print!(" {e:>9}");
     }
@@ -247,7 +257,7 @@ fn steady_state(runs: usize, list: &[Kernel]) {
             }
         }
         let med: Vec<f64> = times.into_iter().map(|t| stats(t).median.as_secs_f64()).collect();
-        print!("{:<11} {:>6}", k.name, k.arg);
+        print!("{:<12} {:>6}", k.name, k.arg);
         for m in &med {
             print!(" {:>9.2}", m * 1e3);
         }
@@ -259,7 +269,7 @@ fn steady_state(runs: usize, list: &[Kernel]) {
     }
     if !list.is_empty() {
         println!(
-            "{:<11} {:>6} {:>49} {:>9.2} {:>9.2} {:>9.2}",
+            "{:<12} {:>6} {:>49} {:>9.2} {:>9.2} {:>9.2}",
             "geomean",
             "",
             "",

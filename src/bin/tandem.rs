@@ -31,8 +31,9 @@ Without --invoke, runs the module's `_start` (a WASI command): ARGS become the
 guest's argv after FILE, stdin/stdout/stderr are inherited, and the guest's
 exit code becomes tandem's. With --invoke, ARGS are parsed from the parameter
 types of the called function: integers in decimal (or 0x hex), floats in
-decimal or nan/inf/-inf, references only as `null`; each result is printed on
-its own line. Options may come before FILE or right after it; the first other
+decimal or nan/inf/-inf, v128 as an unsigned 128-bit integer (lane 0 in the
+low bits, as wasmtime takes and prints it), references only as `null`; each
+result is printed on its own line. Options may come before FILE or right after it; the first other
 argument after FILE, and everything after it, belongs to the guest (use `--`
 to pass an argument that looks like one of tandem's options).
 
@@ -334,7 +335,15 @@ fn parse_val(ty: ValType, s: &str) -> Result<Val, String> {
         ValType::FuncRef if s == "null" => Val::FuncRef(None),
         ValType::ExternRef if s == "null" => Val::ExternRef(None),
         ValType::FuncRef | ValType::ExternRef => return Err(format!("only `null` can be passed as {ty}")),
-        ValType::V128 => Val::V128(u128::from_str_radix(s.strip_prefix("0x").ok_or_else(bad)?, 16).map_err(|_| bad())?),
+        // An unsigned 128-bit integer, lane 0 in the low bits, as wasmtime's
+        // CLI takes it (0x hex too).
+        ValType::V128 => Val::V128(
+            match s.strip_prefix("0x") {
+                Some(hex) => u128::from_str_radix(hex, 16),
+                None => s.parse::<u128>(),
+            }
+            .map_err(|_| bad())?,
+        ),
     })
 }
 
@@ -360,7 +369,8 @@ fn format_val(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
-        Val::V128(x) => format!("{x:#034x}"),
+        // As wasmtime's CLI prints it: the unsigned 128-bit integer.
+        Val::V128(x) => x.to_string(),
     }
 }
 

@@ -42,6 +42,29 @@ fn floats_and_multiple_results() {
     assert_eq!((code, out.as_str()), (0, "-inf\n1.5\n-1\n-2\n"));
 }
 
+/// `v128` arguments and results are unsigned 128-bit integers, lane 0 in
+/// the low bits, decimal or 0x hex in, decimal out (as wasmtime's CLI).
+#[test]
+fn v128_arguments_and_results() {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-v128-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("v.wat");
+    std::fs::write(&file, r#"(module (func (export "f") (param v128) (result v128) (i32x4.add (local.get 0) (v128.const i32x4 1 0 0 0))))"#).unwrap();
+    let f = file.to_str().unwrap();
+    for tier in ["interp", "jit"] {
+        if tier == "jit" && !cfg!(feature = "jit") {
+            continue;
+        }
+        let (code, out, _) = tandem(&["run", "--tier", tier, f, "--invoke", "f", "0xffffffff00000000000000000000002a"]);
+        // Lane 0 (0x2a) + 1; lane 3 stays 0xffffffff.
+        assert_eq!((code, out.as_str()), (0, "340282366841710300949110269838224261163\n"), "{tier}");
+        let (code, out, _) = tandem(&["run", "--tier", tier, f, "--invoke", "f", "41"]);
+        assert_eq!((code, out.as_str()), (0, "42\n"), "{tier}");
+    }
+    let (code, _, err) = tandem(&["run", f, "--invoke", "f", "-1"]);
+    assert!(code != 0 && err.contains("not a valid v128"), "{err}");
+}
+
 #[test]
 fn trap_prints_message_and_backtrace_and_fails() {
     let (code, out, err) = tandem(&["run", &example(), "--invoke", "divide", "1", "0"]);
