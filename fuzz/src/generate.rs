@@ -1,14 +1,31 @@
-//! wasm-smith configured for what Tandem implements: Wasm 2.0 without SIMD,
+//! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
 
 use arbitrary::{Arbitrary, Unstructured};
 
-/// A module and the raw bytes left to derive call arguments from.
+/// What a generated module may use beyond Wasm 2.0.
+#[derive(Clone, Copy, Debug)]
+pub struct Features {
+    /// Relaxed SIMD: its ops have several permitted results, so only
+    /// Tandem's own tiers (which make one choice) compare them.
+    pub relaxed_simd: bool,
+    /// wasm-smith's NaN canonicalisation (code in the module): needed
+    /// against peers, whose NaN payloads may differ; off between Tandem's
+    /// tiers, which must agree on every bit.
+    pub canonicalize_nans: bool,
+}
+
+/// A module (Wasm 2.0 with SIMD; relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
+    module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
+}
+
+/// A module with `features`.
+pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::Result<Vec<u8>> {
     let mut c = wasm_smith::Config::arbitrary(u)?;
-    c.simd_enabled = false;
-    c.relaxed_simd_enabled = false;
+    c.simd_enabled = true;
+    c.relaxed_simd_enabled = features.relaxed_simd;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.exceptions_enabled = false;
@@ -33,7 +50,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     c.min_tables = c.min_tables.min(c.max_tables as u32);
     c.max_table_elements = c.max_table_elements.min(10_000);
     c.export_everything = true;
-    c.canonicalize_nans = true;
+    c.canonicalize_nans = features.canonicalize_nans;
     c.min_funcs = 1;
     c.max_funcs = c.max_funcs.max(1);
     Ok(wasm_smith::Module::new(c, u)?.to_bytes())

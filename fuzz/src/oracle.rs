@@ -13,7 +13,7 @@ use arbitrary::Unstructured;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Result bits (references as 0 = null, 1 = non-null).
-    Values(Vec<u64>),
+    Values(Vec<u128>),
     /// `None`: a trap kind the engines do not share.
     Trap(Option<tandem::TrapCode>),
     /// Instantiation failed (engines report segment and start-function
@@ -30,6 +30,7 @@ pub enum Arg {
     I64(i64),
     F32(u32),
     F64(u64),
+    V128(u128),
     NullRef,
 }
 
@@ -42,6 +43,7 @@ pub fn args(u: &mut Unstructured<'_>, params: &[wasmparser::ValType]) -> Vec<Arg
             wasmparser::ValType::I64 => Arg::I64(u.arbitrary().unwrap_or(0)),
             wasmparser::ValType::F32 => Arg::F32(u.arbitrary().unwrap_or(0)),
             wasmparser::ValType::F64 => Arg::F64(u.arbitrary().unwrap_or(0)),
+            wasmparser::ValType::V128 => Arg::V128(u.arbitrary().unwrap_or(0)),
             _ => Arg::NullRef,
         })
         .collect()
@@ -55,7 +57,7 @@ pub trait DiffEngine {
     /// Calls export `name` with `args`.
     fn call(&mut self, name: &str, args: &[Arg]) -> Outcome;
     /// Exported globals' bits and a hash of each exported memory, by name.
-    fn snapshot(&mut self) -> Vec<(String, u64)>;
+    fn snapshot(&mut self) -> Vec<(String, u128)>;
 }
 
 pub const FUEL: u64 = 1_000_000;
@@ -68,14 +70,14 @@ pub const MAX_MEMORY_BYTES: usize = 64 << 20;
 /// Table elements, likewise (wasm-smith starts tables at up to 10,000).
 pub const MAX_TABLE_ELEMENTS: usize = 100_000;
 
-fn hash(bytes: &[u8]) -> u64 {
+fn hash(bytes: &[u8]) -> u128 {
     // FNV-1a: deterministic and dependency-free.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x100_0000_01b3);
     }
-    h
+    h as u128
 }
 
 /// Tandem in one tier mode.
@@ -129,14 +131,15 @@ fn tandem_trap(e: &tandem::Error) -> Outcome {
     }
 }
 
-fn tandem_bits(v: &tandem::Val) -> u64 {
+fn tandem_bits(v: &tandem::Val) -> u128 {
     match *v {
-        tandem::Val::I32(x) => x as u32 as u64,
-        tandem::Val::I64(x) => x as u64,
-        tandem::Val::F32(x) => x as u64,
-        tandem::Val::F64(x) => x,
-        tandem::Val::FuncRef(r) => r.is_some() as u64,
-        tandem::Val::ExternRef(r) => r.is_some() as u64,
+        tandem::Val::I32(x) => x as u32 as u128,
+        tandem::Val::I64(x) => x as u64 as u128,
+        tandem::Val::F32(x) => x as u128,
+        tandem::Val::F64(x) => x as u128,
+        tandem::Val::V128(x) => x,
+        tandem::Val::FuncRef(r) => r.is_some() as u128,
+        tandem::Val::ExternRef(r) => r.is_some() as u128,
     }
 }
 
@@ -185,6 +188,7 @@ impl DiffEngine for Tandem {
                 Arg::I64(v) if *ty == tandem::ValType::I64 => tandem::Val::I64(v),
                 Arg::F32(v) if *ty == tandem::ValType::F32 => tandem::Val::F32(v),
                 Arg::F64(v) if *ty == tandem::ValType::F64 => tandem::Val::F64(v),
+                Arg::V128(v) if *ty == tandem::ValType::V128 => tandem::Val::V128(v),
                 _ => tandem::Val::default_for(*ty),
             })
             .collect();
@@ -197,11 +201,11 @@ impl DiffEngine for Tandem {
             Err(e) => self.trap(&e),
         }
     }
-    fn snapshot(&mut self) -> Vec<(String, u64)> {
+    fn snapshot(&mut self) -> Vec<(String, u128)> {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
         let mut out = Vec::new();
         if self.strict_fuel {
-            out.push(("<fuel left>".to_string(), store.get_fuel().unwrap_or(0)));
+            out.push(("<fuel left>".to_string(), store.get_fuel().unwrap_or(0) as u128));
         }
         for name in inst.export_names(&*store) {
             match inst.get_export(&mut *store, &name) {
@@ -250,15 +254,15 @@ fn wasmi_trap(e: &wasmi::Error) -> Outcome {
     peer_trap!(e.as_trap_code(), wasmi::TrapCode)
 }
 
-fn wasmi_bits(v: &wasmi::Val) -> u64 {
+fn wasmi_bits(v: &wasmi::Val) -> u128 {
     match v {
-        wasmi::Val::I32(x) => *x as u32 as u64,
-        wasmi::Val::I64(x) => *x as u64,
-        wasmi::Val::F32(x) => x.to_bits() as u64,
-        wasmi::Val::F64(x) => x.to_bits(),
-        wasmi::Val::FuncRef(r) => (!r.is_null()) as u64,
-        wasmi::Val::ExternRef(r) => (!r.is_null()) as u64,
-        _ => 0,
+        wasmi::Val::I32(x) => *x as u32 as u128,
+        wasmi::Val::I64(x) => *x as u64 as u128,
+        wasmi::Val::F32(x) => x.to_bits() as u128,
+        wasmi::Val::F64(x) => x.to_bits() as u128,
+        wasmi::Val::V128(x) => x.as_u128(),
+        wasmi::Val::FuncRef(r) => (!r.is_null()) as u128,
+        wasmi::Val::ExternRef(r) => (!r.is_null()) as u128,
     }
 }
 
@@ -286,7 +290,7 @@ impl DiffEngine for Wasmi {
     fn call(&mut self, name: &str, args: &[Arg]) -> Outcome {
         survive(|| self.call_inner(name, args)).unwrap_or(Outcome::Resource)
     }
-    fn snapshot(&mut self) -> Vec<(String, u64)> {
+    fn snapshot(&mut self) -> Vec<(String, u128)> {
         self.snapshot_inner()
     }
 }
@@ -330,6 +334,7 @@ impl Wasmi {
                 Arg::I64(v) => wasmi::Val::I64(v),
                 Arg::F32(v) => wasmi::Val::F32(f32::from_bits(v).into()),
                 Arg::F64(v) => wasmi::Val::F64(f64::from_bits(v).into()),
+                Arg::V128(v) => wasmi::Val::V128(v.into()),
                 Arg::NullRef => wasmi::Val::default_for_ty(*t),
             })
             .collect();
@@ -340,7 +345,7 @@ impl Wasmi {
             Err(e) => wasmi_trap(&e),
         }
     }
-    fn snapshot_inner(&mut self) -> Vec<(String, u64)> {
+    fn snapshot_inner(&mut self) -> Vec<(String, u128)> {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
         let names: Vec<String> = inst.exports(&*store).map(|e| e.name().to_string()).collect();
         let mut out = Vec::new();
@@ -370,14 +375,15 @@ fn wasmtime_trap(e: &wasmtime::Error) -> Outcome {
     peer_trap!(e.downcast_ref::<wasmtime::Trap>(), wasmtime::Trap)
 }
 
-fn wasmtime_bits(v: &wasmtime::Val) -> u64 {
+fn wasmtime_bits(v: &wasmtime::Val) -> u128 {
     match v {
-        wasmtime::Val::I32(x) => *x as u32 as u64,
-        wasmtime::Val::I64(x) => *x as u64,
-        wasmtime::Val::F32(x) => *x as u64,
-        wasmtime::Val::F64(x) => *x,
-        wasmtime::Val::FuncRef(r) => r.is_some() as u64,
-        wasmtime::Val::ExternRef(r) => r.is_some() as u64,
+        wasmtime::Val::I32(x) => *x as u32 as u128,
+        wasmtime::Val::I64(x) => *x as u64 as u128,
+        wasmtime::Val::F32(x) => *x as u128,
+        wasmtime::Val::F64(x) => *x as u128,
+        wasmtime::Val::V128(x) => x.as_u128(),
+        wasmtime::Val::FuncRef(r) => r.is_some() as u128,
+        wasmtime::Val::ExternRef(r) => r.is_some() as u128,
         _ => 0,
     }
 }
@@ -426,6 +432,7 @@ impl DiffEngine for Wasmtime {
                 Arg::I64(v) => wasmtime::Val::I64(v),
                 Arg::F32(v) => wasmtime::Val::F32(v),
                 Arg::F64(v) => wasmtime::Val::F64(v),
+                Arg::V128(v) => wasmtime::Val::V128(v.into()),
                 Arg::NullRef => zero(&t),
             })
             .collect();
@@ -436,7 +443,7 @@ impl DiffEngine for Wasmtime {
             Err(e) => wasmtime_trap(&e),
         }
     }
-    fn snapshot(&mut self) -> Vec<(String, u64)> {
+    fn snapshot(&mut self) -> Vec<(String, u128)> {
         let (Some(store), Some(inst)) = (self.store.as_mut(), self.instance) else { return Vec::new() };
         let names: Vec<String> = inst.exports(&mut *store).map(|e| e.name().to_string()).collect();
         let mut out = Vec::new();
@@ -453,7 +460,7 @@ impl DiffEngine for Wasmtime {
 
 /// What can be seen after one step (instantiation, then each call): its
 /// outcome and the exported state, sorted by name.
-type Observation = (Outcome, Vec<(String, u64)>);
+type Observation = (Outcome, Vec<(String, u128)>);
 
 fn observe(engine: &mut dyn DiffEngine, outcome: Outcome) -> Observation {
     let mut state = engine.snapshot();
