@@ -613,8 +613,8 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
 
 macro_rules! float_ops {
     ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path,
-       x86 $vt:ident $add:ident $sub:ident $mul:ident $div:ident $unord:ident $movemask:ident
-       $or:ident $and:ident $andnot:ident;)*) => {$(
+       x86 $vt:ident $unord:ident $movemask:ident $or:ident $and:ident $andnot:ident,
+       arith [$($name:ident $intrinsic:ident $op:tt),*];)*) => {$(
         pub mod $p {
             use super::*;
             /// `x op y` lane by lane, with the NaN each lane gives made
@@ -691,42 +691,20 @@ macro_rules! float_ops {
                     core::mem::transmute::<$vt, V>(r)
                 }
             }
-            #[cfg(target_arch = "x86_64")]
-            #[inline]
-            pub fn add(a: V, b: V) -> V {
-                // SAFETY: SSE and SSE2 are part of every x86-64 target.
-                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$add(x, y) })
-            }
-            #[cfg(target_arch = "x86_64")]
-            #[inline]
-            pub fn sub(a: V, b: V) -> V {
-                // SAFETY: SSE and SSE2 are part of every x86-64 target.
-                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$sub(x, y) })
-            }
-            #[cfg(target_arch = "x86_64")]
-            #[inline]
-            pub fn mul(a: V, b: V) -> V {
-                // SAFETY: SSE and SSE2 are part of every x86-64 target.
-                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$mul(x, y) })
-            }
-            #[cfg(target_arch = "x86_64")]
-            #[inline]
-            pub fn div(a: V, b: V) -> V {
-                // SAFETY: SSE and SSE2 are part of every x86-64 target.
-                arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$div(x, y) })
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            #[inline]
-            pub fn add(a: V, b: V) -> V { arith(a, b, |x, y| x + y) }
-            #[cfg(not(target_arch = "x86_64"))]
-            #[inline]
-            pub fn sub(a: V, b: V) -> V { arith(a, b, |x, y| x - y) }
-            #[cfg(not(target_arch = "x86_64"))]
-            #[inline]
-            pub fn mul(a: V, b: V) -> V { arith(a, b, |x, y| x * y) }
-            #[cfg(not(target_arch = "x86_64"))]
-            #[inline]
-            pub fn div(a: V, b: V) -> V { arith(a, b, |x, y| x / y) }
+            $(
+                #[inline]
+                pub fn $name(a: V, b: V) -> V {
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        // SAFETY: SSE and SSE2 are part of every x86-64 target.
+                        arith_x86(a, b, |x, y| unsafe { core::arch::x86_64::$intrinsic(x, y) })
+                    }
+                    #[cfg(not(target_arch = "x86_64"))]
+                    {
+                        arith(a, b, |x, y| x $op y)
+                    }
+                }
+            )*
             #[inline]
             pub fn min(a: V, b: V) -> V { map2!(a, b, $get, $put, |x, y| $min(x, y)) }
             #[inline]
@@ -760,11 +738,11 @@ macro_rules! float_ops {
 }
 float_ops! {
     f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest,
-        x86 __m128 _mm_add_ps _mm_sub_ps _mm_mul_ps _mm_div_ps _mm_cmpunord_ps _mm_movemask_ps
-        _mm_or_ps _mm_and_ps _mm_andnot_ps;
+        x86 __m128 _mm_cmpunord_ps _mm_movemask_ps _mm_or_ps _mm_and_ps _mm_andnot_ps,
+        arith [add _mm_add_ps +, sub _mm_sub_ps -, mul _mm_mul_ps *, div _mm_div_ps /];
     f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest,
-        x86 __m128d _mm_add_pd _mm_sub_pd _mm_mul_pd _mm_div_pd _mm_cmpunord_pd _mm_movemask_pd
-        _mm_or_pd _mm_and_pd _mm_andnot_pd;
+        x86 __m128d _mm_cmpunord_pd _mm_movemask_pd _mm_or_pd _mm_and_pd _mm_andnot_pd,
+        arith [add _mm_add_pd +, sub _mm_sub_pd -, mul _mm_mul_pd *, div _mm_div_pd /];
 }
 
 /// `Config::canonicalize_nans`: NaN lanes become the canonical NaN.
