@@ -91,7 +91,6 @@ impl<'a, 'm> Lower<'a, 'm> {
             // (only a return sequence writes over them): keep them constants
             // so shifts, masks and immediates fold as in the normal entry.
             let consts = f.const_base..f.const_base + f.consts.len() as u16;
-            let vectors = uses_v128(f);
             for k in 0..f.num_slots {
                 if consts.contains(&k) {
                     l.def_const(Slot(k), f.consts[(k - f.const_base) as usize].0);
@@ -105,10 +104,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 l.set(Slot(k), I32, w);
                 l.set(Slot(k), F64, f64v);
                 l.set(Slot(k), F32, f32v);
-                if vectors && k + 1 < f.num_slots {
-                    let v = load_raw(&mut l.b, V128, frame, 8 * k as i32);
-                    l.set(Slot(k), V128, v);
-                }
             }
             return Ok(l);
         }
@@ -295,6 +290,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut insts = Vec::new();
         let mut loop_headers = Vec::new();
         let mut uses_memory = false;
+        let mut uses_v128 = false;
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
             uses_memory |= op.opcode().memory_use().is_some_and(MemUse::reads_cache);
@@ -305,12 +301,28 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             // No accumulator here: every form is lowered as its base op.
             let op = op.base();
+            if self.osr_frame.is_some() {
+                uses_v128 |= holds_v128(op);
+            }
             if self.osr_pc.is_some() && matches!(op, BaseOp::HotLoop {}) {
                 self.block_at(Target(pc as u32));
                 loop_headers.push(pc as u32);
             }
             insts.push((pc as u32, op));
             pc = next;
+        }
+        // An OSR entry of a function with `v128` values also reads every
+        // slot (but the constants) as one, as it read them in every other
+        // class (`new`): still in the entry block.
+        let f = self.f;
+        if let Some(frame) = self.osr_frame
+            && (uses_v128 || f.local_types.contains(&ValType::V128))
+        {
+            let consts = f.const_base..f.const_base + f.consts.len() as u16;
+            for k in (0..f.num_slots.saturating_sub(1)).filter(|k| !consts.contains(k)) {
+                let v = load_raw(&mut self.b, V128, frame, 8 * k as i32);
+                self.set(Slot(k), V128, v);
+            }
         }
         // The memory base and length live in variables, loaded here and
         // after every call or growth; functions that never read them skip it.
@@ -419,19 +431,18 @@ impl<'a, 'm> Lower<'a, 'm> {
     }
 }
 
-/// Does function `f` hold `v128` values (a `v128` local or a SIMD op)?
-/// An OSR entry then reads every slot as a `v128` too.
-fn uses_v128(f: &CompiledFunc) -> bool {
-    if f.local_types.contains(&ValType::V128) {
-        return true;
-    }
-    let mut pc = 0;
-    while let Ok((op, next)) = decode(&f.code, pc) {
-        let name = op.opcode().name();
-        if op.opcode().group() == tandem_vm_core::bytecode::Group::Simd || name.starts_with("V128") {
-            return true;
-        }
-        pc = next;
-    }
-    false
+/// Does `op` read or write a `v128` (a SIMD op, or a `v128` select, global
+/// access or NaN canonicalisation)?
+fn holds_v128(op: BaseOp) -> bool {
+    op.opcode().group() == tandem_vm_core::bytecode::Group::Simd
+        || matches!(
+            op,
+            BaseOp::V128Select { .. }
+                | BaseOp::V128GlobalGet { .. }
+                | BaseOp::V128GlobalSet { .. }
+                | BaseOp::V128GlobalGetImported { .. }
+                | BaseOp::V128GlobalSetImported { .. }
+                | BaseOp::F32x4CanonNan { .. }
+                | BaseOp::F64x2CanonNan { .. }
+        )
 }

@@ -50,34 +50,42 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
-    /// `dst = src`, a NaN replaced by the canonical NaN (`F32CanonNan`).
-    pub(super) fn canon_nan(&mut self, dst: Slot, src: Slot, c: Cls) -> Lowered {
-        let x = self.get(src, c)?;
-        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
-        let canon = match c {
-            F32 => self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000)),
-            _ => self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000)),
-        };
-        let v = self.b.ins().select(nan, canon, x);
+    /// `dst = select(cond, a, b)` of class `c`.
+    pub(super) fn select(&mut self, dst: Slot, cond: Slot, a: Slot, b: Slot, c: Cls) -> Lowered {
+        let k = self.get(cond, I32)?;
+        let x = self.get(a, c)?;
+        let y = self.get(b, c)?;
+        let v = self.b.ins().select(k, x, y);
         self.set(dst, c, v);
         Ok(())
     }
 
-    /// `dst = src` with NaN lanes (of vector type `t`) replaced by the
-    /// canonical NaN (`F32x4CanonNan`).
-    pub(super) fn canon_nan_lanes(&mut self, dst: Slot, src: Slot, t: Type) -> Lowered {
-        let v = self.get(src, V128)?;
-        let x = self.vec(v, t);
+    /// `dst = src` of float type `t` (`F32`, `F64` or a vector of them)
+    /// with NaNs (lanes) replaced by the canonical NaN (`F32CanonNan`...).
+    pub(super) fn canon_nan(&mut self, dst: Slot, src: Slot, t: Type) -> Lowered {
+        let c = if t.is_vector() {
+            V128
+        } else if t == types::F32 {
+            F32
+        } else {
+            F64
+        };
+        let v = self.get(src, c)?;
+        let x = if t.is_vector() { self.vec(v, t) } else { v };
         let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
-        let canon = if t == types::F32X4 {
+        let canon = if t.lane_type() == types::F32 {
             self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000))
         } else {
             self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000))
         };
-        let canon = self.b.ins().splat(t, canon);
-        let (nan, canon) = (self.bytes(nan), self.bytes(canon));
-        let r = self.b.ins().bitselect(nan, canon, v);
-        self.set(dst, V128, r);
+        let r = if t.is_vector() {
+            let canon = self.b.ins().splat(t, canon);
+            let (nan, canon) = (self.bytes(nan), self.bytes(canon));
+            self.b.ins().bitselect(nan, canon, v)
+        } else {
+            self.b.ins().select(nan, canon, x)
+        };
+        self.set(dst, c, r);
         Ok(())
     }
 

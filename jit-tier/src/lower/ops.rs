@@ -215,68 +215,40 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             BaseOp::Select { dst, cond, a, b, ty } => {
                 let c = cls(ValType::from_code(ty).ok_or_else(|| err("bad type code"))?);
-                let k = self.get(cond, I32)?;
-                let x = self.get(a, c)?;
-                let y = self.get(b, c)?;
-                let v = self.b.ins().select(k, x, y);
-                self.set(dst, c, v);
+                self.select(dst, cond, a, b, c)?;
             }
-            BaseOp::GlobalGet { dst, offset } => {
+            BaseOp::V128Select { dst, cond, a, b } => self.select(dst, cond, a, b, V128)?,
+            // A `v128` global's class is `V128` (`global_cls`): its ops
+            // lower as the others.
+            BaseOp::GlobalGet { dst, offset } | BaseOp::V128GlobalGet { dst, offset } => {
                 let c = self.global_cls(offset)?;
                 let v = load_raw(&mut self.b, c, self.vmctx, offset as i32);
                 self.set(dst, c, v);
             }
-            BaseOp::GlobalSet { src, offset } => {
+            BaseOp::GlobalSet { src, offset } | BaseOp::V128GlobalSet { src, offset } => {
                 self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 store_raw(&mut self.b, c, v, self.vmctx, offset as i32);
             }
-            BaseOp::GlobalGetImported { dst, offset } => {
+            BaseOp::GlobalGetImported { dst, offset } | BaseOp::V128GlobalGetImported { dst, offset } => {
                 let c = self.global_cls(offset)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 let v = load_raw(&mut self.b, c, p, 0);
                 self.set(dst, c, v);
             }
-            tandem_vm_core::simd_base_ops!() => self.simd(op)?,
-            BaseOp::F32CanonNan { dst, src } => self.canon_nan(dst, src, F32)?,
-            BaseOp::F64CanonNan { dst, src } => self.canon_nan(dst, src, F64)?,
-            BaseOp::F32x4CanonNan { dst, src } => self.canon_nan_lanes(dst, src, types::F32X4)?,
-            BaseOp::F64x2CanonNan { dst, src } => self.canon_nan_lanes(dst, src, types::F64X2)?,
-            BaseOp::V128Select { dst, cond, a, b } => {
-                let k = self.get(cond, I32)?;
-                let x = self.get(a, V128)?;
-                let y = self.get(b, V128)?;
-                let v = self.b.ins().select(k, x, y);
-                self.set(dst, V128, v);
-            }
-            BaseOp::V128GlobalGet { dst, offset } => {
-                let v = load_raw(&mut self.b, V128, self.vmctx, offset as i32);
-                self.set(dst, V128, v);
-            }
-            BaseOp::V128GlobalGetImported { dst, offset } => {
-                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
-                let v = load_raw(&mut self.b, V128, p, 0);
-                self.set(dst, V128, v);
-            }
-            BaseOp::V128GlobalSet { src, offset } => {
-                self.flush_deferred();
-                let v = self.get(src, V128)?;
-                store_raw(&mut self.b, V128, v, self.vmctx, offset as i32);
-            }
-            BaseOp::V128GlobalSetImported { src, offset } => {
-                self.flush_deferred();
-                let v = self.get(src, V128)?;
-                let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
-                store_raw(&mut self.b, V128, v, p, 0);
-            }
-            BaseOp::GlobalSetImported { src, offset } => {
+            BaseOp::GlobalSetImported { src, offset } | BaseOp::V128GlobalSetImported { src, offset } => {
                 self.flush_deferred();
                 let c = self.global_cls(offset)?;
                 let v = self.get(src, c)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 store_raw(&mut self.b, c, v, p, 0);
             }
+            tandem_vm_core::simd_base_ops!() => self.simd(op)?,
+            BaseOp::F32CanonNan { dst, src } => self.canon_nan(dst, src, types::F32)?,
+            BaseOp::F64CanonNan { dst, src } => self.canon_nan(dst, src, types::F64)?,
+            BaseOp::F32x4CanonNan { dst, src } => self.canon_nan(dst, src, types::F32X4)?,
+            BaseOp::F64x2CanonNan { dst, src } => self.canon_nan(dst, src, types::F64X2)?,
             BaseOp::I32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, I32, LoadKind::Full)?,
             BaseOp::I64Load { dst, addr, offset } => self.load(dst, addr, offset, 8, I64, LoadKind::Full)?,
             BaseOp::F32Load { dst, addr, offset } => self.load(dst, addr, offset, 4, F32, LoadKind::Full)?,

@@ -395,16 +395,12 @@ impl Lower<'_, '_> {
             O::F32x4Floor | O::F64x2Floor if X86 => un!(floor),
             O::F32x4Trunc | O::F64x2Trunc if X86 => un!(trunc),
             O::F32x4Nearest | O::F64x2Nearest if X86 => un!(nearest),
-            // pmin/pmax select one operand (`y < x ? y : x`): no NaN choice.
-            O::F32x4PMin | O::F64x2PMin => {
+            // pmin/pmax select one operand (`y < x ? y : x`, `x < y ? y :
+            // x`): no NaN choice.
+            O::F32x4PMin | O::F64x2PMin | O::F32x4PMax | O::F64x2PMax => {
                 let (x, y) = (x?, y?);
-                let lt = self.b.ins().fcmp(FloatCC::LessThan, y, x);
-                let lt = self.vec(lt, t);
-                self.b.ins().bitselect(lt, y, x)
-            }
-            O::F32x4PMax | O::F64x2PMax => {
-                let (x, y) = (x?, y?);
-                let lt = self.b.ins().fcmp(FloatCC::LessThan, x, y);
+                let (p, q) = if op.name().ends_with("Min") { (y, x) } else { (x, y) };
+                let lt = self.b.ins().fcmp(FloatCC::LessThan, p, q);
                 let lt = self.vec(lt, t);
                 self.b.ins().bitselect(lt, y, x)
             }
