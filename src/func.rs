@@ -4,7 +4,7 @@
 use crate::errors::{Error, Result};
 use crate::externals::Extern;
 use crate::store::{AsContext, AsContextMut, StoreInner, check_store};
-use crate::values::{ExternRef, FuncType, Val, ValType, cells_of, raw_funcref};
+use crate::values::{ExternRef, FuncType, Val, ValType, cells_of, raw_funcref, v128_cells, v128_of};
 use smallvec::{SmallVec, smallvec};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -385,14 +385,14 @@ impl WasmTy for u128 {
         ValType::V128
     }
     fn into_cells(self, _: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
-        for (c, half) in cells.iter_mut().zip([self as u64, (self >> 64) as u64]) {
-            *c = ValRaw(half);
+        for (c, half) in cells.iter_mut().zip(v128_cells(self)) {
+            *c = half;
         }
         Ok(())
     }
     fn from_cells(cells: &[ValRaw], _: &mut StoreOpaque) -> Self {
-        let half = |i: usize| cells.get(i).map_or(0, |c| c.0) as u128;
-        (half(1) << 64) | half(0)
+        let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+        v128_of(cell(0), cell(1))
     }
 }
 

@@ -62,7 +62,7 @@ impl Val {
     /// `ty().cells()` of the two, the second only for a `v128`.
     pub(crate) fn to_cells(self, store: &StoreOpaque) -> Result<[ValRaw; 2]> {
         Ok(match self {
-            Val::V128(v) => [ValRaw(v as u64), ValRaw((v >> 64) as u64)],
+            Val::V128(v) => v128_cells(v),
             one => [one.to_raw(store)?, ValRaw(0)],
         })
     }
@@ -106,9 +106,19 @@ impl Val {
             ValType::F64 => Val::F64(raw.0),
             ValType::FuncRef => Val::FuncRef(Func::from_raw(raw, store)),
             ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw, store)),
-            ValType::V128 => Val::V128(((hi.0 as u128) << 64) | raw.0 as u128),
+            ValType::V128 => Val::V128(v128_of(raw, hi)),
         }
     }
+}
+
+/// The two cells of a `v128`, low half first.
+pub(crate) fn v128_cells(v: u128) -> [ValRaw; 2] {
+    [ValRaw(v as u64), ValRaw((v >> 64) as u64)]
+}
+
+/// The `v128` in cells `lo` and `hi`.
+pub(crate) fn v128_of(lo: ValRaw, hi: ValRaw) -> u128 {
+    ((hi.0 as u128) << 64) | lo.0 as u128
 }
 
 /// How many cells the values of `types` take in a call buffer.
