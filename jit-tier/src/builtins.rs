@@ -168,7 +168,7 @@ macro_rules! simd_apply {
         simd::$f($b[0], $b[1], $b[2])
     };
     ($f:ident, Test, $b:ident, $s:ident, $l:ident) => {
-        simd::$f($b[0]) as u128
+        simd::from_bits(simd::$f($b[0]) as u128)
     };
     ($f:ident, Shift, $b:ident, $s:ident, $l:ident) => {
         simd::$f($b[0], $s as u32)
@@ -177,7 +177,7 @@ macro_rules! simd_apply {
         simd::$f($s)
     };
     ($f:ident, Extract, $b:ident, $s:ident, $l:ident) => {
-        simd::$f($b[0], $l) as u128
+        simd::from_bits(simd::$f($b[0], $l) as u128)
     };
     ($f:ident, Replace, $b:ident, $s:ident, $l:ident) => {
         simd::$f($b[0], $s, $l)
@@ -186,7 +186,7 @@ macro_rules! simd_apply {
         simd::$f($b[0], $s, $l)
     };
     ($f:ident, StoreLane, $b:ident, $s:ident, $l:ident) => {
-        simd::$f($b[0], $l) as u128
+        simd::from_bits(simd::$f($b[0], $l) as u128)
     };
 }
 
@@ -202,10 +202,11 @@ macro_rules! simd_builtin {
         /// the first operand (a scalar result in its low 64 bits).
         ///
         /// # Safety
-        /// `buf` points at three writable, 16-byte aligned `u128`s.
+        /// `buf` points at three writable, 16-byte aligned `v128`s.
         pub unsafe extern "C" fn simd_op(op: u32, buf: *mut u128, scalar: u64, lane: u32) {
-            // SAFETY: per the contract.
-            let b = unsafe { &mut *(buf as *mut [u128; 3]) };
+            // SAFETY: per the contract; a `simd::V` is 16 bytes in memory
+            // order, as the JIT stores its vectors.
+            let b = unsafe { &mut *(buf as *mut [simd::V; 3]) };
             let lane = lane as u8;
             let Some(op) = Opcode::from_u16(op as u16) else { return };
             b[0] = match op {

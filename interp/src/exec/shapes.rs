@@ -212,36 +212,36 @@ macro_rules! hot_loop {
     }};
 }
 
-/// The `v128` in slots `s` and `s + 1` (low half first).
+/// The `v128` in slots `s` and `s + 1` (low half first), as
+/// `tandem_vm_core::simd::V`: its 16 bytes, read in one unaligned move (the
+/// cells are 8-byte aligned only).
 macro_rules! vget {
     ($r:ident, $s:expr) => {{
         let p = $r.sp.add(Slot::index($s));
         #[cfg(target_endian = "little")]
         {
-            // One 16-byte move (the cells are 8-byte aligned only): read
-            // as two halves, a v128 went through general registers and
-            // back (callgrind, interpreter: simd_blend 4%, simd_mandel 1.4%
-            // more instructions).
-            (p as *const u128).read_unaligned()
+            (p as *const tandem_vm_core::simd::V).read_unaligned()
         }
         #[cfg(not(target_endian = "little"))]
         {
-            (((*p.add(1)).0 as u128) << 64) | (*p).0 as u128
+            tandem_vm_core::simd::from_bits((((*p.add(1)).0 as u128) << 64) | (*p).0 as u128)
         }
     }};
 }
 
-/// Stores a `v128` in slots `s` and `s + 1` (low half first).
+/// Stores a `v128` (`tandem_vm_core::simd::V`) in slots `s` and `s + 1`
+/// (low half first).
 macro_rules! vset {
     ($r:ident, $s:expr, $v:expr) => {{
-        let v: u128 = $v;
+        let v: tandem_vm_core::simd::V = $v;
         let p = $r.sp.add(Slot::index($s));
         #[cfg(target_endian = "little")]
         {
-            (p as *mut u128).write_unaligned(v);
+            (p as *mut tandem_vm_core::simd::V).write_unaligned(v);
         }
         #[cfg(not(target_endian = "little"))]
         {
+            let v = tandem_vm_core::simd::bits(v);
             *p = ValRaw(v as u64);
             *p.add(1) = ValRaw((v >> 64) as u64);
         }

@@ -34,12 +34,12 @@ macro_rules! simd_body {
         let ea = simd_ea!($r, $cx, $Op, o);
         let mut b = [0u8; 16];
         core::ptr::copy_nonoverlapping($r.mem_base.add(ea), b.as_mut_ptr(), access_size!($Op));
-        vset!($r, o.dst, simd::$f(u128::from_le_bytes(b)));
+        vset!($r, o.dst, simd::$f(b));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Store,) => {{
         let o = operands!($r, $Op);
         let ea = simd_ea!($r, $cx, $Op, o);
-        let b = simd::$f(vget!($r, o.value)).to_le_bytes();
+        let b = simd::$f(vget!($r, o.value));
         core::ptr::copy_nonoverlapping(b.as_ptr(), $r.mem_base.add(ea), access_size!($Op));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, LoadLane, $n:literal) => {{
@@ -57,11 +57,11 @@ macro_rules! simd_body {
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Const,) => {{
         let o = operands!($r, $Op);
-        vset!($r, o.dst, simd::$f(o.imm));
+        vset!($r, o.dst, simd::$f(simd::from_bits(o.imm)));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Shuffle,) => {{
         let o = operands!($r, $Op);
-        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), vget!($r, o.rhs), o.imm));
+        vset!($r, o.dst, simd::$f(vget!($r, o.lhs), vget!($r, o.rhs), simd::from_bits(o.imm)));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Unary,) => {{
         let o = operands!($r, $Op);
