@@ -46,6 +46,72 @@ fn v128_values_move_through_locals_globals_memory_and_calls() {
     }
 }
 
+/// `v128.const` in every place an operand goes: op operands (the
+/// translator gives it constant slots), a local, a block result, a branch
+/// value, call arguments, `select`, a loop body, a return value.
+const CONSTS: &str = r#"(module
+  (func $pick (param v128 v128 i32) (result v128)
+    (select (local.get 0) (local.get 1) (local.get 2)))
+  (func $c (result v128) (v128.const i32x4 7 7 7 7))
+  (func (export "run") (param i32) (result i32)
+    (local $v v128) (local $i i32)
+    (local.set $v (v128.const i32x4 1 2 3 4))
+    (loop $l
+      (local.set $v (i32x4.add (local.get $v) (v128.const i32x4 10 20 30 40)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 0))))
+    (local.set $v
+      (i32x4.add (local.get $v)
+        (block (result v128)
+          (br_if 0 (v128.const i32x4 100 100 100 100) (i32.eqz (local.get 0)))
+          (drop)
+          (v128.const i32x4 1000 1000 1000 1000))))
+    (local.set $v (i32x4.add (local.get $v)
+      (call $pick (v128.const i32x4 5 5 5 5) (call $c) (i32.and (local.get 0) (i32.const 1)))))
+    (i32.add
+      (i32x4.extract_lane 1 (local.get $v))
+      (i32x4.extract_lane 3 (select (v128.const i32x4 0 0 0 9) (local.get $v) (local.get 0))))))"#;
+
+#[test]
+fn v128_constants_work_as_operands_locals_results_and_arguments() {
+    // n >= 1 iterations: lanes [1 2 3 4] + n * [10 20 30 40]; n = 0 runs
+    // the loop once as well. Then + 1000 (n != 0) or + 100 (n = 0), then
+    // + 5 (n odd) or + 7 (n even).
+    let expect = |n: i32| {
+        let iters = n.max(1);
+        let extra = if n == 0 { 100 } else { 1000 } + if n & 1 == 1 { 5 } else { 7 };
+        let lane = |base: i32, step: i32| base + iters * step + extra;
+        lane(2, 20) + if n != 0 { 9 } else { lane(4, 40) }
+    };
+    for tier in tiers() {
+        for n in [0, 1, 2, 7] {
+            assert_eq!(run(tier, CONSTS, n), expect(n), "{tier:?} n={n}");
+        }
+    }
+}
+
+/// More distinct `v128.const`s than a function has constant slots: the
+/// ones past the limit are computed into temporaries instead.
+#[test]
+fn more_v128_constants_than_constant_slots() {
+    let n = 9000u32;
+    let lane = |k: u32| k.wrapping_mul(2_654_435_761);
+    let mut body = String::from("(v128.const i32x4 0 0 0 0)");
+    let mut expect = 0u32;
+    for k in 0..n {
+        body = format!("(v128.xor {body} (v128.const i32x4 {} {} 0 {k}))", lane(k), k);
+        expect ^= lane(k) ^ k;
+    }
+    // Lanes 0 and 1 folded together; lane 3 is the xor of 0..n.
+    let text = format!(
+        r#"(module (func (export "run") (param i32) (result i32)
+             (local $v v128) (local.set $v {body})
+             (i32.xor (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))))"#
+    );
+    for tier in tiers() {
+        assert_eq!(run(tier, &text, 0) as u32, expect, "{tier:?}");
+    }
+}
+
 #[test]
 fn simd_is_on_by_default_and_can_be_switched_off() {
     assert!(Module::new(&Engine::default(), MOVES).is_ok());

@@ -37,6 +37,8 @@ enum Kind {
     Local(u32),
     Temp,
     Const(u64),
+    /// A `v128.const` (both cells): its value is `v128_consts[index]`.
+    ConstV128(u32),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -162,6 +164,10 @@ struct Translator<'a> {
     /// Distinct constants used as operands, each with its constant slot.
     consts: Vec<u64>,
     const_index: HashMap<u64, u16, BuildMulHasher>,
+    /// The values of the `v128.const`s pushed (`Kind::ConstV128`), and the
+    /// first of the two adjacent constant slots of each used as an operand.
+    v128_consts: Vec<u128>,
+    v128_const_index: HashMap<u128, u16>,
     /// Code positions of slot operands that name temporaries, constants or
     /// results (everything `layout_frame` renumbers).
     fixups: Vec<u32>,
@@ -181,6 +187,8 @@ struct Scratch {
     ctrl: Vec<Control>,
     consts: Vec<u64>,
     const_index: HashMap<u64, u16, BuildMulHasher>,
+    v128_consts: Vec<u128>,
+    v128_const_index: HashMap<u128, u16>,
     fixups: Vec<u32>,
     validator: Option<wasmparser::FuncValidatorAllocations>,
 }
@@ -252,6 +260,8 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     scratch.ctrl.clear();
     scratch.consts.clear();
     scratch.const_index.clear();
+    scratch.v128_consts.clear();
+    scratch.v128_const_index.clear();
     scratch.fixups.clear();
     let mut t = Translator {
         env,
@@ -275,6 +285,8 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         too_many_slots: false,
         consts: std::mem::take(&mut scratch.consts),
         const_index: std::mem::take(&mut scratch.const_index),
+        v128_consts: std::mem::take(&mut scratch.v128_consts),
+        v128_const_index: std::mem::take(&mut scratch.v128_const_index),
         fixups: std::mem::take(&mut scratch.fixups),
     };
     let result = t.run(ty, body, validator.as_mut());
@@ -287,6 +299,8 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     scratch.ctrl = std::mem::take(&mut t.ctrl);
     scratch.consts = std::mem::take(&mut t.consts);
     scratch.const_index = std::mem::take(&mut t.const_index);
+    scratch.v128_consts = std::mem::take(&mut t.v128_consts);
+    scratch.v128_const_index = std::mem::take(&mut t.v128_const_index);
     scratch.fixups = std::mem::take(&mut t.fixups);
     let num_slots = result?;
     // The buffer was sized for the worst case (twice the body); the rest

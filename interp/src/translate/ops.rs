@@ -750,8 +750,8 @@ macro_rules! simd_translate {
         $t.emit(Op::$name { addr, value, offset: $memarg.offset as u32, lane: Lane($lane) });
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Const,) => {{
-        let dst = $t.push_temp(ValType::V128);
-        $t.emit_result(Op::$name { dst, imm: u128::from_le_bytes(*$value.bytes()) }, dst);
+        const _: () = assert!(matches!(Opcode::$name, Opcode::V128Const), "the one constant op");
+        $t.push_v128_const(u128::from_le_bytes(*$value.bytes()));
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Shuffle,) => {{
         let (rhs, _) = $t.pop_slot();

@@ -36,9 +36,8 @@ impl Translator<'_> {
         self.temp_slot(h)
     }
 
-    /// Pushes a value of type `ty`: a `v128` local or temporary as its two
-    /// cells. (A `v128` is never a `Kind::Const`: its two cells would not
-    /// be adjacent constant slots.)
+    /// Pushes a value of type `ty`: a `v128` as its two cells (a
+    /// `v128.const` is a `Kind::ConstV128`, never a `Kind::Const`).
     pub(super) fn push(&mut self, kind: Kind, ty: ValType) {
         debug_assert!(ty != ValType::V128 || !matches!(kind, Kind::Const(_)));
         self.push_cell(kind, Cell { ty, hi: false });
@@ -78,7 +77,41 @@ impl Translator<'_> {
                     dst
                 }
             },
+            Kind::ConstV128(k) => match self.const_slot_v128(self.v128_consts[k as usize]) {
+                Some(s) => s,
+                None => {
+                    self.materialize(i);
+                    self.temp_slot(i)
+                }
+            },
         }
+    }
+
+    /// Pushes `v128.const value`. Its cells become adjacent constant slots
+    /// when it is used as an operand: compilers rematerialise vector
+    /// constants inside loops, where a `V128Const` would run every time.
+    pub(super) fn push_v128_const(&mut self, value: u128) {
+        let k = self.v128_consts.len() as u32;
+        self.v128_consts.push(value);
+        self.push(Kind::ConstV128(k), ValType::V128);
+    }
+
+    /// The placeholder of the first of two adjacent constant slots holding
+    /// `value` (`None` once placeholders run out).
+    fn const_slot_v128(&mut self, value: u128) -> Option<Slot> {
+        if let Some(&i) = self.v128_const_index.get(&value) {
+            return Some(Slot(CONST_TAG + i));
+        }
+        let i = self.consts.len();
+        if i + 1 >= (u16::MAX - CONST_TAG) as usize {
+            return None;
+        }
+        for (j, half) in [value as u64, (value >> 64) as u64].into_iter().enumerate() {
+            self.consts.push(half);
+            self.const_index.entry(half).or_insert((i + j) as u16);
+        }
+        self.v128_const_index.insert(value, i as u16);
+        Some(Slot(CONST_TAG + i as u16))
     }
 
     /// The placeholder slot of constant `bits` (`None` once the function
@@ -130,6 +163,13 @@ impl Translator<'_> {
                 self.emit_const(dst, bits, op.ty);
                 self.stack[i].kind = Kind::Temp;
             }
+            // The low cell writes both.
+            Kind::ConstV128(_) if op.hi => {}
+            Kind::ConstV128(k) => {
+                self.emit(Op::V128Const { dst, imm: self.v128_consts[k as usize] });
+                self.stack[i].kind = Kind::Temp;
+                self.stack[i + 1].kind = Kind::Temp;
+            }
         }
     }
 
@@ -138,6 +178,9 @@ impl Translator<'_> {
         let op = self.stack[i];
         match op.kind {
             Kind::Const(bits) => self.emit_const(dst, bits, op.ty),
+            // The low cell writes both.
+            Kind::ConstV128(_) if op.hi => {}
+            Kind::ConstV128(k) => self.emit(Op::V128Const { dst, imm: self.v128_consts[k as usize] }),
             Kind::Local(l) => {
                 if Slot(l as u16) != dst {
                     self.emit(Op::Copy { dst, src: Slot(l as u16), ty: op.code() })

@@ -301,9 +301,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             // No accumulator here: every form is lowered as its base op.
             let op = op.base();
-            if self.osr_frame.is_some() {
-                uses_v128 |= holds_v128(op);
-            }
+            uses_v128 |= holds_v128(op);
             if self.osr_pc.is_some() && matches!(op, BaseOp::HotLoop {}) {
                 self.block_at(Target(pc as u32));
                 loop_headers.push(pc as u32);
@@ -311,17 +309,25 @@ impl<'a, 'm> Lower<'a, 'm> {
             insts.push((pc as u32, op));
             pc = next;
         }
-        // An OSR entry of a function with `v128` values also reads every
-        // slot (but the constants) as one, as it read them in every other
-        // class (`new`): still in the entry block.
+        // In a function with `v128` values, two adjacent constant slots can
+        // hold a `v128.const` (the interpreter's translator puts them
+        // there): each pair is also a vector constant, still in the entry
+        // block (unused ones are dead code). An OSR entry also reads every
+        // other slot as a `v128`, as it read them in every other class (`new`).
         let f = self.f;
-        if let Some(frame) = self.osr_frame
-            && (uses_v128 || f.local_types.contains(&ValType::V128))
-        {
+        if uses_v128 || f.local_types.contains(&ValType::V128) {
             let consts = f.const_base..f.const_base + f.consts.len() as u16;
-            for k in (0..f.num_slots.saturating_sub(1)).filter(|k| !consts.contains(k)) {
-                let v = load_raw(&mut self.b, V128, frame, 8 * k as i32);
-                self.set(Slot(k), V128, v);
+            for (k, pair) in f.consts.windows(2).enumerate() {
+                let bits = pair[0].0 as u128 | (pair[1].0 as u128) << 64;
+                let c = self.b.func.dfg.constants.insert(bits.to_le_bytes().to_vec().into());
+                let v = self.b.ins().vconst(types::I8X16, c);
+                self.set(Slot(f.const_base + k as u16), V128, v);
+            }
+            if let Some(frame) = self.osr_frame {
+                for k in (0..f.num_slots.saturating_sub(1)).filter(|k| !consts.contains(k)) {
+                    let v = load_raw(&mut self.b, V128, frame, 8 * k as i32);
+                    self.set(Slot(k), V128, v);
+                }
             }
         }
         // The memory base and length live in variables, loaded here and
