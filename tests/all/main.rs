@@ -10,6 +10,7 @@ mod fusion;
 mod guest_limits;
 mod numeric;
 mod simd;
+mod simd_reference;
 #[cfg(feature = "jit")]
 mod tiers;
 mod traps;

@@ -28,7 +28,7 @@ fn run(tier: Tier, text: &str, arg: i32) -> i32 {
 }
 
 /// The tiers this build has.
-fn tiers() -> Vec<Tier> {
+pub(super) fn tiers() -> Vec<Tier> {
     let mut tiers = vec![Tier::Interp];
     if cfg!(feature = "jit") {
         tiers.extend([Tier::Jit, Tier::Tiered]);
@@ -198,7 +198,7 @@ fn v128_crosses_the_api_in_calls_host_functions_and_globals() {
 /// result. Memory, constant and shuffle ops are left to the spec tests
 /// (they choose no NaNs).
 #[derive(Clone, Copy, Debug)]
-enum Kind {
+pub(super) enum Kind {
     Unary,
     Binary,
     Ternary,
@@ -248,7 +248,7 @@ fn wasm_ty(t: &str) -> wasm_encoder::ValType {
 
 /// One module with a function per (op, lane): `f0`, `f1`, ...; returns
 /// it and, per function, the op's name, kind and lane.
-fn simd_op_module() -> (Vec<u8>, Vec<(&'static str, Kind, u8)>) {
+pub(super) fn simd_op_module() -> (Vec<u8>, Vec<(&'static str, Kind, u8)>) {
     use wasm_encoder::{
         CodeSection, ExportKind, ExportSection, Function, FunctionSection, Instruction, TypeSection, ValType as W,
     };
@@ -294,7 +294,7 @@ fn simd_op_module() -> (Vec<u8>, Vec<(&'static str, Kind, u8)>) {
 /// Lane values that meet every corner of the ops: NaNs quiet and
 /// signalling with payloads and both signs, zeros, infinities, subnormals,
 /// rounding ties, the limits of float-to-int conversion, integer extremes.
-const F32_BITS: &[u32] = &[
+pub(super) const F32_BITS: &[u32] = &[
     0x7fc0_0000,
     0xffc0_0000,
     0x7fa0_0001,
@@ -320,7 +320,7 @@ const F32_BITS: &[u32] = &[
     0xbf80_0000,
     0x4b80_0001,
 ];
-const F64_BITS: &[u64] = &[
+pub(super) const F64_BITS: &[u64] = &[
     0x7ff8_0000_0000_0000,
     0xfff8_0000_0000_0000,
     0x7ff4_0000_0000_0001,
@@ -342,7 +342,7 @@ const F64_BITS: &[u64] = &[
     0x47ef_ffff_e000_0000,
     0x3810_0000_0000_0000,
 ];
-const INT_BITS: &[u64] =
+pub(super) const INT_BITS: &[u64] =
     &[0, 1, u64::MAX, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 1 << 63];
 
 struct Rng(u64);

@@ -57,7 +57,7 @@ pub const fn bits(v: V) -> u128 {
 macro_rules! lanes {
     ($($get:ident $put:ident: $t:ty, $n:literal;)*) => {$(
         #[inline(always)]
-        #[allow(unnecessary_transmutes, clippy::allow_attributes, reason = "the u8 instance is the identity")]
+        #[allow(unnecessary_transmutes, clippy::useless_transmute, clippy::allow_attributes, reason = "the u8 instance is the identity")]
         fn $get(v: V) -> [$t; $n] {
             #[cfg(target_endian = "little")]
             {
@@ -77,7 +77,7 @@ macro_rules! lanes {
             }
         }
         #[inline(always)]
-        #[allow(unnecessary_transmutes, clippy::allow_attributes, reason = "the u8 instance is the identity")]
+        #[allow(unnecessary_transmutes, clippy::useless_transmute, clippy::allow_attributes, reason = "the u8 instance is the identity")]
         fn $put(l: [$t; $n]) -> V {
             #[cfg(target_endian = "little")]
             {
@@ -948,8 +948,8 @@ mod tests {
     fn hand_checked_values() {
         // Saturating narrow: 300 -> 127 (signed), -5 -> 0 (unsigned).
         let a = from_i16s([300, -5, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(i8s(i8x16_narrow_i16x8_s(a, 0))[..2], [127, -5]);
-        assert_eq!(u8s(i8x16_narrow_i16x8_u(a, 0))[..2], [255, 0]);
+        assert_eq!(i8s(i8x16_narrow_i16x8_s(a, [0; 16]))[..2], [127, -5]);
+        assert_eq!(u8s(i8x16_narrow_i16x8_u(a, [0; 16]))[..2], [255, 0]);
         // q15mulr_sat: -32768 * -32768 saturates.
         let m = from_i16s([-32768; 8]);
         assert_eq!(i16s(i16x8_q15_mulr_sat_s(m, m))[0], 32767);
