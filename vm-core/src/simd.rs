@@ -16,7 +16,7 @@
 //! | `Extract` | `fn(V, lane: u8) -> u64` (`ValRaw` bits) |
 //! | `Replace` | `fn(V, bits: u64, lane: u8) -> V` |
 //! | `Shuffle` | `fn(V, V, lanes: V) -> V` |
-//! | `Load` | `fn(bytes: V) -> V` (the bytes read, zero-extended) |
+//! | `Load` | `fn(bytes: V) -> V` (the op's bytes first; it ignores the rest) |
 //! | `Store` | `fn(V) -> V` (the bytes to write) |
 //! | `LoadLane` | `fn(V, bits: u64, lane: u8) -> V` |
 //! | `StoreLane` | `fn(V, lane: u8) -> u64` |
@@ -149,28 +149,15 @@ pub fn v128_load(bytes: V) -> V {
 pub use v128_load as v128_const;
 pub use v128_load as v128_store;
 
-/// `v128.loadNxM`: widens the lanes of the low 8 bytes.
-macro_rules! load_extend {
-    ($($name:ident: $from:ty => $to:ty, $put:ident;)*) => {$(
-        #[inline]
-        pub fn $name(bytes: V) -> V {
-            const W: usize = core::mem::size_of::<$from>();
-            $put(core::array::from_fn(|i| {
-                let mut x = [0u8; W];
-                x.copy_from_slice(&bytes[i * W..i * W + W]);
-                <$from>::from_le_bytes(x) as $to
-            }))
-        }
-    )*};
-}
-load_extend! {
-    v128_load8x8_s: i8 => i16, from_i16s;
-    v128_load8x8_u: u8 => u16, from_u16s;
-    v128_load16x4_s: i16 => i32, from_i32s;
-    v128_load16x4_u: u16 => u32, from_u32s;
-    v128_load32x2_s: i32 => i64, from_i64s;
-    v128_load32x2_u: u32 => u64, from_u64s;
-}
+// `v128.loadNxM` widens the lanes of the 8 bytes read (the low half, the
+// rest zero): what `extend_low` does to a vector. (Assembled lane by lane
+// from the bytes, it was three times the instructions.)
+pub use i16x8_extend_low_i8x16_s as v128_load8x8_s;
+pub use i16x8_extend_low_i8x16_u as v128_load8x8_u;
+pub use i32x4_extend_low_i16x8_s as v128_load16x4_s;
+pub use i32x4_extend_low_i16x8_u as v128_load16x4_u;
+pub use i64x2_extend_low_i32x4_s as v128_load32x2_s;
+pub use i64x2_extend_low_i32x4_u as v128_load32x2_u;
 #[inline]
 pub fn v128_load8_splat(bytes: V) -> V {
     i8x16_splat(u64s(bytes)[0])
@@ -239,7 +226,8 @@ fn swizzle_portable(a: V, s: V) -> V {
     core::array::from_fn(|i| t[s[i].min(16) as usize])
 }
 
-/// Byte shuffles with SSSE3's `pshufb`, when the CPU has it (nearly every
+/// x86-64 paths. Widening with SSE2 (every x86-64). Byte shuffles with
+/// SSSE3's `pshufb`, when the CPU has it (nearly every
 /// x86-64 since 2006, but not the target's baseline, so it is detected at
 /// run time, once): the interpreter's `i8x16.shuffle` handler went from
 /// 120 instructions (the portable table) to about 30. The instruction is
@@ -301,6 +289,32 @@ mod x86 {
         // SAFETY: as in `load`.
         unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), v) };
         out
+    }
+
+    /// The low (or `HIGH`) half of the `W`-bit lanes of `a`, widened to
+    /// twice the width, sign- or zero-extended: interleaved with the lanes'
+    /// signs or with zeros.
+    #[inline(always)]
+    pub(super) fn widen<const W: u32, const HIGH: bool, const SIGNED: bool>(a: V) -> V {
+        let a = load(a);
+        // SAFETY: SSE2 is part of every x86-64.
+        unsafe {
+            let zero = _mm_setzero_si128();
+            let top = match (SIGNED, W) {
+                (false, _) => zero,
+                (true, 8) => _mm_cmpgt_epi8(zero, a),
+                (true, 16) => _mm_cmpgt_epi16(zero, a),
+                (true, _) => _mm_cmpgt_epi32(zero, a),
+            };
+            store(match (HIGH, W) {
+                (false, 8) => _mm_unpacklo_epi8(a, top),
+                (true, 8) => _mm_unpackhi_epi8(a, top),
+                (false, 16) => _mm_unpacklo_epi16(a, top),
+                (true, 16) => _mm_unpackhi_epi16(a, top),
+                (false, _) => _mm_unpacklo_epi32(a, top),
+                (true, _) => _mm_unpackhi_epi32(a, top),
+            })
+        }
     }
 
     /// # Safety
@@ -648,29 +662,39 @@ narrow! {
     i16x8_narrow_i32x4_u: i32s => from_u16s, u16, 8;
 }
 
-/// Widening of the low or high half of the lanes.
+/// Widening of the low or high half of the lanes (`$w`-bit lanes, from
+/// lane `$half`); with SSE2 on x86-64, one unpack with zeros or with the
+/// lanes' signs: lane by lane, LLVM took the 8 bytes of a
+/// `v128.load8x8_u` apart one by one (40 instructions for one `punpcklbw`).
 macro_rules! extend {
-    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
+    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal, $w:literal $signed:literal;)*) => {$(
         #[inline]
         pub fn $name(a: V) -> V {
-            let a = $get(a);
-            $put(core::array::from_fn(|i| a[i + $half] as $to))
+            #[cfg(target_arch = "x86_64")]
+            {
+                x86::widen::<$w, { $half != 0 }, $signed>(a)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                let a = $get(a);
+                $put(core::array::from_fn(|i| a[i + $half] as $to))
+            }
         }
     )*};
 }
 extend! {
-    i16x8_extend_low_i8x16_s: i8s => from_i16s, i16, 0;
-    i16x8_extend_high_i8x16_s: i8s => from_i16s, i16, 8;
-    i16x8_extend_low_i8x16_u: u8s => from_u16s, u16, 0;
-    i16x8_extend_high_i8x16_u: u8s => from_u16s, u16, 8;
-    i32x4_extend_low_i16x8_s: i16s => from_i32s, i32, 0;
-    i32x4_extend_high_i16x8_s: i16s => from_i32s, i32, 4;
-    i32x4_extend_low_i16x8_u: u16s => from_u32s, u32, 0;
-    i32x4_extend_high_i16x8_u: u16s => from_u32s, u32, 4;
-    i64x2_extend_low_i32x4_s: i32s => from_i64s, i64, 0;
-    i64x2_extend_high_i32x4_s: i32s => from_i64s, i64, 2;
-    i64x2_extend_low_i32x4_u: u32s => from_u64s, u64, 0;
-    i64x2_extend_high_i32x4_u: u32s => from_u64s, u64, 2;
+    i16x8_extend_low_i8x16_s: i8s => from_i16s, i16, 0, 8 true;
+    i16x8_extend_high_i8x16_s: i8s => from_i16s, i16, 8, 8 true;
+    i16x8_extend_low_i8x16_u: u8s => from_u16s, u16, 0, 8 false;
+    i16x8_extend_high_i8x16_u: u8s => from_u16s, u16, 8, 8 false;
+    i32x4_extend_low_i16x8_s: i16s => from_i32s, i32, 0, 16 true;
+    i32x4_extend_high_i16x8_s: i16s => from_i32s, i32, 4, 16 true;
+    i32x4_extend_low_i16x8_u: u16s => from_u32s, u32, 0, 16 false;
+    i32x4_extend_high_i16x8_u: u16s => from_u32s, u32, 4, 16 false;
+    i64x2_extend_low_i32x4_s: i32s => from_i64s, i64, 0, 32 true;
+    i64x2_extend_high_i32x4_s: i32s => from_i64s, i64, 2, 32 true;
+    i64x2_extend_low_i32x4_u: u32s => from_u64s, u64, 0, 32 false;
+    i64x2_extend_high_i32x4_u: u32s => from_u64s, u64, 2, 32 false;
 }
 
 /// Widening multiplication of the low or high half of the lanes.
