@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-fn tandem(args: &[&str]) -> (i32, String, String) {
+pub(super) fn tandem(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tandem")).args(args).output().expect("runs tandem");
     (
         out.status.code().unwrap_or(-1),

@@ -553,3 +553,93 @@ fn canonicalize_nans_covers_scalar_float_ops() {
         }
     }
 }
+
+/// A vector multiply whose product feeds an add or subtract runs as one
+/// fused instruction (`F32x4MulAdd`...) with the two roundings of the
+/// two ops: in every tier it gives the bits of the same computation kept
+/// apart (the product `local.tee`d, which stops the fusion), NaN payloads
+/// included (the operand order decides which NaN passes), and the
+/// interpreter's code does contain the fused ops.
+#[test]
+fn multiply_then_add_fuses_and_keeps_the_bits_of_the_two_ops() {
+    use tandem::Val;
+    let forms = [
+        ("f32x4", "add", true),
+        ("f32x4", "add", false),
+        ("f32x4", "sub", true),
+        ("f32x4", "sub", false),
+        ("f64x2", "add", true),
+        ("f64x2", "add", false),
+        ("f64x2", "sub", true),
+        ("f64x2", "sub", false),
+        ("i32x4", "add", true),
+        ("i16x8", "add", false),
+    ];
+    let mut text = String::from("(module\n");
+    for (i, (t, then, first)) in forms.iter().enumerate() {
+        let (fused, apart) = if *first {
+            (
+                format!("({t}.{then} ({t}.mul (local.get 0) (local.get 1)) (local.get 2))"),
+                format!("({t}.{then} (local.tee 3 ({t}.mul (local.get 0) (local.get 1))) (local.get 2))"),
+            )
+        } else {
+            (
+                format!("({t}.{then} (local.get 2) ({t}.mul (local.get 0) (local.get 1)))"),
+                format!("({t}.{then} (local.get 2) (local.tee 3 ({t}.mul (local.get 0) (local.get 1))))"),
+            )
+        };
+        text += &format!(
+            "(func (export \"fused{i}\") (param v128 v128 v128) (result v128) (local v128) {fused})
+             (func (export \"apart{i}\") (param v128 v128 v128) (result v128) (local v128) {apart})\n"
+        );
+    }
+    text += ")";
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let pool = simd_inputs(&mut rng, 40);
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, &text).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        for (i, form) in forms.iter().enumerate() {
+            let fused = inst.get_func(&mut store, &format!("fused{i}")).unwrap();
+            let apart = inst.get_func(&mut store, &format!("apart{i}")).unwrap();
+            for k in 0..300 {
+                let args: Vec<Val> = (0..3).map(|j| Val::V128(pool[(k * 7 + j * 13 + k / 40) % pool.len()])).collect();
+                let (mut x, mut y) = ([Val::V128(0)], [Val::V128(0)]);
+                fused.call(&mut store, &args, &mut x).unwrap();
+                apart.call(&mut store, &args, &mut y).unwrap();
+                assert_eq!(x, y, "{tier:?} {form:?} {args:x?}");
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("tandem-mul-add-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.wat");
+    std::fs::write(&path, &text).unwrap();
+    let (code, out, err) = super::cli::tandem(&["inspect", "--tier", "interp", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for op in [
+        "F32x4MulAdd",
+        "F32x4AddMul",
+        "F32x4MulSub",
+        "F32x4SubMul",
+        "F64x2MulAdd",
+        "F64x2SubMul",
+        "I32x4MulAdd",
+        "I16x8MulAdd",
+    ] {
+        assert!(out.contains(op), "{op} missing:\n{out}");
+    }
+    // Kept apart where the product is also read.
+    assert_eq!(
+        out.matches("MulAdd").count()
+            + out.matches("AddMul").count()
+            + out.matches("MulSub").count()
+            + out.matches("SubMul").count(),
+        forms.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

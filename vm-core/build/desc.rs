@@ -967,6 +967,25 @@ pub fn ops() -> Vec<Op> {
     for t in ["F32x4", "F64x2"] {
         v.push(op(Numeric, format!("{t}CanonNan"), UN).sig(&["v128"], &["v128"]));
     }
+    // A vector multiply and the add or subtract that consumes its product,
+    // in one instruction with the two roundings of the two ops (not a fused
+    // multiply-add): `MulAdd` is `a * b + c`, `AddMul` `c + a * b` (the
+    // operand order decides which NaN a float op passes on), `MulSub`
+    // `a * b - c`, `SubMul` `c - a * b`. Integer addition commutes, so
+    // `MulAdd` serves both orders.
+    for (t, forms) in [
+        ("F32x4", &["MulAdd", "AddMul", "MulSub", "SubMul"][..]),
+        ("F64x2", &["MulAdd", "AddMul", "MulSub", "SubMul"][..]),
+        ("I32x4", &["MulAdd"][..]),
+        ("I16x8", &["MulAdd"][..]),
+    ] {
+        for form in forms {
+            let mut o = op(Simd, format!("{t}{form}"), &[("dst", Slot), ("a", Slot), ("b", Slot), ("c", Slot)])
+                .sig(&["v128", "v128", "v128"], &["v128"]);
+            o.nan = simd_nan(&format!("{t}Mul"));
+            v.push(o);
+        }
+    }
 
     // --- conversions ---
     // (name, from, to, traps, has accumulator forms)

@@ -103,6 +103,21 @@ macro_rules! simd_body {
     }};
 }
 
+/// A fused multiply-then-add op (`F32x4MulAdd`...): the product of `a` and
+/// `b` by `$mul`, then `$then` of it and `c`, the product first or second.
+macro_rules! mul_then {
+    ($r:ident, $Op:ident, $mul:ident, $then:ident, first) => {{
+        let o = operands!($r, $Op);
+        let p = simd::$mul(vget!($r, o.a), vget!($r, o.b));
+        vset!($r, o.dst, simd::$then(p, vget!($r, o.c)));
+    }};
+    ($r:ident, $Op:ident, $mul:ident, $then:ident, second) => {{
+        let o = operands!($r, $Op);
+        let p = simd::$mul(vget!($r, o.a), vget!($r, o.b));
+        vset!($r, o.dst, simd::$then(vget!($r, o.c), p));
+    }};
+}
+
 macro_rules! simd_handlers {
     ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
         $(
@@ -116,6 +131,16 @@ macro_rules! simd_handlers {
         pub(super) mod h {
             use super::*;
             $( handler_fn!(r, cx, $name, simd_body!(r, cx, $name, $f, $shape, $($x)*)); )*
+            handler_fn!(r, cx, F32x4MulAdd, mul_then!(r, F32x4MulAdd, f32x4_mul, f32x4_add, first));
+            handler_fn!(r, cx, F32x4AddMul, mul_then!(r, F32x4AddMul, f32x4_mul, f32x4_add, second));
+            handler_fn!(r, cx, F32x4MulSub, mul_then!(r, F32x4MulSub, f32x4_mul, f32x4_sub, first));
+            handler_fn!(r, cx, F32x4SubMul, mul_then!(r, F32x4SubMul, f32x4_mul, f32x4_sub, second));
+            handler_fn!(r, cx, F64x2MulAdd, mul_then!(r, F64x2MulAdd, f64x2_mul, f64x2_add, first));
+            handler_fn!(r, cx, F64x2AddMul, mul_then!(r, F64x2AddMul, f64x2_mul, f64x2_add, second));
+            handler_fn!(r, cx, F64x2MulSub, mul_then!(r, F64x2MulSub, f64x2_mul, f64x2_sub, first));
+            handler_fn!(r, cx, F64x2SubMul, mul_then!(r, F64x2SubMul, f64x2_mul, f64x2_sub, second));
+            handler_fn!(r, cx, I32x4MulAdd, mul_then!(r, I32x4MulAdd, i32x4_mul, i32x4_add, first));
+            handler_fn!(r, cx, I16x8MulAdd, mul_then!(r, I16x8MulAdd, i16x8_mul, i16x8_add, first));
         }
     };
 }

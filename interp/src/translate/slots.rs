@@ -15,7 +15,10 @@ impl Translator<'_> {
         let k = slot - locals;
         match self.stack.get(k) {
             None => true,
-            Some(o) => o.kind == Kind::Temp && k + 1 == self.stack.len() && dst == Some(Slot(slot as u16)),
+            Some(o) => {
+                let cells = if o.ty == ValType::V128 { 2 } else { 1 };
+                o.kind == Kind::Temp && k + cells == self.stack.len() && dst == Some(Slot(slot as u16))
+            }
         }
     }
 

@@ -209,6 +209,28 @@ impl Lower<'_, '_> {
         }
     }
 
+    /// A multiply-then-add op (`F32x4MulAdd`...): `mul` of `a` and `b`, then
+    /// `then` of the product and `c` (`product_first`) or of `c` and the
+    /// product, each as its own op lowers.
+    pub(super) fn mul_then(
+        &mut self,
+        dst: Slot,
+        [a, b, c]: [Slot; 3],
+        mul: Opcode,
+        then: Opcode,
+        product_first: bool,
+    ) -> Lowered {
+        let (x, y, z) = (self.get(a, V128)?, self.get(b, V128)?, self.get(c, V128)?);
+        let p = self.simd_value(mul, &[x, y], None, 0);
+        let v = if product_first {
+            self.simd_value(then, &[p, z], None, 0)
+        } else {
+            self.simd_value(then, &[z, p], None, 0)
+        };
+        self.set(dst, V128, v);
+        Ok(())
+    }
+
     /// The `v128` result of op `op` on `vecs`, the scalar operand and the
     /// lane immediate: Cranelift's instructions where `native` has them,
     /// else a call of `simd_op`.
