@@ -1051,6 +1051,9 @@ pub fn ops() -> Vec<Op> {
         let mut o = op(Simd, name, operands);
         o.simd = Some(shape);
         o.nan = simd_nan(name);
+        if VECTOR_TESTS.contains(&name) {
+            o.branch = Some(format!("Br{name}Nz"));
+        }
         o = match shape {
             Shape::Load | Shape::LoadLane(_) => o.memory(MemUse::Load(size)).traps(&["MemoryOutOfBounds"]),
             Shape::Store | Shape::StoreLane(_) => o.memory(MemUse::Store(size)).traps(&["MemoryOutOfBounds"]),
@@ -1058,5 +1061,19 @@ pub fn ops() -> Vec<Op> {
         };
         v.push(o);
     }
+    // A vector test and the branch on its result (`BrV128AnyTrueNz` jumps
+    // when `v128.any_true` gives 1, `...Z` when it gives 0): SIMD loops
+    // exit on `br_if (v128.any_true mask)`.
+    for name in VECTOR_TESTS {
+        for (c, opp) in [("Nz", "Z"), ("Z", "Nz")] {
+            let mut b = op(Simd, format!("Br{name}{c}"), &[("src", Slot), ("target", Target)]);
+            b.cond = Some(c);
+            b.opposite = Some(format!("Br{name}{opp}"));
+            v.push(b);
+        }
+    }
     v
 }
+
+/// The vector tests a conditional branch on their result absorbs.
+const VECTOR_TESTS: [&str; 5] = ["V128AnyTrue", "I8x16AllTrue", "I16x8AllTrue", "I32x4AllTrue", "I64x2AllTrue"];

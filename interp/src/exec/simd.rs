@@ -118,6 +118,15 @@ macro_rules! mul_then {
     }};
 }
 
+/// A vector test and the branch on its result (`BrV128AnyTrueNz`...).
+macro_rules! br_test {
+    ($r:ident, $cx:ident, $Op:ident, $f:ident) => {{
+        let o = operands!($r, $Op);
+        let v = simd::$f(vget!($r, o.src));
+        branch_if!($r, $cx, o, cond!($Op).holds_u64(v as u64, 0));
+    }};
+}
+
 macro_rules! simd_handlers {
     ($($name:ident $f:ident $shape:ident ($($x:tt)*);)*) => {
         $(
@@ -141,6 +150,16 @@ macro_rules! simd_handlers {
             handler_fn!(r, cx, F64x2SubMul, mul_then!(r, F64x2SubMul, f64x2_mul, f64x2_sub, second));
             handler_fn!(r, cx, I32x4MulAdd, mul_then!(r, I32x4MulAdd, i32x4_mul, i32x4_add, first));
             handler_fn!(r, cx, I16x8MulAdd, mul_then!(r, I16x8MulAdd, i16x8_mul, i16x8_add, first));
+            handler_fn!(r, cx, BrV128AnyTrueNz, br_test!(r, cx, BrV128AnyTrueNz, v128_any_true));
+            handler_fn!(r, cx, BrV128AnyTrueZ, br_test!(r, cx, BrV128AnyTrueZ, v128_any_true));
+            handler_fn!(r, cx, BrI8x16AllTrueNz, br_test!(r, cx, BrI8x16AllTrueNz, i8x16_all_true));
+            handler_fn!(r, cx, BrI8x16AllTrueZ, br_test!(r, cx, BrI8x16AllTrueZ, i8x16_all_true));
+            handler_fn!(r, cx, BrI16x8AllTrueNz, br_test!(r, cx, BrI16x8AllTrueNz, i16x8_all_true));
+            handler_fn!(r, cx, BrI16x8AllTrueZ, br_test!(r, cx, BrI16x8AllTrueZ, i16x8_all_true));
+            handler_fn!(r, cx, BrI32x4AllTrueNz, br_test!(r, cx, BrI32x4AllTrueNz, i32x4_all_true));
+            handler_fn!(r, cx, BrI32x4AllTrueZ, br_test!(r, cx, BrI32x4AllTrueZ, i32x4_all_true));
+            handler_fn!(r, cx, BrI64x2AllTrueNz, br_test!(r, cx, BrI64x2AllTrueNz, i64x2_all_true));
+            handler_fn!(r, cx, BrI64x2AllTrueZ, br_test!(r, cx, BrI64x2AllTrueZ, i64x2_all_true));
         }
     };
 }

@@ -450,15 +450,5 @@ fn holds_v128(op: BaseOp) -> bool {
                 | BaseOp::V128GlobalSetImported { .. }
                 | BaseOp::F32x4CanonNan { .. }
                 | BaseOp::F64x2CanonNan { .. }
-                | BaseOp::F32x4MulAdd { .. }
-                | BaseOp::F32x4AddMul { .. }
-                | BaseOp::F32x4MulSub { .. }
-                | BaseOp::F32x4SubMul { .. }
-                | BaseOp::F64x2MulAdd { .. }
-                | BaseOp::F64x2AddMul { .. }
-                | BaseOp::F64x2MulSub { .. }
-                | BaseOp::F64x2SubMul { .. }
-                | BaseOp::I32x4MulAdd { .. }
-                | BaseOp::I16x8MulAdd { .. }
         )
 }

@@ -245,6 +245,21 @@ impl<'a, 'm> Lower<'a, 'm> {
                 store_raw(&mut self.b, c, v, p, 0);
             }
             tandem_vm_core::simd_base_ops!() => self.simd(op)?,
+            BaseOp::BrV128AnyTrueNz { src, target } | BaseOp::BrV128AnyTrueZ { src, target } => {
+                self.br_test(src, tandem_vm_core::bytecode::Opcode::V128AnyTrue, int_cc(cond)?, target)?
+            }
+            BaseOp::BrI8x16AllTrueNz { src, target } | BaseOp::BrI8x16AllTrueZ { src, target } => {
+                self.br_test(src, tandem_vm_core::bytecode::Opcode::I8x16AllTrue, int_cc(cond)?, target)?
+            }
+            BaseOp::BrI16x8AllTrueNz { src, target } | BaseOp::BrI16x8AllTrueZ { src, target } => {
+                self.br_test(src, tandem_vm_core::bytecode::Opcode::I16x8AllTrue, int_cc(cond)?, target)?
+            }
+            BaseOp::BrI32x4AllTrueNz { src, target } | BaseOp::BrI32x4AllTrueZ { src, target } => {
+                self.br_test(src, tandem_vm_core::bytecode::Opcode::I32x4AllTrue, int_cc(cond)?, target)?
+            }
+            BaseOp::BrI64x2AllTrueNz { src, target } | BaseOp::BrI64x2AllTrueZ { src, target } => {
+                self.br_test(src, tandem_vm_core::bytecode::Opcode::I64x2AllTrue, int_cc(cond)?, target)?
+            }
             BaseOp::F32x4MulAdd { dst, a, b, c } => self.mul_then(
                 dst,
                 [a, b, c],

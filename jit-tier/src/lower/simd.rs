@@ -231,6 +231,16 @@ impl Lower<'_, '_> {
         Ok(())
     }
 
+    /// A vector test (`test`, of the `Test` shape) of `src` and the branch
+    /// to `target` taken when its result compares to 0 by `cc`.
+    pub(super) fn br_test(&mut self, src: Slot, test: Opcode, cc: IntCC, target: Target) -> Lowered {
+        let x = self.get(src, V128)?;
+        let t = self.simd_scalar(test, x, 0, I32);
+        let r = self.b.ins().icmp_imm_s(cc, t, 0);
+        self.br_if(r, target);
+        Ok(())
+    }
+
     /// The `v128` result of op `op` on `vecs`, the scalar operand and the
     /// lane immediate: Cranelift's instructions where `native` has them,
     /// else a call of `simd_op`.
