@@ -76,6 +76,7 @@ impl Translator<'_> {
     /// before it when it consumes that product and nothing else reads the
     /// product (the multiply is cut; `F32x4MulAdd`...): a dot product's
     /// `acc += x * y` in one dispatch.
+    #[cold]
     fn fuse_mul_then(&mut self, op: Op, dst: Slot) -> Option<Op> {
         let (field, m) = self.last_result?;
         let at = field - OPCODE_SIZE;
@@ -121,7 +122,16 @@ impl Translator<'_> {
 
     /// Emits an op whose first operand (`dst`) is the result slot.
     pub(super) fn emit_result(&mut self, op: Op, dst: Slot) {
-        let op = self.fuse_mul_then(op, dst).unwrap_or(op);
+        // (Tested here first: `emit_result` runs for every op with a result.)
+        let op = match op {
+            Op::F32x4Add { .. }
+            | Op::F32x4Sub { .. }
+            | Op::F64x2Add { .. }
+            | Op::F64x2Sub { .. }
+            | Op::I32x4Add { .. }
+            | Op::I16x8Add { .. } => self.fuse_mul_then(op, dst).unwrap_or(op),
+            _ => op,
+        };
         self.last_copy = None;
         let start = self.code.len();
         // `i32.eqz` of the comparison just before it (into a temporary:
