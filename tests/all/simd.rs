@@ -17,14 +17,21 @@ const MOVES: &str = r#"(module
       (i32x4.extract_lane 0 (select (local.get 1) (v128.const i64x2 0 0) (local.get 0))))))"#;
 
 fn run(tier: Tier, text: &str, arg: i32) -> i32 {
-    let mut cfg = Config::new();
-    cfg.tier(tier).wasm_simd(true);
-    let engine = Engine::new(&cfg);
-    let module = Module::new(&engine, text).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, inst) = instantiate(tier, text);
     let f = inst.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
     f.call(&mut store, arg).unwrap()
+}
+
+/// A store of an engine of `tier` and an instance of `wasm` (text or
+/// binary) in it, without imports.
+pub(super) fn instantiate(tier: Tier, wasm: impl AsRef<[u8]>) -> (Store<()>, Instance) {
+    let mut cfg = Config::new();
+    cfg.tier(tier);
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, inst)
 }
 
 /// The tiers this build has.
@@ -597,12 +604,7 @@ fn multiply_then_add_fuses_and_keeps_the_bits_of_the_two_ops() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let pool = simd_inputs(&mut rng, 40);
     for tier in tiers() {
-        let mut cfg = Config::new();
-        cfg.tier(tier);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, &text).unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (mut store, inst) = instantiate(tier, &text);
         for (i, form) in forms.iter().enumerate() {
             let fused = inst.get_func(&mut store, &format!("fused{i}")).unwrap();
             let apart = inst.get_func(&mut store, &format!("apart{i}")).unwrap();
@@ -673,12 +675,7 @@ fn vector_tests_fuse_with_the_branch_on_them() {
         (0x0001_0001_0001_0001_0001_0001_0001_0000, [true, false, false, true, true]),
     ];
     for tier in tiers() {
-        let mut cfg = Config::new();
-        cfg.tier(tier);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, &text).unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (mut store, inst) = instantiate(tier, &text);
         for (v, want) in inputs {
             for (i, &w) in want.iter().enumerate() {
                 for form in ["br", "brnot", "if"] {

@@ -10,11 +10,11 @@
 //! `tandem_vm_core::simd`): their deterministic relatives, fused
 //! multiply-adds, signed `i7x16` dot products with wrapping 16-bit sums.
 
-use super::simd::{F32_BITS, F64_BITS, INT_BITS, Kind, simd_op_module, tiers};
+use super::simd::{F32_BITS, F64_BITS, INT_BITS, Kind, instantiate, simd_op_module, tiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngAlgorithm, TestRng, TestRunner};
 use std::cell::RefCell;
-use tandem::{Config, Engine, Func, Instance, Module, Store, Tier, Val};
+use tandem::{Func, Instance, Store, Tier, Val};
 
 fn ones(w: u32) -> u128 {
     if w >= 128 { !0 } else { (1u128 << w) - 1 }
@@ -369,12 +369,7 @@ fn every_simd_op_matches_a_lane_by_lane_reference() {
     let stores: Vec<RefCell<(Tier, Store<()>, Instance)>> = tiers()
         .into_iter()
         .map(|tier| {
-            let mut cfg = Config::new();
-            cfg.tier(tier);
-            let engine = Engine::new(&cfg);
-            let module = Module::new(&engine, &bytes).unwrap();
-            let mut store = Store::new(&engine, ());
-            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let (store, inst) = instantiate(tier, &bytes);
             RefCell::new((tier, store, inst))
         })
         .collect();

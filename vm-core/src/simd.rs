@@ -1025,6 +1025,16 @@ pub fn f64x2_promote_low_f32x4(a: V) -> V {
 mod tests {
     use super::*;
 
+    /// A xorshift generator of test operands.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
     /// The float arithmetic each build uses (SSE2 on x86-64) gives the
     /// bits of the portable definition, NaN payloads included.
     #[test]
@@ -1050,13 +1060,7 @@ mod tests {
             0x8000_0000_0000_0000,
             0x3ff8_0000_0000_0000,
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let a = from_bits((0..4).fold(0u128, |v, k| v | (f32s[next() as usize % f32s.len()] as u128) << (32 * k)));
             let b = from_bits((0..4).fold(0u128, |v, k| v | (f32s[next() as usize % f32s.len()] as u128) << (32 * k)));
@@ -1085,13 +1089,7 @@ mod tests {
         if !x86::has_ssse3() {
             return;
         }
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..5_000 {
             let (a, b) = (from_bits((next() as u128) << 64 | next() as u128), from_bits(next() as u128));
             let lanes = from_bits((next() as u128) << 64 | next() as u128);
