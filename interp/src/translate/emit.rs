@@ -76,7 +76,6 @@ impl Translator<'_> {
     /// before it when it consumes that product and nothing else reads the
     /// product (the multiply is cut; `F32x4MulAdd`...): a dot product's
     /// `acc += x * y` in one dispatch.
-    #[cold]
     fn fuse_mul_then(&mut self, op: Op, dst: Slot) -> Option<Op> {
         let (field, m) = self.last_result?;
         let at = field - OPCODE_SIZE;
