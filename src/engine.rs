@@ -118,6 +118,13 @@ impl Config {
         }
         self
     }
+    /// Accept extended constant expressions (`i32`/`i64` `add`, `sub` and
+    /// `mul` in global initialisers and segment offsets, as in Wasm 3.0);
+    /// on by default, as in wasmtime.
+    pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::EXTENDED_CONST, enable);
+        self
+    }
     /// Make every NaN that a float operation computes (arithmetic, square
     /// root, rounding, min/max, promotion and demotion, scalar or in SIMD
     /// lanes) the canonical NaN: positive, quiet, zero payload

@@ -34,6 +34,9 @@ fn main() {
         ("relaxed-simd", select(&mut proposal(Proposal::RelaxedSimd)), |c| {
             c.wasm_relaxed_simd(true);
         }),
+        ("extended-const", select(&mut proposal(Proposal::ExtendedConst)), |c| {
+            c.wasm_extended_const(true);
+        }),
     ];
     let regressions = regressions(filter.as_deref());
     let mut failed = 0;

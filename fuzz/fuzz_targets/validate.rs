@@ -1,5 +1,6 @@
 //! Arbitrary bytes: decoding, validation and eager translation never panic,
-//! and Tandem accepts exactly what wasmparser (Wasm 2.0 with relaxed SIMD) accepts.
+//! and Tandem accepts exactly what wasmparser (Wasm 2.0 with relaxed SIMD
+//! and extended constant expressions) accepts.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     config.translation(tandem::Translation::Eager);
     let engine = tandem::Engine::new(&config);
     let ours = tandem::Module::from_binary(&engine, data);
-    let features = wasmparser::WasmFeatures::WASM2 | wasmparser::WasmFeatures::RELAXED_SIMD;
+    // `tandem_vm_core::module_env::supported_features` (another wasmparser
+    // version's type, so spelled out here).
+    let features = wasmparser::WasmFeatures::WASM2
+        | wasmparser::WasmFeatures::RELAXED_SIMD
+        | wasmparser::WasmFeatures::EXTENDED_CONST;
     let theirs = wasmparser::Validator::new_with_features(features).validate_all(data);
     match (&ours, &theirs) {
         (Ok(_), Err(e)) => panic!("tandem accepted a module wasmparser rejects: {e}"),

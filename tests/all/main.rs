@@ -16,3 +16,4 @@ mod tiers;
 mod traps;
 #[cfg(feature = "wasi")]
 mod wasi;
+mod wasm3;

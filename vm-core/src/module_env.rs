@@ -243,10 +243,10 @@ pub struct ModuleEnv {
     pub num_imported_globals: u32,
 }
 
-/// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included)
-/// and relaxed SIMD.
+/// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
+/// relaxed SIMD and extended constant expressions.
 pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
+    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::EXTENDED_CONST
 }
 
 /// The features Tandem validates with by default: all it implements (as
@@ -281,8 +281,8 @@ impl ModuleEnv {
                 {
                     Err(ModuleError::unsupported(
                         format!(
-                            "{} (the module needs a feature that is switched off in this engine's `Config`, \
-                             e.g. `Config::wasm_simd`)",
+                            "{} (the module needs a feature that is switched off in this engine's `Config`: \
+                             `Config::wasm_simd`, `wasm_relaxed_simd` or `wasm_extended_const`)",
                             e.message
                         ),
                         e.offset,

@@ -1,0 +1,63 @@
+//! Wasm 3.0 features Tandem has (issue 22): each in every tier, with its
+//! `Config` switch.
+
+use tandem::{Config, Engine, Global, GlobalType, Instance, Linker, Module, Store, Val, ValType};
+
+/// Extended constant expressions: `i32`/`i64` `add`, `sub`, `mul` and
+/// `global.get` of an imported global, in globals' initialisers and in data
+/// and element segment offsets. (`global.get` of a defined global is Wasm
+/// 3.0 too, but wasmparser accepts it only with its GC feature.)
+const EXTENDED: &str = r#"(module
+  (import "env" "base" (global $base i32))
+  (global $scaled i64 (i64.mul (i64.const 1000) (i64.sub (i64.const 7) (i64.const 2))))
+  (global $off i32 (i32.add (global.get $base) (i32.mul (i32.const 4) (i32.const 3))))
+  (global $neg i32 (i32.sub (i32.const 0) (i32.add (global.get $base) (i32.const 12))))
+  (memory 1)
+  (table 8 funcref)
+  (data (i32.add (global.get $base) (i32.const 2)) "\2a")
+  (elem (i32.sub (global.get $base) (i32.const 98)) func $seven)
+  (func $seven (result i32) (i32.const 7))
+  (func (export "scaled") (result i64) (global.get $scaled))
+  (func (export "neg") (result i32) (global.get $neg))
+  (func (export "off") (result i32) (global.get $off))
+  (func (export "byte") (result i32) (i32.load8_u (i32.const 102)))
+  (func (export "elem") (result i32) (call_indirect (result i32) (i32.const 2))))"#;
+
+#[test]
+fn extended_constant_expressions_in_globals_and_segment_offsets() {
+    let mut tiers = vec![tandem::Tier::Interp];
+    if cfg!(feature = "jit") {
+        tiers.extend([tandem::Tier::Jit, tandem::Tier::Tiered]);
+    }
+    for tier in tiers {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, EXTENDED).unwrap();
+        let mut store = Store::new(&engine, ());
+        let base = Global::new(&mut store, GlobalType { ty: ValType::I32, mutable: false }, Val::I32(100)).unwrap();
+        let mut linker = Linker::new(&engine);
+        linker.define("env", "base", base).unwrap();
+        let inst: Instance = linker.instantiate(&mut store, &module).unwrap();
+        let call_i32 = |store: &mut Store<()>, name: &str| {
+            inst.get_typed_func::<(), i32>(&mut *store, name).unwrap().call(&mut *store, ()).unwrap()
+        };
+        // 1000 * (7 - 2); -(100 + 4 * 3); the byte at 100 + 2; the function at 100 - 98.
+        let scaled = inst.get_typed_func::<(), i64>(&mut store, "scaled").unwrap();
+        assert_eq!(scaled.call(&mut store, ()).unwrap(), 5000, "{tier:?}");
+        assert_eq!(call_i32(&mut store, "neg"), -112, "{tier:?}");
+        assert_eq!(call_i32(&mut store, "off"), 112, "{tier:?}");
+        assert_eq!(call_i32(&mut store, "byte"), 42, "{tier:?}");
+        assert_eq!(call_i32(&mut store, "elem"), 7, "{tier:?}");
+    }
+}
+
+#[test]
+fn extended_constants_are_on_by_default_and_can_be_switched_off() {
+    assert!(Module::new(&Engine::default(), EXTENDED).is_ok());
+    let mut cfg = Config::new();
+    cfg.wasm_extended_const(false);
+    let err = Module::new(&Engine::new(&cfg), EXTENDED).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_extended_const"), "{msg}");
+}
