@@ -125,6 +125,12 @@ impl Config {
         self.features.set(WasmFeatures::EXTENDED_CONST, enable);
         self
     }
+    /// Accept the wide-arithmetic operators (`i64.add128`, `i64.sub128`,
+    /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default, as in wasmtime.
+    pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::WIDE_ARITHMETIC, enable);
+        self
+    }
     /// Make every NaN that a float operation computes (arithmetic, square
     /// root, rounding, min/max, promotion and demotion, scalar or in SIMD
     /// lanes) the canonical NaN: positive, quiet, zero payload

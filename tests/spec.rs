@@ -37,6 +37,9 @@ fn main() {
         ("extended-const", select(&mut proposal(Proposal::ExtendedConst)), |c| {
             c.wasm_extended_const(true);
         }),
+        ("wide-arithmetic", select(&mut proposal(Proposal::WideArithmetic)), |c| {
+            c.wasm_wide_arithmetic(true);
+        }),
     ];
     let regressions = regressions(filter.as_deref());
     let mut failed = 0;

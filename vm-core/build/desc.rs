@@ -967,6 +967,16 @@ pub fn ops() -> Vec<Op> {
     for t in ["F32x4", "F64x2"] {
         v.push(op(Numeric, format!("{t}CanonNan"), UN).sig(&["v128"], &["v128"]));
     }
+    // Wide arithmetic: 128-bit sums and differences of (low, high) i64
+    // pairs and 64x64 -> 128-bit products; the result's low half goes to
+    // `dst`, the high half to the slot after it.
+    for name in ["I64Add128", "I64Sub128"] {
+        let operands = &[("dst", Slot), ("a_lo", Slot), ("a_hi", Slot), ("b_lo", Slot), ("b_hi", Slot)];
+        v.push(op(Numeric, name, operands).sig(&["i64", "i64", "i64", "i64"], &["i64", "i64"]));
+    }
+    for name in ["I64MulWideS", "I64MulWideU"] {
+        v.push(op(Numeric, name, BIN).sig(&["i64", "i64"], &["i64", "i64"]));
+    }
     // A vector multiply and the add or subtract that consumes its product,
     // in one instruction with the two roundings of the two ops (not a fused
     // multiply-add): `MulAdd` is `a * b + c`, `AddMul` `c + a * b` (the

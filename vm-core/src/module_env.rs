@@ -244,15 +244,15 @@ pub struct ModuleEnv {
 }
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
-/// relaxed SIMD and extended constant expressions.
+/// relaxed SIMD, extended constant expressions and wide arithmetic.
 pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::EXTENDED_CONST
+    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::EXTENDED_CONST | WasmFeatures::WIDE_ARITHMETIC
 }
 
-/// The features Tandem validates with by default: all it implements (as
-/// wasmtime, SIMD and relaxed SIMD are on unless switched off).
+/// The features Tandem validates with by default: all it implements but
+/// wide arithmetic (as in wasmtime, which leaves that proposal off).
 pub fn default_features() -> WasmFeatures {
-    supported_features()
+    supported_features() - WasmFeatures::WIDE_ARITHMETIC
 }
 
 impl ModuleEnv {
@@ -282,7 +282,8 @@ impl ModuleEnv {
                     Err(ModuleError::unsupported(
                         format!(
                             "{} (the module needs a feature that is switched off in this engine's `Config`: \
-                             `Config::wasm_simd`, `wasm_relaxed_simd` or `wasm_extended_const`)",
+                             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const` or \
+                             `wasm_wide_arithmetic`)",
                             e.message
                         ),
                         e.offset,

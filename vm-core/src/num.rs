@@ -156,6 +156,36 @@ pub fn f32_convert_u64(x: u64) -> f32 {
     x as f32
 }
 
+// --- Wide arithmetic: 128-bit values as (low, high) `i64` halves ---
+
+fn join128(x: (u64, u64)) -> u128 {
+    x.0 as u128 | (x.1 as u128) << 64
+}
+
+fn split128(x: u128) -> (u64, u64) {
+    (x as u64, (x >> 64) as u64)
+}
+
+/// `i64.add128`: the 128-bit sum, wrapping.
+pub fn i64_add128(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
+    split128(join128(a).wrapping_add(join128(b)))
+}
+
+/// `i64.sub128`: the 128-bit difference, wrapping.
+pub fn i64_sub128(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
+    split128(join128(a).wrapping_sub(join128(b)))
+}
+
+/// `i64.mul_wide_s`: the signed 128-bit product.
+pub fn i64_mul_wide_s(a: i64, b: i64) -> (u64, u64) {
+    split128((a as i128 * b as i128) as u128)
+}
+
+/// `i64.mul_wide_u`: the unsigned 128-bit product.
+pub fn i64_mul_wide_u(a: u64, b: u64) -> (u64, u64) {
+    split128(a as u128 * b as u128)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

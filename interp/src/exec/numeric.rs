@@ -2,6 +2,22 @@
 
 use super::*;
 
+/// The (low, high) `i64` pair in slots `lo` and `hi`.
+macro_rules! pair {
+    ($r:ident, $lo:expr, $hi:expr) => {
+        (get!($r, $lo).get_u64(), get!($r, $hi).get_u64())
+    };
+}
+
+/// Writes a (low, high) `i64` pair to slot `dst` and the one after it.
+macro_rules! set_pair {
+    ($r:ident, $dst:expr, $v:expr) => {{
+        let (lo, hi): (u64, u64) = $v;
+        set!($r, $dst, ValRaw(lo));
+        set!($r, Slot($dst.0 + 1), ValRaw(hi));
+    }};
+}
+
 handlers! { r, cx, Numeric;
     F32x4CanonNan => {
         let o = operands!(r, F32x4CanonNan);
@@ -12,6 +28,24 @@ handlers! { r, cx, Numeric;
         let o = operands!(r, F64x2CanonNan);
         let v = tandem_vm_core::simd::f64x2_canon_nan(vget!(r, o.src));
         vset!(r, o.dst, v);
+    };
+    I64Add128 => {
+        let o = operands!(r, I64Add128);
+        let (a, b) = (pair!(r, o.a_lo, o.a_hi), pair!(r, o.b_lo, o.b_hi));
+        set_pair!(r, o.dst, num::i64_add128(a, b));
+    };
+    I64Sub128 => {
+        let o = operands!(r, I64Sub128);
+        let (a, b) = (pair!(r, o.a_lo, o.a_hi), pair!(r, o.b_lo, o.b_hi));
+        set_pair!(r, o.dst, num::i64_sub128(a, b));
+    };
+    I64MulWideS => {
+        let o = operands!(r, I64MulWideS);
+        set_pair!(r, o.dst, num::i64_mul_wide_s(get!(r, o.lhs).get_i64(), get!(r, o.rhs).get_i64()));
+    };
+    I64MulWideU => {
+        let o = operands!(r, I64MulWideU);
+        set_pair!(r, o.dst, num::i64_mul_wide_u(get!(r, o.lhs).get_u64(), get!(r, o.rhs).get_u64()));
     };
     @raw
     @ops

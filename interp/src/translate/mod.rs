@@ -448,6 +448,8 @@ macro_rules! visit_and_translate {
     (one @saturating_float_to_int $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     (one @bulk_memory $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     (one @reference_types $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    // Later proposals Tandem has (the validator checks they are enabled).
+    (one @wide_arithmetic $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     // Later proposals, which Tandem does not enable: invalid (what the
     // validator would say, without a copy of its code for each of them).
     (one @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {

@@ -632,11 +632,32 @@ impl Translator<'_> {
             O::F64ConvertI64U => un!(F64, F64ConvertI64U),
             O::F64PromoteF32 => un!(F64, F64PromoteF32),
             O::F64ReinterpretI64 => self.reinterpret(F64),
+            O::I64Add128 => {
+                self.wide(4, |dst, s| Op::I64Add128 { dst, a_lo: s[0], a_hi: s[1], b_lo: s[2], b_hi: s[3] })
+            }
+            O::I64Sub128 => {
+                self.wide(4, |dst, s| Op::I64Sub128 { dst, a_lo: s[0], a_hi: s[1], b_lo: s[2], b_hi: s[3] })
+            }
+            O::I64MulWideS => self.wide(2, |dst, s| Op::I64MulWideS { dst, lhs: s[0], rhs: s[1] }),
+            O::I64MulWideU => self.wide(2, |dst, s| Op::I64MulWideU { dst, lhs: s[0], rhs: s[1] }),
             other => {
                 return Err(ModuleError::unsupported(format!("operator {other:?}"), None));
             }
         }
         Ok(())
+    }
+
+    /// A wide-arithmetic op: `n` `i64` operands, two `i64` results (low,
+    /// high) in two new temporaries, the first of them `dst`. The op reads
+    /// every operand before it writes, so results may share operands' slots.
+    pub(super) fn wide(&mut self, n: usize, make: impl FnOnce(Slot, [Slot; 4]) -> Op) {
+        let mut s = [Slot(0); 4];
+        for k in (0..n).rev() {
+            s[k] = self.pop_slot().0;
+        }
+        let dst = self.push_temp(ValType::I64);
+        self.push_temp(ValType::I64);
+        self.emit(make(dst, s));
     }
 
     /// Reinterpretations change only the type: the bits stay where they are.

@@ -3,6 +3,31 @@
 use super::*;
 
 impl<'a, 'm> Lower<'a, 'm> {
+    /// `i64.add128` (`add`) or `i64.sub128` of the (low, high) pairs in
+    /// slots `a` and `b`: the low half to `dst`, the high half to the next
+    /// slot.
+    pub(super) fn wide128(&mut self, dst: Slot, a: [Slot; 2], b: [Slot; 2], add: bool) -> Lowered {
+        let (al, ah, bl, bh) = (self.get(a[0], I64)?, self.get(a[1], I64)?, self.get(b[0], I64)?, self.get(b[1], I64)?);
+        let x = self.b.ins().iconcat(al, ah);
+        let y = self.b.ins().iconcat(bl, bh);
+        let r = if add { self.b.ins().iadd(x, y) } else { self.b.ins().isub(x, y) };
+        let (lo, hi) = self.b.ins().isplit(r);
+        self.set(dst, I64, lo);
+        self.set(Slot(dst.0 + 1), I64, hi);
+        Ok(())
+    }
+
+    /// `i64.mul_wide_s` (`signed`) or `_u`: the low half of the 128-bit
+    /// product to `dst`, the high half to the next slot.
+    pub(super) fn mul_wide(&mut self, dst: Slot, lhs: Slot, rhs: Slot, signed: bool) -> Lowered {
+        let (x, y) = (self.get(lhs, I64)?, self.get(rhs, I64)?);
+        let lo = self.b.ins().imul(x, y);
+        let hi = if signed { self.b.ins().smulhi(x, y) } else { self.b.ins().umulhi(x, y) };
+        self.set(dst, I64, lo);
+        self.set(Slot(dst.0 + 1), I64, hi);
+        Ok(())
+    }
+
     pub(super) fn bin(
         &mut self,
         dst: Slot,

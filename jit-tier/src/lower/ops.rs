@@ -330,6 +330,12 @@ impl<'a, 'm> Lower<'a, 'm> {
                 tandem_vm_core::bytecode::Opcode::I16x8Add,
                 true,
             )?,
+            BaseOp::I64Add128 { dst, a_lo, a_hi, b_lo, b_hi } => self.wide128(dst, [a_lo, a_hi], [b_lo, b_hi], true)?,
+            BaseOp::I64Sub128 { dst, a_lo, a_hi, b_lo, b_hi } => {
+                self.wide128(dst, [a_lo, a_hi], [b_lo, b_hi], false)?
+            }
+            BaseOp::I64MulWideS { dst, lhs, rhs } => self.mul_wide(dst, lhs, rhs, true)?,
+            BaseOp::I64MulWideU { dst, lhs, rhs } => self.mul_wide(dst, lhs, rhs, false)?,
             BaseOp::F32CanonNan { dst, src } => self.canon_nan(dst, src, types::F32)?,
             BaseOp::F64CanonNan { dst, src } => self.canon_nan(dst, src, types::F64)?,
             BaseOp::F32x4CanonNan { dst, src } => self.canon_nan(dst, src, types::F32X4)?,
