@@ -1,4 +1,5 @@
 //! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
+//! extended constant expressions and wide arithmetic,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
 
@@ -16,7 +17,8 @@ pub struct Features {
     pub canonicalize_nans: bool,
 }
 
-/// A module (Wasm 2.0 with SIMD; relaxed SIMD as `features` says).
+/// A module (Wasm 2.0 with SIMD, extended constants and wide arithmetic;
+/// relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
 }
@@ -33,8 +35,8 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.tail_call_enabled = false;
     c.memory64_enabled = false;
     c.custom_page_sizes_enabled = false;
-    c.wide_arithmetic_enabled = false;
-    c.extended_const_enabled = false;
+    c.wide_arithmetic_enabled = true;
+    c.extended_const_enabled = true;
     c.custom_descriptors_enabled = false;
     c.multi_value_enabled = true;
     c.bulk_memory_enabled = true;

@@ -106,7 +106,8 @@ impl Tandem {
             .translation(translation)
             .tier(tier)
             .tier_up_thresholds(2, 3)
-            .background_compilation(false);
+            .background_compilation(false)
+            .wasm_wide_arithmetic(true);
         Tandem { config, store: None, instance: None, tier, strict_fuel: false }
     }
 
@@ -298,7 +299,7 @@ impl DiffEngine for Wasmi {
 impl Wasmi {
     fn instantiate_inner(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
         let mut config = wasmi::Config::default();
-        config.consume_fuel(true);
+        config.consume_fuel(true).wasm_wide_arithmetic(true).wasm_extended_const(true);
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, wasm).ok()?;
         let limits =
@@ -394,7 +395,13 @@ impl DiffEngine for Wasmtime {
     }
     fn instantiate(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
         let mut config = wasmtime::Config::new();
-        config.consume_fuel(true).signals_based_traps(false).memory_reservation(0).memory_guard_size(0);
+        config
+            .consume_fuel(true)
+            .signals_based_traps(false)
+            .memory_reservation(0)
+            .memory_guard_size(0)
+            .wasm_wide_arithmetic(true)
+            .wasm_extended_const(true);
         let engine = wasmtime::Engine::new(&config).ok()?;
         let module = wasmtime::Module::new(&engine, wasm).ok()?;
         let limits = wasmtime::StoreLimitsBuilder::new()
