@@ -1,6 +1,7 @@
 //! Wasm 3.0 features Tandem has (issue 22): each in every tier, with its
 //! `Config` switch.
 
+use super::simd::tiers;
 use tandem::{Config, Engine, Global, GlobalType, Instance, Linker, Module, Store, Val, ValType};
 
 /// Extended constant expressions: `i32`/`i64` `add`, `sub`, `mul` and
@@ -25,11 +26,7 @@ const EXTENDED: &str = r#"(module
 
 #[test]
 fn extended_constant_expressions_in_globals_and_segment_offsets() {
-    let mut tiers = vec![tandem::Tier::Interp];
-    if cfg!(feature = "jit") {
-        tiers.extend([tandem::Tier::Jit, tandem::Tier::Tiered]);
-    }
-    for tier in tiers {
+    for tier in tiers() {
         let mut cfg = Config::new();
         cfg.tier(tier);
         let engine = Engine::new(&cfg);
@@ -85,12 +82,8 @@ const WIDE: &str = r#"(module
 
 #[test]
 fn wide_arithmetic_in_every_tier() {
-    let mut tiers = vec![tandem::Tier::Interp];
-    if cfg!(feature = "jit") {
-        tiers.extend([tandem::Tier::Jit, tandem::Tier::Tiered]);
-    }
     let m = u64::MAX;
-    for tier in tiers {
+    for tier in tiers() {
         let mut cfg = Config::new();
         cfg.tier(tier).wasm_wide_arithmetic(true);
         let engine = Engine::new(&cfg);
