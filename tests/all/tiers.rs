@@ -429,3 +429,97 @@ fn background_compilation_switches_later_calls() {
     fuel_per_call.insert(1_000_000 - store.get_fuel().unwrap());
     assert_eq!(fuel_per_call.len(), 1, "both tiers charge the same fuel per call");
 }
+
+/// Scalar float ops give the same bits in the interpreter and in compiled
+/// code with NaN operands (quiet and signalling, payloads, both signs) in
+/// either position, and with `inf - inf` style NaNs made by the op: a
+/// fuzzer comparing the tiers without canonicalisation relies on it.
+/// (In Rust, `x + y` may be commuted by the compiler, which changes which
+/// NaN an SSE instruction returns.)
+#[test]
+fn scalar_float_nans_are_the_same_bits_in_both_tiers() {
+    let ops32 = ["add", "sub", "mul", "div", "min", "max", "copysign"];
+    let un = ["sqrt", "ceil", "floor", "trunc", "nearest", "neg", "abs"];
+    let mut text = String::from("(module\n");
+    for t in ["f32", "f64"] {
+        for op in ops32 {
+            text += &format!(
+                "(func (export \"{t}.{op}\") (param {t} {t}) (result {t}) ({t}.{op} (local.get 0) (local.get 1)))\n"
+            );
+        }
+        for op in un {
+            text += &format!("(func (export \"{t}.{op}\") (param {t}) (result {t}) ({t}.{op} (local.get 0)))\n");
+        }
+    }
+    text += "(func (export \"demote\") (param f64) (result f32) (f32.demote_f64 (local.get 0)))\n";
+    text += "(func (export \"promote\") (param f32) (result f64) (f64.promote_f32 (local.get 0)))\n)";
+    let f32s: [u32; 10] = [
+        0x7fc0_0000,
+        0xffc0_0000,
+        0x7fa0_0001,
+        0xff81_2345,
+        0x7fc1_2345,
+        0x7f80_0000,
+        0xff80_0000,
+        0,
+        0x8000_0000,
+        0x3fc0_0000,
+    ];
+    let f64s: [u64; 9] = [
+        0x7ff8_0000_0000_0000,
+        0xfff8_0000_0000_0000,
+        0x7ff4_0000_0000_0001,
+        0xfff0_0000_1234_5678,
+        0x7ff8_0000_0012_3456,
+        0x7ff0_0000_0000_0000,
+        0xfff0_0000_0000_0000,
+        0,
+        0x3ff8_0000_0000_0000,
+    ];
+    let run = |tier: Tier| {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let (_, mut store, inst) = instantiate(&cfg, &text, None);
+        let mut out = Vec::new();
+        let mut call = |store: &mut Store<()>, name: &str, args: &[Val], ty: Val| {
+            let mut r = [ty];
+            func(store, &inst, name).call(store, args, &mut r).unwrap();
+            out.push((name.to_string(), format!("{args:x?}"), r[0]));
+        };
+        for op in ops32 {
+            for &a in &f32s {
+                for &b in &f32s {
+                    call(&mut store, &format!("f32.{op}"), &[Val::F32(a), Val::F32(b)], Val::F32(0));
+                }
+            }
+            for &a in &f64s {
+                for &b in &f64s {
+                    call(&mut store, &format!("f64.{op}"), &[Val::F64(a), Val::F64(b)], Val::F64(0));
+                }
+            }
+        }
+        for op in un {
+            for &a in &f32s {
+                call(&mut store, &format!("f32.{op}"), &[Val::F32(a)], Val::F32(0));
+            }
+            for &a in &f64s {
+                call(&mut store, &format!("f64.{op}"), &[Val::F64(a)], Val::F64(0));
+            }
+        }
+        for &a in &f64s {
+            call(&mut store, "demote", &[Val::F64(a)], Val::F32(0));
+        }
+        for &a in &f32s {
+            call(&mut store, "promote", &[Val::F32(a)], Val::F64(0));
+        }
+        out
+    };
+    let (interp, jit) = (run(Tier::Interp), run(Tier::Jit));
+    let differ: Vec<String> = interp
+        .iter()
+        .zip(&jit)
+        .filter(|(i, j)| i.2 != j.2)
+        .map(|(i, j)| format!("{} {}: interp {:x?}, jit {:x?}", i.0, i.1, i.2, j.2))
+        .collect();
+    assert!(differ.is_empty(), "{} differ:\n{}", differ.len(), differ.join("\n"));
+}

@@ -37,12 +37,20 @@ int_div! {
 }
 
 macro_rules! float_minmax {
-    ($($min:ident $max:ident : $f:ty;)*) => {$(
+    ($($min:ident $max:ident $first_nan:ident : $f:ty, $quiet:expr;)*) => {$(
+        /// The NaN of an op with a NaN operand: the first NaN operand,
+        /// quieted (what x86's SSE instructions give, and so the JIT). Spelt
+        /// out: left to the compiler, `a + b` may be commuted.
+        #[cold]
+        fn $first_nan(a: $f, b: $f) -> $f {
+            let n = if a.is_nan() { a } else { b };
+            <$f>::from_bits(n.to_bits() | $quiet)
+        }
         /// Wasm `min`: NaN if either operand is NaN, and -0 < +0.
         #[inline]
         pub fn $min(a: $f, b: $f) -> $f {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                return $first_nan(a, b);
             }
             if a == b {
                 return <$f>::from_bits(a.to_bits() | b.to_bits());
@@ -53,7 +61,7 @@ macro_rules! float_minmax {
         #[inline]
         pub fn $max(a: $f, b: $f) -> $f {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                return $first_nan(a, b);
             }
             if a == b {
                 return <$f>::from_bits(a.to_bits() & b.to_bits());
@@ -63,8 +71,8 @@ macro_rules! float_minmax {
     )*};
 }
 float_minmax! {
-    f32_min f32_max: f32;
-    f64_min f64_max: f64;
+    f32_min f32_max f32_first_nan: f32, 0x0040_0000;
+    f64_min f64_max f64_first_nan: f64, 0x0008_0000_0000_0000;
 }
 
 /// `Config::canonicalize_nans`: a NaN becomes the canonical NaN (positive,

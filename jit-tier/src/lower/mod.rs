@@ -53,7 +53,7 @@ mod tables;
 
 use control::Step;
 use memory::LoadKind;
-use numeric::{float_cc, int_cc};
+use numeric::{float_cc, int_cc, min_max};
 
 /// Value classes: each slot has one variable per class it is used with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

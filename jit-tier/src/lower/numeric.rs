@@ -205,3 +205,18 @@ pub(super) fn float_cc(cond: Option<Cond>) -> Result<(FloatCC, bool), CompileErr
         other => return Err(err(format!("{other:?} is not a float condition"))),
     })
 }
+
+/// Wasm `min` (or `max`) of scalar floats, with the NaN the interpreter
+/// gives (`tandem_vm_core::num::f32_min`): the first NaN operand, quieted,
+/// which on x86-64 is what `x + y` gives (`addss`). Cranelift's `fmin`
+/// gave the other operand's NaN when both were NaNs. Elsewhere `fmin` as
+/// it is (its NaN is not checked against the interpreter there).
+pub(super) fn min_max(b: &mut FunctionBuilder<'_>, x: Value, y: Value, max: bool) -> Value {
+    let r = if max { b.ins().fmax(x, y) } else { b.ins().fmin(x, y) };
+    if !cfg!(target_arch = "x86_64") {
+        return r;
+    }
+    let nan = b.ins().fcmp(FloatCC::Unordered, x, y);
+    let sum = b.ins().fadd(x, y);
+    b.ins().select(nan, sum, r)
+}
