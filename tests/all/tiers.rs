@@ -453,29 +453,8 @@ fn scalar_float_nans_are_the_same_bits_in_both_tiers() {
     }
     text += "(func (export \"demote\") (param f64) (result f32) (f32.demote_f64 (local.get 0)))\n";
     text += "(func (export \"promote\") (param f32) (result f64) (f64.promote_f32 (local.get 0)))\n)";
-    let f32s: [u32; 10] = [
-        0x7fc0_0000,
-        0xffc0_0000,
-        0x7fa0_0001,
-        0xff81_2345,
-        0x7fc1_2345,
-        0x7f80_0000,
-        0xff80_0000,
-        0,
-        0x8000_0000,
-        0x3fc0_0000,
-    ];
-    let f64s: [u64; 9] = [
-        0x7ff8_0000_0000_0000,
-        0xfff8_0000_0000_0000,
-        0x7ff4_0000_0000_0001,
-        0xfff0_0000_1234_5678,
-        0x7ff8_0000_0012_3456,
-        0x7ff0_0000_0000_0000,
-        0xfff0_0000_0000_0000,
-        0,
-        0x3ff8_0000_0000_0000,
-    ];
+    // The SIMD tests' corner values: NaNs of every kind, zeros, infinities.
+    let (f32s, f64s) = (super::simd::F32_BITS, super::simd::F64_BITS);
     let run = |tier: Tier| {
         let mut cfg = Config::new();
         cfg.tier(tier);
@@ -487,29 +466,29 @@ fn scalar_float_nans_are_the_same_bits_in_both_tiers() {
             out.push((name.to_string(), format!("{args:x?}"), r[0]));
         };
         for op in ops32 {
-            for &a in &f32s {
-                for &b in &f32s {
+            for &a in f32s {
+                for &b in f32s {
                     call(&mut store, &format!("f32.{op}"), &[Val::F32(a), Val::F32(b)], Val::F32(0));
                 }
             }
-            for &a in &f64s {
-                for &b in &f64s {
+            for &a in f64s {
+                for &b in f64s {
                     call(&mut store, &format!("f64.{op}"), &[Val::F64(a), Val::F64(b)], Val::F64(0));
                 }
             }
         }
         for op in un {
-            for &a in &f32s {
+            for &a in f32s {
                 call(&mut store, &format!("f32.{op}"), &[Val::F32(a)], Val::F32(0));
             }
-            for &a in &f64s {
+            for &a in f64s {
                 call(&mut store, &format!("f64.{op}"), &[Val::F64(a)], Val::F64(0));
             }
         }
-        for &a in &f64s {
+        for &a in f64s {
             call(&mut store, "demote", &[Val::F64(a)], Val::F32(0));
         }
-        for &a in &f32s {
+        for &a in f32s {
             call(&mut store, "promote", &[Val::F32(a)], Val::F64(0));
         }
         out
