@@ -123,11 +123,27 @@ pub struct Op {
     pub mirror: Option<String>,
     /// A SIMD op: its shape, which says what the op reads and writes.
     pub simd: Option<Shape>,
+    /// A multiply fused with the add or subtract of its product
+    /// (`F32x4MulAdd`): the two ops, and where the product goes in the
+    /// second (its first operand, its second, or either: integer addition
+    /// commutes).
+    pub mul_then: Option<(&'static str, &'static str, Order)>,
+    /// A vector test fused with the branch on its result
+    /// (`BrV128AnyTrueNz`): the test.
+    pub test: Option<&'static str>,
     /// An op whose float result may be a NaN it computed (arithmetic,
     /// rounding, min/max, promotion, demotion): the op that follows it
     /// when NaNs are canonicalised (`F32CanonNan`, ...). Sign and bit ops,
     /// selections (`pmin`) and moves pass NaNs on unchanged and have none.
     pub nan: Option<&'static str>,
+}
+
+/// Where a fused op's product goes in its second op (`Op::mul_then`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    First,
+    Second,
+    Either,
 }
 
 /// The shape of a SIMD op (as wasmparser classifies the operators): what
@@ -211,6 +227,8 @@ fn op(group: Group, name: impl Into<String>, operands: &[(&'static str, Kind)]) 
         increment: None,
         mirror: None,
         simd: None,
+        mul_then: None,
+        test: None,
         nan: None,
     }
 }
@@ -983,18 +1001,25 @@ pub fn ops() -> Vec<Op> {
     // operand order decides which NaN a float op passes on), `MulSub`
     // `a * b - c`, `SubMul` `c - a * b`. Integer addition commutes, so
     // `MulAdd` serves both orders.
-    for (t, forms) in [
-        ("F32x4", &["MulAdd", "AddMul", "MulSub", "SubMul"][..]),
-        ("F64x2", &["MulAdd", "AddMul", "MulSub", "SubMul"][..]),
-        ("I32x4", &["MulAdd"][..]),
-        ("I16x8", &["MulAdd"][..]),
-    ] {
-        for form in forms {
-            let mut o = op(Simd, format!("{t}{form}"), &[("dst", Slot), ("a", Slot), ("b", Slot), ("c", Slot)])
-                .sig(&["v128", "v128", "v128"], &["v128"]);
-            o.nan = simd_nan(&format!("{t}Mul"));
-            v.push(o);
-        }
+    use Order::{Either, First, Second};
+    const MUL_THEN: &[(&str, &str, &str, Order)] = &[
+        ("F32x4MulAdd", "F32x4Mul", "F32x4Add", First),
+        ("F32x4AddMul", "F32x4Mul", "F32x4Add", Second),
+        ("F32x4MulSub", "F32x4Mul", "F32x4Sub", First),
+        ("F32x4SubMul", "F32x4Mul", "F32x4Sub", Second),
+        ("F64x2MulAdd", "F64x2Mul", "F64x2Add", First),
+        ("F64x2AddMul", "F64x2Mul", "F64x2Add", Second),
+        ("F64x2MulSub", "F64x2Mul", "F64x2Sub", First),
+        ("F64x2SubMul", "F64x2Mul", "F64x2Sub", Second),
+        ("I32x4MulAdd", "I32x4Mul", "I32x4Add", Either),
+        ("I16x8MulAdd", "I16x8Mul", "I16x8Add", Either),
+    ];
+    for &(name, mul, then, order) in MUL_THEN {
+        let mut o = op(Simd, name, &[("dst", Slot), ("a", Slot), ("b", Slot), ("c", Slot)])
+            .sig(&["v128", "v128", "v128"], &["v128"]);
+        o.nan = simd_nan(mul);
+        o.mul_then = Some((mul, then, order));
+        v.push(o);
     }
 
     // --- conversions ---
@@ -1078,6 +1103,7 @@ pub fn ops() -> Vec<Op> {
         for (c, opp) in [("Nz", "Z"), ("Z", "Nz")] {
             let mut b = op(Simd, format!("Br{name}{c}"), &[("src", Slot), ("target", Target)]);
             b.cond = Some(c);
+            b.test = Some(name);
             b.opposite = Some(format!("Br{name}{opp}"));
             v.push(b);
         }

@@ -1,6 +1,6 @@
 //! Turns the op description (`desc.rs`) into Rust: see `generate`.
 
-use crate::desc::{Bank, Kind, Op, Shape, bank_of};
+use crate::desc::{Bank, Kind, Op, Order, Shape, bank_of};
 use crate::kinds::Form;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -191,6 +191,47 @@ pub fn generate(ops: &[Op]) -> String {
     writeln!(w, "    {}", simd.join("\n    | ")).unwrap();
     writeln!(w, "}}; }}").unwrap();
 
+    // The fused multiply-then-add and test-and-branch ops: their parts, for
+    // the interpreter's handlers, and patterns binding their operands, for
+    // the JIT's lowering.
+    writeln!(
+        w,
+        "/// Calls `$m!` once with every multiply-then-add op as `Name mul_fn then_fn first|second;`\n\
+         /// (`tandem_vm_core::simd` functions; where the product goes in the second op)."
+    )
+    .unwrap();
+    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! for_each_mul_then {{ ($m:ident) => {{ $m! {{").unwrap();
+    for op in ops {
+        let Some((mul, then, order)) = op.mul_then else { continue };
+        let at = if order == Order::Second { "second" } else { "first" };
+        writeln!(w, "    {} {} {} {at};", op.name, snake(mul), snake(then)).unwrap();
+    }
+    writeln!(w, "}} }}; }}").unwrap();
+    writeln!(w, "/// Calls `$m!` once with every test-and-branch op as `Name test_fn;`.").unwrap();
+    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! for_each_branch_test {{ ($m:ident) => {{ $m! {{")
+        .unwrap();
+    for op in ops {
+        let Some(test) = op.test else { continue };
+        writeln!(w, "    {} {};", op.name, snake(test)).unwrap();
+    }
+    writeln!(w, "}} }}; }}").unwrap();
+    let pattern = |w: &mut String, name: &str, fields: &[&str], pick: &dyn Fn(&Op) -> bool| {
+        let params: Vec<String> = fields.iter().map(|f| format!("${f}:ident")).collect();
+        let binds: Vec<String> = fields.iter().map(|f| format!("{f}: ${f}")).collect();
+        writeln!(w, "/// A pattern matching every `{name}` op of `BaseOp`, binding its operands.").unwrap();
+        writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! {name}_base_ops {{ ({}) => {{", params.join(", "))
+            .unwrap();
+        let arms: Vec<String> = ops
+            .iter()
+            .filter(|o| pick(o))
+            .map(|o| format!("$crate::bytecode::BaseOp::{} {{ {} }}", o.name, binds.join(", ")))
+            .collect();
+        writeln!(w, "    {}", arms.join("\n    | ")).unwrap();
+        writeln!(w, "}}; }}").unwrap();
+    };
+    pattern(w, "mul_then", &["dst", "a", "b", "c"], &|o| o.mul_then.is_some());
+    pattern(w, "branch_test", &["src", "target"], &|o| o.test.is_some());
+
     // Opcode facts.
     writeln!(w, "impl Opcode {{").unwrap();
     let table = |w: &mut String, doc: &str, sig: &str, default: &str, arm: &dyn Fn(&Code<'_>) -> Option<String>| {
@@ -327,6 +368,30 @@ pub fn generate(ops: &[Op]) -> String {
     );
     table(
         w,
+        "A multiply fused with the add or subtract of its product: the two ops, and whether the product is the second op's first operand.",
+        "mul_then(self) -> Option<(Opcode, Opcode, bool)>",
+        "None",
+        &|c| {
+            let (mul, then, order) = c.op.mul_then?;
+            Some(format!("Some((Opcode::{mul}, Opcode::{then}, {}))", order != Order::Second))
+        },
+    );
+    table(
+        w,
+        "Is this op the add or subtract of some multiply-then-add op (`Op::mul_then` may fuse it)?",
+        "takes_product(self) -> bool",
+        "false",
+        &|c| ops.iter().any(|o| o.mul_then.is_some_and(|(_, then, _)| then == c.name)).then(|| "true".to_string()),
+    );
+    table(
+        w,
+        "A vector test fused with the branch on its result: the test.",
+        "branch_test(self) -> Option<Opcode>",
+        "None",
+        &|c| Some(format!("Some(Opcode::{})", c.op.test?)),
+    );
+    table(
+        w,
         "The form of a call that counts the callee's calls (tiered mode).",
         "hot_form(self) -> Option<Opcode>",
         "None",
@@ -409,6 +474,37 @@ pub fn generate(ops: &[Op]) -> String {
         .unwrap();
     }
     writeln!(w, "            _ => return None,\n        }})\n    }}").unwrap();
+
+    writeln!(
+        w,
+        "    /// `then` (an add or subtract) fused with `mul`, the multiply whose product it\n    \
+         /// reads once: the fused op, and the product's slot (which the caller must know\n    \
+         /// to be dead afterwards)."
+    )
+    .unwrap();
+    writeln!(w, "    pub fn mul_then(mul: Op, then: Op) -> Option<(Op, Slot)> {{\n        match (mul, then) {{")
+        .unwrap();
+    for o in ops {
+        let Some((mul, then, order)) = o.mul_then else { continue };
+        let head = format!("(Op::{mul} {{ dst: p, lhs: a, rhs: b }}, Op::{then} {{ dst, lhs, rhs }})");
+        if order != Order::Second {
+            writeln!(
+                w,
+                "            {head} if lhs == p && rhs != p => Some((Op::{} {{ dst, a, b, c: rhs }}, p)),",
+                o.name
+            )
+            .unwrap();
+        }
+        if order != Order::First {
+            writeln!(
+                w,
+                "            {head} if rhs == p && lhs != p => Some((Op::{} {{ dst, a, b, c: lhs }}, p)),",
+                o.name
+            )
+            .unwrap();
+        }
+    }
+    writeln!(w, "            _ => None,\n        }}\n    }}").unwrap();
 
     writeln!(w, "    /// The branch to `target` taken exactly when this one is not.").unwrap();
     writeln!(w, "    pub fn opposite(self, target: Target) -> Option<Op> {{\n        Some(match self {{").unwrap();

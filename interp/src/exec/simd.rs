@@ -103,8 +103,15 @@ macro_rules! simd_body {
     }};
 }
 
-/// A fused multiply-then-add op (`F32x4MulAdd`...): the product of `a` and
-/// `b` by `$mul`, then `$then` of it and `c`, the product first or second.
+/// The handlers of the multiply-then-add ops (`F32x4MulAdd`...; see
+/// `for_each_mul_then!`): the product of `a` and `b`, then the second op of
+/// it and `c`, the product first or second.
+macro_rules! mul_then_handlers {
+    ($($name:ident $mul:ident $then:ident $at:ident;)*) => {
+        $( handler_fn!(r, cx, $name, mul_then!(r, $name, $mul, $then, $at)); )*
+    };
+}
+
 macro_rules! mul_then {
     ($r:ident, $Op:ident, $mul:ident, $then:ident, first) => {{
         let o = operands!($r, $Op);
@@ -118,13 +125,16 @@ macro_rules! mul_then {
     }};
 }
 
-/// A vector test and the branch on its result (`BrV128AnyTrueNz`...).
-macro_rules! br_test {
-    ($r:ident, $cx:ident, $Op:ident, $f:ident) => {{
-        let o = operands!($r, $Op);
-        let v = simd::$f(vget!($r, o.src));
-        branch_if!($r, $cx, o, cond!($Op).holds_u64(v as u64, 0));
-    }};
+/// The handlers of the test-and-branch ops (`BrV128AnyTrueNz`...; see
+/// `for_each_branch_test!`).
+macro_rules! branch_test_handlers {
+    ($($name:ident $test:ident;)*) => {$(
+        handler_fn!(r, cx, $name, {
+            let o = operands!(r, $name);
+            let v = simd::$test(vget!(r, o.src));
+            branch_if!(r, cx, o, cond!($name).holds_u64(v as u64, 0));
+        });
+    )*};
 }
 
 macro_rules! simd_handlers {
@@ -140,26 +150,8 @@ macro_rules! simd_handlers {
         pub(super) mod h {
             use super::*;
             $( handler_fn!(r, cx, $name, simd_body!(r, cx, $name, $f, $shape, $($x)*)); )*
-            handler_fn!(r, cx, F32x4MulAdd, mul_then!(r, F32x4MulAdd, f32x4_mul, f32x4_add, first));
-            handler_fn!(r, cx, F32x4AddMul, mul_then!(r, F32x4AddMul, f32x4_mul, f32x4_add, second));
-            handler_fn!(r, cx, F32x4MulSub, mul_then!(r, F32x4MulSub, f32x4_mul, f32x4_sub, first));
-            handler_fn!(r, cx, F32x4SubMul, mul_then!(r, F32x4SubMul, f32x4_mul, f32x4_sub, second));
-            handler_fn!(r, cx, F64x2MulAdd, mul_then!(r, F64x2MulAdd, f64x2_mul, f64x2_add, first));
-            handler_fn!(r, cx, F64x2AddMul, mul_then!(r, F64x2AddMul, f64x2_mul, f64x2_add, second));
-            handler_fn!(r, cx, F64x2MulSub, mul_then!(r, F64x2MulSub, f64x2_mul, f64x2_sub, first));
-            handler_fn!(r, cx, F64x2SubMul, mul_then!(r, F64x2SubMul, f64x2_mul, f64x2_sub, second));
-            handler_fn!(r, cx, I32x4MulAdd, mul_then!(r, I32x4MulAdd, i32x4_mul, i32x4_add, first));
-            handler_fn!(r, cx, I16x8MulAdd, mul_then!(r, I16x8MulAdd, i16x8_mul, i16x8_add, first));
-            handler_fn!(r, cx, BrV128AnyTrueNz, br_test!(r, cx, BrV128AnyTrueNz, v128_any_true));
-            handler_fn!(r, cx, BrV128AnyTrueZ, br_test!(r, cx, BrV128AnyTrueZ, v128_any_true));
-            handler_fn!(r, cx, BrI8x16AllTrueNz, br_test!(r, cx, BrI8x16AllTrueNz, i8x16_all_true));
-            handler_fn!(r, cx, BrI8x16AllTrueZ, br_test!(r, cx, BrI8x16AllTrueZ, i8x16_all_true));
-            handler_fn!(r, cx, BrI16x8AllTrueNz, br_test!(r, cx, BrI16x8AllTrueNz, i16x8_all_true));
-            handler_fn!(r, cx, BrI16x8AllTrueZ, br_test!(r, cx, BrI16x8AllTrueZ, i16x8_all_true));
-            handler_fn!(r, cx, BrI32x4AllTrueNz, br_test!(r, cx, BrI32x4AllTrueNz, i32x4_all_true));
-            handler_fn!(r, cx, BrI32x4AllTrueZ, br_test!(r, cx, BrI32x4AllTrueZ, i32x4_all_true));
-            handler_fn!(r, cx, BrI64x2AllTrueNz, br_test!(r, cx, BrI64x2AllTrueNz, i64x2_all_true));
-            handler_fn!(r, cx, BrI64x2AllTrueZ, br_test!(r, cx, BrI64x2AllTrueZ, i64x2_all_true));
+            tandem_vm_core::for_each_mul_then!(mul_then_handlers);
+            tandem_vm_core::for_each_branch_test!(branch_test_handlers);
         }
     };
 }

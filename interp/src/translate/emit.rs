@@ -74,8 +74,8 @@ impl Translator<'_> {
 
     /// `op`, a vector add or subtract, joined with the multiply just
     /// before it when it consumes that product and nothing else reads the
-    /// product (the multiply is cut; `F32x4MulAdd`...): a dot product's
-    /// `acc += x * y` in one dispatch.
+    /// product (the multiply is cut; `Op::mul_then`, `F32x4MulAdd`...): a
+    /// dot product's `acc += x * y` in one dispatch.
     fn fuse_mul_then(&mut self, op: Op, dst: Slot) -> Option<Op> {
         let (field, m) = self.last_result?;
         let at = field - OPCODE_SIZE;
@@ -83,36 +83,8 @@ impl Translator<'_> {
         if end != self.code.len() {
             return None;
         }
-        // (the product's slot, a, b; the other operand, is the product first)
-        let pick = |p: Slot, lhs: Slot, rhs: Slot| match (lhs == p, rhs == p) {
-            (true, false) => Some((rhs, true)),
-            (false, true) => Some((lhs, false)),
-            _ => None,
-        };
-        macro_rules! fuse {
-            ($($mul:ident $then:ident => $first:ident $second:ident;)*) => {
-                match (prev, op) {
-                    $(
-                        (Op::$mul { dst: p, lhs: a, rhs: b }, Op::$then { dst, lhs, rhs }) if p == m => {
-                            match pick(p, lhs, rhs)? {
-                                (c, true) => Op::$first { dst, a, b, c },
-                                (c, false) => Op::$second { dst, a, b, c },
-                            }
-                        }
-                    )*
-                    _ => return None,
-                }
-            };
-        }
-        let fused = fuse! {
-            F32x4Mul F32x4Add => F32x4MulAdd F32x4AddMul;
-            F32x4Mul F32x4Sub => F32x4MulSub F32x4SubMul;
-            F64x2Mul F64x2Add => F64x2MulAdd F64x2AddMul;
-            F64x2Mul F64x2Sub => F64x2MulSub F64x2SubMul;
-            I32x4Mul I32x4Add => I32x4MulAdd I32x4MulAdd;
-            I16x8Mul I16x8Add => I16x8MulAdd I16x8MulAdd;
-        };
-        if !self.temp_dead(m, Some(dst)) {
+        let (fused, product) = Op::mul_then(prev, op)?;
+        if product != m || !self.temp_dead(m, Some(dst)) {
             return None;
         }
         self.cut(at);
@@ -121,16 +93,8 @@ impl Translator<'_> {
 
     /// Emits an op whose first operand (`dst`) is the result slot.
     pub(super) fn emit_result(&mut self, op: Op, dst: Slot) {
-        // (Tested here first: `emit_result` runs for every op with a result.)
-        let op = match op {
-            Op::F32x4Add { .. }
-            | Op::F32x4Sub { .. }
-            | Op::F64x2Add { .. }
-            | Op::F64x2Sub { .. }
-            | Op::I32x4Add { .. }
-            | Op::I16x8Add { .. } => self.fuse_mul_then(op, dst).unwrap_or(op),
-            _ => op,
-        };
+        // (Tested first: `emit_result` runs for every op with a result.)
+        let op = if op.opcode().takes_product() { self.fuse_mul_then(op, dst).unwrap_or(op) } else { op };
         self.last_copy = None;
         let start = self.code.len();
         // `i32.eqz` of the comparison just before it (into a temporary:

@@ -209,31 +209,25 @@ impl Lower<'_, '_> {
         }
     }
 
-    /// A multiply-then-add op (`F32x4MulAdd`...): `mul` of `a` and `b`, then
-    /// `then` of the product and `c` (`product_first`) or of `c` and the
-    /// product, each as its own op lowers.
-    pub(super) fn mul_then(
-        &mut self,
-        dst: Slot,
-        [a, b, c]: [Slot; 3],
-        mul: Opcode,
-        then: Opcode,
-        product_first: bool,
-    ) -> Lowered {
+    /// A multiply-then-add op (`F32x4MulAdd`...; `Opcode::mul_then`): the
+    /// product of `a` and `b`, then the second op of it and `c` or of `c`
+    /// and it, each as its own op lowers.
+    pub(super) fn mul_then(&mut self, op: Opcode, dst: Slot, [a, b, c]: [Slot; 3]) -> Lowered {
+        let (mul, then, product_first) = op.mul_then().ok_or_else(|| err("not a multiply-then-add op"))?;
         let (x, y, z) = (self.get(a, V128)?, self.get(b, V128)?, self.get(c, V128)?);
         let p = self.simd_value(mul, &[x, y], None, 0);
-        let v = if product_first {
-            self.simd_value(then, &[p, z], None, 0)
-        } else {
-            self.simd_value(then, &[z, p], None, 0)
-        };
+        let operands = if product_first { [p, z] } else { [z, p] };
+        let v = self.simd_value(then, &operands, None, 0);
         self.set(dst, V128, v);
         Ok(())
     }
 
-    /// A vector test (`test`, of the `Test` shape) of `src` and the branch
-    /// to `target` taken when its result compares to 0 by `cc`.
-    pub(super) fn br_test(&mut self, src: Slot, test: Opcode, cc: IntCC, target: Target) -> Lowered {
+    /// A test-and-branch op (`BrV128AnyTrueNz`...; `Opcode::branch_test`):
+    /// the vector test of `src`, and the branch to `target` taken when the
+    /// result compares to 0 by the op's condition.
+    pub(super) fn br_test(&mut self, op: Opcode, src: Slot, target: Target) -> Lowered {
+        let test = op.branch_test().ok_or_else(|| err("not a test-and-branch op"))?;
+        let cc = int_cc(op.cond())?;
         let x = self.get(src, V128)?;
         let t = self.simd_scalar(test, x, 0, I32);
         let r = self.b.ins().icmp_imm_s(cc, t, 0);
