@@ -38,11 +38,11 @@ int_div! {
 
 macro_rules! float_minmax {
     ($($min:ident $max:ident $first_nan:ident : $f:ty, $quiet:expr;)*) => {$(
-        /// The NaN of an op with a NaN operand: the first NaN operand,
-        /// quieted (what x86's SSE instructions give, and so the JIT). Spelt
+        /// The NaN of an op with a NaN operand (`a` or `b` is one): the
+        /// first NaN operand, quieted (what x86's SSE instructions give, and so the JIT). Spelt
         /// out: left to the compiler, `a + b` may be commuted.
         #[cold]
-        fn $first_nan(a: $f, b: $f) -> $f {
+        pub fn $first_nan(a: $f, b: $f) -> $f {
             let n = if a.is_nan() { a } else { b };
             <$f>::from_bits(n.to_bits() | $quiet)
         }

@@ -662,17 +662,18 @@ narrow! {
     i16x8_narrow_i32x4_u: i32s => from_u16s, u16, 8;
 }
 
-/// Widening of the low or high half of the lanes (`$w`-bit lanes, from
-/// lane `$half`); with SSE2 on x86-64, one unpack with zeros or with the
+/// Widening of the low or high half of the lanes (from lane `$half`) to
+/// lanes of `$to`; with SSE2 on x86-64, one unpack with zeros or with the
 /// lanes' signs: lane by lane, LLVM took the 8 bytes of a
 /// `v128.load8x8_u` apart one by one (40 instructions for one `punpcklbw`).
 macro_rules! extend {
-    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal, $w:literal $signed:literal;)*) => {$(
+    ($($name:ident: $get:ident => $put:ident, $to:ty, $half:literal;)*) => {$(
         #[inline]
         pub fn $name(a: V) -> V {
             #[cfg(target_arch = "x86_64")]
             {
-                x86::widen::<$w, { $half != 0 }, $signed>(a)
+                // From lanes half `$to`'s width, signed as `$to` is.
+                x86::widen::<{ (core::mem::size_of::<$to>() * 4) as u32 }, { $half != 0 }, { <$to>::MIN != 0 }>(a)
             }
             #[cfg(not(target_arch = "x86_64"))]
             {
@@ -683,18 +684,18 @@ macro_rules! extend {
     )*};
 }
 extend! {
-    i16x8_extend_low_i8x16_s: i8s => from_i16s, i16, 0, 8 true;
-    i16x8_extend_high_i8x16_s: i8s => from_i16s, i16, 8, 8 true;
-    i16x8_extend_low_i8x16_u: u8s => from_u16s, u16, 0, 8 false;
-    i16x8_extend_high_i8x16_u: u8s => from_u16s, u16, 8, 8 false;
-    i32x4_extend_low_i16x8_s: i16s => from_i32s, i32, 0, 16 true;
-    i32x4_extend_high_i16x8_s: i16s => from_i32s, i32, 4, 16 true;
-    i32x4_extend_low_i16x8_u: u16s => from_u32s, u32, 0, 16 false;
-    i32x4_extend_high_i16x8_u: u16s => from_u32s, u32, 4, 16 false;
-    i64x2_extend_low_i32x4_s: i32s => from_i64s, i64, 0, 32 true;
-    i64x2_extend_high_i32x4_s: i32s => from_i64s, i64, 2, 32 true;
-    i64x2_extend_low_i32x4_u: u32s => from_u64s, u64, 0, 32 false;
-    i64x2_extend_high_i32x4_u: u32s => from_u64s, u64, 2, 32 false;
+    i16x8_extend_low_i8x16_s: i8s => from_i16s, i16, 0;
+    i16x8_extend_high_i8x16_s: i8s => from_i16s, i16, 8;
+    i16x8_extend_low_i8x16_u: u8s => from_u16s, u16, 0;
+    i16x8_extend_high_i8x16_u: u8s => from_u16s, u16, 8;
+    i32x4_extend_low_i16x8_s: i16s => from_i32s, i32, 0;
+    i32x4_extend_high_i16x8_s: i16s => from_i32s, i32, 4;
+    i32x4_extend_low_i16x8_u: u16s => from_u32s, u32, 0;
+    i32x4_extend_high_i16x8_u: u16s => from_u32s, u32, 4;
+    i64x2_extend_low_i32x4_s: i32s => from_i64s, i64, 0;
+    i64x2_extend_high_i32x4_s: i32s => from_i64s, i64, 2;
+    i64x2_extend_low_i32x4_u: u32s => from_u64s, u64, 0;
+    i64x2_extend_high_i32x4_u: u32s => from_u64s, u64, 2;
 }
 
 /// Widening multiplication of the low or high half of the lanes.
@@ -768,7 +769,7 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
 // --- Float lanes ---
 
 macro_rules! float_ops {
-    ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path,
+    ($($p:ident: $f:ty, $quiet:expr, $get:ident, $put:ident, $first_nan:path, $min:path, $max:path, $ceil:path, $floor:path, $trunc:path, $nearest:path,
        x86 $vt:ident $unord:ident $movemask:ident $or:ident $and:ident $andnot:ident,
        arith [$($name:ident $intrinsic:ident $op:tt),*];)*) => {$(
         pub mod $p {
@@ -795,15 +796,7 @@ macro_rules! float_ops {
             #[cfg(any(test, not(target_arch = "x86_64")))]
             #[cold]
             fn nan_first(x: $f, y: $f, r: $f) -> $f {
-                if !r.is_nan() {
-                    r
-                } else if x.is_nan() {
-                    <$f>::from_bits(x.to_bits() | $quiet)
-                } else if y.is_nan() {
-                    <$f>::from_bits(y.to_bits() | $quiet)
-                } else {
-                    r
-                }
+                if r.is_nan() && (x.is_nan() || y.is_nan()) { $first_nan(x, y) } else { r }
             }
             /// On x86-64, `arith` with SSE2 (part of every x86-64): one
             /// vector instruction, and `nan_first`'s rule in vector
@@ -893,10 +886,10 @@ macro_rules! float_ops {
     )*};
 }
 float_ops! {
-    f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest,
+    f32x4: f32, 0x0040_0000, f32s, from_f32s, num::f32_first_nan, num::f32_min, num::f32_max, num::f32_ceil, num::f32_floor, num::f32_trunc, num::f32_nearest,
         x86 __m128 _mm_cmpunord_ps _mm_movemask_ps _mm_or_ps _mm_and_ps _mm_andnot_ps,
         arith [add _mm_add_ps +, sub _mm_sub_ps -, mul _mm_mul_ps *, div _mm_div_ps /];
-    f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest,
+    f64x2: f64, 0x0008_0000_0000_0000, f64s, from_f64s, num::f64_first_nan, num::f64_min, num::f64_max, num::f64_ceil, num::f64_floor, num::f64_trunc, num::f64_nearest,
         x86 __m128d _mm_cmpunord_pd _mm_movemask_pd _mm_or_pd _mm_and_pd _mm_andnot_pd,
         arith [add _mm_add_pd +, sub _mm_sub_pd -, mul _mm_mul_pd *, div _mm_div_pd /];
 }

@@ -53,7 +53,11 @@ mod tables;
 
 use control::Step;
 use memory::LoadKind;
-use numeric::{float_cc, int_cc, min_max};
+use numeric::{float_cc, int_cc};
+
+/// Whether the host's float arithmetic picks NaNs as the interpreter does
+/// (`tandem_vm_core::num::f32_first_nan`: first NaN operand, quieted).
+const X86: bool = cfg!(target_arch = "x86_64");
 
 /// Value classes: each slot has one variable per class it is used with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -28,6 +28,16 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(())
     }
 
+    /// Wasm `min` (or `max`) of scalar floats of class `c`, with the
+    /// interpreter's NaN on x86-64 (`with_nan_sum`).
+    pub(super) fn min_max(&mut self, dst: Slot, lhs: Slot, rhs: Slot, c: Cls, max: bool) -> Lowered {
+        let (x, y) = (self.get(lhs, c)?, self.get(rhs, c)?);
+        let r = if max { self.b.ins().fmax(x, y) } else { self.b.ins().fmin(x, y) };
+        let v = if X86 { self.with_nan_sum(x, y, r, ir(c)) } else { r };
+        self.set(dst, c, v);
+        Ok(())
+    }
+
     pub(super) fn bin(
         &mut self,
         dst: Slot,
@@ -204,19 +214,4 @@ pub(super) fn float_cc(cond: Option<Cond>) -> Result<(FloatCC, bool), CompileErr
         Some(Cond::NotGe) => (FloatCC::GreaterThanOrEqual, true),
         other => return Err(err(format!("{other:?} is not a float condition"))),
     })
-}
-
-/// Wasm `min` (or `max`) of scalar floats, with the NaN the interpreter
-/// gives (`tandem_vm_core::num::f32_min`): the first NaN operand, quieted,
-/// which on x86-64 is what `x + y` gives (`addss`). Cranelift's `fmin`
-/// gave the other operand's NaN when both were NaNs. Elsewhere `fmin` as
-/// it is (its NaN is not checked against the interpreter there).
-pub(super) fn min_max(b: &mut FunctionBuilder<'_>, x: Value, y: Value, max: bool) -> Value {
-    let r = if max { b.ins().fmax(x, y) } else { b.ins().fmin(x, y) };
-    if !cfg!(target_arch = "x86_64") {
-        return r;
-    }
-    let nan = b.ins().fcmp(FloatCC::Unordered, x, y);
-    let sum = b.ins().fadd(x, y);
-    b.ins().select(nan, sum, r)
 }

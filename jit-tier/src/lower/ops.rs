@@ -542,8 +542,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::F32Sub { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fsub(x, y))?,
             BaseOp::F32Mul { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fmul(x, y))?,
             BaseOp::F32Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fdiv(x, y))?,
-            BaseOp::F32Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| min_max(b, x, y, false))?,
-            BaseOp::F32Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| min_max(b, x, y, true))?,
+            BaseOp::F32Min { dst, lhs, rhs } => self.min_max(dst, lhs, rhs, F32, false)?,
+            BaseOp::F32Max { dst, lhs, rhs } => self.min_max(dst, lhs, rhs, F32, true)?,
             BaseOp::F32Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F32, |b, x, y| b.ins().fcopysign(x, y))?,
             BaseOp::F32Eq { dst, lhs, rhs }
             | BaseOp::F32Ne { dst, lhs, rhs }
@@ -577,8 +577,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::F64Div { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(x, y))?,
             BaseOp::F64SubRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fsub(y, x))?,
             BaseOp::F64DivRev { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fdiv(y, x))?,
-            BaseOp::F64Min { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| min_max(b, x, y, false))?,
-            BaseOp::F64Max { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| min_max(b, x, y, true))?,
+            BaseOp::F64Min { dst, lhs, rhs } => self.min_max(dst, lhs, rhs, F64, false)?,
+            BaseOp::F64Max { dst, lhs, rhs } => self.min_max(dst, lhs, rhs, F64, true)?,
             BaseOp::F64Copysign { dst, lhs, rhs } => self.bin(dst, lhs, rhs, F64, |b, x, y| b.ins().fcopysign(x, y))?,
             BaseOp::F64Eq { dst, lhs, rhs }
             | BaseOp::F64Ne { dst, lhs, rhs }

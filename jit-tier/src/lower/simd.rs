@@ -14,10 +14,6 @@ use super::*;
 use cranelift_codegen::ir::Endianness;
 use tandem_vm_core::bytecode::Opcode;
 
-/// Whether the host's vector float arithmetic picks NaNs as
-/// `tandem_vm_core::simd` does (first NaN operand, quieted).
-const X86: bool = cfg!(target_arch = "x86_64");
-
 /// The scalar operand of a shape: its class.
 fn scalar_cls(t: &str) -> Cls {
     match t {
@@ -609,14 +605,20 @@ impl Lower<'_, '_> {
         })
     }
 
-    /// `r` (lanes of type `t`) with each lane where `x` or `y` is a NaN
-    /// replaced by that lane of `x + y`: the NaN the interpreter's min and
-    /// max give (Cranelift's `fmin` gives a canonical one).
-    fn with_nan_sum(&mut self, x: Value, y: Value, r: Value, t: Type) -> Value {
+    /// `r` (of type `t`, a float or a vector of them) with each value (lane)
+    /// where `x` or `y` is a NaN replaced by that of `x + y`: the NaN the
+    /// interpreter's min and max give, the first NaN operand quieted
+    /// (`tandem_vm_core::num::f32_first_nan`; Cranelift's `fmin` gives
+    /// another). x86 only (`X86`).
+    pub(super) fn with_nan_sum(&mut self, x: Value, y: Value, r: Value, t: Type) -> Value {
         let nan = self.b.ins().fcmp(FloatCC::Unordered, x, y);
-        let nan = self.vec(nan, t);
         let sum = self.b.ins().fadd(x, y);
-        self.b.ins().bitselect(nan, sum, r)
+        if t.is_vector() {
+            let nan = self.vec(nan, t);
+            self.b.ins().bitselect(nan, sum, r)
+        } else {
+            self.b.ins().select(nan, sum, r)
+        }
     }
 
     /// The low or high half of `a`'s lanes, widened (signed or not).
