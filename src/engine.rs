@@ -125,6 +125,14 @@ impl Config {
         self.features.set(WasmFeatures::EXTENDED_CONST, enable);
         self
     }
+    /// Accept modules with several memories (loads, stores, `memory.*`
+    /// and bulk operations name theirs; `memory.copy` between two); on by
+    /// default, as in wasmtime. Memory 0 stays the fast one: the others are
+    /// reached through their definitions at each access.
+    pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::MULTI_MEMORY, enable);
+        self
+    }
     /// Accept the wide-arithmetic operators (`i64.add128`, `i64.sub128`,
     /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default, as in wasmtime.
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {

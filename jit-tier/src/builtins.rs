@@ -49,12 +49,14 @@ pub unsafe extern "C" fn add_frame(vmctx: *mut u8, func_index: u32) {
     inst.push_frame(&mut p.backtrace, func_index);
 }
 
-pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, delta: u32) -> u32 {
+/// Grows memory `mem` by `delta` pages: the old size in pages, or
+/// `u64::MAX` (which a 32-bit memory's caller narrows to -1).
+pub unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    match inst.memories.first() {
-        Some(&m) => store.grow_memory(m, delta as u64).map(|old| old as u32).unwrap_or(u32::MAX),
-        None => u32::MAX,
+    match inst.memories.get(mem as usize) {
+        Some(&m) => store.grow_memory(m, delta).unwrap_or(u64::MAX),
+        None => u64::MAX,
     }
 }
 
@@ -63,27 +65,28 @@ fn fuel<'a>(store: &'a mut StoreOpaque, inst: &InstanceData) -> Option<&'a mut u
     inst.module.fuel.then_some(&mut store.limits.fuel)
 }
 
-pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, dst: u32, val: u32, len: u32) -> u32 {
+pub unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, val: u32, len: u64) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    // SAFETY: memory 0 of a live instance.
-    code(unsafe { bulk::memory_fill(inst.memory0(), dst as u64, val as u8, len as u64, fuel(store, inst)) })
+    // SAFETY: a memory of a live instance.
+    code(unsafe { bulk::memory_fill(inst.memory(mem), dst, val as u8, len, fuel(store, inst)) })
 }
 
-pub unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst: u32, src: u32, len: u32) -> u32 {
+pub unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst: u64, src: u64, len: u64) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
-    // SAFETY: memory 0 of a live instance.
-    code(unsafe { bulk::memory_copy(inst.memory0(), dst as u64, src as u64, len as u64, fuel(store, inst)) })
+    let (dm, sm) = (inst.memory(dst_mem), inst.memory(src_mem));
+    // SAFETY: memories of a live instance.
+    code(unsafe { bulk::memory_copy(dm, sm, dst, src, len, fuel(store, inst)) })
 }
 
-pub unsafe extern "C" fn memory_init(vmctx: *mut u8, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+pub unsafe extern "C" fn memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u32 {
     // SAFETY: module contract.
     let (store, inst) = unsafe { parts(vmctx) };
     let bytes = inst.data_bytes(data);
-    let (d, s, n) = (dst as u64, src as u64, len as u64);
-    // SAFETY: memory 0 of a live instance; segment bytes are not guest memory.
-    code(unsafe { bulk::memory_init(inst.memory0(), bytes, d, s, n, fuel(store, inst)) })
+    let (s, n) = (src as u64, len as u64);
+    // SAFETY: a memory of a live instance; segment bytes are not guest memory.
+    code(unsafe { bulk::memory_init(inst.memory(mem), bytes, dst, s, n, fuel(store, inst)) })
 }
 
 pub unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {

@@ -2,7 +2,10 @@
 //! `Config` switch.
 
 use super::simd::tiers;
-use tandem::{Config, Engine, Global, GlobalType, Instance, Linker, Module, Store, Val, ValType};
+use tandem::{
+    Config, Engine, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Store, Tier, Translation, Val,
+    ValType,
+};
 
 /// Extended constant expressions: `i32`/`i64` `add`, `sub`, `mul` and
 /// `global.get` of an imported global, in globals' initialisers and in data
@@ -115,4 +118,143 @@ fn wide_arithmetic_is_off_by_default_and_names_its_switch() {
     let err = Module::new(&Engine::default(), WIDE).unwrap_err();
     let msg = err.to_string();
     assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_wide_arithmetic"), "{msg}");
+}
+
+/// Three memories: memory 0 (2 pages), `$a` (1 page, at most 2, with a
+/// data segment) and `$b`, imported from the host. Every access names a
+/// memory other than 0, so the twins of the loads and stores (scalar and
+/// SIMD), the memory instructions and the copy between two memories all
+/// run, and each bounds check must use its own memory's length (memory 0
+/// is the largest).
+const MULTI: &str = r#"(module
+  (import "env" "b" (memory $b 1))
+  (memory $zero 2)
+  (memory $a 1 2)
+  (data (memory $a) (i32.const 8) "\01\02\03\04\05\06\07\08")
+  (data $seg "hello")
+  (export "a" (memory $a))
+  (func (export "load_a") (param i32) (result i32) (i32.load $a offset=4 (local.get 0)))
+  (func (export "load8_b") (param i32) (result i32) (i32.load8_u $b (local.get 0)))
+  (func (export "store_a") (param i32 i64) (i64.store $a offset=1 (local.get 0) (local.get 1)))
+  (func (export "copy_a_to_b") (param i32 i32 i32) (memory.copy $b $a (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "fill_b") (param i32 i32 i32) (memory.fill $b (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init_b") (param i32) (memory.init $b $seg (local.get 0) (i32.const 0) (i32.const 5)))
+  (func (export "grow_a") (param i32) (result i32) (memory.grow $a (local.get 0)))
+  (func (export "sizes") (result i32)
+    (i32.add (i32.mul (memory.size $zero) (i32.const 100))
+      (i32.add (i32.mul (memory.size $a) (i32.const 10)) (memory.size $b))))
+  ;; v128 from $a (bytes 8..24) to $b at 32, plus one lane stored alone.
+  (func (export "simd") (result i64)
+    (v128.store $b (i32.const 32) (i8x16.add (v128.load $a (i32.const 8)) (v128.load $a (i32.const 8))))
+    (v128.store32_lane $b 1 (i32.const 48) (v128.load $a (i32.const 8)))
+    (i64.load $b (i32.const 32)))
+  ;; Sums memory $a's bytes 0..n into memory $b at 0, one byte at a time
+  ;; (long enough to tier up and to enter compiled code by OSR).
+  (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load8_u $a (local.get $i))))
+      (i32.store $b (i32.const 0) (local.get $s))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.load $b (i32.const 0))))"#;
+
+/// The message of the trap `r` holds.
+fn trap(r: tandem::Result<()>) -> String {
+    r.unwrap_err().to_string()
+}
+
+/// An instance of `MULTI` in `tier`, with memory `$b` from the host.
+fn multi(tier: Tier) -> (Store<()>, Instance, Memory) {
+    let mut cfg = Config::new();
+    cfg.tier(tier);
+    if tier == Tier::Tiered {
+        cfg.tier_up_thresholds(2, 3).background_compilation(false);
+    }
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, MULTI).unwrap();
+    let mut store = Store::new(&engine, ());
+    let b = Memory::new(&mut store, MemoryType { min: 1, max: None }).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "b", b).unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    (store, inst, b)
+}
+
+#[test]
+fn multiple_memories_in_every_tier() {
+    for tier in tiers() {
+        let (mut store, inst, b) = multi(tier);
+        let a = inst.get_memory(&mut store, "a").unwrap();
+        let load_a = inst.get_typed_func::<i32, i32>(&mut store, "load_a").unwrap();
+        // Bytes 12..16 of the data segment, little endian.
+        assert_eq!(load_a.call(&mut store, 8).unwrap(), 0x0807_0605, "{tier:?}");
+        // $a has one page (memory 0 has two): 65534 + 4 is past its end.
+        assert!(trap(load_a.call(&mut store, 65530).map(drop)).contains("out of bounds"), "{tier:?}");
+        let store_a = inst.get_typed_func::<(i32, i64), ()>(&mut store, "store_a").unwrap();
+        store_a.call(&mut store, (99, 0x1122_3344_5566_7788)).unwrap();
+        assert_eq!(a.data(&store)[100..108], 0x1122_3344_5566_7788u64.to_le_bytes(), "{tier:?}");
+        assert!(trap(store_a.call(&mut store, (65528, 0))).contains("out of bounds"), "{tier:?}");
+        // A copy between two memories, then a fill and an init of $b.
+        let copy = inst.get_typed_func::<(i32, i32, i32), ()>(&mut store, "copy_a_to_b").unwrap();
+        copy.call(&mut store, (1000, 8, 8)).unwrap();
+        assert_eq!(b.data(&store)[1000..1008], [1, 2, 3, 4, 5, 6, 7, 8], "{tier:?}");
+        assert!(trap(copy.call(&mut store, (0, 65535, 2))).contains("out of bounds"), "{tier:?}");
+        let fill = inst.get_typed_func::<(i32, i32, i32), ()>(&mut store, "fill_b").unwrap();
+        fill.call(&mut store, (2000, 0xab, 3)).unwrap();
+        assert_eq!(b.data(&store)[1999..2004], [0, 0xab, 0xab, 0xab, 0], "{tier:?}");
+        let init = inst.get_typed_func::<i32, ()>(&mut store, "init_b").unwrap();
+        init.call(&mut store, 3000).unwrap();
+        assert_eq!(&b.data(&store)[3000..3005], b"hello", "{tier:?}");
+        let load8_b = inst.get_typed_func::<i32, i32>(&mut store, "load8_b").unwrap();
+        assert_eq!(load8_b.call(&mut store, 3001).unwrap(), b'e' as i32, "{tier:?}");
+        // Byte lanes doubled: 2, 4, .., 16 at 32..40 of $b; lane 1 (bytes 5..9) at 48.
+        let simd = inst.get_typed_func::<(), i64>(&mut store, "simd").unwrap();
+        assert_eq!(simd.call(&mut store, ()).unwrap(), i64::from_le_bytes([2, 4, 6, 8, 10, 12, 14, 16]), "{tier:?}");
+        assert_eq!(b.data(&store)[48..52], [5, 6, 7, 8], "{tier:?}");
+        // Sizes in pages, as 100 * zero + 10 * a + b; $a grows to its maximum.
+        let sizes = inst.get_typed_func::<(), i32>(&mut store, "sizes").unwrap();
+        assert_eq!(sizes.call(&mut store, ()).unwrap(), 211, "{tier:?}");
+        let grow_a = inst.get_typed_func::<i32, i32>(&mut store, "grow_a").unwrap();
+        assert_eq!(grow_a.call(&mut store, 1).unwrap(), 1, "{tier:?}");
+        assert_eq!(grow_a.call(&mut store, 1).unwrap(), -1, "{tier:?}");
+        assert_eq!(sizes.call(&mut store, ()).unwrap(), 221, "{tier:?}");
+        // Grown, $a now holds the access that trapped.
+        assert_eq!(load_a.call(&mut store, 65530).unwrap(), 0, "{tier:?}");
+        // The host grows $b: compiled code sees the new length at once.
+        assert!(trap(load8_b.call(&mut store, 70000).map(drop)).contains("out of bounds"), "{tier:?}");
+        b.grow(&mut store, 1).unwrap();
+        assert_eq!(load8_b.call(&mut store, 70000).unwrap(), 0, "{tier:?}");
+        // 1..=8 from the segment, then zeros, then the 0x88 0x77 .. stored at 100.
+        let sum = inst.get_typed_func::<i32, i32>(&mut store, "sum").unwrap();
+        let want: i32 = (1..=8).sum::<i32>() + [0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11].iter().sum::<i32>();
+        for _ in 0..3 {
+            assert_eq!(sum.call(&mut store, 4096).unwrap(), want, "{tier:?}");
+        }
+    }
+}
+
+#[test]
+fn multiple_memories_are_on_by_default_and_can_be_switched_off() {
+    let mut cfg = Config::new();
+    cfg.wasm_multi_memory(false);
+    let err = Module::new(&Engine::new(&cfg), MULTI).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_multi_memory"), "{msg}");
+}
+
+/// A body that uses a switched-off feature is refused as unsupported,
+/// naming the switch, also when bodies are validated by the translator
+/// (eager translation) rather than with the module.
+#[test]
+fn a_switched_off_feature_in_a_body_is_unsupported_in_every_translation_mode() {
+    for translation in [Translation::Lazy, Translation::Eager] {
+        let mut cfg = Config::new();
+        cfg.translation(translation);
+        let err = Module::new(&Engine::new(&cfg), WIDE).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_wide_arithmetic"), "{msg}");
+        // A malformed body stays malformed.
+        let bad = "(module (func (i32.add (i32.const 1))))";
+        let msg = Module::new(&Engine::new(&cfg), bad).unwrap_err().to_string();
+        assert!(msg.starts_with("invalid module"), "{msg}");
+    }
 }

@@ -18,7 +18,17 @@
 //! - `U32` (4 bytes): an index, a VMContext offset, a memory offset, a fuel
 //!   amount or a 32-bit immediate;
 //! - `U64` (8 bytes): a 64-bit immediate;
-//! - `Ty` (1 byte): a `ValType` code, kept so a compiler knows a slot's type.
+//! - `Ty` (1 byte): a `ValType` code, kept so a compiler knows a slot's type;
+//! - `MemRef` (4 bytes): a memory index, and whether its addresses are 64-bit.
+//!
+//! # Memories
+//! Loads and stores access memory 0 through the interpreter's cached base
+//! and length, with 32-bit addresses and offsets. Each has a twin named
+//! `<Name>Mem` (`I32LoadMem`) that names its memory (`mem`) and takes a
+//! 64-bit offset: the translator emits it for the other memories and for
+//! 64-bit ones (`Op::on_memory`); a compiler lowers it as its memory-0 op
+//! on that memory (`BaseOp::split_memory`). The memory instructions
+//! (`memory.size`...) always name theirs.
 //!
 //! # Forms
 //! Besides its plain form an op may have forms that only the interpreter
@@ -53,13 +63,15 @@ pub enum Kind {
     V128,
     /// A lane index (1 byte).
     Lane,
+    /// A memory index and its address width.
+    MemRef,
 }
 
 impl Kind {
     pub fn size(self) -> usize {
         match self {
             Kind::Slot => 2,
-            Kind::Target | Kind::U32 => 4,
+            Kind::Target | Kind::U32 | Kind::MemRef => 4,
             Kind::U64 => 8,
             Kind::Ty | Kind::Lane => 1,
             Kind::V128 => 16,
@@ -136,6 +148,9 @@ pub struct Op {
     /// when NaNs are canonicalised (`F32CanonNan`, ...). Sign and bit ops,
     /// selections (`pmin`) and moves pass NaNs on unchanged and have none.
     pub nan: Option<&'static str>,
+    /// A load or store naming its memory (`I32LoadMem`): the memory-0 op it
+    /// is the twin of (see the module docs).
+    pub twin: Option<String>,
 }
 
 /// Where a fused op's product goes in its second op (`Op::mul_then`).
@@ -230,6 +245,7 @@ fn op(group: Group, name: impl Into<String>, operands: &[(&'static str, Kind)]) 
         mul_then: None,
         test: None,
         nan: None,
+        twin: None,
     }
 }
 
@@ -319,7 +335,7 @@ fn simd_nan(name: &str) -> Option<&'static str> {
 }
 
 use Bank::{F32 as BF32, F64 as BF64, Int};
-use Kind::{Lane, Slot, Target, Ty, U32, U64, V128};
+use Kind::{Lane, MemRef, Slot, Target, Ty, U32, U64, V128};
 
 const BIN: &[(&str, Kind)] = &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)];
 const UN: &[(&str, Kind)] = &[("dst", Slot), ("src", Slot)];
@@ -839,15 +855,25 @@ pub fn ops() -> Vec<Op> {
                 .traps(&["MemoryOutOfBounds"]),
         );
     }
-    v.push(op(Memory, "MemorySize", &[("dst", Slot)]).memory(MemUse::Size));
-    v.push(op(Memory, "MemoryGrow", &[("dst", Slot), ("delta", Slot)]).memory(MemUse::Grow));
+    v.push(op(Memory, "MemorySize", &[("dst", Slot), ("mem", MemRef)]).memory(MemUse::Size));
+    v.push(op(Memory, "MemoryGrow", &[("dst", Slot), ("delta", Slot), ("mem", MemRef)]).memory(MemUse::Grow));
     let bulk = ["MemoryOutOfBounds", "OutOfFuel"];
     v.push(
-        op(Memory, "MemoryFill", &[("dst", Slot), ("value", Slot), ("len", Slot)]).memory(MemUse::Bulk).traps(&bulk),
+        op(Memory, "MemoryFill", &[("dst", Slot), ("value", Slot), ("len", Slot), ("mem", MemRef)])
+            .memory(MemUse::Bulk)
+            .traps(&bulk),
     );
-    v.push(op(Memory, "MemoryCopy", &[("dst", Slot), ("src", Slot), ("len", Slot)]).memory(MemUse::Bulk).traps(&bulk));
     v.push(
-        op(Memory, "MemoryInit", &[("data", U32), ("dst", Slot), ("src", Slot), ("len", Slot)])
+        op(
+            Memory,
+            "MemoryCopy",
+            &[("dst", Slot), ("src", Slot), ("len", Slot), ("dst_mem", MemRef), ("src_mem", MemRef)],
+        )
+        .memory(MemUse::Bulk)
+        .traps(&bulk),
+    );
+    v.push(
+        op(Memory, "MemoryInit", &[("data", U32), ("dst", Slot), ("src", Slot), ("len", Slot), ("mem", MemRef)])
             .memory(MemUse::Bulk)
             .traps(&bulk),
     );
@@ -1108,7 +1134,28 @@ pub fn ops() -> Vec<Op> {
             v.push(b);
         }
     }
+    let twins: Vec<Op> =
+        v.iter().filter(|o| matches!(o.memory, Some(MemUse::Load(_) | MemUse::Store(_)))).map(twin).collect();
+    v.extend(twins);
     v
+}
+
+/// The twin of load or store `o` that names its memory (see the module
+/// docs): a 64-bit offset, the memory last, no accumulator forms (the
+/// other memories are not the hot path).
+fn twin(o: &Op) -> Op {
+    let mut t = o.clone();
+    t.name = format!("{}Mem", o.name);
+    for (field, kind) in &mut t.operands {
+        if *field == "offset" {
+            *kind = U64;
+        }
+    }
+    t.operands.push(("mem", MemRef));
+    t.acc = None;
+    t.value = None;
+    t.twin = Some(o.name.clone());
+    t
 }
 
 /// The vector tests a conditional branch on their result absorbs.

@@ -1,6 +1,6 @@
 //! Turns the op description (`desc.rs`) into Rust: see `generate`.
 
-use crate::desc::{Bank, Kind, Op, Order, Shape, bank_of};
+use crate::desc::{Bank, Kind, MemUse, Op, Order, Shape, bank_of};
 use crate::kinds::Form;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -169,26 +169,46 @@ pub fn generate(ops: &[Op]) -> String {
          /// lane loads/stores the scalar type and lane count."
     )
     .unwrap();
-    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! for_each_simd {{ ($m:ident) => {{ $m! {{").unwrap();
-    for op in ops {
-        let Some(shape) = op.simd else { continue };
-        let extra = match shape {
-            Shape::Splat(t) => t.to_string(),
-            Shape::Extract(t, n) | Shape::Replace(t, n) => format!("{t} {n}"),
-            Shape::LoadLane(n) | Shape::StoreLane(n) => n.to_string(),
-            _ => String::new(),
-        };
-        writeln!(w, "    {} {} {} ({extra});", op.name, snake(&op.name), shape.ident()).unwrap();
-    }
-    writeln!(w, "}} }}; }}").unwrap();
-    writeln!(w, "/// A pattern matching every SIMD op of `BaseOp`.").unwrap();
+    let simd_list = |w: &mut String, name: &str, twins: bool| {
+        writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! {name} {{ ($m:ident) => {{ $m! {{").unwrap();
+        for op in ops.iter().filter(|o| o.twin.is_some() == twins) {
+            let Some(shape) = op.simd else { continue };
+            let extra = match shape {
+                Shape::Splat(t) => t.to_string(),
+                Shape::Extract(t, n) | Shape::Replace(t, n) => format!("{t} {n}"),
+                Shape::LoadLane(n) | Shape::StoreLane(n) => n.to_string(),
+                _ => String::new(),
+            };
+            let f = snake(op.twin.as_deref().unwrap_or(&op.name));
+            writeln!(w, "    {} {f} {} ({extra});", op.name, shape.ident()).unwrap();
+        }
+        writeln!(w, "}} }}; }}").unwrap();
+    };
+    simd_list(w, "for_each_simd", false);
+    writeln!(
+        w,
+        "/// `for_each_simd!` for the SIMD loads' and stores' twins that name their memory\n\
+         /// (`V128LoadMem`), with their memory-0 op's function."
+    )
+    .unwrap();
+    simd_list(w, "for_each_simd_twin", true);
+    writeln!(w, "/// A pattern matching every SIMD op of `BaseOp` but the memory twins.").unwrap();
     writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! simd_base_ops {{ () => {{").unwrap();
     let simd: Vec<String> = ops
         .iter()
-        .filter(|o| o.simd.is_some())
+        .filter(|o| o.simd.is_some() && o.twin.is_none())
         .map(|o| format!("$crate::bytecode::BaseOp::{} {{ .. }}", o.name))
         .collect();
     writeln!(w, "    {}", simd.join("\n    | ")).unwrap();
+    writeln!(w, "}}; }}").unwrap();
+    writeln!(w, "/// A pattern matching every load and store of `BaseOp` that names its memory.").unwrap();
+    writeln!(w, "#[macro_export]\n#[doc(hidden)]\nmacro_rules! twin_base_ops {{ () => {{").unwrap();
+    let twins: Vec<String> = ops
+        .iter()
+        .filter(|o| o.twin.is_some())
+        .map(|o| format!("$crate::bytecode::BaseOp::{} {{ .. }}", o.name))
+        .collect();
+    writeln!(w, "    {}", twins.join("\n    | ")).unwrap();
     writeln!(w, "}}; }}").unwrap();
 
     // The fused multiply-then-add and test-and-branch ops: their parts, for
@@ -419,6 +439,13 @@ pub fn generate(ops: &[Op]) -> String {
             })
         },
     );
+    table(
+        w,
+        "For a load or store that names its memory (`I32LoadMem`), the memory-0 op it is the twin of.",
+        "memory0_op(self) -> Option<Opcode>",
+        "None",
+        &|c| Some(format!("Some(Opcode::{})", c.op.twin.as_ref()?)),
+    );
     table(w, "Does the op call a function?", "is_call(self) -> bool", "false", &|c| {
         c.op.call.then(|| "true".to_string())
     });
@@ -437,6 +464,27 @@ pub fn generate(ops: &[Op]) -> String {
     }
     writeln!(w, "        }}\n    }}").unwrap();
 
+    writeln!(
+        w,
+        "    /// The twin of a memory-0 load or store (plain form) that accesses memory `mem` at\n    \
+         /// offset `offset` instead (see `vm-core/build/desc.rs`)."
+    )
+    .unwrap();
+    writeln!(w, "    pub fn on_memory(self, mem: MemRef, offset: u64) -> Option<Op> {{\n        Some(match self {{")
+        .unwrap();
+    for o in ops.iter().filter(|o| o.twin.is_some()) {
+        let base = o.twin.as_deref().expect("filtered");
+        let fields: Vec<&str> = o.operands.iter().map(|(f, _)| *f).filter(|f| *f != "offset" && *f != "mem").collect();
+        writeln!(
+            w,
+            "            Op::{base} {{ {}, offset: _ }} => Op::{} {{ {}, offset, mem }},",
+            fields.join(", "),
+            o.name,
+            fields.join(", ")
+        )
+        .unwrap();
+    }
+    writeln!(w, "            _ => return None,\n        }})\n    }}").unwrap();
     writeln!(w, "    /// The branch target of a branch op (`BrTable`'s follow the op: `br_table_target`).").unwrap();
     writeln!(w, "    pub fn target(&self) -> Option<Target> {{\n        match *self {{").unwrap();
     for c in &codes {
@@ -586,6 +634,40 @@ pub fn generate(ops: &[Op]) -> String {
     for o in ops {
         writeln!(w, "            BaseOp::{} {{ .. }} => Opcode::{},", o.name, o.name).unwrap();
     }
-    writeln!(w, "        }}\n    }}\n}}").unwrap();
+    writeln!(w, "        }}\n    }}").unwrap();
+    writeln!(
+        w,
+        "    /// A load or store that names its memory: its memory-0 op (with offset 0), the memory\n    \
+         /// and the offset."
+    )
+    .unwrap();
+    writeln!(w, "    pub fn split_memory(self) -> Option<(BaseOp, MemRef, u64)> {{\n        Some(match self {{")
+        .unwrap();
+    for o in ops.iter().filter(|o| o.twin.is_some()) {
+        let base = o.twin.as_deref().expect("filtered");
+        let fields: Vec<&str> = o.operands.iter().map(|(f, _)| *f).filter(|f| *f != "offset" && *f != "mem").collect();
+        writeln!(
+            w,
+            "            BaseOp::{} {{ {}, offset, mem }} => (BaseOp::{base} {{ {}, offset: 0 }}, mem, offset),",
+            o.name,
+            fields.join(", "),
+            fields.join(", ")
+        )
+        .unwrap();
+    }
+    writeln!(w, "            _ => return None,\n        }})\n    }}\n}}").unwrap();
+
+    // Where every form of a load or store accesses, for the interpreter's
+    // handlers, which serve an op and its twin with one body.
+    for c in &codes {
+        let Some(MemUse::Load(_) | MemUse::Store(_)) = c.op.memory else { continue };
+        let body = if c.op.twin.is_some() { "(self.mem, self.offset)" } else { "(MemRef::ZERO, self.offset as u64)" };
+        writeln!(
+            w,
+            "impl ops::{} {{\n    /// The memory accessed and the offset.\n    #[inline(always)]\n    pub fn memarg(&self) -> (MemRef, u64) {{\n        {body}\n    }}\n}}",
+            c.name
+        )
+        .unwrap();
+    }
     s
 }

@@ -33,6 +33,16 @@ pub fn access(mem_len: usize, addr: u32, offset: u32, size: u64) -> Result<usize
     Ok(ea as usize)
 }
 
+/// `access` for any memory: a 64-bit address and offset, whose sum may
+/// overflow (memory64), checked without wrapping.
+#[inline(always)]
+pub fn access64(mem_len: usize, addr: u64, offset: u64, size: u64) -> Result<usize, TrapCode> {
+    match addr.checked_add(offset) {
+        Some(ea) if range_ok(ea, size, mem_len as u64) => Ok(ea as usize),
+        _ => Err(TrapCode::MemoryOutOfBounds),
+    }
+}
+
 /// Is `start..start + len` inside `0..size`?
 pub fn range_ok(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size)
@@ -72,17 +82,24 @@ pub unsafe fn memory_fill(mem: Mem, dst: u64, val: u8, len: u64, fuel: Option<&m
     Ok(())
 }
 
-/// `memory.copy` within one memory.
+/// `memory.copy` from `src_mem` to `dst_mem` (the same memory or two).
 ///
 /// # Safety
-/// As `memory_fill`.
-pub unsafe fn memory_copy(mem: Mem, dst: u64, src: u64, len: u64, fuel: Option<&mut u64>) -> Result<(), TrapCode> {
-    if !range_ok(dst, len, mem.len) || !range_ok(src, len, mem.len) {
+/// As `memory_fill`, for both memories.
+pub unsafe fn memory_copy(
+    dst_mem: Mem,
+    src_mem: Mem,
+    dst: u64,
+    src: u64,
+    len: u64,
+    fuel: Option<&mut u64>,
+) -> Result<(), TrapCode> {
+    if !range_ok(dst, len, dst_mem.len) || !range_ok(src, len, src_mem.len) {
         return Err(TrapCode::MemoryOutOfBounds);
     }
     charge(fuel, len, BYTES_PER_FUEL)?;
-    // SAFETY: both ranges were checked; `copy` allows overlap.
-    unsafe { core::ptr::copy(mem.base.add(src as usize), mem.base.add(dst as usize), len as usize) };
+    // SAFETY: both ranges were checked; `copy` allows overlap (one memory).
+    unsafe { core::ptr::copy(src_mem.base.add(src as usize), dst_mem.base.add(dst as usize), len as usize) };
     Ok(())
 }
 
@@ -203,7 +220,7 @@ mod tests {
         let mut full = [7u8; 256];
         let mem = Mem { base: full.as_mut_ptr(), len: 256 };
         // SAFETY: as above.
-        assert_eq!(unsafe { memory_copy(mem, 0, 0, 256, Some(&mut fuel)) }, Err(TrapCode::OutOfFuel));
+        assert_eq!(unsafe { memory_copy(mem, mem, 0, 0, 256, Some(&mut fuel)) }, Err(TrapCode::OutOfFuel));
         assert_eq!(fuel, 0);
     }
 }

@@ -187,18 +187,46 @@ pub struct PendingBody {
 }
 
 impl PendingBody {
-    /// A validator for this body, with every feature Tandem has, so that a
-    /// body using one that is switched off (`features`) reaches the
-    /// translator, which reports it as unsupported rather than invalid.
+    /// A validator for this body, with the module's features.
     pub fn validator(&self, allocs: wasmparser::FuncValidatorAllocations) -> wasmparser::FuncValidator<BodyResources> {
-        wasmparser::FuncToValidate {
-            resources: self.resources.clone(),
-            index: self.index,
-            ty: self.ty,
-            features: supported_features(),
-        }
-        .into_validator(allocs)
+        self.validator_with(self.features, allocs)
     }
+
+    fn validator_with(
+        &self,
+        features: WasmFeatures,
+        allocs: wasmparser::FuncValidatorAllocations,
+    ) -> wasmparser::FuncValidator<BodyResources> {
+        wasmparser::FuncToValidate { resources: self.resources.clone(), index: self.index, ty: self.ty, features }
+            .into_validator(allocs)
+    }
+
+    /// The error to report for `e`, the body `bytes` (at `offset` in the
+    /// module) failing validation: unsupported if the body is valid with
+    /// every feature Tandem has (it uses one the engine switched off, as
+    /// `ModuleEnv::with_body_validation` reports for a module), else `e`.
+    pub fn classify(&self, e: ModuleError, bytes: &[u8], offset: usize) -> ModuleError {
+        if e.kind != ModuleErrorKind::Invalid || self.features == supported_features() {
+            return e;
+        }
+        let body =
+            wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, supported_features()));
+        let mut v = self.validator_with(supported_features(), Default::default());
+        if v.validate(&body).is_ok() { switched_off(&e.message, e.offset) } else { e }
+    }
+}
+
+/// A module (or body) valid with every feature Tandem has but refused
+/// with the engine's: `message` and where, naming the switches.
+fn switched_off(message: &str, offset: Option<usize>) -> ModuleError {
+    ModuleError::unsupported(
+        format!(
+            "{message} (the module needs a feature that is switched off in this engine's `Config`: \
+             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_multi_memory` or \
+             `wasm_wide_arithmetic`)"
+        ),
+        offset,
+    )
 }
 
 /// When function bodies are validated.
@@ -244,9 +272,14 @@ pub struct ModuleEnv {
 }
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
-/// relaxed SIMD, extended constant expressions and wide arithmetic.
+/// relaxed SIMD, extended constant expressions, multiple memories and wide
+/// arithmetic.
 pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::EXTENDED_CONST | WasmFeatures::WIDE_ARITHMETIC
+    WasmFeatures::WASM2
+        | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// The features Tandem validates with by default: all it implements but
@@ -279,20 +312,18 @@ impl ModuleEnv {
                 if features != supported_features()
                     && Validator::new_with_features(supported_features()).validate_all(bytes).is_ok()
                 {
-                    Err(ModuleError::unsupported(
-                        format!(
-                            "{} (the module needs a feature that is switched off in this engine's `Config`: \
-                             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const` or \
-                             `wasm_wide_arithmetic`)",
-                            e.message
-                        ),
-                        e.offset,
-                    ))
+                    Err(switched_off(e.message.as_str(), e.offset))
                 } else {
                     Err(e)
                 }
             }
         }
+    }
+
+    /// How the bytecode names memory `index` (`MemRef`): the index and its
+    /// address width.
+    pub fn memory_ref(&self, index: u32) -> crate::bytecode::MemRef {
+        crate::bytecode::MemRef::new(index, false).unwrap_or_default()
     }
 
     /// Type of function `index` (imports included).

@@ -659,6 +659,16 @@ impl InstanceData {
         crate::bulk::Mem { base, len: len as u64 }
     }
 
+    /// Memory `i` (base and current length; validated index).
+    #[inline]
+    pub fn memory(&self, i: u32) -> crate::bulk::Mem {
+        // SAFETY: as in `memory0`; a validated index is below the count.
+        unsafe {
+            let def = self.module.offsets.memory_def_in(self.vmctx, i);
+            crate::bulk::Mem { base: (*def).base, len: (*def).current_length as u64 }
+        }
+    }
+
     /// The definition of table `t` (validated index).
     #[inline]
     pub fn table_def(&self, t: u32) -> *mut VMTableDefinition {

@@ -268,6 +268,17 @@ impl VMOffsets {
         // holds a table definition pointer.
         unsafe { *(vmctx.add(self.table(t) as usize) as *const *mut VMTableDefinition) }
     }
+    /// The definition of memory `i` of `vmctx`.
+    ///
+    /// # Safety
+    /// As `table_def_in`, and `i < num_memories`.
+    #[inline(always)]
+    pub unsafe fn memory_def_in(&self, vmctx: *const u8, i: u32) -> *mut VMMemoryDefinition {
+        // SAFETY: the caller's contract: the offset is inside `vmctx` and
+        // holds a pointer, set at instantiation, to a store-owned memory
+        // definition.
+        unsafe { *(vmctx.add(self.memory(i) as usize) as *const *mut VMMemoryDefinition) }
+    }
     /// Memory 0 of `vmctx` (base and current length); `(null, 0)` without one.
     ///
     /// # Safety

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 use tandem_vm_core::bulk;
-use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, Group, HotCounters, Opcode, Slot, ops};
+use tandem_vm_core::bytecode::{AccBank, CompiledFunc, Form, Group, HotCounters, MemRef, Opcode, Slot, ops};
 use tandem_vm_core::module_env::ModuleError;
 use tandem_vm_core::num;
 use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, StoreOpaque, TrapReason};
@@ -115,10 +115,26 @@ impl From<TrapCode> for Fault {
     }
 }
 
+/// Memory `mem` of the running instance (base, length): memory 0 from the
+/// cache, the others through their definitions.
 #[inline(always)]
-/// The running instance's memory 0, for `tandem_vm_core::bulk`.
-fn bulk_mem(r: &Regs, cx: &Ctx<'_>) -> bulk::Mem {
-    bulk::Mem { base: r.mem_base, len: cx.mem_len as u64 }
+fn memory_at(r: &Regs, cx: &Ctx<'_>, mem: MemRef) -> (*mut u8, usize) {
+    if mem.index() == 0 {
+        return (r.mem_base, cx.mem_len);
+    }
+    // SAFETY: trusted bytecode: the index names a memory of the running
+    // instance, whose VMContext is live and laid out by its module.
+    unsafe {
+        let def = InstanceData::of(cx.vmctx).module.offsets.memory_def_in(cx.vmctx, mem.index());
+        ((*def).base, (*def).current_length)
+    }
+}
+
+/// Memory `mem` for `tandem_vm_core::bulk`.
+#[inline(always)]
+fn bulk_memory(r: &Regs, cx: &Ctx<'_>, mem: MemRef) -> bulk::Mem {
+    let (base, len) = memory_at(r, cx, mem);
+    bulk::Mem { base, len: len as u64 }
 }
 
 /// The store's fuel, if the running module meters it, for

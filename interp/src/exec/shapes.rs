@@ -41,12 +41,32 @@ macro_rules! copy {
     }};
 }
 
+/// The host address of the `$n`-byte access of load or store `$o` of
+/// `$Op`, whose address is slot operand `$i`, bounds-checked. A memory-0 op
+/// goes through the cached base and length with 32-bit addresses; its twin
+/// (`I32LoadMem`) through its memory (`memory_at`), with 64-bit addresses
+/// for a 64-bit memory.
+macro_rules! access {
+    ($r:ident, $cx:ident, $Op:ident, $o:ident, $i:literal, $n:expr) => {{
+        let (mem, offset) = $o.memarg();
+        if const { Opcode::$Op.memory0_op().is_none() } {
+            let addr = src!($r, $Op, $o.addr, $i, get_u32);
+            $r.mem_base.add(bulk::access($cx.mem_len, addr, offset as u32, $n)?)
+        } else {
+            let (base, len) = memory_at(&$r, $cx, mem);
+            let addr = get!($r, $o.addr);
+            let addr = if mem.is64() { addr.get_u64() } else { addr.get_u32() as u64 };
+            base.add(bulk::access64(len, addr, offset, $n)?)
+        }
+    }};
+}
+
 /// `dst = load(addr + offset)`.
 macro_rules! load {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$b:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bulk::access($cx.mem_len, src!($r, $Op, o.addr, 1, get_u32), o.offset, $n)?;
-        let $b: [u8; $n] = core::ptr::read_unaligned($r.mem_base.add(ea) as *const [u8; $n]);
+        let p = access!($r, $cx, $Op, o, 1, $n);
+        let $b: [u8; $n] = core::ptr::read_unaligned(p as *const [u8; $n]);
         produce!($r, $Op, o, $e);
     }};
 }
@@ -55,10 +75,10 @@ macro_rules! load {
 macro_rules! store {
     ($r:ident, $cx:ident, $Op:ident, $n:literal, |$v:ident| $e:expr) => {{
         let o = operands!($r, $Op);
-        let ea = bulk::access($cx.mem_len, src!($r, $Op, o.addr, 0, get_u32), o.offset, $n)?;
+        let p = access!($r, $cx, $Op, o, 0, $n);
         let $v = ValRaw(src!($r, $Op, o.value, 1, get_u64));
         let bytes: [u8; $n] = $e;
-        core::ptr::write_unaligned($r.mem_base.add(ea) as *mut [u8; $n], bytes);
+        core::ptr::write_unaligned(p as *mut [u8; $n], bytes);
     }};
 }
 

@@ -19,10 +19,11 @@ macro_rules! access_size {
     };
 }
 
-/// The effective address of memory op `o` of `$Op`, bounds-checked.
+/// The host address of memory op `o` of `$Op`, bounds-checked (SIMD ops
+/// have no accumulator forms: the address comes from its slot).
 macro_rules! simd_ea {
     ($r:ident, $cx:ident, $Op:ident, $o:ident) => {
-        bulk::access($cx.mem_len, get!($r, $o.addr).get_u32(), $o.offset, access_size!($Op) as u64)?
+        access!($r, $cx, $Op, $o, 0, access_size!($Op) as u64)
     };
 }
 
@@ -33,27 +34,27 @@ macro_rules! simd_body {
         let o = operands!($r, $Op);
         let ea = simd_ea!($r, $cx, $Op, o);
         let mut b = [0u8; 16];
-        core::ptr::copy_nonoverlapping($r.mem_base.add(ea), b.as_mut_ptr(), access_size!($Op));
+        core::ptr::copy_nonoverlapping(ea, b.as_mut_ptr(), access_size!($Op));
         vset!($r, o.dst, simd::$f(b));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Store,) => {{
         let o = operands!($r, $Op);
         let ea = simd_ea!($r, $cx, $Op, o);
         let b = simd::$f(vget!($r, o.value));
-        core::ptr::copy_nonoverlapping(b.as_ptr(), $r.mem_base.add(ea), access_size!($Op));
+        core::ptr::copy_nonoverlapping(b.as_ptr(), ea, access_size!($Op));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, LoadLane, $n:literal) => {{
         let o = operands!($r, $Op);
         let ea = simd_ea!($r, $cx, $Op, o);
         let mut b = [0u8; 8];
-        core::ptr::copy_nonoverlapping($r.mem_base.add(ea), b.as_mut_ptr(), access_size!($Op));
+        core::ptr::copy_nonoverlapping(ea, b.as_mut_ptr(), access_size!($Op));
         vset!($r, o.dst, simd::$f(vget!($r, o.src), u64::from_le_bytes(b), o.lane.0));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, StoreLane, $n:literal) => {{
         let o = operands!($r, $Op);
         let ea = simd_ea!($r, $cx, $Op, o);
         let b = simd::$f(vget!($r, o.value), o.lane.0).to_le_bytes();
-        core::ptr::copy_nonoverlapping(b.as_ptr(), $r.mem_base.add(ea), access_size!($Op));
+        core::ptr::copy_nonoverlapping(b.as_ptr(), ea, access_size!($Op));
     }};
     ($r:ident, $cx:ident, $Op:ident, $f:ident, Const,) => {{
         let o = operands!($r, $Op);
@@ -144,16 +145,17 @@ macro_rules! simd_handlers {
                 matches!(Opcode::$name.group(), Group::Simd),
                 concat!(stringify!($name), " belongs to another group's file"),
             );
+            handler_fn!(r, cx, $name, simd_body!(r, cx, $name, $f, $shape, $($x)*));
         )*
-        #[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
-        #[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
-        pub(super) mod h {
-            use super::*;
-            $( handler_fn!(r, cx, $name, simd_body!(r, cx, $name, $f, $shape, $($x)*)); )*
-            tandem_vm_core::for_each_mul_then!(mul_then_handlers);
-            tandem_vm_core::for_each_branch_test!(branch_test_handlers);
-        }
     };
 }
 
-tandem_vm_core::for_each_simd!(simd_handlers);
+#[allow(non_snake_case, unused_mut, unused_unsafe, clippy::redundant_closure_call, clippy::allow_attributes)]
+#[expect(clippy::too_many_arguments, reason = "a handler takes the interpreter's registers as arguments")]
+pub(super) mod h {
+    use super::*;
+    tandem_vm_core::for_each_simd!(simd_handlers);
+    tandem_vm_core::for_each_simd_twin!(simd_handlers);
+    tandem_vm_core::for_each_mul_then!(mul_then_handlers);
+    tandem_vm_core::for_each_branch_test!(branch_test_handlers);
+}

@@ -19,13 +19,13 @@
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use tandem_vm_core::bytecode::{
-    AccBank, CompiledFunc, Increment, Lane, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form, to_reg_form,
-    to_value_form,
+    AccBank, CompiledFunc, Increment, Lane, MemRef, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form,
+    to_reg_form, to_value_form,
 };
 use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, V128_HI_CODE, ValType};
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator};
 
 mod control;
 mod emit;
@@ -129,7 +129,6 @@ impl Control {
 struct Translator<'a> {
     env: &'a ModuleEnv,
     /// The body's deferred validation, when it has one (its features).
-    pending: Option<&'a tandem_vm_core::module_env::PendingBody>,
     info: &'a ModuleInfo,
     code: Vec<u8>,
     stack: Vec<Operand>,
@@ -206,26 +205,33 @@ pub fn translate(info: &ModuleInfo, def_index: u32) -> Result<CompiledFunc, Modu
 }
 
 fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> Result<CompiledFunc, ModuleError> {
+    translate_body(info, def_index, scratch).map_err(|e| {
+        let env = &info.env;
+        match (env.pending.get(def_index as usize), env.bodies.get(def_index as usize)) {
+            (Some(p), Some(body)) => p.classify(e, &env.bytes[body.range.clone()], body.range.start),
+            _ => e,
+        }
+    })
+}
+
+fn translate_body(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> Result<CompiledFunc, ModuleError> {
     let env = &info.env;
     let body = env.bodies.get(def_index as usize).ok_or_else(|| ModuleError::limit("no such function body"))?;
     let func_index = env.num_imported_funcs + def_index;
     let ty = env.func_type(func_index).ok_or_else(|| ModuleError::limit("no such function type"))?;
-    // Decode with the Wasm 2.0 feature set (so e.g. a non-zero "reserved"
-    // memory byte is malformed), SIMD included so that SIMD reaches the
-    // translator and is reported as unsupported rather than malformed.
-    let body = FunctionBody::new(wasmparser::BinaryReader::new_features(
-        &env.bytes[body.range.clone()],
-        body.range.start,
-        tandem_vm_core::module_env::supported_features(),
-    ));
+    // Deferred validation happens here, operator by operator, before each
+    // operator is translated (the translator assumes valid input): decode
+    // with the module's features (a body validated with the module decodes
+    // the same with all of Tandem's).
+    let pending = env.pending.get(def_index as usize);
+    let features = pending.map_or(tandem_vm_core::module_env::supported_features(), |p| p.features);
+    let bytes = &env.bytes[body.range.clone()];
+    let body = FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, body.range.start, features));
     let result_cells = cell_count(ty.results());
     let param_cells = cell_count(ty.params());
     if result_cells >= (CONST_TAG - RESULT_TAG) as usize {
         return Err(ModuleError::limit("more than 4095 result cells"));
     }
-    // Deferred validation happens here, operator by operator, before each
-    // operator is translated (the translator assumes valid input).
-    let pending = env.pending.get(def_index as usize);
     let mut validator = pending.map(|p| p.validator(scratch.validator.take().unwrap_or_default()));
     let mut local_types: Vec<ValType> = ty.params().to_vec();
     let mut num_cells = param_cells;
@@ -265,7 +271,6 @@ fn translate_with(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     scratch.fixups.clear();
     let mut t = Translator {
         env,
-        pending,
         info,
         code: Vec::with_capacity(body.range().len() * 2),
         stack: std::mem::take(&mut scratch.stack),
@@ -552,31 +557,12 @@ fn operator_not_enabled(name: &str, proposal: &str, offset: usize) -> ModuleErro
     ModuleError::invalid(format!("operator {name} needs the {proposal} proposal, which is not enabled"), offset)
 }
 
-/// The feature flag of a SIMD proposal.
-macro_rules! simd_feature {
-    (simd) => {
-        tandem_vm_core::module_env::WasmFeatures::SIMD
-    };
-    (relaxed_simd) => {
-        tandem_vm_core::module_env::WasmFeatures::RELAXED_SIMD
-    };
-}
-
 macro_rules! translate_simd {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 if let Some(v) = self.v.as_deref_mut() {
                     v.simd_visitor(self.offset).$visit($($(Clone::clone(&$arg)),*)?)?;
-                }
-                // A body validated later (with every feature) may use SIMD
-                // that the module's configuration switched off.
-                let feature = simd_feature!($proposal);
-                if let Some(p) = self.t.pending && !p.features.contains(feature) {
-                    return Err(ModuleError::unsupported(
-                        concat!("128-bit SIMD (", stringify!($op), ") is switched off (`Config::wasm_simd`)"),
-                        Some(self.offset),
-                    ));
                 }
                 self.t.simd(Operator::$op $({ $($arg),* })?)
             }

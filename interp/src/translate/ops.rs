@@ -46,17 +46,29 @@ impl Translator<'_> {
         self.binary(ty, make);
     }
 
-    pub(super) fn load(&mut self, ty: ValType, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+    pub(super) fn load(&mut self, ty: ValType, memarg: MemArg, make: fn(Slot, Slot, u32) -> Op) {
         let (addr, _) = self.pop_slot();
         let dst = self.push_temp(ty);
-        // Offsets of 32-bit memories fit in u32 (validated).
-        self.emit_result(make(dst, addr, offset as u32), dst);
+        let op = self.on_memory(make(dst, addr, memarg.offset as u32), memarg);
+        self.emit_result(op, dst);
     }
 
-    pub(super) fn store(&mut self, offset: u64, make: fn(Slot, Slot, u32) -> Op) {
+    pub(super) fn store(&mut self, memarg: MemArg, make: fn(Slot, Slot, u32) -> Op) {
         let (value, _) = self.pop_slot();
         let (addr, _) = self.pop_slot();
-        self.emit(make(addr, value, offset as u32));
+        let op = self.on_memory(make(addr, value, memarg.offset as u32), memarg);
+        self.emit(op);
+    }
+
+    /// Load or store `op` (a memory-0 op, made with `memarg`'s offset) as
+    /// `memarg` asks: itself for memory 0 with 32-bit addresses (whose
+    /// offsets fit in `u32`: validated), else its twin naming the memory.
+    pub(super) fn on_memory(&self, op: Op, memarg: MemArg) -> Op {
+        let mem = self.env.memory_ref(memarg.memory);
+        if mem == MemRef::ZERO {
+            return op;
+        }
+        op.on_memory(mem, memarg.offset).expect("a load or store has a twin")
     }
 
     /// `local.set`/`local.tee` of wasm local `local`.
@@ -215,12 +227,12 @@ impl Translator<'_> {
         }
         macro_rules! load {
             ($ty:expr, $m:expr, $op:ident) => {
-                self.load($ty, $m.offset, |dst, addr, offset| Op::$op { dst, addr, offset })
+                self.load($ty, $m, |dst, addr, offset| Op::$op { dst, addr, offset })
             };
         }
         macro_rules! store {
             ($m:expr, $op:ident) => {
-                self.store($m.offset, |addr, value, offset| Op::$op { addr, value, offset })
+                self.store($m, |addr, value, offset| Op::$op { addr, value, offset })
             };
         }
         match op {
@@ -415,32 +427,37 @@ impl Translator<'_> {
             O::I64Store8 { memarg } => store!(memarg, I64Store8),
             O::I64Store16 { memarg } => store!(memarg, I64Store16),
             O::I64Store32 { memarg } => store!(memarg, I64Store32),
-            O::MemorySize { .. } => {
-                let dst = self.push_temp(I32);
-                self.emit_result(Op::MemorySize { dst }, dst);
+            O::MemorySize { mem } => {
+                let mem = self.env.memory_ref(mem);
+                let dst = self.push_temp(mem.index_type());
+                self.emit_result(Op::MemorySize { dst, mem }, dst);
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
+                let mem = self.env.memory_ref(mem);
                 let (delta, _) = self.pop_slot();
-                let dst = self.push_temp(I32);
-                self.emit(Op::MemoryGrow { dst, delta });
+                let dst = self.push_temp(mem.index_type());
+                self.emit(Op::MemoryGrow { dst, delta, mem });
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
+                let mem = self.env.memory_ref(mem);
                 let (len, _) = self.pop_slot();
                 let (value, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();
-                self.emit(Op::MemoryFill { dst, value, len });
+                self.emit(Op::MemoryFill { dst, value, len, mem });
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let (dst_mem, src_mem) = (self.env.memory_ref(dst_mem), self.env.memory_ref(src_mem));
                 let (len, _) = self.pop_slot();
                 let (src, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();
-                self.emit(Op::MemoryCopy { dst, src, len });
+                self.emit(Op::MemoryCopy { dst, src, len, dst_mem, src_mem });
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
+                let mem = self.env.memory_ref(mem);
                 let (len, _) = self.pop_slot();
                 let (src, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();
-                self.emit(Op::MemoryInit { data: data_index, dst, src, len });
+                self.emit(Op::MemoryInit { data: data_index, dst, src, len, mem });
             }
             O::DataDrop { data_index } => self.emit(Op::DataDrop { data: data_index }),
             O::TableGet { table } => {
@@ -752,23 +769,27 @@ macro_rules! simd_translate {
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Load,) => {{
         let (addr, _) = $t.pop_slot();
         let dst = $t.push_temp(ValType::V128);
-        $t.emit_result(Op::$name { dst, addr, offset: $memarg.offset as u32 }, dst);
+        let op = $t.on_memory(Op::$name { dst, addr, offset: $memarg.offset as u32 }, $memarg);
+        $t.emit_result(op, dst);
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Store,) => {{
         let (value, _) = $t.pop_slot();
         let (addr, _) = $t.pop_slot();
-        $t.emit(Op::$name { addr, value, offset: $memarg.offset as u32 });
+        let op = $t.on_memory(Op::$name { addr, value, offset: $memarg.offset as u32 }, $memarg);
+        $t.emit(op);
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, LoadLane, $n:literal) => {{
         let (src, _) = $t.pop_slot();
         let (addr, _) = $t.pop_slot();
         let dst = $t.push_temp(ValType::V128);
-        $t.emit_result(Op::$name { dst, addr, src, offset: $memarg.offset as u32, lane: Lane($lane) }, dst);
+        let op = $t.on_memory(Op::$name { dst, addr, src, offset: $memarg.offset as u32, lane: Lane($lane) }, $memarg);
+        $t.emit_result(op, dst);
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, StoreLane, $n:literal) => {{
         let (value, _) = $t.pop_slot();
         let (addr, _) = $t.pop_slot();
-        $t.emit(Op::$name { addr, value, offset: $memarg.offset as u32, lane: Lane($lane) });
+        let op = $t.on_memory(Op::$name { addr, value, offset: $memarg.offset as u32, lane: Lane($lane) }, $memarg);
+        $t.emit(op);
     }};
     (@emit $t:ident [$memarg:ident $lane:ident $value:ident $lanes:ident], $name:ident, Const,) => {{
         const _: () = assert!(matches!(Opcode::$name, Opcode::V128Const), "the one constant op");

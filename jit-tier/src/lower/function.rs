@@ -45,6 +45,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             osr_frame,
             osr_pc,
             mem: None,
+            on_memory: None,
             blocks: HashMap::new(),
             trap_block,
             fail_block,

@@ -4,7 +4,11 @@ use super::*;
 
 impl<'a, 'm> Lower<'a, 'm> {
     /// Host address of an access of `size` bytes at `addr + offset`, and the
-    /// offset to add to it in the access itself.
+    /// offset to add to it in the access itself. The access is to memory 0
+    /// with a 32-bit address, or to the memory and at the offset that
+    /// `on_memory` names while a twin (`I32LoadMem`) is lowered: a 64-bit
+    /// memory's addresses are `i64` and the end of the access is checked
+    /// for overflow.
     ///
     /// The first `JitSettings::direct_bounds_checks` bounds checks of a region each
     /// branch to the trap. Later ones are deferred, so that a region with
@@ -24,20 +28,39 @@ impl<'a, 'm> Lower<'a, 'm> {
         size: u32,
         store: bool,
     ) -> Result<(Value, i32), CompileError> {
-        let (base, len) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
-        let a32 = self.get(addr, I32)?;
-        let a = self.b.ins().uextend(types::I64, a32);
-        let need = offset as u64 + size as u64;
-        let known = self.checked.get(&a32).is_some_and(|&done| done >= need);
+        let (mem, offset) = self.on_memory.unwrap_or((MemRef::ZERO, offset as u64));
+        let (a, key) = if mem.is64() {
+            let a = self.get(addr, I64)?;
+            (a, a)
+        } else {
+            let a32 = self.get(addr, I32)?;
+            (self.b.ins().uextend(types::I64, a32), a32)
+        };
+        // `None`: the end of the access is past 2^64, out of every memory.
+        let need = offset.checked_add(size as u64);
+        let known = need.is_some_and(|need| self.checked.get(&(mem.index(), key)).is_some_and(|&done| done >= need));
         let mut guard = if store { self.pending_oob } else { None };
         if !known {
-            let end = self.b.ins().iadd_imm_s(a, need as i64);
-            let len = self.b.use_var(len);
-            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            let len = self.memory_len(mem)?;
+            let oob = match need {
+                None => self.b.ins().iconst(types::I8, 1),
+                Some(need) if !mem.is64() => {
+                    let end = self.b.ins().iadd_imm_s(a, need as i64);
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len)
+                }
+                Some(need) => {
+                    let k = self.b.ins().iconst(types::I64, need as i64);
+                    let (end, carry) = self.b.ins().uadd_overflow(a, k);
+                    let past = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+                    self.b.ins().bor(past, carry)
+                }
+            };
             if self.region_checks < self.info.jit.direct_bounds_checks {
                 self.region_checks += 1;
                 self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-                self.checked.insert(a32, need);
+                if let Some(need) = need {
+                    self.checked.insert((mem.index(), key), need);
+                }
                 guard = None;
             } else {
                 let failed = match self.pending_oob {
@@ -48,9 +71,9 @@ impl<'a, 'm> Lower<'a, 'm> {
                 guard = Some(if store { failed } else { oob });
             }
         }
-        let base = self.b.use_var(base);
+        let base = self.memory_base(mem)?;
         let p = self.b.ins().iadd(base, a);
-        let (p, off) = if offset > i32::MAX as u32 || guard.is_some() {
+        let (p, off) = if offset > i32::MAX as u64 || guard.is_some() {
             (self.b.ins().iadd_imm_s(p, offset as i64), 0)
         } else {
             (p, offset as i32)
@@ -61,6 +84,50 @@ impl<'a, 'm> Lower<'a, 'm> {
         });
         let safe = self.b.ins().stack_addr(PTR, slot, 0);
         Ok((self.b.ins().select(g, safe, p), 0))
+    }
+
+    /// Memory `mem`'s current base address.
+    pub(super) fn memory_base(&mut self, mem: MemRef) -> Result<Value, CompileError> {
+        self.memory_field(mem, true)
+    }
+
+    /// Memory `mem`'s current length in bytes.
+    pub(super) fn memory_len(&mut self, mem: MemRef) -> Result<Value, CompileError> {
+        self.memory_field(mem, false)
+    }
+
+    /// Memory 0's base or length from its variables, the other memories'
+    /// from their definitions (which a growth or a call may change, so they
+    /// are read at each use).
+    fn memory_field(&mut self, mem: MemRef, base: bool) -> Result<Value, CompileError> {
+        if mem.index() == 0 {
+            let (b, l) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
+            return Ok(self.b.use_var(if base { b } else { l }));
+        }
+        let field = if base { VMOffsets::memory_base() } else { VMOffsets::memory_length() };
+        let o = self.info.offsets.memory(mem.index());
+        let def = self.b.ins().load(PTR, trusted(), self.vmctx, o as i32);
+        Ok(self.b.ins().load(PTR, trusted(), def, field as i32))
+    }
+
+    /// Slot `s`, an address, length or page count of memory `mem`, as an
+    /// `i64`.
+    pub(super) fn index_value(&mut self, s: Slot, mem: MemRef) -> Result<Value, CompileError> {
+        if mem.is64() {
+            return self.get(s, I64);
+        }
+        let v = self.get(s, I32)?;
+        Ok(self.b.ins().uextend(types::I64, v))
+    }
+
+    /// An `i64` page count or size as memory `mem`'s index type.
+    pub(super) fn narrow_index(&mut self, v: Value, mem: MemRef) -> Value {
+        if mem.is64() { v } else { self.b.ins().ireduce(types::I32, v) }
+    }
+
+    /// The class of memory `mem`'s index type.
+    pub(super) fn index_cls(mem: MemRef) -> Cls {
+        if mem.is64() { I64 } else { I32 }
     }
 
     pub(super) fn load(&mut self, dst: Slot, addr: Slot, offset: u32, size: u32, to: Cls, kind: LoadKind) -> Lowered {

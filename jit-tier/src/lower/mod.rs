@@ -36,7 +36,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use std::collections::HashMap;
-use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemUse, Slot, Target, br_table_target, decode};
+use tandem_vm_core::bytecode::{BaseOp, CompiledFunc, Cond, MemRef, MemUse, Slot, Target, br_table_target, decode};
 use tandem_vm_core::store::{ModuleInfo, SigRegistry};
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::{FuncType, V128_HI_CODE, ValType};
@@ -328,15 +328,18 @@ struct Lower<'a, 'm> {
     /// jumps to the block of that header).
     osr_pc: Option<Value>,
     mem: Option<(Variable, Variable)>,
+    /// While a load or store twin is lowered as its memory-0 op: the
+    /// memory and offset it really accesses (see `addr`).
+    on_memory: Option<(MemRef, u64)>,
     blocks: HashMap<u32, Block>,
     trap_block: Block,
     fail_block: Block,
     fuel_block: Option<Block>,
     /// One cold block per trap code, jumping to `trap_block` with it.
     trap_blocks: HashMap<u32, Block>,
-    /// Bounds already checked in the current region: address value -> end
-    /// offset known to be in bounds (memories never shrink).
-    checked: HashMap<Value, u64>,
+    /// Bounds already checked in the current region: (memory, address
+    /// value) -> end offset known to be in bounds (memories never shrink).
+    checked: HashMap<(u32, Value), u64>,
     /// Bounds checks of the current region that branched on their own.
     region_checks: u32,
     /// Deferred bounds checks of the current region (see `addr`): set when

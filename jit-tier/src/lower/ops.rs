@@ -244,6 +244,14 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 store_raw(&mut self.b, c, v, p, 0);
             }
+            tandem_vm_core::twin_base_ops!() => {
+                // The memory-0 op, on the twin's memory (`addr` reads it).
+                let (op0, mem, offset) = op.split_memory().ok_or_else(|| err("not a memory twin"))?;
+                self.on_memory = Some((mem, offset));
+                let done = self.op(pc, op0);
+                self.on_memory = None;
+                done?
+            }
             tandem_vm_core::simd_base_ops!() => self.simd(op)?,
             tandem_vm_core::branch_test_base_ops!(src, target) => self.br_test(op.opcode(), src, target)?,
             tandem_vm_core::mul_then_base_ops!(dst, a, b, c) => self.mul_then(op.opcode(), dst, [a, b, c])?,
@@ -280,45 +288,60 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::I64Store8 { addr, value, offset } => self.store(addr, value, offset, 1, I64)?,
             BaseOp::I64Store16 { addr, value, offset } => self.store(addr, value, offset, 2, I64)?,
             BaseOp::I64Store32 { addr, value, offset } => self.store(addr, value, offset, 4, I64)?,
-            BaseOp::MemorySize { dst } => {
-                let (_, len) = self.mem.ok_or_else(|| err("memory.size without a memory"))?;
-                let n = self.b.use_var(len);
-                let pages = self.b.ins().ushr_imm_s(n, 16);
-                let v = self.b.ins().ireduce(types::I32, pages);
-                self.set(dst, I32, v);
+            BaseOp::MemorySize { dst, mem } => {
+                let len = self.memory_len(mem)?;
+                let pages = self.b.ins().ushr_imm_s(len, 16);
+                let v = self.narrow_index(pages, mem);
+                self.set(dst, Self::index_cls(mem), v);
             }
-            BaseOp::MemoryGrow { dst, delta } => {
-                let d = self.get(delta, I32)?;
+            BaseOp::MemoryGrow { dst, delta, mem } => {
+                let d = self.index_value(delta, mem)?;
+                let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
                 let r = self.builtin(
                     builtins::memory_grow as *const () as usize,
-                    &[PTR, types::I32],
-                    Some(types::I32),
-                    &[self.vmctx, d],
+                    &[PTR, types::I32, types::I64],
+                    Some(types::I64),
+                    &[self.vmctx, idx, d],
                 );
-                self.set(dst, I32, r.expect("has a result"));
+                let v = self.narrow_index(r.expect("has a result"), mem);
+                self.set(dst, Self::index_cls(mem), v);
             }
-            BaseOp::MemoryFill { dst, value, len } => {
-                let a = [self.vmctx, self.get(dst, I32)?, self.get(value, I32)?, self.get(len, I32)?];
+            BaseOp::MemoryFill { dst, value, len, mem } => {
+                let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
+                let a =
+                    [self.vmctx, idx, self.index_value(dst, mem)?, self.get(value, I32)?, self.index_value(len, mem)?];
                 self.checked_builtin(
                     builtins::memory_fill as *const () as usize,
-                    &[PTR, types::I32, types::I32, types::I32],
+                    &[PTR, types::I32, types::I64, types::I32, types::I64],
                     &a,
                 );
             }
-            BaseOp::MemoryCopy { dst, src, len } => {
-                let a = [self.vmctx, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+            BaseOp::MemoryCopy { dst, src, len, dst_mem, src_mem } => {
+                let di = self.b.ins().iconst(types::I32, dst_mem.index() as i64);
+                let si = self.b.ins().iconst(types::I32, src_mem.index() as i64);
+                // The length has the type of the narrower memory's addresses.
+                let n = if dst_mem.is64() && src_mem.is64() { dst_mem } else { MemRef::ZERO };
+                let a = [
+                    self.vmctx,
+                    di,
+                    si,
+                    self.index_value(dst, dst_mem)?,
+                    self.index_value(src, src_mem)?,
+                    self.index_value(len, n)?,
+                ];
                 self.checked_builtin(
                     builtins::memory_copy as *const () as usize,
-                    &[PTR, types::I32, types::I32, types::I32],
+                    &[PTR, types::I32, types::I32, types::I64, types::I64, types::I64],
                     &a,
                 );
             }
-            BaseOp::MemoryInit { data, dst, src, len } => {
+            BaseOp::MemoryInit { data, dst, src, len, mem } => {
+                let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
                 let k = self.b.ins().iconst(types::I32, data as i64);
-                let a = [self.vmctx, k, self.get(dst, I32)?, self.get(src, I32)?, self.get(len, I32)?];
+                let a = [self.vmctx, idx, k, self.index_value(dst, mem)?, self.get(src, I32)?, self.get(len, I32)?];
                 self.checked_builtin(
                     builtins::memory_init as *const () as usize,
-                    &[PTR, types::I32, types::I32, types::I32, types::I32],
+                    &[PTR, types::I32, types::I32, types::I64, types::I32, types::I32],
                     &a,
                 );
             }

@@ -2,7 +2,9 @@
 //! from the op list (`for_each_op!`, itself generated from
 //! `vm-core/build/desc.rs`).
 
-use super::operand::{Lane, OPCODE_SIZE, Operand, OperandDisplay, OperandText, Slot, Target, Ty, U32, U64, V128};
+use super::operand::{
+    Lane, MemRef, OPCODE_SIZE, Operand, OperandDisplay, OperandText, Slot, Target, Ty, U32, U64, V128,
+};
 use core::fmt;
 
 /// The checked decoder found bytes that are not an instruction.

@@ -35,7 +35,7 @@ pub use forms::{to_acc_form, to_reg_form, to_value_form};
 pub use func::{CompiledFunc, HotCounters};
 pub use kinds::{AccBank, Form, Group, MemUse};
 pub use listing::{assemble, br_table_target, disassemble};
-pub use operand::{Lane, OPCODE_SIZE, Operand, Slot, Target, Ty, U32, U64, V128};
+pub use operand::{Lane, MemRef, OPCODE_SIZE, Operand, Slot, Target, Ty, U32, U64, V128};
 
 /// How an op relates to the interpreter's accumulators
 /// (`Opcode::acc_form`).

@@ -25,6 +25,45 @@ pub type V128 = u128;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Lane(pub u8);
 
+/// Which memory a memory op accesses, and whether the memory's addresses
+/// are 64-bit (memory64): the index in the low 31 bits, the width in the top
+/// bit. (Validation limits a module to far fewer memories.)
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemRef(pub u32);
+
+impl MemRef {
+    /// Memory 0, 32-bit.
+    pub const ZERO: MemRef = MemRef(0);
+    const WIDE: u32 = 1 << 31;
+
+    /// Memory `index`, with 64-bit addresses when `is64`; `None` past the
+    /// encodable indices.
+    pub const fn new(index: u32, is64: bool) -> Option<MemRef> {
+        if index >= Self::WIDE {
+            return None;
+        }
+        Some(MemRef(index | if is64 { Self::WIDE } else { 0 }))
+    }
+
+    /// The memory's index in its module.
+    #[inline(always)]
+    pub const fn index(self) -> u32 {
+        self.0 & !Self::WIDE
+    }
+
+    /// Are the memory's addresses 64-bit?
+    #[inline(always)]
+    pub const fn is64(self) -> bool {
+        self.0 & Self::WIDE != 0
+    }
+
+    /// The type of the memory's addresses, lengths and page counts.
+    pub const fn index_type(self) -> ValType {
+        if self.is64() { ValType::I64 } else { ValType::I32 }
+    }
+}
+
 /// Bytes of an opcode: a little-endian `u16`, so the list can outgrow 256
 /// instructions (the accumulator forms did).
 pub const OPCODE_SIZE: usize = 2;
@@ -83,7 +122,7 @@ macro_rules! impl_newtype_operand {
         }
     )*};
 }
-impl_newtype_operand!(Slot(u16), Target(u32), Lane(u8));
+impl_newtype_operand!(Slot(u16), Target(u32), Lane(u8), MemRef(u32));
 
 impl Slot {
     /// The slot's index in the register file.
@@ -144,6 +183,19 @@ impl OperandText for Lane {
     }
     fn parse(text: &str) -> Option<Self> {
         text.parse().ok().map(Lane)
+    }
+}
+/// `m1`, or `m1:64` for a 64-bit memory.
+impl OperandText for MemRef {
+    fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "m{}{}", self.index(), if self.is64() { ":64" } else { "" })
+    }
+    fn parse(text: &str) -> Option<Self> {
+        let text = text.strip_prefix('m')?;
+        match text.strip_suffix(":64") {
+            Some(i) => MemRef::new(i.parse().ok()?, true),
+            None => MemRef::new(text.parse().ok()?, false),
+        }
     }
 }
 /// Plain integers print as numbers.
