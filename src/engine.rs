@@ -133,6 +133,13 @@ impl Config {
         self.features.set(WasmFeatures::MULTI_MEMORY, enable);
         self
     }
+    /// Accept 64-bit memories (memory64: `i64` addresses, lengths and page
+    /// counts, limits past 4 GiB, which the store's limits then refuse
+    /// cleanly); on by default, as in wasmtime.
+    pub fn wasm_memory64(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::MEMORY64, enable);
+        self
+    }
     /// Accept the wide-arithmetic operators (`i64.add128`, `i64.sub128`,
     /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default, as in wasmtime.
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {

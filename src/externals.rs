@@ -167,7 +167,7 @@ impl Memory {
     }
 
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
-        self.get(&store.as_context().opaque).map(|m| m.ty).unwrap_or(MemoryType { min: 0, max: None })
+        self.get(&store.as_context().opaque).map(|m| m.ty).unwrap_or(MemoryType::new(0, None))
     }
 }
 

@@ -20,7 +20,7 @@ struct Kernel {
 
 fn kernels(scale: f64) -> Vec<Kernel> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let list: [(&str, &str, i32); 21] = [
+    let list: [(&str, &str, i32); 22] = [
         ("fib", "kernels/fib.wat", 32),
         ("ackermann", "built/ackermann.wasm", 250),
         ("collatz", "kernels/collatz.wat", 150_000),
@@ -45,6 +45,9 @@ fn kernels(scale: f64) -> Vec<Kernel> {
         ("simd_mandel", "built/simd_mandel.wasm", 10),
         ("simd_autovec", "built/simd_autovec.wasm", 300),
         ("zstd_simd", "built/zstd_simd.wasm", 6),
+        // Two memories other than memory 0: loads, stores and memory.copy
+        // between them.
+        ("multimem", "kernels/multimem.wat", 1000),
     ];
     list.iter()
         .map(|(name, path, arg)| {

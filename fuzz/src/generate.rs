@@ -1,5 +1,5 @@
 //! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
-//! extended constant expressions and wide arithmetic,
+//! extended constant expressions, multiple memories and wide arithmetic,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
 
@@ -17,7 +17,8 @@ pub struct Features {
     pub canonicalize_nans: bool,
 }
 
-/// A module (Wasm 2.0 with SIMD, extended constants and wide arithmetic;
+/// A module (Wasm 2.0 with SIMD, extended constants, multiple memories and
+/// wide arithmetic;
 /// relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
@@ -45,8 +46,9 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.saturating_float_to_int_enabled = true;
     c.max_imports = 0;
     c.min_imports = 0;
-    c.max_memories = 1;
-    c.min_memories = c.min_memories.min(1);
+    c.multi_memory_enabled = true;
+    c.max_memories = c.max_memories.min(4);
+    c.min_memories = c.min_memories.min(c.max_memories as u32);
     c.max_memory32_bytes = 16 << 20;
     c.max_tables = c.max_tables.min(4);
     c.min_tables = c.min_tables.min(c.max_tables as u32);

@@ -190,7 +190,7 @@ fn host_defined_global_and_memory_imports() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
     let g = Global::new(&mut store, GlobalType { ty: ValType::I64, mutable: true }, Val::I64(5)).unwrap();
-    let m = Memory::new(&mut store, MemoryType { min: 1, max: None }).unwrap();
+    let m = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let module = wat(
         &engine,
         r#"(module

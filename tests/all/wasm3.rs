@@ -172,7 +172,7 @@ fn multi(tier: Tier) -> (Store<()>, Instance, Memory) {
     let engine = Engine::new(&cfg);
     let module = Module::new(&engine, MULTI).unwrap();
     let mut store = Store::new(&engine, ());
-    let b = Memory::new(&mut store, MemoryType { min: 1, max: None }).unwrap();
+    let b = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     let mut linker = Linker::new(&engine);
     linker.define("env", "b", b).unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
@@ -257,4 +257,111 @@ fn a_switched_off_feature_in_a_body_is_unsupported_in_every_translation_mode() {
         let msg = Module::new(&Engine::new(&cfg), bad).unwrap_err().to_string();
         assert!(msg.starts_with("invalid module"), "{msg}");
     }
+}
+
+/// A 64-bit memory next to a 32-bit one: `i64` addresses, offsets past
+/// 2^32, an access whose end overflows 2^64 (a trap, not a wrapped
+/// address), `i64` sizes and growth results, bulk operations with `i64`
+/// operands, and a copy from the 64-bit memory to the 32-bit one (whose
+/// length is an `i32`).
+const MEM64: &str = r#"(module
+  (memory $m i64 1 3)
+  (memory $small 1)
+  (func (export "load") (param i64) (result i64) (i64.load $m (local.get 0)))
+  (func (export "load_far") (param i64) (result i32) (i32.load8_u $m offset=0x100000000 (local.get 0)))
+  (func (export "store") (param i64 i32) (i32.store16 $m offset=2 (local.get 0) (local.get 1)))
+  (func (export "simd") (param i64) (result i32)
+    (i8x16.extract_lane_u 3 (v128.load $m offset=1 (local.get 0))))
+  (func (export "size") (result i64) (memory.size $m))
+  (func (export "grow") (param i64) (result i64) (memory.grow $m (local.get 0)))
+  (func (export "fill") (param i64 i32 i64) (memory.fill $m (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy_to_small") (param i32 i64 i32) (memory.copy $small $m (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "small") (param i32) (result i32) (i32.load8_u $small (local.get 0))))"#;
+
+#[test]
+fn memory64_in_every_tier() {
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, MEM64).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let load = inst.get_typed_func::<i64, i64>(&mut store, "load").unwrap();
+        let load_far = inst.get_typed_func::<i64, i32>(&mut store, "load_far").unwrap();
+        let store16 = inst.get_typed_func::<(i64, i32), ()>(&mut store, "store").unwrap();
+        let simd = inst.get_typed_func::<i64, i32>(&mut store, "simd").unwrap();
+        let size = inst.get_typed_func::<(), i64>(&mut store, "size").unwrap();
+        let grow = inst.get_typed_func::<i64, i64>(&mut store, "grow").unwrap();
+        let fill = inst.get_typed_func::<(i64, i32, i64), ()>(&mut store, "fill").unwrap();
+        let copy = inst.get_typed_func::<(i32, i64, i32), ()>(&mut store, "copy_to_small").unwrap();
+        let small = inst.get_typed_func::<i32, i32>(&mut store, "small").unwrap();
+        store16.call(&mut store, (100, 0x1234)).unwrap();
+        // The i16 lands at 102..104: the top two bytes of the i64 at 96.
+        assert_eq!(load.call(&mut store, 96).unwrap(), 0x1234_0000_0000_0000, "{tier:?}");
+        // Lane 3 of the v128 at 98 + 1 is byte 102.
+        assert_eq!(simd.call(&mut store, 98).unwrap(), 0x34, "{tier:?}");
+        // The last 8 bytes of the page, then one past; addresses that only
+        // wrap modulo 2^32 or 2^64 into the page trap.
+        assert_eq!(load.call(&mut store, 65528).unwrap(), 0, "{tier:?}");
+        for addr in [65529, 1 << 32, (1 << 32) + 96, -1, -8, i64::MIN] {
+            assert!(trap(load.call(&mut store, addr).map(drop)).contains("out of bounds"), "{tier:?} {addr}");
+        }
+        // An offset past 2^32 on a small memory, and an address that makes
+        // the offset's sum overflow 2^64.
+        for addr in [0, -0x1_0000_0000, -1] {
+            assert!(trap(load_far.call(&mut store, addr).map(drop)).contains("out of bounds"), "{tier:?} {addr}");
+        }
+        assert!(trap(store16.call(&mut store, (-2, 0))).contains("out of bounds"), "{tier:?}");
+        // Sizes and growth are i64: to the maximum (3 pages), then -1.
+        assert_eq!(size.call(&mut store, ()).unwrap(), 1, "{tier:?}");
+        assert_eq!(grow.call(&mut store, 2).unwrap(), 1, "{tier:?}");
+        assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "{tier:?}");
+        assert_eq!(grow.call(&mut store, 1 << 40).unwrap(), -1, "{tier:?}");
+        assert_eq!(grow.call(&mut store, -1).unwrap(), -1, "{tier:?}");
+        assert_eq!(size.call(&mut store, ()).unwrap(), 3, "{tier:?}");
+        assert_eq!(load.call(&mut store, 3 * 65536 - 8).unwrap(), 0, "{tier:?}");
+        // Bulk operations with i64 operands; a length past 2^32 traps.
+        fill.call(&mut store, (70000, 7, 3)).unwrap();
+        assert_eq!(load.call(&mut store, 69999).unwrap(), 0x0707_0700, "{tier:?}");
+        assert!(trap(fill.call(&mut store, (0, 1, 1 << 32))).contains("out of bounds"), "{tier:?}");
+        assert!(trap(fill.call(&mut store, (-1, 1, 2))).contains("out of bounds"), "{tier:?}");
+        copy.call(&mut store, (10, 70000, 3)).unwrap();
+        assert_eq!(small.call(&mut store, 12).unwrap(), 7, "{tier:?}");
+        assert!(trap(copy.call(&mut store, (0, 1 << 32, 1))).contains("out of bounds"), "{tier:?}");
+    }
+}
+
+#[test]
+fn memory64_types_in_the_api_and_limits_past_4_gib() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let m = Memory::new(&mut store, MemoryType::new64(1, Some(1 << 40))).unwrap();
+    assert!(m.ty(&store).is_64());
+    assert!(!MemoryType::new(1, None).is_64());
+    // A 32-bit memory does not satisfy a 64-bit import, nor the reverse.
+    let wants64 = Module::new(&engine, r#"(module (import "env" "m" (memory i64 1)))"#).unwrap();
+    let wants32 = Module::new(&engine, r#"(module (import "env" "m" (memory 1)))"#).unwrap();
+    let m32 = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "m", m).unwrap();
+    assert!(linker.instantiate(&mut store, &wants64).is_ok());
+    assert!(linker.instantiate(&mut store, &wants32).is_err());
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "m", m32).unwrap();
+    let err = linker.instantiate(&mut store, &wants64).unwrap_err().to_string();
+    assert!(err.contains("i64"), "{err}");
+    // Limits past 4 GiB validate; the store's limits (4 GiB by default)
+    // refuse to create such a memory, and growth past them gives -1.
+    let huge = Module::new(&engine, r#"(module (memory i64 0x10001))"#).unwrap();
+    assert!(Instance::new(&mut store, &huge, &[]).is_err());
+    let grows = r#"(module (memory i64 1) (func (export "g") (result i64) (memory.grow (i64.const 0x10000))))"#;
+    let grows = Module::new(&engine, grows).unwrap();
+    let inst = Instance::new(&mut store, &grows, &[]).unwrap();
+    let g = inst.get_typed_func::<(), i64>(&mut store, "g").unwrap();
+    assert_eq!(g.call(&mut store, ()).unwrap(), -1);
+    let mut cfg = Config::new();
+    cfg.wasm_memory64(false);
+    let msg = Module::new(&Engine::new(&cfg), MEM64).unwrap_err().to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_memory64"), "{msg}");
 }

@@ -72,7 +72,7 @@ fn spectest(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error>
     let table =
         Table::new(&mut *store, TableType { element: ValType::FuncRef, min: 10, max: Some(20) }, Val::FuncRef(None))?;
     linker.define("spectest", "table", table)?;
-    let memory = Memory::new(&mut *store, MemoryType { min: 1, max: Some(2) })?;
+    let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;
     Ok(())
 }

@@ -80,15 +80,17 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                 let Some(have) = store.memory(i) else {
                     return Err(InstantiationError::Link(format!("unknown memory for {name}")));
                 };
-                let ok = have.pages() >= m.min
+                let ok = have.ty.memory64 == m.memory64
+                    && have.pages() >= m.min
                     && match m.max {
                         None => true,
                         Some(mx) => have.ty.max.is_some_and(|hm| hm <= mx),
                     };
                 if !ok {
+                    let bits = |is64: bool| if is64 { "i64" } else { "i32" };
                     return mismatch(
-                        format!("memory {}..{:?} pages", m.min, m.max),
-                        format!("memory {}..{:?} pages", have.pages(), have.ty.max),
+                        format!("memory {} {}..{:?} pages", bits(m.memory64), m.min, m.max),
+                        format!("memory {} {}..{:?} pages", bits(have.ty.memory64), have.pages(), have.ty.max),
                     );
                 }
             }
@@ -343,11 +345,13 @@ pub fn instantiate(
     }
     for (i, seg) in env.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let offset = eval_const(offset, inst, store).get_u32() as u64;
+            let offset = eval_const(offset, inst, store);
+            let offset =
+                if env.memories[*index as usize].memory64 { offset.get_u64() } else { offset.get_u32() as u64 };
             let bytes = &env.bytes[seg.bytes.clone()];
             let mem =
                 store.memory_mut(inst.memories[*index as usize]).ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
-            let end = offset + bytes.len() as u64;
+            let end = offset.checked_add(bytes.len() as u64).ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
             if end > mem.data().len() as u64 {
                 return Err(trap(TrapCode::MemoryOutOfBounds));
             }

@@ -10,6 +10,20 @@ use crate::vmctx::VMMemoryDefinition;
 pub const WASM_PAGE_SIZE: u64 = 65536;
 /// Most pages a 32-bit memory can have.
 pub const MAX_PAGES: u64 = 65536;
+/// Most pages a 64-bit memory can have (2^64 bytes).
+pub const MAX_PAGES64: u64 = 1 << 48;
+
+/// Most pages a memory of type `ty` can have.
+fn type_max_pages(ty: &MemoryType) -> u64 {
+    if ty.memory64 { MAX_PAGES64 } else { MAX_PAGES }
+}
+
+/// `pages` in bytes, if that is below `max_bytes` and fits in the host's
+/// address space.
+fn bytes_within(pages: u64, max_bytes: u64) -> Option<usize> {
+    let bytes = pages.checked_mul(WASM_PAGE_SIZE).filter(|&b| b <= max_bytes)?;
+    usize::try_from(bytes).ok()
+}
 
 /// A linear memory owned by a store. Its address is stable (it is boxed) so
 /// VMContexts can point at `def`.
@@ -23,10 +37,10 @@ impl MemoryInstance {
     /// Creates a memory of `ty.min` pages; `None` if the allocation fails or
     /// exceeds `max_bytes`.
     pub fn new(ty: MemoryType, max_bytes: u64) -> Option<Box<MemoryInstance>> {
-        if ty.min > MAX_PAGES || ty.min * WASM_PAGE_SIZE > max_bytes {
+        if ty.min > type_max_pages(&ty) {
             return None;
         }
-        let bytes = usize::try_from(ty.min * WASM_PAGE_SIZE).ok()?;
+        let bytes = bytes_within(ty.min, max_bytes)?;
         let data = crate::alloc::linear_memory(bytes)?;
         let mut mem = Box::new(MemoryInstance {
             def: VMMemoryDefinition { base: core::ptr::null_mut(), current_length: 0 },
@@ -49,7 +63,8 @@ impl MemoryInstance {
 
     /// Largest size in pages this memory may reach.
     pub fn max_pages(&self) -> u64 {
-        self.ty.max.unwrap_or(MAX_PAGES).min(MAX_PAGES)
+        let limit = type_max_pages(&self.ty);
+        self.ty.max.unwrap_or(limit).min(limit)
     }
 
     /// Grows by `delta` pages; returns the old size in pages, or `None` when
@@ -57,10 +72,10 @@ impl MemoryInstance {
     pub fn grow(&mut self, delta: u64, max_bytes: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.max_pages() || new * WASM_PAGE_SIZE > max_bytes {
+        if new > self.max_pages() {
             return None;
         }
-        let new_bytes = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
+        let new_bytes = bytes_within(new, max_bytes)?;
         if delta > 0 {
             self.data.try_grow(new_bytes)?;
             self.sync_def();
@@ -81,7 +96,7 @@ impl Drop for MemoryInstance {
     fn drop(&mut self) {
         // A grown memory is not what a new instance asks for (its
         // minimum): kept, it would only have been cleared for nothing.
-        if self.data.len() as u64 == self.ty.min * WASM_PAGE_SIZE {
+        if Some(self.data.len() as u64) == self.ty.min.checked_mul(WASM_PAGE_SIZE) {
             crate::alloc::recycle_linear_memory(core::mem::take(&mut self.data));
         }
     }
@@ -93,7 +108,7 @@ mod tests {
 
     #[test]
     fn grow_respects_maximum_and_limit() {
-        let mut m = MemoryInstance::new(MemoryType { min: 1, max: Some(3) }, u64::MAX).unwrap();
+        let mut m = MemoryInstance::new(MemoryType::new(1, Some(3)), u64::MAX).unwrap();
         assert_eq!(m.def.current_length, 65536);
         assert_eq!(m.grow(2, u64::MAX), Some(1));
         assert_eq!(m.pages(), 3);
@@ -102,9 +117,18 @@ mod tests {
         assert_eq!(m.def.current_length, 3 * 65536);
         let base = m.data_mut().as_mut_ptr();
         assert_eq!(m.def.base, base);
-        let mut m = MemoryInstance::new(MemoryType { min: 0, max: None }, 2 * 65536).unwrap();
+        let mut m = MemoryInstance::new(MemoryType::new(0, None), 2 * 65536).unwrap();
         assert_eq!(m.grow(3, 2 * 65536), None);
         assert_eq!(m.grow(2, 2 * 65536), Some(0));
-        assert!(MemoryInstance::new(MemoryType { min: 65537, max: None }, u64::MAX).is_none());
+        assert!(MemoryInstance::new(MemoryType::new(65537, None), u64::MAX).is_none());
+        // A 64-bit memory may ask for more than 4 GiB; the store's limit
+        // refuses it (and growth past it) cleanly, and sizes near 2^64
+        // bytes do not overflow.
+        assert!(MemoryInstance::new(MemoryType::new64(65537, None), 1 << 32).is_none());
+        let mut m = MemoryInstance::new(MemoryType::new64(1, None), 1 << 32).unwrap();
+        assert_eq!(m.grow(65536, 1 << 32), None);
+        assert_eq!(m.grow(u64::MAX - 1, u64::MAX), None);
+        assert_eq!(m.grow((1 << 48) - 1, u64::MAX), None);
+        assert_eq!(m.grow(1, 1 << 32), Some(1));
     }
 }

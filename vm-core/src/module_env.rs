@@ -71,11 +71,31 @@ pub struct TableType {
     pub max: Option<u64>,
 }
 
-/// Memory type (32-bit, 64 KiB pages).
+/// Memory type: limits in 64 KiB pages; 32-bit addresses, or 64-bit ones
+/// (memory64).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryType {
     pub min: u64,
     pub max: Option<u64>,
+    /// Addresses, lengths and page counts are `i64` (memory64).
+    pub memory64: bool,
+}
+
+impl MemoryType {
+    /// A 32-bit memory of `min` pages, growing to `max` (or 4 GiB).
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false }
+    }
+
+    /// A 64-bit memory (memory64) of `min` pages, growing to `max`.
+    pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType { min, max, memory64: true }
+    }
+
+    /// Are the memory's addresses 64-bit?
+    pub fn is_64(&self) -> bool {
+        self.memory64
+    }
 }
 
 /// Global type.
@@ -222,8 +242,8 @@ fn switched_off(message: &str, offset: Option<usize>) -> ModuleError {
     ModuleError::unsupported(
         format!(
             "{message} (the module needs a feature that is switched off in this engine's `Config`: \
-             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_multi_memory` or \
-             `wasm_wide_arithmetic`)"
+             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_multi_memory`, \
+             `wasm_memory64` or `wasm_wide_arithmetic`)"
         ),
         offset,
     )
@@ -272,13 +292,14 @@ pub struct ModuleEnv {
 }
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
-/// relaxed SIMD, extended constant expressions, multiple memories and wide
-/// arithmetic.
+/// relaxed SIMD, extended constant expressions, multiple memories, 64-bit
+/// memories and wide arithmetic.
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
         | WasmFeatures::WIDE_ARITHMETIC
 }
 
@@ -323,7 +344,8 @@ impl ModuleEnv {
     /// How the bytecode names memory `index` (`MemRef`): the index and its
     /// address width.
     pub fn memory_ref(&self, index: u32) -> crate::bytecode::MemRef {
-        crate::bytecode::MemRef::new(index, false).unwrap_or_default()
+        let is64 = self.memories.get(index as usize).is_some_and(|m| m.memory64);
+        crate::bytecode::MemRef::new(index, is64).unwrap_or_default()
     }
 
     /// Type of function `index` (imports included).
@@ -633,7 +655,7 @@ fn convert_table(t: &wasmparser::TableType) -> Result<TableType, ModuleError> {
 }
 
 fn convert_memory(m: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType { min: m.initial, max: m.maximum }
+    MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64 }
 }
 
 fn convert_global(g: &wasmparser::GlobalType) -> Result<GlobalType, ModuleError> {

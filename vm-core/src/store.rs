@@ -541,7 +541,7 @@ impl StoreOpaque {
             && !self.memory_may_grow(
                 (cur * crate::memory::WASM_PAGE_SIZE) as usize,
                 desired.saturating_mul(crate::memory::WASM_PAGE_SIZE) as usize,
-                Some((max * crate::memory::WASM_PAGE_SIZE) as usize),
+                Some(max.saturating_mul(crate::memory::WASM_PAGE_SIZE) as usize),
             )
         {
             return None;
