@@ -198,7 +198,7 @@ impl Table {
         let opaque = &store.as_context().opaque;
         match check_store(opaque, self.store_id).ok().and_then(|_| opaque.table(self.index)) {
             Some(t) => t.ty,
-            None => TableType { element: ValType::FuncRef, min: 0, max: None },
+            None => TableType::new(ValType::FuncRef, 0, None),
         }
     }
 

@@ -3,8 +3,8 @@
 
 use super::simd::tiers;
 use tandem::{
-    Config, Engine, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Store, Tier, Translation, Val,
-    ValType,
+    Config, Engine, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Store, Table, TableType, Tier,
+    Translation, Val, ValType,
 };
 
 /// Extended constant expressions: `i32`/`i64` `add`, `sub`, `mul` and
@@ -364,4 +364,93 @@ fn memory64_types_in_the_api_and_limits_past_4_gib() {
     cfg.wasm_memory64(false);
     let msg = Module::new(&Engine::new(&cfg), MEM64).unwrap_err().to_string();
     assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_memory64"), "{msg}");
+}
+
+/// A 64-bit table next to a 32-bit one: `i64` indices in every table
+/// instruction and in `call_indirect`, `i64` sizes and growth results, and
+/// indices past 2^32 out of bounds (never wrapped onto a valid element).
+const TABLE64: &str = r#"(module
+  (type $ret (func (result i32)))
+  (table $t i64 2 10 funcref)
+  (table $s 4 funcref)
+  (elem (table $t) (i64.const 0) func $one $two)
+  (elem $e func $one)
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (func (export "call") (param i64) (result i32) (call_indirect $t (type $ret) (local.get 0)))
+  (func (export "size") (result i64) (table.size $t))
+  (func (export "grow") (param i64) (result i64) (table.grow $t (ref.null func) (local.get 0)))
+  (func (export "is_null") (param i64) (result i32) (ref.is_null (table.get $t (local.get 0))))
+  (func (export "set") (param i64 i64) (table.set $t (local.get 0) (table.get $t (local.get 1))))
+  (func (export "fill") (param i64 i64) (table.fill $t (local.get 0) (ref.func $two) (local.get 1)))
+  (func (export "copy_to_s") (param i32 i64 i32) (table.copy $s $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "call_s") (param i32) (result i32) (call_indirect $s (type $ret) (local.get 0)))
+  (func (export "init") (param i64) (table.init $t $e (local.get 0) (i32.const 0) (i32.const 1))))"#;
+
+#[test]
+fn table64_in_every_tier() {
+    let far = 1i64 << 32;
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, TABLE64).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let call = inst.get_typed_func::<i64, i32>(&mut store, "call").unwrap();
+        let size = inst.get_typed_func::<(), i64>(&mut store, "size").unwrap();
+        let grow = inst.get_typed_func::<i64, i64>(&mut store, "grow").unwrap();
+        let is_null = inst.get_typed_func::<i64, i32>(&mut store, "is_null").unwrap();
+        let set = inst.get_typed_func::<(i64, i64), ()>(&mut store, "set").unwrap();
+        let fill = inst.get_typed_func::<(i64, i64), ()>(&mut store, "fill").unwrap();
+        let copy = inst.get_typed_func::<(i32, i64, i32), ()>(&mut store, "copy_to_s").unwrap();
+        let call_s = inst.get_typed_func::<i32, i32>(&mut store, "call_s").unwrap();
+        let init = inst.get_typed_func::<i64, ()>(&mut store, "init").unwrap();
+        let oob = |r: tandem::Result<()>| trap(r).contains("out of bounds");
+        assert_eq!(call.call(&mut store, 0).unwrap(), 1, "{tier:?}");
+        assert_eq!(call.call(&mut store, 1).unwrap(), 2, "{tier:?}");
+        for i in [2, far, far + 1, -1, i64::MIN] {
+            assert!(oob(call.call(&mut store, i).map(drop)), "{tier:?} {i}");
+            assert!(oob(is_null.call(&mut store, i).map(drop)), "{tier:?} {i}");
+        }
+        assert_eq!(size.call(&mut store, ()).unwrap(), 2, "{tier:?}");
+        assert_eq!(grow.call(&mut store, 3).unwrap(), 2, "{tier:?}");
+        for d in [6, far, far + 1, -1] {
+            assert_eq!(grow.call(&mut store, d).unwrap(), -1, "{tier:?} {d}");
+        }
+        assert_eq!(size.call(&mut store, ()).unwrap(), 5, "{tier:?}");
+        assert_eq!(is_null.call(&mut store, 4).unwrap(), 1, "{tier:?}");
+        set.call(&mut store, (4, 0)).unwrap();
+        assert_eq!(call.call(&mut store, 4).unwrap(), 1, "{tier:?}");
+        assert!(oob(set.call(&mut store, (far, 0))), "{tier:?}");
+        fill.call(&mut store, (2, 2)).unwrap();
+        assert_eq!((call.call(&mut store, 2).unwrap(), call.call(&mut store, 3).unwrap()), (2, 2), "{tier:?}");
+        assert!(oob(fill.call(&mut store, (4, far))), "{tier:?}");
+        assert!(oob(fill.call(&mut store, (far, 0))), "{tier:?}");
+        // $s[0..2] = $t[3..5] = two, one.
+        copy.call(&mut store, (0, 3, 2)).unwrap();
+        assert_eq!((call_s.call(&mut store, 0).unwrap(), call_s.call(&mut store, 1).unwrap()), (2, 1), "{tier:?}");
+        assert!(oob(copy.call(&mut store, (0, far, 1))), "{tier:?}");
+        init.call(&mut store, 1).unwrap();
+        assert_eq!(call.call(&mut store, 1).unwrap(), 1, "{tier:?}");
+        assert!(oob(init.call(&mut store, -1)), "{tier:?}");
+    }
+}
+
+#[test]
+fn table64_types_in_the_api() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let t64 = Table::new(&mut store, TableType::new64(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
+    assert!(t64.ty(&store).is_64());
+    let t32 = Table::new(&mut store, TableType::new(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
+    assert!(!t32.ty(&store).is_64());
+    let wants64 = Module::new(&engine, r#"(module (import "env" "t" (table i64 1 funcref)))"#).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "t", t64).unwrap();
+    assert!(linker.instantiate(&mut store, &wants64).is_ok());
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "t", t32).unwrap();
+    let err = linker.instantiate(&mut store, &wants64).unwrap_err().to_string();
+    assert!(err.contains("i64"), "{err}");
 }

@@ -40,6 +40,8 @@ struct Runner<'a> {
     linker: Linker<()>,
     current: Option<Instance>,
     named: HashMap<String, Instance>,
+    /// Modules of `(module definition $name ...)`.
+    definitions: HashMap<String, tandem::Module>,
     externrefs: HashMap<u32, ExternRef>,
     text: &'a str,
     file: &'a str,
@@ -69,8 +71,7 @@ fn spectest(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error>
     linker.define("spectest", "global_i64", gi64)?;
     linker.define("spectest", "global_f32", gf32)?;
     linker.define("spectest", "global_f64", gf64)?;
-    let table =
-        Table::new(&mut *store, TableType { element: ValType::FuncRef, min: 10, max: Some(20) }, Val::FuncRef(None))?;
+    let table = Table::new(&mut *store, TableType::new(ValType::FuncRef, 10, Some(20)), Val::FuncRef(None))?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;
@@ -117,6 +118,7 @@ pub fn run_file(config: &Config, file: &str, text: &str) -> FileReport {
         linker,
         current: None,
         named: HashMap::new(),
+        definitions: HashMap::new(),
         externrefs: HashMap::new(),
         text,
         file,
@@ -333,8 +335,37 @@ impl Runner<'_> {
                     },
                 }
             }
-            WastDirective::ModuleDefinition(_) | WastDirective::ModuleInstance { .. } => {
-                Skip("module definitions/instances are a Wasm 3.0 test construct".into())
+            // Wasm 3.0's test constructs: a module compiled but not
+            // instantiated, and instances of a named definition.
+            WastDirective::ModuleDefinition(mut wat) => {
+                let bytes = match wat.encode() {
+                    Ok(b) => b,
+                    Err(e) => return Fail(format!("cannot encode module: {e}")),
+                };
+                match self.compile(&bytes) {
+                    Ok(module) => {
+                        if let Some(name) = wat.name() {
+                            self.definitions.insert(name.name().to_string(), module);
+                        }
+                        Pass
+                    }
+                    Err(e) => Fail(format!("module definition rejected: {e}")),
+                }
+            }
+            WastDirective::ModuleInstance { instance, module, .. } => {
+                let Some(def) = module.and_then(|m| self.definitions.get(m.name()).cloned()) else {
+                    return Fail("module instance of an unknown definition".into());
+                };
+                match self.linker.instantiate(&mut self.store, &def) {
+                    Ok(inst) => {
+                        if let Some(name) = instance {
+                            self.named.insert(name.name().to_string(), inst);
+                        }
+                        self.current = Some(inst);
+                        Pass
+                    }
+                    Err(e) => Fail(format!("instantiation failed: {e}")),
+                }
             }
             other => Skip(format!("directive not part of Wasm 2.0: {:?}", std::mem::discriminant(&other))),
         }

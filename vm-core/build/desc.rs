@@ -882,6 +882,9 @@ pub fn ops() -> Vec<Op> {
     // --- tables and references ---
     let oob = ["TableOutOfBounds"];
     let bulk = ["TableOutOfBounds", "OutOfFuel"];
+    // An index of a 64-bit table as the `i32` the table ops take,
+    // saturated: one past 2^32 stays out of bounds (tables are smaller).
+    v.push(op(Tables, "I64SatIndex", UN).sig(&["i64"], &["i32"]));
     v.push(op(Tables, "TableGet", &[("dst", Slot), ("table", U32), ("index", Slot)]).traps(&oob));
     v.push(op(Tables, "TableSet", &[("table", U32), ("index", Slot), ("value", Slot)]).traps(&oob));
     v.push(op(Tables, "TableSize", &[("dst", Slot), ("table", U32)]));

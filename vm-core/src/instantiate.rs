@@ -64,15 +64,23 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                     return Err(InstantiationError::Link(format!("unknown table for {name}")));
                 };
                 let ok = have.ty.element == t.element
+                    && have.ty.table64 == t.table64
                     && have.size() >= t.min
                     && match t.max {
                         None => true,
                         Some(m) => have.ty.max.is_some_and(|hm| hm <= m),
                     };
                 if !ok {
+                    let bits = |is64: bool| if is64 { "i64" } else { "i32" };
                     return mismatch(
-                        format!("table {} {}..{:?}", t.element, t.min, t.max),
-                        format!("table {} {}..{:?}", have.ty.element, have.size(), have.ty.max),
+                        format!("table {} {} {}..{:?}", bits(t.table64), t.element, t.min, t.max),
+                        format!(
+                            "table {} {} {}..{:?}",
+                            bits(have.ty.table64),
+                            have.ty.element,
+                            have.size(),
+                            have.ty.max
+                        ),
                     );
                 }
             }
@@ -329,7 +337,9 @@ pub fn instantiate(
     for (i, seg) in env.elems.iter().enumerate() {
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
-                let offset = eval_const(offset, inst, store).get_u32() as u64;
+                let offset = eval_const(offset, inst, store);
+                let offset =
+                    if env.tables[*index as usize].table64 { offset.get_u64() } else { offset.get_u32() as u64 };
                 let items = std::mem::take(&mut inst.elems[i]);
                 let table =
                     store.table_mut(inst.tables[*index as usize]).ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;

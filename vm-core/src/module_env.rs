@@ -63,12 +63,32 @@ impl fmt::Display for ModuleError {
 
 impl std::error::Error for ModuleError {}
 
-/// Table type.
+/// Table type: element type and limits; 32-bit indices, or 64-bit ones
+/// (memory64's 64-bit tables).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TableType {
     pub element: ValType,
     pub min: u64,
     pub max: Option<u64>,
+    /// Indices, sizes and lengths are `i64`.
+    pub table64: bool,
+}
+
+impl TableType {
+    /// A table of `min` `element`s, growing to `max`.
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
+        TableType { element, min: min as u64, max: max.map(u64::from), table64: false }
+    }
+
+    /// A 64-bit table (indices are `i64`) of `min` `element`s, growing to `max`.
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> TableType {
+        TableType { element, min, max, table64: true }
+    }
+
+    /// Are the table's indices 64-bit?
+    pub fn is_64(&self) -> bool {
+        self.table64
+    }
 }
 
 /// Memory type: limits in 64 KiB pages; 32-bit addresses, or 64-bit ones
@@ -339,6 +359,11 @@ impl ModuleEnv {
                 }
             }
         }
+    }
+
+    /// Are table `index`'s indices 64-bit?
+    pub fn table64(&self, index: u32) -> bool {
+        self.tables.get(index as usize).is_some_and(|t| t.table64)
     }
 
     /// How the bytecode names memory `index` (`MemRef`): the index and its
@@ -648,10 +673,11 @@ fn convert_val(t: wasmparser::ValType) -> Result<ValType, ModuleError> {
 }
 
 fn convert_table(t: &wasmparser::TableType) -> Result<TableType, ModuleError> {
-    if t.table64 || t.shared {
-        return Err(ModuleError::unsupported("64-bit or shared tables", None));
+    if t.shared {
+        return Err(ModuleError::unsupported("shared tables", None));
     }
-    Ok(TableType { element: convert_val(wasmparser::ValType::Ref(t.element_type))?, min: t.initial, max: t.maximum })
+    let element = convert_val(wasmparser::ValType::Ref(t.element_type))?;
+    Ok(TableType { element, min: t.initial, max: t.maximum, table64: t.table64 })
 }
 
 fn convert_memory(m: &wasmparser::MemoryType) -> MemoryType {

@@ -3,6 +3,10 @@
 use super::*;
 
 handlers! { r, cx, Tables;
+    I64SatIndex => {
+        let o = operands!(r, I64SatIndex);
+        set!(r, o.dst, ValRaw(get!(r, o.src).get_u64().min(u32::MAX as u64)));
+    };
     TableGet => {
         let o = operands!(r, TableGet);
         let t = table_def(cx.vmctx, o.table);

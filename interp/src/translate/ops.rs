@@ -60,6 +60,34 @@ impl Translator<'_> {
         self.emit(op);
     }
 
+    /// If table `table` is 64-bit: the operand `depth` places below the top
+    /// of the stack (an `i64` index or length of it) narrowed in place to
+    /// the `i32` the table ops take (`I64SatIndex`).
+    pub(super) fn table_index(&mut self, table: u32, depth: usize) {
+        if !self.env.table64(table) {
+            return;
+        }
+        let i = self.stack.len() - 1 - depth;
+        let src = self.slot_at(i);
+        let dst = self.temp_slot(i);
+        self.emit(Op::I64SatIndex { dst, src });
+        self.stack[i].kind = Kind::Temp;
+        self.stack[i].ty = ValType::I32;
+    }
+
+    /// If table `table` is 64-bit: the `i32` size or growth result on top
+    /// of the stack widened in place to an `i64` (sign-extended, so a
+    /// failed growth's -1 stays -1; tables hold fewer than 2^31 elements).
+    pub(super) fn table_result(&mut self, table: u32) {
+        if !self.env.table64(table) {
+            return;
+        }
+        let i = self.stack.len() - 1;
+        let slot = self.temp_slot(i);
+        self.emit(Op::I64ExtendI32S { dst: slot, src: slot });
+        self.stack[i].ty = ValType::I64;
+    }
+
     /// Load or store `op` (a memory-0 op, made with `memarg`'s offset) as
     /// `memarg` asks: itself for memory 0 with 32-bit addresses (whose
     /// offsets fit in `u32`: validated), else its twin naming the memory.
@@ -369,7 +397,10 @@ impl Translator<'_> {
                 let ty = self.env.funcs[function_index as usize];
                 self.call(Some(function_index), ty, 0);
             }
-            O::CallIndirect { type_index, table_index } => self.call(None, type_index, table_index),
+            O::CallIndirect { type_index, table_index } => {
+                self.table_index(table_index, 0);
+                self.call(None, type_index, table_index)
+            }
             O::Drop => {
                 self.pop();
             }
@@ -461,12 +492,14 @@ impl Translator<'_> {
             }
             O::DataDrop { data_index } => self.emit(Op::DataDrop { data: data_index }),
             O::TableGet { table } => {
+                self.table_index(table, 0);
                 let (index, _) = self.pop_slot();
                 let ty = self.env.tables[table as usize].element;
                 let dst = self.push_temp(ty);
                 self.emit_result(Op::TableGet { dst, table, index }, dst);
             }
             O::TableSet { table } => {
+                self.table_index(table, 1);
                 let (value, _) = self.pop_slot();
                 let (index, _) = self.pop_slot();
                 self.emit(Op::TableSet { table, index, value });
@@ -474,26 +507,38 @@ impl Translator<'_> {
             O::TableSize { table } => {
                 let dst = self.push_temp(I32);
                 self.emit_result(Op::TableSize { dst, table }, dst);
+                self.table_result(table);
             }
             O::TableGrow { table } => {
+                self.table_index(table, 0);
                 let (delta, _) = self.pop_slot();
                 let (init, _) = self.pop_slot();
                 let dst = self.push_temp(I32);
                 self.emit(Op::TableGrow { dst, table, init, delta });
+                self.table_result(table);
             }
             O::TableFill { table } => {
+                self.table_index(table, 2);
+                self.table_index(table, 0);
                 let (len, _) = self.pop_slot();
                 let (value, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();
                 self.emit(Op::TableFill { table, dst, value, len });
             }
             O::TableCopy { dst_table, src_table } => {
+                self.table_index(dst_table, 2);
+                self.table_index(src_table, 1);
+                // The length is an `i64` only between two 64-bit tables.
+                if self.env.table64(src_table) {
+                    self.table_index(dst_table, 0);
+                }
                 let (len, _) = self.pop_slot();
                 let (src, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();
                 self.emit(Op::TableCopy { dst_table, src_table, dst, src, len });
             }
             O::TableInit { elem_index, table } => {
+                self.table_index(table, 2);
                 let (len, _) = self.pop_slot();
                 let (src, _) = self.pop_slot();
                 let (dst, _) = self.pop_slot();

@@ -349,6 +349,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let k = self.b.ins().iconst(types::I32, data as i64);
                 self.builtin(builtins::data_drop as *const () as usize, &[PTR, types::I32], None, &[self.vmctx, k]);
             }
+            BaseOp::I64SatIndex { dst, src } => {
+                let x = self.get(src, I64)?;
+                let max = self.b.ins().iconst(types::I64, u32::MAX as i64);
+                let v = self.b.ins().umin(x, max);
+                let v = self.b.ins().ireduce(types::I32, v);
+                self.set(dst, I32, v);
+            }
             BaseOp::TableGet { dst, table, index } => {
                 let p = self.table_elem(table, index)?;
                 let v = self.b.ins().load(types::I64, trusted(), p, 0);
