@@ -250,6 +250,7 @@ pub(super) fn run(
             stack_base,
             stack_end: stack_base.add(stack_len),
             vmctx: entry_vmctx,
+            memories: memories_of(entry_vmctx),
             mem_len,
             code: regs.ip,
             call_threshold: (*store).call_threshold,

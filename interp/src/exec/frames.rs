@@ -47,6 +47,7 @@ pub(super) unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fau
                 // (MemoryGrow, and every return from a host call refreshes).
                 if caller.vmctx != cx.vmctx {
                     cx.vmctx = caller.vmctx;
+                    cx.memories = memories_of(cx.vmctx);
                     (r.mem_base, cx.mem_len) = memory_of(cx.vmctx);
                 }
             }
@@ -196,6 +197,7 @@ pub(super) unsafe fn do_call<const HOT: bool>(
             push_frame(r, cx, cf, cvmctx, (*callee).index, args_slot);
             if cvmctx != cx.vmctx {
                 cx.vmctx = cvmctx;
+                cx.memories = memories_of(cvmctx);
                 (r.mem_base, cx.mem_len) = memory_of(cvmctx);
             }
             if HOT {

@@ -34,7 +34,7 @@ use tandem_vm_core::store::{InstanceData, NativeCode, OsrEntryFn, PendingTrap, S
 use tandem_vm_core::trap::TrapCode;
 use tandem_vm_core::value::ValRaw;
 use tandem_vm_core::vmctx::{
-    VMContext, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMRuntimeLimits, VMTableDefinition,
+    VMContext, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMRuntimeLimits, VMTableDefinition,
 };
 
 #[macro_use]
@@ -83,6 +83,20 @@ fn memory_of(vmctx: *mut u8) -> (*mut u8, usize) {
     unsafe { InstanceData::of(vmctx).module.offsets.memory0_in(vmctx) }
 }
 
+/// The array of memory definition pointers in `vmctx` (dangling, and
+/// never read, without memories).
+fn memories_of(vmctx: *mut u8) -> *const *const VMMemoryDefinition {
+    // SAFETY: as in `code_for`; the instance's offsets lay out `vmctx`, and
+    // the offset of memory 0's pointer is inside it when there is one.
+    unsafe {
+        let o = &InstanceData::of(vmctx).module.offsets;
+        if o.num_memories == 0 {
+            return core::ptr::NonNull::dangling().as_ptr();
+        }
+        vmctx.add(o.memory(0) as usize) as *const *const VMMemoryDefinition
+    }
+}
+
 fn table_def(vmctx: *mut u8, table: u32) -> *mut VMTableDefinition {
     // SAFETY: as in `code_for`; trusted bytecode guarantees the index.
     unsafe { InstanceData::of(vmctx).module.offsets.table_def_in(vmctx, table) }
@@ -123,9 +137,9 @@ fn memory_at(r: &Regs, cx: &Ctx<'_>, mem: MemRef) -> (*mut u8, usize) {
         return (r.mem_base, cx.mem_len);
     }
     // SAFETY: trusted bytecode: the index names a memory of the running
-    // instance, whose VMContext is live and laid out by its module.
+    // instance, whose definition pointers `cx.memories` points at.
     unsafe {
-        let def = InstanceData::of(cx.vmctx).module.offsets.memory_def_in(cx.vmctx, mem.index());
+        let def = *cx.memories.add(mem.index() as usize);
         ((*def).base, (*def).current_length)
     }
 }
@@ -182,6 +196,9 @@ struct Ctx<'a> {
     /// End of the value stack.
     stack_end: *mut ValRaw,
     vmctx: *mut u8,
+    /// `vmctx`'s memory definition pointers (`memories_of`), through which
+    /// the ops naming a memory reach it.
+    memories: *const *const VMMemoryDefinition,
     /// Byte length of `vmctx`'s memory 0 (the base is in `Regs`): read
     /// only by memory ops, so it need not take a register.
     mem_len: usize,

@@ -44,7 +44,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             results_area,
             osr_frame,
             osr_pc,
-            mem: None,
+            mem: Vec::new(),
             on_memory: None,
             blocks: HashMap::new(),
             trap_block,
@@ -187,10 +187,13 @@ impl<'a, 'm> Lower<'a, 'm> {
         }
     }
 
+    /// Loads the base and length of every memory the function accesses
+    /// into their variables (at entry, and after each call or growth).
     pub(super) fn reload_memory(&mut self) {
-        if let Some((base, len)) = self.mem {
+        for k in 0..self.mem.len() {
+            let (i, base, len) = self.mem[k];
             let o = &self.info.offsets;
-            let def = self.b.ins().load(PTR, trusted(), self.vmctx, o.memory(0) as i32);
+            let def = self.b.ins().load(PTR, trusted(), self.vmctx, o.memory(i) as i32);
             let bv = self.b.ins().load(PTR, trusted(), def, VMOffsets::memory_base() as i32);
             let lv = self.b.ins().load(PTR, trusted(), def, VMOffsets::memory_length() as i32);
             self.b.def_var(base, bv);
@@ -290,11 +293,20 @@ impl<'a, 'm> Lower<'a, 'm> {
         let mut pc = 0;
         let mut insts = Vec::new();
         let mut loop_headers = Vec::new();
-        let mut uses_memory = false;
+        // The memories whose base and length the function reads.
+        let mut memories: Vec<u32> = Vec::new();
         let mut uses_v128 = false;
         while pc < code.len() {
             let (op, next) = decode(code, pc).map_err(err)?;
-            uses_memory |= op.opcode().memory_use().is_some_and(MemUse::reads_cache);
+            if op.opcode().memory_use().is_some_and(MemUse::reads_cache) {
+                let mem = match op.base() {
+                    BaseOp::MemorySize { mem, .. } => mem.index(),
+                    other => other.split_memory().map_or(0, |(_, mem, _)| mem.index()),
+                };
+                if !memories.contains(&mem) {
+                    memories.push(mem);
+                }
+            }
             for t in op.branch_targets(code, pc) {
                 let t = t.ok_or_else(|| err("bad br_table"))?;
                 self.block_at(t);
@@ -331,14 +343,15 @@ impl<'a, 'm> Lower<'a, 'm> {
                 }
             }
         }
-        // The memory base and length live in variables, loaded here and
-        // after every call or growth; functions that never read them skip it.
-        if self.info.offsets.num_memories > 0 && uses_memory {
+        // The base and length of each memory the function reads live in
+        // variables, loaded here and after every call or growth; functions
+        // that never read them skip it.
+        for &i in memories.iter().filter(|&&i| i < self.info.offsets.num_memories) {
             let base = self.b.declare_var(PTR);
             let len = self.b.declare_var(PTR);
-            self.mem = Some((base, len));
-            self.reload_memory();
+            self.mem.push((i, base, len));
         }
+        self.reload_memory();
         // Pass 2: lower. An OSR entry jumps from its entry block straight
         // to the loop header the interpreter passed, through a chain of
         // tests in code order: Cranelift lays blocks out depth-first from

@@ -96,18 +96,11 @@ impl<'a, 'm> Lower<'a, 'm> {
         self.memory_field(mem, false)
     }
 
-    /// Memory 0's base or length from its variables, the other memories'
-    /// from their definitions (which a growth or a call may change, so they
-    /// are read at each use).
+    /// Memory `mem`'s base or length, from the variables that hold it.
     fn memory_field(&mut self, mem: MemRef, base: bool) -> Result<Value, CompileError> {
-        if mem.index() == 0 {
-            let (b, l) = self.mem.ok_or_else(|| err("memory access without a memory"))?;
-            return Ok(self.b.use_var(if base { b } else { l }));
-        }
-        let field = if base { VMOffsets::memory_base() } else { VMOffsets::memory_length() };
-        let o = self.info.offsets.memory(mem.index());
-        let def = self.b.ins().load(PTR, trusted(), self.vmctx, o as i32);
-        Ok(self.b.ins().load(PTR, trusted(), def, field as i32))
+        let &(_, b, l) =
+            self.mem.iter().find(|(i, ..)| *i == mem.index()).ok_or_else(|| err("memory access without its memory"))?;
+        Ok(self.b.use_var(if base { b } else { l }))
     }
 
     /// Slot `s`, an address, length or page count of memory `mem`, as an

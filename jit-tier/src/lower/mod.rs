@@ -327,7 +327,9 @@ struct Lower<'a, 'm> {
     /// OSR entry: the loop header offset the interpreter passed (the entry
     /// jumps to the block of that header).
     osr_pc: Option<Value>,
-    mem: Option<(Variable, Variable)>,
+    /// Each memory the function reads, with the variables holding its base
+    /// and length.
+    mem: Vec<(u32, Variable, Variable)>,
     /// While a load or store twin is lowered as its memory-0 op: the
     /// memory and offset it really accesses (see `addr`).
     on_memory: Option<(MemRef, u64)>,
