@@ -140,6 +140,12 @@ impl Config {
         self.features.set(WasmFeatures::MEMORY64, enable);
         self
     }
+    /// Accept memories with custom page sizes (pages of 1 byte, or the
+    /// default 64 KiB); off by default, as in wasmtime.
+    pub fn wasm_custom_page_sizes(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::CUSTOM_PAGE_SIZES, enable);
+        self
+    }
     /// Accept the wide-arithmetic operators (`i64.add128`, `i64.sub128`,
     /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default, as in wasmtime.
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {

@@ -4,7 +4,7 @@ use crate::errors::{Error, ErrorKind, Result};
 use crate::func::Func;
 use crate::store::{AsContext, AsContextMut, check_store};
 use crate::values::{Val, ValType};
-use tandem_vm_core::memory::{MemoryInstance, WASM_PAGE_SIZE};
+use tandem_vm_core::memory::MemoryInstance;
 pub use tandem_vm_core::module_env::{GlobalType, MemoryType, TableType};
 use tandem_vm_core::table::TableInstance;
 use tandem_vm_core::vmctx::VMGlobalDefinition;
@@ -154,7 +154,7 @@ impl Memory {
 
     /// Size in bytes.
     pub fn data_size(&self, store: impl AsContext) -> usize {
-        (self.size(store) * WASM_PAGE_SIZE) as usize
+        self.get(&store.as_context().opaque).map(|m| m.data().len()).unwrap_or(0)
     }
 
     /// Grows by `delta` pages; returns the old size in pages.

@@ -47,6 +47,9 @@ fn main() {
         ("memory64", select(&mut proposal(Proposal::Memory64)), |c| {
             c.wasm_memory64(true).wasm_multi_memory(false);
         }),
+        ("custom-page-sizes", select(&mut proposal(Proposal::CustomPageSizes)), |c| {
+            c.wasm_custom_page_sizes(true);
+        }),
         ("wide-arithmetic", select(&mut proposal(Proposal::WideArithmetic)), |c| {
             c.wasm_wide_arithmetic(true);
         }),

@@ -1,7 +1,7 @@
 //! Arbitrary bytes: decoding, validation and eager translation never panic,
 //! and Tandem (wide arithmetic switched on) accepts exactly what wasmparser
 //! (Wasm 2.0 with relaxed SIMD, extended constant expressions, multiple
-//! memories and wide arithmetic) accepts.
+//! memories, memory64 and wide arithmetic) accepts.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         | wasmparser::WasmFeatures::RELAXED_SIMD
         | wasmparser::WasmFeatures::EXTENDED_CONST
         | wasmparser::WasmFeatures::MULTI_MEMORY
+        | wasmparser::WasmFeatures::MEMORY64
         | wasmparser::WasmFeatures::WIDE_ARITHMETIC;
     let theirs = wasmparser::Validator::new_with_features(features).validate_all(data);
     match (&ours, &theirs) {

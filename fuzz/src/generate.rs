@@ -1,5 +1,6 @@
 //! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
-//! extended constant expressions, multiple memories and wide arithmetic,
+//! extended constant expressions, multiple memories, memory64 (64-bit
+//! memories and tables) and wide arithmetic,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
 
@@ -17,8 +18,8 @@ pub struct Features {
     pub canonicalize_nans: bool,
 }
 
-/// A module (Wasm 2.0 with SIMD, extended constants, multiple memories and
-/// wide arithmetic;
+/// A module (Wasm 2.0 with SIMD, extended constants, multiple memories,
+/// memory64 and wide arithmetic;
 /// relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
@@ -34,7 +35,7 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.exceptions_enabled = false;
     c.gc_enabled = false;
     c.tail_call_enabled = false;
-    c.memory64_enabled = false;
+    c.memory64_enabled = true;
     c.custom_page_sizes_enabled = false;
     c.wide_arithmetic_enabled = true;
     c.extended_const_enabled = true;
@@ -50,6 +51,7 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.max_memories = c.max_memories.min(4);
     c.min_memories = c.min_memories.min(c.max_memories as u32);
     c.max_memory32_bytes = 16 << 20;
+    c.max_memory64_bytes = 16 << 20;
     c.max_tables = c.max_tables.min(4);
     c.min_tables = c.min_tables.min(c.max_tables as u32);
     c.max_table_elements = c.max_table_elements.min(10_000);

@@ -299,7 +299,12 @@ impl DiffEngine for Wasmi {
 impl Wasmi {
     fn instantiate_inner(&mut self, wasm: &[u8]) -> Option<Result<(), Outcome>> {
         let mut config = wasmi::Config::default();
-        config.consume_fuel(true).wasm_wide_arithmetic(true).wasm_extended_const(true).wasm_multi_memory(true);
+        config
+            .consume_fuel(true)
+            .wasm_wide_arithmetic(true)
+            .wasm_extended_const(true)
+            .wasm_multi_memory(true)
+            .wasm_memory64(true);
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, wasm).ok()?;
         let limits =
@@ -402,7 +407,8 @@ impl DiffEngine for Wasmtime {
             .memory_guard_size(0)
             .wasm_wide_arithmetic(true)
             .wasm_extended_const(true)
-            .wasm_multi_memory(true);
+            .wasm_multi_memory(true)
+            .wasm_memory64(true);
         let engine = wasmtime::Engine::new(&config).ok()?;
         let module = wasmtime::Module::new(&engine, wasm).ok()?;
         let limits = wasmtime::StoreLimitsBuilder::new()

@@ -454,3 +454,74 @@ fn table64_types_in_the_api() {
     let err = linker.instantiate(&mut store, &wants64).unwrap_err().to_string();
     assert!(err.contains("i64"), "{err}");
 }
+
+/// Memories of one-byte pages (custom page sizes), 32- and 64-bit, beside
+/// a memory 0 of 64 KiB pages: sizes and growth count bytes, and bounds are
+/// exact to the byte.
+const BYTE_PAGES: &str = r#"(module
+  (memory $big 1)
+  (memory $b 5 (pagesize 1))
+  (memory $w i64 3 10 (pagesize 1))
+  (func (export "size") (result i32) (memory.size $b))
+  (func (export "grow") (param i32) (result i32) (memory.grow $b (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.load8_u $b (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store16 $b (local.get 0) (local.get 1)))
+  (func (export "size64") (result i64) (memory.size $w))
+  (func (export "grow64") (param i64) (result i64) (memory.grow $w (local.get 0)))
+  (func (export "load64") (param i64) (result i32) (i32.load8_u $w (local.get 0)))
+  (func (export "big") (result i32) (memory.size $big)))"#;
+
+#[test]
+fn custom_page_sizes_in_every_tier() {
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier).wasm_custom_page_sizes(true);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, BYTE_PAGES).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let size = inst.get_typed_func::<(), i32>(&mut store, "size").unwrap();
+        let grow = inst.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+        let load = inst.get_typed_func::<i32, i32>(&mut store, "load").unwrap();
+        let store16 = inst.get_typed_func::<(i32, i32), ()>(&mut store, "store").unwrap();
+        let size64 = inst.get_typed_func::<(), i64>(&mut store, "size64").unwrap();
+        let grow64 = inst.get_typed_func::<i64, i64>(&mut store, "grow64").unwrap();
+        let load64 = inst.get_typed_func::<i64, i32>(&mut store, "load64").unwrap();
+        let big = inst.get_typed_func::<(), i32>(&mut store, "big").unwrap();
+        assert_eq!(size.call(&mut store, ()).unwrap(), 5, "{tier:?}");
+        assert_eq!(big.call(&mut store, ()).unwrap(), 1, "{tier:?}");
+        store16.call(&mut store, (3, 0x0201)).unwrap();
+        assert_eq!((load.call(&mut store, 3).unwrap(), load.call(&mut store, 4).unwrap()), (1, 2), "{tier:?}");
+        assert!(trap(load.call(&mut store, 5).map(drop)).contains("out of bounds"), "{tier:?}");
+        assert!(trap(store16.call(&mut store, (4, 0))).contains("out of bounds"), "{tier:?}");
+        // One more byte: now the store at 4 fits, and byte 5 reads 0.
+        assert_eq!(grow.call(&mut store, 1).unwrap(), 5, "{tier:?}");
+        assert_eq!(size.call(&mut store, ()).unwrap(), 6, "{tier:?}");
+        store16.call(&mut store, (4, 0x0403)).unwrap();
+        assert_eq!(load.call(&mut store, 5).unwrap(), 4, "{tier:?}");
+        assert!(trap(load.call(&mut store, 6).map(drop)).contains("out of bounds"), "{tier:?}");
+        // The 64-bit memory of byte pages grows to its maximum of 10 bytes.
+        assert_eq!(size64.call(&mut store, ()).unwrap(), 3, "{tier:?}");
+        assert_eq!(grow64.call(&mut store, 7).unwrap(), 3, "{tier:?}");
+        assert_eq!(grow64.call(&mut store, 1).unwrap(), -1, "{tier:?}");
+        assert_eq!(load64.call(&mut store, 9).unwrap(), 0, "{tier:?}");
+        assert!(trap(load64.call(&mut store, 10).map(drop)).contains("out of bounds"), "{tier:?}");
+    }
+}
+
+#[test]
+fn custom_page_sizes_are_off_by_default_and_checked_at_link_time() {
+    let msg = Module::new(&Engine::default(), BYTE_PAGES).unwrap_err().to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_custom_page_sizes"), "{msg}");
+    let mut cfg = Config::new();
+    cfg.wasm_custom_page_sizes(true);
+    let engine = Engine::new(&cfg);
+    let mut store = Store::new(&engine, ());
+    let bytes = Memory::new(&mut store, MemoryType::new(100, None).with_page_size_log2(0)).unwrap();
+    assert_eq!((bytes.size(&store), bytes.data_size(&store), bytes.ty(&store).page_size()), (100, 100, 1));
+    let wants = Module::new(&engine, r#"(module (import "env" "m" (memory 1)))"#).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "m", bytes).unwrap();
+    let err = linker.instantiate(&mut store, &wants).unwrap_err().to_string();
+    assert!(err.contains("pages of 1 bytes") && err.contains("pages of 65536 bytes"), "{err}");
+}

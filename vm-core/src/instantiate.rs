@@ -1,7 +1,7 @@
 //! Instantiation with Wasm 2.0 semantics: imports type-checked, memories,
 //! tables and globals created, element then data segments applied in order.
 
-use crate::memory::{MemoryInstance, WASM_PAGE_SIZE};
+use crate::memory::MemoryInstance;
 use crate::module_env::{ConstExpr, ConstOp, EntityType, SegmentMode};
 use crate::store::{Extern, InstanceData, ModuleInfo, PendingTrap, StoreOpaque, TrapReason};
 use crate::table::TableInstance;
@@ -89,17 +89,18 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                     return Err(InstantiationError::Link(format!("unknown memory for {name}")));
                 };
                 let ok = have.ty.memory64 == m.memory64
+                    && have.ty.page_size_log2 == m.page_size_log2
                     && have.pages() >= m.min
                     && match m.max {
                         None => true,
                         Some(mx) => have.ty.max.is_some_and(|hm| hm <= mx),
                     };
                 if !ok {
-                    let bits = |is64: bool| if is64 { "i64" } else { "i32" };
-                    return mismatch(
-                        format!("memory {} {}..{:?} pages", bits(m.memory64), m.min, m.max),
-                        format!("memory {} {}..{:?} pages", bits(have.ty.memory64), have.pages(), have.ty.max),
-                    );
+                    let show = |ty: &crate::module_env::MemoryType, min: u64| {
+                        let bits = if ty.memory64 { "i64" } else { "i32" };
+                        format!("memory {bits} {min}..{:?} pages of {} bytes", ty.max, ty.page_size())
+                    };
+                    return mismatch(show(m, m.min), show(&have.ty, have.pages()));
                 }
             }
             (EntityType::Global(g), Extern::Global(i)) => {
@@ -282,8 +283,8 @@ pub fn instantiate(
     }
     // Memories and tables (the definitions are store-owned; VMContext points at them).
     for (i, ty) in env.memories.iter().enumerate().skip(env.num_imported_memories as usize) {
-        let desired = ty.min.saturating_mul(WASM_PAGE_SIZE) as usize;
-        let max = ty.max.map(|m| m.saturating_mul(WASM_PAGE_SIZE) as usize);
+        let desired = ty.min.saturating_mul(ty.page_size()) as usize;
+        let max = ty.max.map(|m| m.saturating_mul(ty.page_size()) as usize);
         if !store.memory_may_grow(0, desired, max) {
             return Err(InstantiationError::Resource("memory creation refused by the limiter".into()));
         }

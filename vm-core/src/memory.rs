@@ -6,22 +6,19 @@ use crate::alloc::ZeroedBuf;
 use crate::module_env::MemoryType;
 use crate::vmctx::VMMemoryDefinition;
 
-/// Size of a wasm page.
+/// Size of a wasm page (without custom page sizes).
 pub const WASM_PAGE_SIZE: u64 = 65536;
-/// Most pages a 32-bit memory can have.
-pub const MAX_PAGES: u64 = 65536;
-/// Most pages a 64-bit memory can have (2^64 bytes).
-pub const MAX_PAGES64: u64 = 1 << 48;
 
-/// Most pages a memory of type `ty` can have.
+/// Most pages a memory of type `ty` can have: 4 GiB of a 32-bit memory's,
+/// 2^64 bytes (less one page) of a 64-bit one's.
 fn type_max_pages(ty: &MemoryType) -> u64 {
-    if ty.memory64 { MAX_PAGES64 } else { MAX_PAGES }
+    if ty.memory64 { u64::MAX >> ty.page_size_log2 } else { (1u64 << 32) >> ty.page_size_log2 }
 }
 
-/// `pages` in bytes, if that is below `max_bytes` and fits in the host's
-/// address space.
-fn bytes_within(pages: u64, max_bytes: u64) -> Option<usize> {
-    let bytes = pages.checked_mul(WASM_PAGE_SIZE).filter(|&b| b <= max_bytes)?;
+/// `pages` of type `ty` in bytes, if that is below `max_bytes` and fits in
+/// the host's address space.
+fn bytes_within(ty: &MemoryType, pages: u64, max_bytes: u64) -> Option<usize> {
+    let bytes = pages.checked_mul(ty.page_size()).filter(|&b| b <= max_bytes)?;
     usize::try_from(bytes).ok()
 }
 
@@ -40,7 +37,7 @@ impl MemoryInstance {
         if ty.min > type_max_pages(&ty) {
             return None;
         }
-        let bytes = bytes_within(ty.min, max_bytes)?;
+        let bytes = bytes_within(&ty, ty.min, max_bytes)?;
         let data = crate::alloc::linear_memory(bytes)?;
         let mut mem = Box::new(MemoryInstance {
             def: VMMemoryDefinition { base: core::ptr::null_mut(), current_length: 0 },
@@ -58,7 +55,7 @@ impl MemoryInstance {
 
     /// Current size in pages.
     pub fn pages(&self) -> u64 {
-        self.data.len() as u64 / WASM_PAGE_SIZE
+        self.data.len() as u64 >> self.ty.page_size_log2
     }
 
     /// Largest size in pages this memory may reach.
@@ -75,7 +72,7 @@ impl MemoryInstance {
         if new > self.max_pages() {
             return None;
         }
-        let new_bytes = bytes_within(new, max_bytes)?;
+        let new_bytes = bytes_within(&self.ty, new, max_bytes)?;
         if delta > 0 {
             self.data.try_grow(new_bytes)?;
             self.sync_def();
@@ -96,7 +93,7 @@ impl Drop for MemoryInstance {
     fn drop(&mut self) {
         // A grown memory is not what a new instance asks for (its
         // minimum): kept, it would only have been cleared for nothing.
-        if Some(self.data.len() as u64) == self.ty.min.checked_mul(WASM_PAGE_SIZE) {
+        if Some(self.data.len() as u64) == self.ty.min.checked_mul(self.ty.page_size()) {
             crate::alloc::recycle_linear_memory(core::mem::take(&mut self.data));
         }
     }
@@ -130,5 +127,13 @@ mod tests {
         assert_eq!(m.grow(u64::MAX - 1, u64::MAX), None);
         assert_eq!(m.grow((1 << 48) - 1, u64::MAX), None);
         assert_eq!(m.grow(1, 1 << 32), Some(1));
+        // Pages of one byte: a 32-bit memory of up to 2^32 of them.
+        let ty = MemoryType::new(3, None).with_page_size_log2(0);
+        let mut m = MemoryInstance::new(ty, u64::MAX).unwrap();
+        assert_eq!((m.pages(), m.def.current_length), (3, 3));
+        assert_eq!(m.grow(5, u64::MAX), Some(3));
+        assert_eq!((m.pages(), m.def.current_length), (8, 8));
+        assert_eq!(m.max_pages(), 1 << 32);
+        assert_eq!(m.grow(1 << 32, u64::MAX), None);
     }
 }

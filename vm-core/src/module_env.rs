@@ -91,30 +91,49 @@ impl TableType {
     }
 }
 
-/// Memory type: limits in 64 KiB pages; 32-bit addresses, or 64-bit ones
-/// (memory64).
+/// Memory type: limits in pages (64 KiB, or single bytes with custom page
+/// sizes); 32-bit addresses, or 64-bit ones (memory64).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryType {
     pub min: u64,
     pub max: Option<u64>,
     /// Addresses, lengths and page counts are `i64` (memory64).
     pub memory64: bool,
+    /// Pages are `2^page_size_log2` bytes: 16 (the default) or 0.
+    pub page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// A 32-bit memory of `min` pages, growing to `max` (or 4 GiB).
+    /// A 32-bit memory of `min` 64 KiB pages, growing to `max` (or 4 GiB).
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
-        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false }
+        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false, page_size_log2: 16 }
     }
 
-    /// A 64-bit memory (memory64) of `min` pages, growing to `max`.
+    /// A 64-bit memory (memory64) of `min` 64 KiB pages, growing to `max`.
     pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType { min, max, memory64: true }
+        MemoryType { min, max, memory64: true, page_size_log2: 16 }
+    }
+
+    /// The same memory type with pages of `2^log2` bytes (custom page
+    /// sizes: 0 or 16), its limits counted in those pages.
+    pub fn with_page_size_log2(mut self, log2: u8) -> MemoryType {
+        self.page_size_log2 = log2;
+        self
     }
 
     /// Are the memory's addresses 64-bit?
     pub fn is_64(&self) -> bool {
         self.memory64
+    }
+
+    /// The log2 of the page size in bytes.
+    pub fn page_size_log2(&self) -> u8 {
+        self.page_size_log2
+    }
+
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
     }
 }
 
@@ -263,7 +282,7 @@ fn switched_off(message: &str, offset: Option<usize>) -> ModuleError {
         format!(
             "{message} (the module needs a feature that is switched off in this engine's `Config`: \
              `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_multi_memory`, \
-             `wasm_memory64` or `wasm_wide_arithmetic`)"
+             `wasm_memory64`, `wasm_custom_page_sizes` or `wasm_wide_arithmetic`)"
         ),
         offset,
     )
@@ -313,20 +332,22 @@ pub struct ModuleEnv {
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
 /// relaxed SIMD, extended constant expressions, multiple memories, 64-bit
-/// memories and wide arithmetic.
+/// memories, custom page sizes and wide arithmetic.
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::MEMORY64
+        | WasmFeatures::CUSTOM_PAGE_SIZES
         | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// The features Tandem validates with by default: all it implements but
-/// wide arithmetic (as in wasmtime, which leaves that proposal off).
+/// custom page sizes and wide arithmetic (as in wasmtime, which leaves
+/// those proposals off).
 pub fn default_features() -> WasmFeatures {
-    supported_features() - WasmFeatures::WIDE_ARITHMETIC
+    supported_features() - WasmFeatures::WIDE_ARITHMETIC - WasmFeatures::CUSTOM_PAGE_SIZES
 }
 
 impl ModuleEnv {
@@ -369,8 +390,8 @@ impl ModuleEnv {
     /// How the bytecode names memory `index` (`MemRef`): the index and its
     /// address width.
     pub fn memory_ref(&self, index: u32) -> crate::bytecode::MemRef {
-        let is64 = self.memories.get(index as usize).is_some_and(|m| m.memory64);
-        crate::bytecode::MemRef::new(index, is64).unwrap_or_default()
+        let ty = self.memories.get(index as usize).copied().unwrap_or(MemoryType::new(0, None));
+        crate::bytecode::MemRef::new(index, ty.memory64, ty.page_size_log2).unwrap_or_default()
     }
 
     /// Type of function `index` (imports included).
@@ -681,7 +702,9 @@ fn convert_table(t: &wasmparser::TableType) -> Result<TableType, ModuleError> {
 }
 
 fn convert_memory(m: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64 }
+    // Validation allows only 0 and 16.
+    let page_size_log2 = m.page_size_log2.unwrap_or(16) as u8;
+    MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, page_size_log2 }
 }
 
 fn convert_global(g: &wasmparser::GlobalType) -> Result<GlobalType, ModuleError> {

@@ -535,13 +535,13 @@ impl StoreOpaque {
         let max_bytes = self.resource_limits.max_memory_bytes;
         let mem = self.memory_ptr(i)?;
         // SAFETY: live allocation owned by this store; no other reference is held.
-        let (cur, max) = unsafe { ((*mem).pages(), (*mem).max_pages()) };
+        let (cur, max, page) = unsafe { ((*mem).pages(), (*mem).max_pages(), (*mem).ty.page_size()) };
         let desired = cur.checked_add(delta)?;
         if delta > 0
             && !self.memory_may_grow(
-                (cur * crate::memory::WASM_PAGE_SIZE) as usize,
-                desired.saturating_mul(crate::memory::WASM_PAGE_SIZE) as usize,
-                Some(max.saturating_mul(crate::memory::WASM_PAGE_SIZE) as usize),
+                (cur * page) as usize,
+                desired.saturating_mul(page) as usize,
+                Some(max.saturating_mul(page) as usize),
             )
         {
             return None;

@@ -13,7 +13,7 @@ handlers! { r, cx, Memory;
     MemorySize => {
         let o = operands!(r, MemorySize);
         let (_, len) = memory_at(&r, cx, o.mem);
-        set!(r, o.dst, ValRaw((len as u64) / 65536));
+        set!(r, o.dst, ValRaw((len as u64) >> o.mem.page_size_log2()));
     };
     MemoryGrow => {
         let o = operands!(r, MemoryGrow);

@@ -290,7 +290,7 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::I64Store32 { addr, value, offset } => self.store(addr, value, offset, 4, I64)?,
             BaseOp::MemorySize { dst, mem } => {
                 let len = self.memory_len(mem)?;
-                let pages = self.b.ins().ushr_imm_s(len, 16);
+                let pages = self.b.ins().ushr_imm_s(len, mem.page_size_log2() as i64);
                 let v = self.narrow_index(pages, mem);
                 self.set(dst, Self::index_cls(mem), v);
             }

@@ -25,31 +25,42 @@ pub type V128 = u128;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Lane(pub u8);
 
-/// Which memory a memory op accesses, and whether the memory's addresses
-/// are 64-bit (memory64): the index in the low 31 bits, the width in the top
-/// bit. (Validation limits a module to far fewer memories.)
+/// Which memory a memory op accesses, whether the memory's addresses are
+/// 64-bit (memory64) and whether its pages are single bytes (custom page
+/// sizes; else 64 KiB): the index in the low 30 bits, the flags in the top
+/// two. (Validation limits a module to far fewer memories.)
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MemRef(pub u32);
 
 impl MemRef {
-    /// Memory 0, 32-bit.
+    /// Memory 0, 32-bit, 64 KiB pages.
     pub const ZERO: MemRef = MemRef(0);
     const WIDE: u32 = 1 << 31;
+    const BYTE_PAGES: u32 = 1 << 30;
 
-    /// Memory `index`, with 64-bit addresses when `is64`; `None` past the
-    /// encodable indices.
-    pub const fn new(index: u32, is64: bool) -> Option<MemRef> {
-        if index >= Self::WIDE {
+    /// Memory `index`, with 64-bit addresses when `is64`, and pages of
+    /// `2^page_size_log2` bytes (16, or 0: the two sizes there are); `None`
+    /// past the encodable indices or for another page size.
+    pub const fn new(index: u32, is64: bool, page_size_log2: u8) -> Option<MemRef> {
+        if index >= Self::BYTE_PAGES || (page_size_log2 != 0 && page_size_log2 != 16) {
             return None;
         }
-        Some(MemRef(index | if is64 { Self::WIDE } else { 0 }))
+        let wide = if is64 { Self::WIDE } else { 0 };
+        let bytes = if page_size_log2 == 0 { Self::BYTE_PAGES } else { 0 };
+        Some(MemRef(index | wide | bytes))
     }
 
     /// The memory's index in its module.
     #[inline(always)]
     pub const fn index(self) -> u32 {
-        self.0 & !Self::WIDE
+        self.0 & !(Self::WIDE | Self::BYTE_PAGES)
+    }
+
+    /// The log2 of the memory's page size in bytes (16, or 0).
+    #[inline(always)]
+    pub const fn page_size_log2(self) -> u32 {
+        if self.0 & Self::BYTE_PAGES != 0 { 0 } else { 16 }
     }
 
     /// Are the memory's addresses 64-bit?
@@ -185,17 +196,19 @@ impl OperandText for Lane {
         text.parse().ok().map(Lane)
     }
 }
-/// `m1`, or `m1:64` for a 64-bit memory.
+/// `m1`, with `:64` for a 64-bit memory and `:b` for one of byte pages
+/// (`m1:64:b`).
 impl OperandText for MemRef {
     fn show(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "m{}{}", self.index(), if self.is64() { ":64" } else { "" })
+        let wide = if self.is64() { ":64" } else { "" };
+        let bytes = if self.page_size_log2() == 0 { ":b" } else { "" };
+        write!(f, "m{}{wide}{bytes}", self.index())
     }
     fn parse(text: &str) -> Option<Self> {
         let text = text.strip_prefix('m')?;
-        match text.strip_suffix(":64") {
-            Some(i) => MemRef::new(i.parse().ok()?, true),
-            None => MemRef::new(text.parse().ok()?, false),
-        }
+        let (text, bytes) = text.strip_suffix(":b").map_or((text, false), |t| (t, true));
+        let (text, wide) = text.strip_suffix(":64").map_or((text, false), |t| (t, true));
+        MemRef::new(text.parse().ok()?, wide, if bytes { 0 } else { 16 })
     }
 }
 /// Plain integers print as numbers.
