@@ -125,6 +125,14 @@ impl Config {
         self.features.set(WasmFeatures::EXTENDED_CONST, enable);
         self
     }
+    /// Accept tail calls (`return_call`, `return_call_indirect`); on by
+    /// default, as in wasmtime. A chain of tail calls between interpreted
+    /// functions runs in constant space; functions that make tail calls are
+    /// not compiled yet (they stay interpreted in every tier).
+    pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::TAIL_CALL, enable);
+        self
+    }
     /// Accept modules with several memories (loads, stores, `memory.*`
     /// and bulk operations name theirs; `memory.copy` between two); on by
     /// default, as in wasmtime. Memory 0 stays the fast one: the others are

@@ -39,6 +39,9 @@ fn main() {
         ("extended-const", select(&mut proposal(Proposal::ExtendedConst)), |c| {
             c.wasm_extended_const(true);
         }),
+        ("tail-call", select(&mut proposal(Proposal::TailCall)), |c| {
+            c.wasm_tail_call(true);
+        }),
         ("multi-memory", select(&mut proposal(Proposal::MultiMemory)), |c| {
             c.wasm_multi_memory(true);
         }),
@@ -129,9 +132,7 @@ const WAITING: &[(&str, &str)] = &[];
 /// (issue 22 and its neighbours): counted as one skip each, with the reason.
 /// Each also holds tests that pass; the whole file waits.
 const V3_WAITING: &[(&str, &str)] = &[
-    ("return_call.wast", "tail calls (issue 22 item 1)"),
-    ("return_call_indirect.wast", "tail calls (issue 22 item 1)"),
-    ("return_call_ref.wast", "tail calls and typed function references (issue 22 items 1, 5)"),
+    ("return_call_ref.wast", "typed function references (issue 22 item 5)"),
     ("call_ref.wast", "typed function references (issue 22 item 5)"),
     ("br_on_null.wast", "typed function references (issue 22 item 5)"),
     ("br_on_non_null.wast", "typed function references (issue 22 item 5)"),

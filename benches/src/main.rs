@@ -20,7 +20,7 @@ struct Kernel {
 
 fn kernels(scale: f64) -> Vec<Kernel> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
-    let list: [(&str, &str, i32); 22] = [
+    let list: [(&str, &str, i32); 23] = [
         ("fib", "kernels/fib.wat", 32),
         ("ackermann", "built/ackermann.wasm", 250),
         ("collatz", "kernels/collatz.wat", 150_000),
@@ -48,6 +48,8 @@ fn kernels(scale: f64) -> Vec<Kernel> {
         // Two memories other than memory 0: loads, stores and memory.copy
         // between them.
         ("multimem", "kernels/multimem.wat", 1000),
+        // Mutual tail recursion (return_call, return_call_indirect).
+        ("tailcall", "kernels/tailcall.wat", 30),
     ];
     list.iter()
         .map(|(name, path, arg)| {

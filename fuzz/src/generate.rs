@@ -47,7 +47,7 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.saturating_float_to_int_enabled = true;
     c.max_imports = 0;
     c.min_imports = 0;
-    c.multi_memory_enabled = true;
+    // More than one memory is multi-memory (wasm-smith has no switch for it).
     c.max_memories = c.max_memories.min(4);
     c.min_memories = c.min_memories.min(c.max_memories as u32);
     c.max_memory32_bytes = 16 << 20;

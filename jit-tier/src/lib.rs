@@ -45,6 +45,20 @@ pub enum CompileError {
     /// `JitSettings::max_compile_cost` (see `Lower`'s cost accounting): it
     /// stays interpreted.
     OverBudget { def: u32, cost: u64, limit: u64 },
+    /// Defined function `def` uses an op the JIT does not lower yet
+    /// (`what`): it stays interpreted.
+    Unsupported { def: u32, what: &'static str },
+}
+
+impl CompileError {
+    /// The function this error keeps interpreted (a later batch compiles
+    /// without it), if it is about one function and not the compiler.
+    fn refused_def(&self) -> Option<u32> {
+        match self {
+            CompileError::OverBudget { def, .. } | CompileError::Unsupported { def, .. } => Some(*def),
+            CompileError::Failed(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Display for CompileError {
@@ -55,6 +69,9 @@ impl std::fmt::Display for CompileError {
                 f,
                 "defined function {def} stays interpreted: its compile cost ({cost}) is over the budget ({limit})"
             ),
+            CompileError::Unsupported { def, what } => {
+                write!(f, "defined function {def} stays interpreted: the JIT does not compile {what} yet")
+            }
         }
     }
 }
@@ -190,7 +207,9 @@ pub fn compile_osr(
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     let batch = Default::default();
     let lowered = lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true);
-    if let Err(e @ CompileError::OverBudget { .. }) = &lowered {
+    if let Err(e) = &lowered
+        && e.refused_def().is_some()
+    {
         refuse(info, def, format!("{e} (loop entry)"));
     }
     lowered?;
@@ -221,11 +240,13 @@ pub fn compile(
     for regalloc in [Regalloc::Backtracking, Regalloc::SinglePass] {
         let mut part: Vec<&(u32, Arc<CompiledFunc>)> =
             todo.iter().copied().filter(|(_, c)| Regalloc::of(c) == regalloc).collect();
-        // A function over budget leaves the batch, which starts again
-        // without it (its callers in the batch call it through its record).
+        // A function over budget, or with an op the JIT does not lower,
+        // leaves the batch, which starts again without it (its callers in
+        // the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
-                Err(e @ CompileError::OverBudget { def, .. }) => {
+                Err(e) if e.refused_def().is_some() => {
+                    let def = e.refused_def().expect("checked");
                     refuse(info, def, e.to_string());
                     part.retain(|(d, _)| *d != def);
                 }

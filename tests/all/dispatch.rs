@@ -42,6 +42,13 @@ fn long_runs_on_a_small_native_stack() {
         ("simd_autovec", include_bytes!("../../benches/built/simd_autovec.wasm"), 1, 1188468),
         ("zstd_simd", include_bytes!("../../benches/built/zstd_simd.wasm"), 1, 45890),
     ];
+    // Tail calls: a million-deep chain (hand-checked: a Python model of
+    // the kernel), which must neither grow the native stack nor the
+    // interpreter's frames.
+    let tailcall = wat::parse_file(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/kernels/tailcall.wat")).unwrap();
+    let tailcall: &'static [u8] = Box::leak(tailcall.into_boxed_slice());
+    let mut kernels = kernels;
+    kernels.push(("tailcall", tailcall, 1, 2262144));
     let handle = std::thread::Builder::new()
         .stack_size(128 * 1024)
         .spawn(move || {

@@ -525,3 +525,78 @@ fn custom_page_sizes_are_off_by_default_and_checked_at_link_time() {
     let err = linker.instantiate(&mut store, &wants).unwrap_err().to_string();
     assert!(err.contains("pages of 1 bytes") && err.contains("pages of 65536 bytes"), "{err}");
 }
+
+/// Tail calls: direct, indirect and imported (a host function as the tail
+/// callee), to interpreted and to compiled callees (`leaf` makes no tail
+/// call, so the JIT compiles it), from a caller the JIT compiles (`drive`).
+const TAIL: &str = r#"(module
+  (import "env" "host" (func $host (param i64) (result i64)))
+  (type $t (func (param i64 i64) (result i64)))
+  (table funcref (elem $even $odd))
+  (func $even (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (return_call $leaf (local.get $acc)))
+      (else (return_call $odd (i64.sub (local.get $n) (i64.const 1)) (i64.add (local.get $acc) (i64.const 3))))))
+  (func $odd (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (return_call $host (local.get $acc)))
+      (else
+        (return_call_indirect (type $t)
+          (i64.sub (local.get $n) (i64.const 1)) (i64.xor (local.get $acc) (local.get $n)) (i32.const 0)))))
+  (func $leaf (param i64) (result i64) (i64.mul (local.get 0) (i64.const 10)))
+  (func (export "chain") (param i64) (result i64) (call $even (local.get 0) (i64.const 0)))
+  (func (export "drive") (param i32) (result i64) (local $s i64)
+    (loop $l
+      (local.set $s (i64.add (local.get $s) (call $even (i64.extend_i32_u (local.get 0)) (i64.const 0))))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get $s)))"#;
+
+/// `chain(n)` of `TAIL`, computed step by step (the host function negates).
+fn tail_model(mut n: i64) -> i64 {
+    let (mut acc, mut even) = (0i64, true);
+    loop {
+        match (even, n) {
+            (true, 0) => return acc.wrapping_mul(10),
+            (false, 0) => return acc.wrapping_neg(),
+            (true, _) => (n, acc) = (n - 1, acc.wrapping_add(3)),
+            (false, _) => (n, acc) = (n - 1, acc ^ n),
+        }
+        even = !even;
+    }
+}
+
+#[test]
+fn tail_calls_run_in_constant_space_in_every_tier() {
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        if tier == Tier::Tiered {
+            cfg.tier_up_thresholds(2, 3).background_compilation(false);
+        }
+        // A small call-depth limit: a tail call must not take a level.
+        cfg.max_call_depth(100);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, TAIL).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("env", "host", |x: i64| x.wrapping_neg()).unwrap();
+        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let chain = inst.get_typed_func::<i64, i64>(&mut store, "chain").unwrap();
+        for n in [0, 1, 2, 7, 10_000_000, 10_000_001] {
+            assert_eq!(chain.call(&mut store, n).unwrap(), tail_model(n), "{tier:?} {n}");
+        }
+        let drive = inst.get_typed_func::<i32, i64>(&mut store, "drive").unwrap();
+        let want: i64 = (1..=20).map(|n| tail_model(n as i64)).fold(0, i64::wrapping_add);
+        assert_eq!(drive.call(&mut store, 20).unwrap(), want, "{tier:?}");
+    }
+}
+
+#[test]
+fn tail_calls_are_on_by_default_and_can_be_switched_off() {
+    let engine = Engine::default();
+    assert!(Module::new(&engine, TAIL).is_ok());
+    let mut cfg = Config::new();
+    cfg.wasm_tail_call(false);
+    let msg = Module::new(&Engine::new(&cfg), TAIL).unwrap_err().to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_tail_call"), "{msg}");
+}

@@ -775,6 +775,16 @@ pub fn ops() -> Vec<Op> {
             .hot()
             .traps(&["TableOutOfBounds", "IndirectCallToNull", "BadSignature"]),
     );
+    // Tail calls (`return_call`...): operands as the calls'; the callee
+    // replaces the running frame, so control never comes back.
+    v.push(op(Calls, "ReturnCall", &[("func", U32), ("offset", U32), ("args", Slot)]).call().ends());
+    v.push(op(Calls, "ReturnCallImported", &[("func", U32), ("offset", U32), ("args", Slot)]).call().ends());
+    v.push(
+        op(Calls, "ReturnCallIndirect", &[("table", U32), ("sig", U32), ("index", Slot), ("args", Slot)])
+            .call()
+            .ends()
+            .traps(&["TableOutOfBounds", "IndirectCallToNull", "BadSignature"]),
+    );
 
     // --- variables: moves, constants, globals ---
     v.push(op(Variables, "Copy", &[("dst", Slot), ("src", Slot), ("ty", Ty)]).acc(Int, Int, false));

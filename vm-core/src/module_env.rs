@@ -281,7 +281,7 @@ fn switched_off(message: &str, offset: Option<usize>) -> ModuleError {
     ModuleError::unsupported(
         format!(
             "{message} (the module needs a feature that is switched off in this engine's `Config`: \
-             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_multi_memory`, \
+             `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_tail_call`, `wasm_multi_memory`, \
              `wasm_memory64`, `wasm_custom_page_sizes` or `wasm_wide_arithmetic`)"
         ),
         offset,
@@ -331,12 +331,13 @@ pub struct ModuleEnv {
 }
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
-/// relaxed SIMD, extended constant expressions, multiple memories, 64-bit
-/// memories, custom page sizes and wide arithmetic.
+/// relaxed SIMD, extended constant expressions, tail calls, multiple
+/// memories, 64-bit memories, custom page sizes and wide arithmetic.
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::TAIL_CALL
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::MEMORY64
         | WasmFeatures::CUSTOM_PAGE_SIZES

@@ -11,6 +11,20 @@ mod slow {
 }
 
 handlers! { r, cx, Calls;
+    ReturnCall => {
+        let o = operands!(r, ReturnCall);
+        do_tail_call(&mut r, cx, cx.vmctx.add(o.offset as usize) as *const VMFuncRef, o.args.index())?;
+    };
+    ReturnCallImported => {
+        let o = operands!(r, ReturnCallImported);
+        let callee = *(cx.vmctx.add(o.offset as usize) as *const *const VMFuncRef);
+        do_tail_call(&mut r, cx, callee, o.args.index())?;
+    };
+    ReturnCallIndirect => {
+        let o = operands!(r, ReturnCallIndirect);
+        let callee = indirect_callee(cx, o.table, get!(r, o.index).get_u32(), o.sig)?;
+        do_tail_call(&mut r, cx, callee, o.args.index())?;
+    };
     @raw
     // Calls of defined functions: `enter_fast`, else the whole op again in
     // its general handler (`slow`), by a tail call.

@@ -212,6 +212,63 @@ pub(super) unsafe fn do_call<const HOT: bool>(
     }
 }
 
+/// A tail call: the callee replaces the running frame. An interpreted
+/// callee's frame starts where the running one did (the arguments at
+/// `args_slot` move down to slot 0), so a chain of tail calls runs in
+/// constant space and takes no level of the call-depth limit; a host or
+/// compiled callee is called, and its results returned as the running
+/// function's (validation makes them the same types).
+///
+/// Inlined, as `do_call`: a handler that passes its registers' address to
+/// a function out of line can no longer tail call the next handler (the
+/// native stack then grows with every instruction).
+///
+/// # Safety
+/// As `do_call`.
+#[inline(always)]
+pub(super) unsafe fn do_tail_call(
+    r: &mut Regs,
+    cx: &mut Ctx<'_>,
+    callee: *const VMFuncRef,
+    args_slot: usize,
+) -> Result<(), Fault> {
+    // SAFETY: forwarded contract of this function; the running frame's
+    // slots from `args_slot` hold the callee's arguments, and the callee's
+    // frame is checked to fit the value stack from the running frame's base.
+    unsafe {
+        if !(*callee).code.is_null() || is_interpreted(callee) {
+            let cvmctx = (*callee).vmctx as *mut u8;
+            let cf = code_for(callee)?;
+            let f = &*cf;
+            if r.sp.wrapping_add(f.num_slots as usize) > cx.stack_end {
+                return Err(TrapCode::StackOverflow.into());
+            }
+            core::ptr::copy(r.sp.add(args_slot), r.sp, f.num_params as usize);
+            init_frame(r.sp, f);
+            let cur = cx.frames.last_mut().expect("a frame is running");
+            cur.func = cf;
+            cur.vmctx = cvmctx;
+            cur.func_index = (*callee).index;
+            r.ip = f.code.as_ptr();
+            cx.code = r.ip;
+            if cvmctx != cx.vmctx {
+                cx.vmctx = cvmctx;
+                cx.memories = memories_of(cvmctx);
+                (r.mem_base, cx.mem_len) = memory_of(cvmctx);
+            }
+            Ok(())
+        } else {
+            let cur = cx.frames.last_mut().expect("a frame is running");
+            cur.ip = r.ip;
+            let results = (*cur.func).num_results as usize;
+            call_native(r.sp, cx, callee, args_slot)?;
+            r.mem_base = cx.resume.mem_base;
+            core::ptr::copy(r.sp.add(args_slot), r.sp, results);
+            do_return(r, cx)
+        }
+    }
+}
+
 /// Calls a host or compiled callee through its array-call entry, with the
 /// arguments in the running frame's slots from `args_slot`; leaves the
 /// memory registers (which the callee may have moved) in `cx.resume`.

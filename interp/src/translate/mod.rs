@@ -455,6 +455,7 @@ macro_rules! visit_and_translate {
     (one @reference_types $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     // Later proposals Tandem has (the validator checks they are enabled).
     (one @wide_arithmetic $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @tail_call $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     // Later proposals, which Tandem does not enable: invalid (what the
     // validator would say, without a copy of its code for each of them).
     (one @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {

@@ -175,7 +175,10 @@ impl Translator<'_> {
         self.last_result = None;
     }
 
-    pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32) {
+    /// A call (`tail`: a tail call, after which the code is unreachable)
+    /// of function `func`, or (`None`) through table `table` with the
+    /// index on the stack.
+    pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32, tail: bool) {
         let ft = self.env.types[type_index as usize].clone();
         let index = if func.is_none() { Some(self.pop_slot().0) } else { None };
         let n = cell_count(ft.params());
@@ -192,29 +195,38 @@ impl Translator<'_> {
                 let nimp = self.env.num_imported_funcs;
                 if func < nimp {
                     let offset = o.imported_func(func);
-                    self.emit(if hot {
-                        Op::CallImportedHot { func, offset, args }
-                    } else {
-                        Op::CallImported { func, offset, args }
+                    self.emit(match (tail, hot) {
+                        (true, _) => Op::ReturnCallImported { func, offset, args },
+                        (false, true) => Op::CallImportedHot { func, offset, args },
+                        (false, false) => Op::CallImported { func, offset, args },
                     })
                 } else {
                     let offset = o.defined_func(func - nimp);
-                    self.emit(if hot { Op::CallHot { func, offset, args } } else { Op::Call { func, offset, args } })
+                    self.emit(match (tail, hot) {
+                        (true, _) => Op::ReturnCall { func, offset, args },
+                        (false, true) => Op::CallHot { func, offset, args },
+                        (false, false) => Op::Call { func, offset, args },
+                    })
                 }
             }
             (None, Some(index)) => {
                 let sig = self.info.sig_ids[type_index as usize];
-                self.emit(if hot {
-                    Op::CallIndirectHot { table, sig, index, args }
-                } else {
-                    Op::CallIndirect { table, sig, index, args }
+                self.emit(match (tail, hot) {
+                    (true, _) => Op::ReturnCallIndirect { table, sig, index, args },
+                    (false, true) => Op::CallIndirectHot { table, sig, index, args },
+                    (false, false) => Op::CallIndirect { table, sig, index, args },
                 })
             }
             _ => {}
         }
+        // The results land where the arguments were (a tail call to a host
+        // or compiled callee puts them there too, before returning them).
         self.stack.truncate(len - n);
         for &ty in ft.results() {
             self.push(Kind::Temp, ty);
+        }
+        if tail {
+            self.set_unreachable();
         }
     }
 
@@ -395,11 +407,19 @@ impl Translator<'_> {
             }
             O::Call { function_index } => {
                 let ty = self.env.funcs[function_index as usize];
-                self.call(Some(function_index), ty, 0);
+                self.call(Some(function_index), ty, 0, false);
+            }
+            O::ReturnCall { function_index } => {
+                let ty = self.env.funcs[function_index as usize];
+                self.call(Some(function_index), ty, 0, true);
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                self.table_index(table_index, 0);
+                self.call(None, type_index, table_index, true)
             }
             O::CallIndirect { type_index, table_index } => {
                 self.table_index(table_index, 0);
-                self.call(None, type_index, table_index)
+                self.call(None, type_index, table_index, false)
             }
             O::Drop => {
                 self.pop();

@@ -244,6 +244,10 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 store_raw(&mut self.b, c, v, p, 0);
             }
+            BaseOp::ReturnCall { .. } | BaseOp::ReturnCallImported { .. } | BaseOp::ReturnCallIndirect { .. } => {
+                let def = self.func_index - self.info.env.num_imported_funcs;
+                return Err(CompileError::Unsupported { def, what: "tail calls" });
+            }
             tandem_vm_core::twin_base_ops!() => {
                 // The memory-0 op, on the twin's memory (`addr` reads it).
                 let (op0, mem, offset) = op.split_memory().ok_or_else(|| err("not a memory twin"))?;
