@@ -1,7 +1,7 @@
 //! Arbitrary bytes: decoding, validation and eager translation never panic,
 //! and Tandem (wide arithmetic switched on) accepts exactly what wasmparser
-//! (Wasm 2.0 with relaxed SIMD, extended constant expressions, multiple
-//! memories, memory64 and wide arithmetic) accepts.
+//! (Wasm 2.0 with relaxed SIMD, extended constant expressions, tail calls,
+//! multiple memories, memory64 and wide arithmetic) accepts.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let features = wasmparser::WasmFeatures::WASM2
         | wasmparser::WasmFeatures::RELAXED_SIMD
         | wasmparser::WasmFeatures::EXTENDED_CONST
+        | wasmparser::WasmFeatures::TAIL_CALL
         | wasmparser::WasmFeatures::MULTI_MEMORY
         | wasmparser::WasmFeatures::MEMORY64
         | wasmparser::WasmFeatures::WIDE_ARITHMETIC;

@@ -1,5 +1,5 @@
 //! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
-//! extended constant expressions, multiple memories, memory64 (64-bit
+//! extended constant expressions, tail calls, multiple memories, memory64 (64-bit
 //! memories and tables) and wide arithmetic,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
@@ -18,8 +18,8 @@ pub struct Features {
     pub canonicalize_nans: bool,
 }
 
-/// A module (Wasm 2.0 with SIMD, extended constants, multiple memories,
-/// memory64 and wide arithmetic;
+/// A module (Wasm 2.0 with SIMD, extended constants, tail calls, multiple
+/// memories, memory64 and wide arithmetic;
 /// relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
@@ -34,7 +34,7 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.shared_everything_threads_enabled = false;
     c.exceptions_enabled = false;
     c.gc_enabled = false;
-    c.tail_call_enabled = false;
+    c.tail_call_enabled = true;
     c.memory64_enabled = true;
     c.custom_page_sizes_enabled = false;
     c.wide_arithmetic_enabled = true;

@@ -304,7 +304,8 @@ impl Wasmi {
             .wasm_wide_arithmetic(true)
             .wasm_extended_const(true)
             .wasm_multi_memory(true)
-            .wasm_memory64(true);
+            .wasm_memory64(true)
+            .wasm_tail_call(true);
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, wasm).ok()?;
         let limits =
@@ -408,7 +409,8 @@ impl DiffEngine for Wasmtime {
             .wasm_wide_arithmetic(true)
             .wasm_extended_const(true)
             .wasm_multi_memory(true)
-            .wasm_memory64(true);
+            .wasm_memory64(true)
+            .wasm_tail_call(true);
         let engine = wasmtime::Engine::new(&config).ok()?;
         let module = wasmtime::Module::new(&engine, wasm).ok()?;
         let limits = wasmtime::StoreLimitsBuilder::new()
