@@ -71,6 +71,12 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// The operands a load or store twin shares with its memory-0 op: all but
+/// its offset (wider in the twin) and its memory.
+fn twin_fields(o: &Op) -> Vec<&'static str> {
+    o.operands.iter().map(|(f, _)| *f).filter(|f| *f != "offset" && *f != "mem").collect()
+}
+
 /// Checks the description's cross references and shapes; panics (failing
 /// the build) with what is wrong.
 fn check(ops: &[Op]) {
@@ -474,7 +480,7 @@ pub fn generate(ops: &[Op]) -> String {
         .unwrap();
     for o in ops.iter().filter(|o| o.twin.is_some()) {
         let base = o.twin.as_deref().expect("filtered");
-        let fields: Vec<&str> = o.operands.iter().map(|(f, _)| *f).filter(|f| *f != "offset" && *f != "mem").collect();
+        let fields = twin_fields(o);
         writeln!(
             w,
             "            Op::{base} {{ {}, offset: _ }} => Op::{} {{ {}, offset, mem }},",
@@ -645,7 +651,7 @@ pub fn generate(ops: &[Op]) -> String {
         .unwrap();
     for o in ops.iter().filter(|o| o.twin.is_some()) {
         let base = o.twin.as_deref().expect("filtered");
-        let fields: Vec<&str> = o.operands.iter().map(|(f, _)| *f).filter(|f| *f != "offset" && *f != "mem").collect();
+        let fields = twin_fields(o);
         writeln!(
             w,
             "            BaseOp::{} {{ {}, offset, mem }} => (BaseOp::{base} {{ {}, offset: 0 }}, mem, offset),",

@@ -45,15 +45,22 @@ pub(super) unsafe fn do_return(r: &mut Regs, cx: &mut Ctx<'_>) -> Result<(), Fau
                 cx.code = (*caller.func).code.as_ptr();
                 // Growth inside this instance already updated the registers
                 // (MemoryGrow, and every return from a host call refreshes).
-                if caller.vmctx != cx.vmctx {
-                    cx.vmctx = caller.vmctx;
-                    cx.memories = memories_of(cx.vmctx);
-                    (r.mem_base, cx.mem_len) = memory_of(cx.vmctx);
-                }
+                enter_instance(r, cx, caller.vmctx);
             }
         }
     }
     Ok(())
+}
+
+/// Makes `vmctx` the running instance, if it is not: its memories, and
+/// memory 0's base and length in the registers.
+#[inline(always)]
+fn enter_instance(r: &mut Regs, cx: &mut Ctx<'_>, vmctx: *mut u8) {
+    if vmctx != cx.vmctx {
+        cx.vmctx = vmctx;
+        cx.memories = memories_of(vmctx);
+        (r.mem_base, cx.mem_len) = memory_of(vmctx);
+    }
 }
 
 /// The common call, with no calls of its own, so that a call handler needs
@@ -195,11 +202,7 @@ pub(super) unsafe fn do_call<const HOT: bool>(
             }
             cx.frames.reserve(1);
             push_frame(r, cx, cf, cvmctx, (*callee).index, args_slot);
-            if cvmctx != cx.vmctx {
-                cx.vmctx = cvmctx;
-                cx.memories = memories_of(cvmctx);
-                (r.mem_base, cx.mem_len) = memory_of(cvmctx);
-            }
+            enter_instance(r, cx, cvmctx);
             if HOT {
                 count_call_sampled(cx, &cfr.hot);
             }
@@ -251,11 +254,7 @@ pub(super) unsafe fn do_tail_call(
             cur.func_index = (*callee).index;
             r.ip = f.code.as_ptr();
             cx.code = r.ip;
-            if cvmctx != cx.vmctx {
-                cx.vmctx = cvmctx;
-                cx.memories = memories_of(cvmctx);
-                (r.mem_base, cx.mem_len) = memory_of(cvmctx);
-            }
+            enter_instance(r, cx, cvmctx);
             Ok(())
         } else {
             let cur = cx.frames.last_mut().expect("a frame is running");
