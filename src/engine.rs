@@ -126,9 +126,10 @@ impl Config {
         self
     }
     /// Accept tail calls (`return_call`, `return_call_indirect`); on by
-    /// default, as in wasmtime. A chain of tail calls between interpreted
-    /// functions runs in constant space; functions that make tail calls are
-    /// not compiled yet (they stay interpreted in every tier).
+    /// default, as in wasmtime. A chain of tail calls runs in constant
+    /// space between interpreted functions (the callee replaces the
+    /// frame) and between compiled ones (Cranelift's `return_call`); a tail
+    /// call from one tier into the other is a call and a return.
     pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::TAIL_CALL, enable);
         self

@@ -45,9 +45,6 @@ pub enum CompileError {
     /// `JitSettings::max_compile_cost` (see `Lower`'s cost accounting): it
     /// stays interpreted.
     OverBudget { def: u32, cost: u64, limit: u64 },
-    /// Defined function `def` uses an op the JIT does not lower yet
-    /// (`what`): it stays interpreted.
-    Unsupported { def: u32, what: &'static str },
 }
 
 impl CompileError {
@@ -55,7 +52,7 @@ impl CompileError {
     /// without it), if it is about one function and not the compiler.
     fn refused_def(&self) -> Option<u32> {
         match self {
-            CompileError::OverBudget { def, .. } | CompileError::Unsupported { def, .. } => Some(*def),
+            CompileError::OverBudget { def, .. } => Some(*def),
             CompileError::Failed(_) => None,
         }
     }
@@ -69,9 +66,6 @@ impl std::fmt::Display for CompileError {
                 f,
                 "defined function {def} stays interpreted: its compile cost ({cost}) is over the budget ({limit})"
             ),
-            CompileError::Unsupported { def, what } => {
-                write!(f, "defined function {def} stays interpreted: the JIT does not compile {what} yet")
-            }
         }
     }
 }
@@ -128,6 +122,9 @@ fn isa(regalloc: Regalloc) -> Isa {
         set(&mut flags, "use_colocated_libcalls", "false")?;
         // Compiled code never unwinds: traps return a flag.
         set(&mut flags, "unwind_info", "false")?;
+        // Cranelift's tail calls (`return_call`, from wasm tail calls)
+        // need frame pointers on x86-64.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
         // The IR verifier costs a quarter of compile time; debug builds
         // (and so the tests' debug runs) keep it.
         set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
@@ -240,9 +237,8 @@ pub fn compile(
     for regalloc in [Regalloc::Backtracking, Regalloc::SinglePass] {
         let mut part: Vec<&(u32, Arc<CompiledFunc>)> =
             todo.iter().copied().filter(|(_, c)| Regalloc::of(c) == regalloc).collect();
-        // A function over budget, or with an op the JIT does not lower,
-        // leaves the batch, which starts again without it (its callers in
-        // the batch call it through its record).
+        // A function over budget leaves the batch, which starts again
+        // without it (its callers in the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
                 Err(e) if e.refused_def().is_some() => {

@@ -544,6 +544,13 @@ const TAIL: &str = r#"(module
         (return_call_indirect (type $t)
           (i64.sub (local.get $n) (i64.const 1)) (i64.xor (local.get $acc) (local.get $n)) (i32.const 0)))))
   (func $leaf (param i64) (result i64) (i64.mul (local.get 0) (i64.const 10)))
+  ;; Two results through a chain of tail calls: (F(n), F(n + 1)), wrapping.
+  (func $fib (param i64 i64 i64) (result i64 i64)
+    (if (result i64 i64) (i64.eqz (local.get 0))
+      (then (local.get 1) (local.get 2))
+      (else
+        (return_call $fib (i64.sub (local.get 0) (i64.const 1)) (local.get 2) (i64.add (local.get 1) (local.get 2))))))
+  (func (export "fib2") (param i64) (result i64 i64) (return_call $fib (local.get 0) (i64.const 0) (i64.const 1)))
   (func (export "chain") (param i64) (result i64) (call $even (local.get 0) (i64.const 0)))
   (func (export "drive") (param i32) (result i64) (local $s i64)
     (loop $l
@@ -584,6 +591,14 @@ fn tail_calls_run_in_constant_space_in_every_tier() {
         let chain = inst.get_typed_func::<i64, i64>(&mut store, "chain").unwrap();
         for n in [0, 1, 2, 7, 10_000_000, 10_000_001] {
             assert_eq!(chain.call(&mut store, n).unwrap(), tail_model(n), "{tier:?} {n}");
+        }
+        let fib2 = inst.get_typed_func::<i64, (i64, i64)>(&mut store, "fib2").unwrap();
+        for n in [0i64, 1, 90, 1_000_000] {
+            let (mut a, mut b) = (0i64, 1i64);
+            for _ in 0..n {
+                (a, b) = (b, a.wrapping_add(b));
+            }
+            assert_eq!(fib2.call(&mut store, n).unwrap(), (a, b), "{tier:?} {n}");
         }
         let drive = inst.get_typed_func::<i32, i64>(&mut store, "drive").unwrap();
         let want: i64 = (1..=20).map(|n| tail_model(n as i64)).fold(0, i64::wrapping_add);

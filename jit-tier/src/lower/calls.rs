@@ -66,14 +66,7 @@ impl<'a, 'm> Lower<'a, 'm> {
         let area = if nr > 1 { Some(self.results_buffer(result_cells)) } else { None };
         match direct {
             Some(fid) => {
-                let fref = match self.direct.get(&fid.as_u32()) {
-                    Some(f) => *f,
-                    None => {
-                        let f = self.module.declare_func_in_func(fid, self.b.func);
-                        self.direct.insert(fid.as_u32(), f);
-                        f
-                    }
-                };
+                let fref = self.direct_ref(fid);
                 let mut a = vec![self.vmctx];
                 a.extend(area);
                 a.extend(&params);
@@ -149,6 +142,98 @@ impl<'a, 'm> Lower<'a, 'm> {
             self.set(args + cell, cls(t), v);
         }
         Ok(())
+    }
+
+    /// Call op `op`: a tail call when it ends the function (`ReturnCall`...).
+    pub(super) fn call_or_tail(
+        &mut self,
+        op: BaseOp,
+        rec: Value,
+        ty: &FuncType,
+        sig: u32,
+        args: Slot,
+        direct: Option<FuncId>,
+    ) -> Lowered {
+        if op.opcode().ends_block() {
+            self.tail_call(rec, ty, sig, args, direct)
+        } else {
+            self.call(rec, ty, sig, args, direct)
+        }
+    }
+
+    /// The batch function `fid` as a callee of this function.
+    fn direct_ref(&mut self, fid: FuncId) -> FuncRef {
+        if let Some(f) = self.direct.get(&fid.as_u32()) {
+            return *f;
+        }
+        let f = self.module.declare_func_in_func(fid, self.b.func);
+        self.direct.insert(fid.as_u32(), f);
+        f
+    }
+
+    /// A tail call (`return_call`...) of the function whose record is `rec`
+    /// (as `call`). A compiled callee replaces this function's frame
+    /// (Cranelift's `return_call`: every compiled function has the `tail`
+    /// calling convention), so a chain of tail calls between compiled
+    /// functions runs in constant space, and the callee writes its results
+    /// where this function's caller expects them (a multi-value callee
+    /// gets this function's results area). An interpreted or host callee
+    /// is called and its results returned; so is every callee of an
+    /// on-stack-replacement entry, whose signature is not a wasm function's.
+    pub(super) fn tail_call(
+        &mut self,
+        rec: Value,
+        ty: &FuncType,
+        sig: u32,
+        args: Slot,
+        direct: Option<FuncId>,
+    ) -> Lowered {
+        if self.osr_frame.is_some() {
+            self.call(rec, ty, sig, args, direct)?;
+            return self.return_results_at(args);
+        }
+        self.flush_deferred();
+        let mut params = Vec::with_capacity(ty.params().len());
+        for (cell, t) in cells(ty.params()) {
+            params.push(self.get(args + cell, cls(t))?);
+        }
+        let area =
+            if ty.results().len() > 1 { Some(self.results_area.ok_or_else(|| err("no results area"))?) } else { None };
+        if let Some(fid) = direct {
+            let fref = self.direct_ref(fid);
+            self.give_back_depth();
+            let mut a = vec![self.vmctx];
+            a.extend(area);
+            a.extend(&params);
+            self.b.ins().return_call(fref, &a);
+            return Ok(());
+        }
+        let native_blk = self.b.create_block();
+        let array_blk = self.b.create_block();
+        let wc = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_wasm_call() as i32);
+        self.b.ins().brif(wc, native_blk, &[], array_blk, &[]);
+        self.continue_in(native_blk);
+        let nsig = self.native_sig(ty, sig);
+        let cvm = self.b.ins().load(PTR, trusted(), rec, VMOffsets::funcref_vmctx() as i32);
+        self.give_back_depth();
+        let mut a = vec![cvm];
+        a.extend(area);
+        a.extend(&params);
+        self.b.ins().return_call_indirect(nsig, wc, &a);
+        // Not compiled: a call (which tests the entry again), then a return.
+        self.continue_in(array_blk);
+        self.call(rec, ty, sig, args, None)?;
+        self.return_results_at(args)
+    }
+
+    /// Returns the results a call left at slot `args` and on.
+    fn return_results_at(&mut self, args: Slot) -> Lowered {
+        let ty = self.ty;
+        for (cell, t) in cells(ty.results()) {
+            let v = self.get(args + cell, cls(t))?;
+            self.set(Slot(cell), cls(t), v);
+        }
+        self.ret()
     }
 
     pub(super) fn sig_type(&self, sig: u32) -> Result<FuncType, CompileError> {

@@ -114,6 +114,7 @@ pub(crate) fn func_type(info: &ModuleInfo, def: u32) -> Option<&FuncType> {
 /// `fn(vmctx, [results_area], params...) -> (ok, [result])`.
 pub(crate) fn native_signature(module: &JITModule, ty: &FuncType) -> Signature {
     let mut sig = module.make_signature();
+    sig.call_conv = cranelift_codegen::isa::CallConv::Tail;
     sig.params.push(AbiParam::new(PTR));
     if ty.results().len() > 1 {
         sig.params.push(AbiParam::new(PTR));

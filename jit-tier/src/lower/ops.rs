@@ -158,21 +158,22 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(Slot(0), cls(rt), v);
                 self.ret()?;
             }
-            BaseOp::Call { func, offset, args } => {
+            BaseOp::Call { func, offset, args } | BaseOp::ReturnCall { func, offset, args } => {
                 let def = func.wrapping_sub(self.info.env.num_imported_funcs);
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
                 let rec = self.b.ins().iadd_imm_s(self.vmctx, offset as i64);
                 let direct = self.batch.get(&def).copied();
-                self.call(rec, &ty, sig, args, direct)?;
+                self.call_or_tail(op, rec, &ty, sig, args, direct)?;
             }
-            BaseOp::CallImported { func, offset, args } => {
+            BaseOp::CallImported { func, offset, args } | BaseOp::ReturnCallImported { func, offset, args } => {
                 let ty = self.info.env.func_type(func).ok_or_else(|| err("bad callee"))?.clone();
                 let sig = self.info.func_sig(func);
                 let rec = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
-                self.call(rec, &ty, sig, args, None)?;
+                self.call_or_tail(op, rec, &ty, sig, args, None)?;
             }
-            BaseOp::CallIndirect { table, sig, index, args } => {
+            BaseOp::CallIndirect { table, sig, index, args }
+            | BaseOp::ReturnCallIndirect { table, sig, index, args } => {
                 let ty = self.sig_type(sig)?;
                 let p = self.table_elem(table, index)?;
                 let rec = self.b.ins().load(PTR, trusted(), p, 0);
@@ -181,7 +182,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let got = self.b.ins().load(types::I32, trusted(), rec, VMOffsets::funcref_sig() as i32);
                 let bad = self.b.ins().icmp_imm_s(C::NotEqual, got, sig as i64);
                 self.trap_if(bad, TrapCode::BadSignature);
-                self.call(rec, &ty, sig, args, None)?;
+                self.call_or_tail(op, rec, &ty, sig, args, None)?;
             }
             BaseOp::Copy { dst, src, ty } => self.copy(dst, src, ty)?,
             BaseOp::Copy2 { dst, src, dst2, src2, ty, ty2 } => {
@@ -243,10 +244,6 @@ impl<'a, 'm> Lower<'a, 'm> {
                 let v = self.get(src, c)?;
                 let p = self.b.ins().load(PTR, trusted(), self.vmctx, offset as i32);
                 store_raw(&mut self.b, c, v, p, 0);
-            }
-            BaseOp::ReturnCall { .. } | BaseOp::ReturnCallImported { .. } | BaseOp::ReturnCallIndirect { .. } => {
-                let def = self.func_index - self.info.env.num_imported_funcs;
-                return Err(CompileError::Unsupported { def, what: "tail calls" });
             }
             tandem_vm_core::twin_base_ops!() => {
                 // The memory-0 op, on the twin's memory (`addr` reads it).
