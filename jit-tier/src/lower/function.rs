@@ -394,8 +394,9 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             self.op(pc, op)?;
             let opcode = op.opcode();
-            // A callee or a growth may have moved or resized memory 0.
-            if opcode.is_call() || opcode.memory_use() == Some(MemUse::Grow) {
+            // A callee or a growth may have moved or resized a memory (not
+            // after a tail call: control does not come back).
+            if (opcode.is_call() || opcode.memory_use() == Some(MemUse::Grow)) && !opcode.ends_block() {
                 self.reload_memory();
             }
             open = !opcode.ends_block();
