@@ -88,22 +88,28 @@ pub(super) fn code_for(callee: *const VMFuncRef) -> Result<*const CompiledFunc, 
 #[cold]
 #[inline(never)]
 pub(super) fn translate_now(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault> {
-    // SAFETY: callee is live; its vmctx is its instance's VMContext, whose
-    // instance lives as long as the store.
+    let ptr = bytecode_of(callee)?;
+    // SAFETY: records of defined functions live in their instance's
+    // VMContext, which is writable and owned by the store; the module (and
+    // so the bytecode) outlives the instance.
+    unsafe { (*(callee as *mut VMFuncRef)).code = ptr.cast() };
+    Ok(ptr)
+}
+
+/// Bytecode of wasm function `callee` (interpreted or compiled), translated
+/// on first use, without pointing its record at it.
+#[cold]
+#[inline(never)]
+pub(super) fn bytecode_of(callee: *const VMFuncRef) -> Result<*const CompiledFunc, Fault> {
+    // SAFETY: callee is a live record of a wasm function; its vmctx is its
+    // instance's VMContext, whose instance lives as long as the store.
     let (vmctx, index) = unsafe { ((*callee).vmctx as *mut u8, (*callee).index) };
     // SAFETY: as above.
     let inst = unsafe { &*instance_of(vmctx) };
     let module = &inst.module;
     let def = index.wrapping_sub(module.env.num_imported_funcs);
     match crate::compiled(module, def) {
-        Ok(f) => {
-            let ptr = Arc::as_ptr(f);
-            // SAFETY: records of defined functions live in their instance's
-            // VMContext, which is writable and owned by the store; the module
-            // (and so the Arc) outlives the instance.
-            unsafe { (*(callee as *mut VMFuncRef)).code = ptr.cast() };
-            Ok(ptr)
-        }
+        Ok(f) => Ok(Arc::as_ptr(f)),
         Err(e) => Err(Fault::Invalid(Box::new(e))),
     }
 }

@@ -215,12 +215,17 @@ pub(super) unsafe fn do_call<const HOT: bool>(
     }
 }
 
-/// A tail call: the callee replaces the running frame. An interpreted
-/// callee's frame starts where the running one did (the arguments at
-/// `args_slot` move down to slot 0), so a chain of tail calls runs in
-/// constant space and takes no level of the call-depth limit; a host or
-/// compiled callee is called, and its results returned as the running
-/// function's (validation makes them the same types).
+/// A tail call: the callee replaces the running frame. A wasm callee's
+/// frame starts where the running one did (the arguments at `args_slot`
+/// move down to slot 0), so a chain of tail calls runs in constant space
+/// and takes no level of the call-depth limit. That holds for a compiled
+/// callee too: the interpreter runs its bytecode. Calling its native code
+/// would nest, once per hop, every time the chain came back into the
+/// interpreter through a compiled function's tail call of an interpreted
+/// one (which is a call: the spec's million-deep chains ran out of call
+/// depth while one of two mutually tail-calling functions was compiled in
+/// the background). A host callee is called, and its results returned as
+/// the running function's (validation makes them the same types).
 ///
 /// Inlined, as `do_call`: a handler that passes its registers' address to
 /// a function out of line can no longer tail call the next handler (the
@@ -239,9 +244,10 @@ pub(super) unsafe fn do_tail_call(
     // slots from `args_slot` hold the callee's arguments, and the callee's
     // frame is checked to fit the value stack from the running frame's base.
     unsafe {
-        if !(*callee).code.is_null() || is_interpreted(callee) {
+        let interpreted = !(*callee).code.is_null() || is_interpreted(callee);
+        if interpreted || !(*callee).wasm_call.is_null() {
             let cvmctx = (*callee).vmctx as *mut u8;
-            let cf = code_for(callee)?;
+            let cf = if interpreted { code_for(callee)? } else { bytecode_of(callee)? };
             let f = &*cf;
             if r.sp.wrapping_add(f.num_slots as usize) > cx.stack_end {
                 return Err(TrapCode::StackOverflow.into());
