@@ -128,8 +128,10 @@ impl Config {
     /// Accept tail calls (`return_call`, `return_call_indirect`); on by
     /// default, as in wasmtime. A chain of tail calls runs in constant
     /// space between interpreted functions (the callee replaces the
-    /// frame) and between compiled ones (Cranelift's `return_call`); a tail
-    /// call from one tier into the other is a call and a return.
+    /// frame; a compiled callee is interpreted too, so the chain stays in
+    /// the interpreter) and between compiled ones (Cranelift's
+    /// `return_call`); a compiled function's tail call of an interpreted
+    /// one is a call and a return.
     pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::TAIL_CALL, enable);
         self
