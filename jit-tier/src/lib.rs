@@ -47,17 +47,6 @@ pub enum CompileError {
     OverBudget { def: u32, cost: u64, limit: u64 },
 }
 
-impl CompileError {
-    /// The function this error keeps interpreted (a later batch compiles
-    /// without it), if it is about one function and not the compiler.
-    fn refused_def(&self) -> Option<u32> {
-        match self {
-            CompileError::OverBudget { def, .. } => Some(*def),
-            CompileError::Failed(_) => None,
-        }
-    }
-}
-
 impl std::fmt::Display for CompileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -204,9 +193,7 @@ pub fn compile_osr(
     let mut fctx = cranelift_frontend::FunctionBuilderContext::new();
     let batch = Default::default();
     let lowered = lower::lower_function(&mut module, &mut ctx, &mut fctx, info, sigs, def, code, id, &batch, true);
-    if let Err(e) = &lowered
-        && e.refused_def().is_some()
-    {
+    if let Err(e @ CompileError::OverBudget { .. }) = &lowered {
         refuse(info, def, format!("{e} (loop entry)"));
     }
     lowered?;
@@ -241,8 +228,7 @@ pub fn compile(
         // without it (its callers in the batch call it through its record).
         while !part.is_empty() {
             match compile_batch(info, sigs, &part, regalloc) {
-                Err(e) if e.refused_def().is_some() => {
-                    let def = e.refused_def().expect("checked");
+                Err(e @ CompileError::OverBudget { def, .. }) => {
                     refuse(info, def, e.to_string());
                     part.retain(|(d, _)| *d != def);
                 }

@@ -6,9 +6,6 @@ use crate::alloc::ZeroedBuf;
 use crate::module_env::MemoryType;
 use crate::vmctx::VMMemoryDefinition;
 
-/// Size of a wasm page (without custom page sizes).
-pub const WASM_PAGE_SIZE: u64 = 65536;
-
 /// Most pages a memory of type `ty` can have: 4 GiB of a 32-bit memory's,
 /// 2^64 bytes (less one page) of a 64-bit one's.
 fn type_max_pages(ty: &MemoryType) -> u64 {

@@ -104,14 +104,18 @@ pub struct MemoryType {
 }
 
 impl MemoryType {
+    /// The log2 of the wasm page size without custom page sizes (64 KiB).
+    pub const DEFAULT_PAGE_SIZE_LOG2: u8 = 16;
+
     /// A 32-bit memory of `min` 64 KiB pages, growing to `max` (or 4 GiB).
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
-        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false, page_size_log2: 16 }
+        let page_size_log2 = Self::DEFAULT_PAGE_SIZE_LOG2;
+        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false, page_size_log2 }
     }
 
     /// A 64-bit memory (memory64) of `min` 64 KiB pages, growing to `max`.
     pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType { min, max, memory64: true, page_size_log2: 16 }
+        MemoryType { min, max, memory64: true, page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2 }
     }
 
     /// The same memory type with pages of `2^log2` bytes (custom page
@@ -704,7 +708,7 @@ fn convert_table(t: &wasmparser::TableType) -> Result<TableType, ModuleError> {
 
 fn convert_memory(m: &wasmparser::MemoryType) -> MemoryType {
     // Validation allows only 0 and 16.
-    let page_size_log2 = m.page_size_log2.unwrap_or(16) as u8;
+    let page_size_log2 = m.page_size_log2.map_or(MemoryType::DEFAULT_PAGE_SIZE_LOG2, |l| l as u8);
     MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, page_size_log2 }
 }
 

@@ -2,11 +2,11 @@
 
 use super::*;
 
-/// An address, length or page count of memory `mem`'s type (`i64` for a
-/// 64-bit memory, `i32` otherwise), as a `u64`.
+/// An address, length or page count, an `i64` (`is64`) or an `i32`, as a
+/// `u64`.
 #[inline(always)]
-fn index_of(v: ValRaw, mem: MemRef) -> u64 {
-    if mem.is64() { v.get_u64() } else { v.get_u32() as u64 }
+fn index_of(v: ValRaw, is64: bool) -> u64 {
+    if is64 { v.get_u64() } else { v.get_u32() as u64 }
 }
 
 handlers! { r, cx, Memory;
@@ -17,7 +17,7 @@ handlers! { r, cx, Memory;
     };
     MemoryGrow => {
         let o = operands!(r, MemoryGrow);
-        let delta = index_of(get!(r, o.delta), o.mem);
+        let delta = index_of(get!(r, o.delta), o.mem.is64());
         let mem = (&(*instance_of(cx.vmctx)).memories)[o.mem.index() as usize];
         let grown = (*cx.store).grow_memory(mem, delta);
         let failed = if o.mem.is64() { u64::MAX } else { u32::MAX as u64 };
@@ -26,14 +26,13 @@ handlers! { r, cx, Memory;
     };
     MemoryFill => {
         let o = operands!(r, MemoryFill);
-        let (d, v, n) = (index_of(get!(r, o.dst), o.mem), get!(r, o.value).0 as u8, index_of(get!(r, o.len), o.mem));
+        let (d, v, n) = (index_of(get!(r, o.dst), o.mem.is64()), get!(r, o.value).0 as u8, index_of(get!(r, o.len), o.mem.is64()));
         bulk::memory_fill(bulk_memory(&r, cx, o.mem), d, v, n, bulk_fuel(cx))?;
     };
     MemoryCopy => {
         let o = operands!(r, MemoryCopy);
-        // The length has the type of the narrower memory's addresses.
-        let (d, s) = (index_of(get!(r, o.dst), o.dst_mem), index_of(get!(r, o.src), o.src_mem));
-        let n = if o.dst_mem.is64() && o.src_mem.is64() { get!(r, o.len).get_u64() } else { get!(r, o.len).get_u32() as u64 };
+        let (d, s) = (index_of(get!(r, o.dst), o.dst_mem.is64()), index_of(get!(r, o.src), o.src_mem.is64()));
+        let n = index_of(get!(r, o.len), MemRef::copy_length_is64(o.dst_mem, o.src_mem));
         let (dm, sm) = (bulk_memory(&r, cx, o.dst_mem), bulk_memory(&r, cx, o.src_mem));
         bulk::memory_copy(dm, sm, d, s, n, bulk_fuel(cx))?;
     };
@@ -41,7 +40,7 @@ handlers! { r, cx, Memory;
         let o = operands!(r, MemoryInit);
         let bytes = (*instance_of(cx.vmctx)).data_bytes(o.data);
         let (d, s, n) =
-            (index_of(get!(r, o.dst), o.mem), get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
+            (index_of(get!(r, o.dst), o.mem.is64()), get!(r, o.src).get_u32() as u64, get!(r, o.len).get_u32() as u64);
         bulk::memory_init(bulk_memory(&r, cx, o.mem), bytes, d, s, n, bulk_fuel(cx))?;
     };
     DataDrop => {

@@ -103,10 +103,10 @@ impl<'a, 'm> Lower<'a, 'm> {
         Ok(self.b.use_var(if base { b } else { l }))
     }
 
-    /// Slot `s`, an address, length or page count of memory `mem`, as an
-    /// `i64`.
-    pub(super) fn index_value(&mut self, s: Slot, mem: MemRef) -> Result<Value, CompileError> {
-        if mem.is64() {
+    /// Slot `s`, an address, length or page count, an `i64` (`is64`) or an
+    /// `i32`, as an `i64`.
+    pub(super) fn index_value(&mut self, s: Slot, is64: bool) -> Result<Value, CompileError> {
+        if is64 {
             return self.get(s, I64);
         }
         let v = self.get(s, I32)?;

@@ -296,7 +296,7 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.set(dst, Self::index_cls(mem), v);
             }
             BaseOp::MemoryGrow { dst, delta, mem } => {
-                let d = self.index_value(delta, mem)?;
+                let d = self.index_value(delta, mem.is64())?;
                 let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
                 let r = self.builtin(
                     builtins::memory_grow as *const () as usize,
@@ -309,8 +309,13 @@ impl<'a, 'm> Lower<'a, 'm> {
             }
             BaseOp::MemoryFill { dst, value, len, mem } => {
                 let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
-                let a =
-                    [self.vmctx, idx, self.index_value(dst, mem)?, self.get(value, I32)?, self.index_value(len, mem)?];
+                let a = [
+                    self.vmctx,
+                    idx,
+                    self.index_value(dst, mem.is64())?,
+                    self.get(value, I32)?,
+                    self.index_value(len, mem.is64())?,
+                ];
                 self.checked_builtin(
                     builtins::memory_fill as *const () as usize,
                     &[PTR, types::I32, types::I64, types::I32, types::I64],
@@ -320,15 +325,13 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::MemoryCopy { dst, src, len, dst_mem, src_mem } => {
                 let di = self.b.ins().iconst(types::I32, dst_mem.index() as i64);
                 let si = self.b.ins().iconst(types::I32, src_mem.index() as i64);
-                // The length has the type of the narrower memory's addresses.
-                let n = if dst_mem.is64() && src_mem.is64() { dst_mem } else { MemRef::ZERO };
                 let a = [
                     self.vmctx,
                     di,
                     si,
-                    self.index_value(dst, dst_mem)?,
-                    self.index_value(src, src_mem)?,
-                    self.index_value(len, n)?,
+                    self.index_value(dst, dst_mem.is64())?,
+                    self.index_value(src, src_mem.is64())?,
+                    self.index_value(len, MemRef::copy_length_is64(dst_mem, src_mem))?,
                 ];
                 self.checked_builtin(
                     builtins::memory_copy as *const () as usize,
@@ -339,7 +342,8 @@ impl<'a, 'm> Lower<'a, 'm> {
             BaseOp::MemoryInit { data, dst, src, len, mem } => {
                 let idx = self.b.ins().iconst(types::I32, mem.index() as i64);
                 let k = self.b.ins().iconst(types::I32, data as i64);
-                let a = [self.vmctx, idx, k, self.index_value(dst, mem)?, self.get(src, I32)?, self.get(len, I32)?];
+                let a =
+                    [self.vmctx, idx, k, self.index_value(dst, mem.is64())?, self.get(src, I32)?, self.get(len, I32)?];
                 self.checked_builtin(
                     builtins::memory_init as *const () as usize,
                     &[PTR, types::I32, types::I32, types::I64, types::I32, types::I32],

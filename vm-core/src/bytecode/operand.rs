@@ -43,7 +43,8 @@ impl MemRef {
     /// `2^page_size_log2` bytes (16, or 0: the two sizes there are); `None`
     /// past the encodable indices or for another page size.
     pub const fn new(index: u32, is64: bool, page_size_log2: u8) -> Option<MemRef> {
-        if index >= Self::BYTE_PAGES || (page_size_log2 != 0 && page_size_log2 != 16) {
+        let default = crate::module_env::MemoryType::DEFAULT_PAGE_SIZE_LOG2;
+        if index >= Self::BYTE_PAGES || (page_size_log2 != 0 && page_size_log2 != default) {
             return None;
         }
         let wide = if is64 { Self::WIDE } else { 0 };
@@ -60,13 +61,19 @@ impl MemRef {
     /// The log2 of the memory's page size in bytes (16, or 0).
     #[inline(always)]
     pub const fn page_size_log2(self) -> u32 {
-        if self.0 & Self::BYTE_PAGES != 0 { 0 } else { 16 }
+        if self.0 & Self::BYTE_PAGES != 0 { 0 } else { crate::module_env::MemoryType::DEFAULT_PAGE_SIZE_LOG2 as u32 }
     }
 
     /// Are the memory's addresses 64-bit?
     #[inline(always)]
     pub const fn is64(self) -> bool {
         self.0 & Self::WIDE != 0
+    }
+
+    /// Is `memory.copy`'s length from memory `src` to memory `dst` an
+    /// `i64`? Only between two 64-bit memories (else the narrower type).
+    pub const fn copy_length_is64(dst: MemRef, src: MemRef) -> bool {
+        dst.is64() && src.is64()
     }
 
     /// The type of the memory's addresses, lengths and page counts.
@@ -208,7 +215,11 @@ impl OperandText for MemRef {
         let text = text.strip_prefix('m')?;
         let (text, bytes) = text.strip_suffix(":b").map_or((text, false), |t| (t, true));
         let (text, wide) = text.strip_suffix(":64").map_or((text, false), |t| (t, true));
-        MemRef::new(text.parse().ok()?, wide, if bytes { 0 } else { 16 })
+        MemRef::new(
+            text.parse().ok()?,
+            wide,
+            if bytes { 0 } else { crate::module_env::MemoryType::DEFAULT_PAGE_SIZE_LOG2 },
+        )
     }
 }
 /// Plain integers print as numbers.
