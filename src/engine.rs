@@ -151,6 +151,17 @@ impl Config {
         self.features.set(WasmFeatures::MEMORY64, enable);
         self
     }
+    /// Accept typed function references (`(ref $t)` and `(ref null $t)`
+    /// types, non-nullable locals, `call_ref`, `return_call_ref`,
+    /// `ref.as_non_null`, `br_on_null`, `br_on_non_null`, table
+    /// initialisers, and Wasm 3.0's constant expressions, where `global.get`
+    /// reads any earlier immutable global); on by default, as in wasmtime.
+    /// The GC proposal (struct and array types, subtype declarations) is
+    /// not supported: such a module is refused as unsupported.
+    pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::FUNCTION_REFERENCES, enable);
+        self
+    }
     /// Accept memories with custom page sizes (pages of 1 byte, or the
     /// default 64 KiB); off by default, as in wasmtime.
     pub fn wasm_custom_page_sizes(&mut self, enable: bool) -> &mut Self {

@@ -182,9 +182,7 @@ impl Table {
     /// A new table of `ty.min` elements set to `init`.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let opaque = &mut store.as_context_mut().opaque;
-        if init.ty() != ty.element {
-            return Err(Error::type_error(format!("table of {} initialised with {}", ty.element, init.ty())));
-        }
+        init.check(opaque, ty.element, "table initialiser")?;
         let raw = init.to_raw(opaque)?;
         let max = opaque.resource_limits.max_table_elements;
         let t = TableInstance::new(ty, raw, max)
@@ -198,7 +196,7 @@ impl Table {
         let opaque = &store.as_context().opaque;
         match check_store(opaque, self.store_id).ok().and_then(|_| opaque.table(self.index)) {
             Some(t) => t.ty,
-            None => TableType::new(ValType::FuncRef, 0, None),
+            None => TableType::new(ValType::FUNCREF, 0, None),
         }
     }
 
@@ -221,9 +219,7 @@ impl Table {
         let opaque = &mut store.as_context_mut().opaque;
         check_store(opaque, self.store_id)?;
         let ty = opaque.table(self.index).ok_or_else(|| Error::usage("unknown table"))?.ty;
-        if val.ty() != ty.element {
-            return Err(Error::type_error(format!("table of {} set to {}", ty.element, val.ty())));
-        }
+        val.check(opaque, ty.element, "table element")?;
         let raw = val.to_raw(opaque)?;
         let t = opaque.table_mut(self.index).ok_or_else(|| Error::usage("unknown table"))?;
         let slot = usize::try_from(index)
@@ -255,9 +251,7 @@ pub struct Global {
 impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let opaque = &mut store.as_context_mut().opaque;
-        if val.ty() != ty.ty {
-            return Err(Error::type_error(format!("global of {} initialised with {}", ty.ty, val.ty())));
-        }
+        val.check(opaque, ty.ty, "global initialiser")?;
         let [value, hi] = val.to_cells(opaque)?;
         let index = opaque.add_global(ty, value, hi);
         Ok(Global { store_id: opaque.id, index })
@@ -290,9 +284,7 @@ impl Global {
         if !g.ty.mutable {
             return Err(Error::usage("cannot set an immutable global"));
         }
-        if val.ty() != g.ty.ty {
-            return Err(Error::type_error(format!("global of {} set to {}", g.ty.ty, val.ty())));
-        }
+        val.check(opaque, g.ty.ty, "global value")?;
         let def = g.def;
         let [value, hi] = val.to_cells(opaque)?;
         // SAFETY: global definitions live as long as the store; no wasm runs now.

@@ -145,9 +145,7 @@ impl Func {
             )));
         }
         for (i, (p, want)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != *want {
-                return Err(Error::type_error(format!("argument {i}: expected {want}, got {}", p.ty())));
-            }
+            p.check(opaque, *want, format_args!("argument {i}"))?;
         }
         // The result types, and the values, on the stack (no heap
         // allocation per call, as `TypedFunc::call`). A `v128` takes two
@@ -213,9 +211,8 @@ fn dynamic_host_fn<T: 'static>(
         f(caller, &params, &mut results)?;
         let mut at = 0;
         for (i, (r, want)) in results.iter().zip(ty.results()).enumerate() {
-            if r.ty() != *want {
-                return Err(Error::type_error(format!("host result {i}: expected {want}, got {}", r.ty())));
-            }
+            // SAFETY: `caller` was consumed; the store is reachable only via `opaque`.
+            r.check(unsafe { &*opaque }, *want, format_args!("host result {i}"))?;
             // SAFETY: `caller` was consumed; the store is reachable only via `opaque`.
             let cells = r.to_cells(unsafe { &*opaque })?;
             let n = want.cells();
@@ -398,7 +395,7 @@ impl WasmTy for u128 {
 
 impl WasmTy for Option<Func> {
     fn valtype() -> ValType {
-        ValType::FuncRef
+        ValType::FUNCREF
     }
     fn into_cells(self, store: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
         put_cell(cells, Val::FuncRef(self).to_raw(store)?);
@@ -411,7 +408,7 @@ impl WasmTy for Option<Func> {
 
 impl WasmTy for Option<ExternRef> {
     fn valtype() -> ValType {
-        ValType::ExternRef
+        ValType::EXTERNREF
     }
     fn into_cells(self, store: &StoreOpaque, cells: &mut [ValRaw]) -> Result<()> {
         put_cell(cells, Val::ExternRef(self).to_raw(store)?);

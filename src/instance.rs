@@ -31,7 +31,7 @@ impl Instance {
         Some(match *idx {
             ExportIndex::Func(f) => {
                 let funcref = inst.func_ref(f);
-                let ty = inst.module.env.func_type(f)?.clone();
+                let ty = opaque.sigs.lookup(inst.module.func_sig(f))?;
                 Extern::Func(Func { store_id: id, index: opaque.register_func(funcref, &ty) })
             }
             ExportIndex::Memory(m) => Extern::Memory(Memory { store_id: id, index: *inst.memories.get(m as usize)? }),

@@ -53,7 +53,7 @@ pub use module::{ExternType, Module};
 pub use store::{AsContext, AsContextMut, Store, StoreInner};
 pub use tandem_vm_core::module_env::{ModuleError, ModuleErrorKind};
 pub use tandem_vm_core::store::{ResourceLimiter, StoreLimits};
-pub use values::{ExternRef, FuncType, Val, ValType};
+pub use values::{ExternRef, FuncType, HeapType, RefType, Val, ValType};
 
 /// The README's example is compiled and run as a doctest.
 #[cfg(all(doctest, feature = "wat"))]

@@ -5,7 +5,7 @@ use crate::func::Func;
 use crate::store::{AsContext, AsContextMut};
 use tandem_vm_core::store::StoreOpaque;
 use tandem_vm_core::value::ValRaw;
-pub use tandem_vm_core::value::{FuncType, ValType};
+pub use tandem_vm_core::value::{FuncType, HeapType, RefType, ValType};
 use tandem_vm_core::vmctx::VMFuncRef;
 
 /// A wasm value. Floats are kept as bits so NaN payloads survive.
@@ -28,8 +28,8 @@ impl Val {
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
             Val::V128(_) => ValType::V128,
         }
     }
@@ -52,10 +52,53 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap_type().is_func() => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
             ValType::V128 => Val::V128(0),
         }
+    }
+
+    /// Is this value of type `ty` (or a subtype)? A function's type is its
+    /// signature: it matches `funcref`, `(ref func)` and `(ref $t)` of its
+    /// own signature id (see `HeapType::Concrete`); null matches the
+    /// nullable types of its kind.
+    pub fn matches_ty(&self, store: impl AsContext, ty: ValType) -> bool {
+        self.matches(&store.as_context().opaque, ty)
+    }
+
+    pub(crate) fn matches(&self, store: &StoreOpaque, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else { return self.ty() == ty };
+        let (null, func) = match self {
+            Val::FuncRef(f) => (f.is_none(), true),
+            Val::ExternRef(e) => (e.is_none(), false),
+            _ => return false,
+        };
+        if func != r.heap_type().is_func() {
+            return false;
+        }
+        if null {
+            return r.is_nullable();
+        }
+        match (self, r.heap_type()) {
+            (_, HeapType::Func | HeapType::Extern) => true,
+            (Val::FuncRef(Some(f)), HeapType::Concrete(sig)) => {
+                // SAFETY: a funcref of this store points at a live record.
+                f.funcref(store).is_ok_and(|p| unsafe { (*p).sig } == sig)
+            }
+            _ => false,
+        }
+    }
+
+    /// `Error` unless the value matches `ty` (`what` says where it goes).
+    pub(crate) fn check(&self, store: &StoreOpaque, ty: ValType, what: impl std::fmt::Display) -> Result<()> {
+        if self.matches(store, ty) {
+            return Ok(());
+        }
+        let got = match self {
+            Val::FuncRef(None) | Val::ExternRef(None) => format!("null {}", self.ty()),
+            v => v.ty().to_string(),
+        };
+        Err(Error::type_error(format!("{what}: expected {ty}, got {got}")))
     }
 
     /// The value in the cells it takes in a call buffer or a global:
@@ -104,8 +147,8 @@ impl Val {
             ValType::I64 => Val::I64(raw.get_i64()),
             ValType::F32 => Val::F32(raw.get_u32()),
             ValType::F64 => Val::F64(raw.0),
-            ValType::FuncRef => Val::FuncRef(Func::from_raw(raw, store)),
-            ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(raw, store)),
+            ValType::Ref(r) if r.heap_type().is_func() => Val::FuncRef(Func::from_raw(raw, store)),
+            ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(raw, store)),
             ValType::V128 => Val::V128(v128_of(raw, hi)),
         }
     }

@@ -332,9 +332,8 @@ fn parse_val(ty: ValType, s: &str) -> Result<Val, String> {
         ValType::I64 => Val::I64(parse_int(s, 64).ok_or_else(bad)?),
         ValType::F32 => Val::from(s.parse::<f32>().map_err(|_| bad())?),
         ValType::F64 => Val::from(s.parse::<f64>().map_err(|_| bad())?),
-        ValType::FuncRef if s == "null" => Val::FuncRef(None),
-        ValType::ExternRef if s == "null" => Val::ExternRef(None),
-        ValType::FuncRef | ValType::ExternRef => return Err(format!("only `null` can be passed as {ty}")),
+        ValType::Ref(r) if s == "null" && r.is_nullable() => Val::default_for(ty),
+        ValType::Ref(_) => return Err(format!("only `null` can be passed as a nullable reference, not as {ty}")),
         // An unsigned 128-bit integer, lane 0 in the low bits, as wasmtime's
         // CLI takes it (0x hex too).
         ValType::V128 => Val::V128(

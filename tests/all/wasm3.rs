@@ -441,9 +441,9 @@ fn table64_in_every_tier() {
 fn table64_types_in_the_api() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let t64 = Table::new(&mut store, TableType::new64(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
+    let t64 = Table::new(&mut store, TableType::new64(ValType::FUNCREF, 1, None), Val::FuncRef(None)).unwrap();
     assert!(t64.ty(&store).is_64());
-    let t32 = Table::new(&mut store, TableType::new(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
+    let t32 = Table::new(&mut store, TableType::new(ValType::FUNCREF, 1, None), Val::FuncRef(None)).unwrap();
     assert!(!t32.ty(&store).is_64());
     let wants64 = Module::new(&engine, r#"(module (import "env" "t" (table i64 1 funcref)))"#).unwrap();
     let mut linker = Linker::new(&engine);

@@ -71,7 +71,7 @@ fn spectest(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error>
     linker.define("spectest", "global_i64", gi64)?;
     linker.define("spectest", "global_f32", gf32)?;
     linker.define("spectest", "global_f64", gf64)?;
-    let table = Table::new(&mut *store, TableType::new(ValType::FuncRef, 10, Some(20)), Val::FuncRef(None))?;
+    let table = Table::new(&mut *store, TableType::new(ValType::FUNCREF, 10, Some(20)), Val::FuncRef(None))?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;
@@ -185,8 +185,11 @@ impl Runner<'_> {
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
             WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-            WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func, .. }) => Val::FuncRef(None),
-            WastArgCore::RefNull(_) => Val::ExternRef(None),
+            WastArgCore::RefNull(HeapType::Abstract {
+                ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern,
+                ..
+            }) => Val::ExternRef(None),
+            WastArgCore::RefNull(_) => Val::FuncRef(None),
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(self.externref(*n))),
             other => return Err(format!("unsupported argument {other:?}")),
         })
@@ -414,6 +417,7 @@ fn trap_matches(code: TrapCode, message: &str) -> bool {
             (code, message),
             (TrapCode::TableOutOfBounds, "undefined element")
                 | (TrapCode::IndirectCallToNull, "uninitialized element")
+                | (TrapCode::NullReference, "null function reference")
                 | (TrapCode::TableOutOfBounds, "out of bounds table access")
                 | (TrapCode::MemoryOutOfBounds, "out of bounds memory access")
         )

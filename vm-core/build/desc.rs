@@ -785,6 +785,17 @@ pub fn ops() -> Vec<Op> {
             .ends()
             .traps(&["TableOutOfBounds", "IndirectCallToNull", "BadSignature"]),
     );
+    // `call_ref` and `return_call_ref`: `callee` holds a funcref of
+    // signature `sig` (validation guarantees the type), or null.
+    v.push(
+        op(Calls, "CallRef", &[("sig", U32), ("callee", Slot), ("args", Slot)]).call().hot().traps(&["NullReference"]),
+    );
+    v.push(
+        op(Calls, "ReturnCallRef", &[("sig", U32), ("callee", Slot), ("args", Slot)])
+            .call()
+            .ends()
+            .traps(&["NullReference"]),
+    );
 
     // --- variables: moves, constants, globals ---
     v.push(op(Variables, "Copy", &[("dst", Slot), ("src", Slot), ("ty", Ty)]).acc(Int, Int, false));
@@ -914,6 +925,8 @@ pub fn ops() -> Vec<Op> {
     v.push(op(Tables, "ElemDrop", &[("elem", U32)]));
     v.push(op(Tables, "RefFunc", &[("dst", Slot), ("func", U32)]));
     v.push(op(Tables, "RefIsNull", &[("dst", Slot), ("src", Slot)]));
+    // `ref.as_non_null`: traps if `src` is null; the value stays where it is.
+    v.push(op(Tables, "RefAsNonNull", &[("src", Slot)]).traps(&["NullReference"]));
 
     // --- integer arithmetic ---
     for ty in ["i32", "i64"] {

@@ -2,7 +2,7 @@
 //! tables and globals created, element then data segments applied in order.
 
 use crate::memory::MemoryInstance;
-use crate::module_env::{ConstExpr, ConstOp, EntityType, SegmentMode};
+use crate::module_env::{ConstExpr, ConstOp, EntityType, GlobalType, SegmentMode, TableType};
 use crate::store::{Extern, InstanceData, ModuleInfo, PendingTrap, StoreOpaque, TrapReason};
 use crate::table::TableInstance;
 use crate::trap::TrapCode;
@@ -51,11 +51,15 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
         };
         match (&import.ty, *ext) {
             (EntityType::Func(t), Extern::Func(f)) => {
-                let want = &env.types[*t as usize];
                 let Some(have) = store.funcs.get(f as usize) else {
                     return Err(InstantiationError::Link(format!("unknown function for {name}")));
                 };
-                if &have.ty != want {
+                // Signatures are interned engine-wide: one id per type.
+                // SAFETY: a registered funcref record lives as long as the store.
+                let have_sig = unsafe { (*have.funcref).sig };
+                let want = module.sig_ids.get(*t as usize).copied();
+                if Some(have_sig) != want {
+                    let want = want.and_then(|id| store.sigs.lookup(id)).unwrap_or_default();
                     return mismatch(format!("{want}"), format!("{}", have.ty));
                 }
             }
@@ -63,7 +67,8 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                 let Some(have) = store.table(i) else {
                     return Err(InstantiationError::Link(format!("unknown table for {name}")));
                 };
-                let ok = have.ty.element == t.element
+                let element = module.engine_type(t.element);
+                let ok = have.ty.element == element
                     && have.ty.table64 == t.table64
                     && have.size() >= t.min
                     && match t.max {
@@ -73,7 +78,7 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                 if !ok {
                     let bits = |is64: bool| if is64 { "i64" } else { "i32" };
                     return mismatch(
-                        format!("table {} {} {}..{:?}", bits(t.table64), t.element, t.min, t.max),
+                        format!("table {} {} {}..{:?}", bits(t.table64), element, t.min, t.max),
                         format!(
                             "table {} {} {}..{:?}",
                             bits(have.ty.table64),
@@ -107,11 +112,15 @@ fn check_imports(store: &StoreOpaque, module: &ModuleInfo, imports: &[Extern]) -
                 let Some(have) = store.globals.get(i as usize) else {
                     return Err(InstantiationError::Link(format!("unknown global for {name}")));
                 };
-                if have.ty != *g {
+                // Immutable globals are covariant; mutable ones invariant.
+                let want = GlobalType { ty: module.engine_type(g.ty), mutable: g.mutable };
+                let ok = have.ty.mutable == want.mutable
+                    && if want.mutable { have.ty.ty == want.ty } else { have.ty.ty.matches(want.ty) };
+                if !ok {
                     let show = |g: &crate::module_env::GlobalType| {
                         format!("global {}{}", if g.mutable { "mut " } else { "" }, g.ty)
                     };
-                    return mismatch(show(g), show(&have.ty));
+                    return mismatch(show(&want), show(&have.ty));
                 }
             }
             (want, _) => {
@@ -298,7 +307,10 @@ pub fn instantiate(
         if !store.table_may_grow(0, ty.min as usize, ty.max.map(|m| m as usize)) {
             return Err(InstantiationError::Resource("table creation refused by the limiter".into()));
         }
-        let table = TableInstance::new(*ty, ValRaw(0), store.resource_limits.max_table_elements)
+        // The initialiser reads imported globals only (tables come first).
+        let init = env.table_inits.get(i - env.num_imported_tables as usize).map(|e| eval_const(e, &inst, store));
+        let ty = TableType { element: module.engine_type(ty.element), ..*ty };
+        let table = TableInstance::new(ty, init.unwrap_or_default(), store.resource_limits.max_table_elements)
             .ok_or_else(|| InstantiationError::Resource(format!("cannot allocate table of {} elements", ty.min)))?;
         let id = store.add_table(table).ok_or_else(|| InstantiationError::Resource("too many tables".into()))?;
         put(offsets.table(i as u32), or_null(store.table_def_ptr(id)));
@@ -317,6 +329,7 @@ pub fn instantiate(
             (*def).hi = hi;
         }
         let ty = env.globals[env.num_imported_globals as usize + i];
+        let ty = GlobalType { ty: module.engine_type(ty.ty), ..ty };
         store.globals.push(crate::store::GlobalEntry { def, ty });
         inst.globals.push(store.globals.len() as u32 - 1);
     }

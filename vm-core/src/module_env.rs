@@ -269,12 +269,12 @@ impl PendingBody {
     /// every feature Tandem has (it uses one the engine switched off, as
     /// `ModuleEnv::with_body_validation` reports for a module), else `e`.
     pub fn classify(&self, e: ModuleError, bytes: &[u8], offset: usize) -> ModuleError {
-        if e.kind != ModuleErrorKind::Invalid || self.features == supported_features() {
+        if e.kind != ModuleErrorKind::Invalid || self.features == validator_features(supported_features()) {
             return e;
         }
-        let body =
-            wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, supported_features()));
-        let mut v = self.validator_with(supported_features(), Default::default());
+        let all = validator_features(supported_features());
+        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, all));
+        let mut v = self.validator_with(all, Default::default());
         if v.validate(&body).is_ok() { switched_off(&e.message, e.offset) } else { e }
     }
 }
@@ -286,7 +286,7 @@ fn switched_off(message: &str, offset: Option<usize>) -> ModuleError {
         format!(
             "{message} (the module needs a feature that is switched off in this engine's `Config`: \
              `Config::wasm_simd`, `wasm_relaxed_simd`, `wasm_extended_const`, `wasm_tail_call`, `wasm_multi_memory`, \
-             `wasm_memory64`, `wasm_custom_page_sizes` or `wasm_wide_arithmetic`)"
+             `wasm_memory64`, `wasm_function_references`, `wasm_custom_page_sizes` or `wasm_wide_arithmetic`)"
         ),
         offset,
     )
@@ -308,13 +308,21 @@ pub enum BodyValidation {
 #[derive(Debug, Default)]
 pub struct ModuleEnv {
     pub bytes: Arc<[u8]>,
+    /// Function types; a concrete reference type in them names a type
+    /// by its index here.
     pub types: Vec<FuncType>,
+    /// The recursive type groups: ranges of `types`, in order, covering
+    /// it (a type outside an explicit `rec` is a group of one).
+    pub rec_groups: Vec<Range<u32>>,
     pub imports: Vec<Import>,
     /// Type index of every function, imports first.
     pub funcs: Vec<u32>,
     pub tables: Vec<TableType>,
     pub memories: Vec<MemoryType>,
     pub globals: Vec<GlobalType>,
+    /// Initialisers of the defined tables' elements (`ref.null` unless
+    /// the table declares an expression).
+    pub table_inits: Vec<ConstExpr>,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     pub exports: Vec<(String, ExportIndex)>,
@@ -336,16 +344,30 @@ pub struct ModuleEnv {
 
 /// The feature set Tandem implements: Wasm 2.0 (128-bit SIMD included),
 /// relaxed SIMD, extended constant expressions, tail calls, multiple
-/// memories, 64-bit memories, custom page sizes and wide arithmetic.
+/// memories, 64-bit memories, typed function references, custom page sizes
+/// and wide arithmetic.
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::MEMORY64
         | WasmFeatures::CUSTOM_PAGE_SIZES
         | WasmFeatures::WIDE_ARITHMETIC
+}
+
+/// The features wasmparser validates with for a module of `features`.
+///
+/// Typed function references bring Wasm 3.0's constant expressions, where
+/// `global.get` may read any immutable global defined before; wasmparser
+/// allows that only with the GC proposal. So with function references on,
+/// validation runs with GC too, and the decoder refuses what GC adds
+/// (struct and array types, subtype declarations, GC heap types, GC
+/// operators) as unsupported.
+pub fn validator_features(features: WasmFeatures) -> WasmFeatures {
+    if features.contains(WasmFeatures::FUNCTION_REFERENCES) { features | WasmFeatures::GC } else { features }
 }
 
 /// The features Tandem validates with by default: all it implements but
@@ -376,8 +398,11 @@ impl ModuleEnv {
                 // Tell "uses a feature that is switched off" apart from "is
                 // invalid": only a module that is valid with every feature
                 // Tandem has is reported as unsupported.
-                if features != supported_features()
-                    && Validator::new_with_features(supported_features()).validate_all(bytes).is_ok()
+                if e.kind == ModuleErrorKind::Invalid
+                    && features != supported_features()
+                    && Validator::new_with_features(validator_features(supported_features()))
+                        .validate_all(bytes)
+                        .is_ok()
                 {
                     Err(switched_off(e.message.as_str(), e.offset))
                 } else {
@@ -438,6 +463,7 @@ impl ModuleEnv {
 
     fn parse(bytes: &[u8], features: WasmFeatures, bodies: BodyValidation) -> Result<ModuleEnv, ModuleError> {
         let mut env = ModuleEnv { bytes: Arc::from(bytes), ..Default::default() };
+        let features = validator_features(features);
         let mut validator = Validator::new_with_features(features);
         let mut allocs = wasmparser::FuncValidatorAllocations::default();
         let mut queued = Vec::new();
@@ -469,11 +495,23 @@ impl ModuleEnv {
     fn read_payload(&mut self, payload: Payload<'_>) -> Result<(), ModuleError> {
         match payload {
             Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = ty?;
-                    let params = convert_types(ty.params())?;
-                    let results = convert_types(ty.results())?;
-                    self.types.push(FuncType::new(params, results));
+                for group in reader.into_iter_with_offsets() {
+                    let (offset, group) = group?;
+                    let start = self.types.len() as u32;
+                    for ty in group.types() {
+                        let gc = |what: &str| ModuleError::unsupported(format!("{what} (GC)"), Some(offset));
+                        if !ty.is_final || ty.supertype_idx.is_some() {
+                            return Err(gc("subtype declarations"));
+                        }
+                        let wasmparser::CompositeInnerType::Func(f) = &ty.composite_type.inner else {
+                            return Err(gc("struct and array types"));
+                        };
+                        if ty.composite_type.shared {
+                            return Err(ModuleError::unsupported("shared types", Some(offset)));
+                        }
+                        self.types.push(FuncType::new(convert_types(f.params())?, convert_types(f.results())?));
+                    }
+                    self.rec_groups.push(start..self.types.len() as u32);
                 }
             }
             Payload::ImportSection(reader) => {
@@ -518,10 +556,11 @@ impl ModuleEnv {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let table = table?;
-                    if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                        return Err(ModuleError::unsupported("table initialiser expressions", None));
-                    }
                     self.tables.push(convert_table(&table.ty)?);
+                    self.table_inits.push(match &table.init {
+                        wasmparser::TableInit::RefNull => ConstExpr(vec![ConstOp::RefNull]),
+                        wasmparser::TableInit::Expr(e) => convert_const(e)?,
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -571,11 +610,11 @@ impl ModuleEnv {
                             for f in funcs {
                                 items.push(ConstExpr(vec![ConstOp::RefFunc(f?)]));
                             }
-                            (ValType::FuncRef, items)
+                            (ValType::FUNCREF, items)
                         }
                         wasmparser::ElementItems::Expressions(ty, exprs) => {
                             let ty = ValType::from_wasmparser(wasmparser::ValType::Ref(ty))
-                                .ok_or_else(|| ModuleError::unsupported("typed references", None))?;
+                                .ok_or_else(|| ModuleError::unsupported(format!("element type {ty} (GC)"), None))?;
                             let mut items = Vec::new();
                             for e in exprs {
                                 items.push(convert_const(&e?)?);

@@ -7,7 +7,7 @@ use crate::memory::MemoryInstance;
 use crate::module_env::{GlobalType, ModuleEnv, ModuleError};
 use crate::table::TableInstance;
 use crate::trap::{Backtrace, FrameInfo, TrapCode, bounded};
-use crate::value::{FuncType, ValRaw};
+use crate::value::{FuncType, ValRaw, ValType};
 use crate::vmctx::{
     VMArrayCallFn, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMOffsets, VMRuntimeLimits, VMTableDefinition,
 };
@@ -19,30 +19,87 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub type HostError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Engine-wide interning of function signatures, so `call_indirect` compares
-/// one integer.
+/// one integer and modules' types compare by id.
+///
+/// Types are interned a recursive type group at a time, keyed by the
+/// group's types with each concrete reference written relative to the
+/// group: `REC_LOCAL | j` for the group's `j`-th type, an engine id for a
+/// type outside it. Two modules declaring the same group (a type of
+/// Wasm 2.0 is a group of one) get the same ids, as the Wasm 3.0 type
+/// equivalence requires; a reference into a group distinguishes a type
+/// that refers to itself from one that refers to a copy of itself.
 #[derive(Default)]
 pub struct SigRegistry {
-    map: Mutex<(HashMap<FuncType, u32>, Vec<FuncType>)>,
+    map: Mutex<SigTables>,
 }
 
+#[derive(Default)]
+struct SigTables {
+    /// Group key (see `SigRegistry`) to the id of its first type; the
+    /// others follow it.
+    groups: HashMap<Box<[FuncType]>, u32>,
+    /// Every type by id, its references as engine ids.
+    types: Vec<FuncType>,
+}
+
+/// In a group key, marks a concrete type index relative to the group.
+pub const REC_LOCAL: u32 = 1 << 31;
+
 impl SigRegistry {
-    /// The id of `ty`, interning it on first sight.
+    /// The id of `ty`, a type on its own whose concrete references are
+    /// engine ids (a host function's type), interning it on first sight.
     pub fn intern(&self, ty: &FuncType) -> u32 {
-        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        let (map, list) = &mut *guard;
-        if let Some(&id) = map.get(ty) {
-            return id;
-        }
-        let id = list.len() as u32;
-        list.push(ty.clone());
-        map.insert(ty.clone(), id);
-        id
+        self.intern_group(core::slice::from_ref(ty))
     }
 
-    /// The signature with id `id`.
+    /// The id of the first type of the group `key` (see `SigRegistry`),
+    /// interning it on first sight; the others follow in order.
+    pub fn intern_group(&self, key: &[FuncType]) -> u32 {
+        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let tables = &mut *guard;
+        if let Some(&id) = tables.groups.get(key) {
+            return id;
+        }
+        let first = tables.types.len() as u32;
+        for ty in key {
+            let resolved = ty.map_indices(|i| if i & REC_LOCAL != 0 { first + (i & !REC_LOCAL) } else { i });
+            tables.types.push(resolved);
+        }
+        tables.groups.insert(key.into(), first);
+        first
+    }
+
+    /// The signature with id `id` (its references as engine ids).
     pub fn lookup(&self, id: u32) -> Option<FuncType> {
         let guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        guard.1.get(id as usize).cloned()
+        guard.types.get(id as usize).cloned()
+    }
+
+    /// Engine ids of a module's types, interning them by recursive group.
+    fn intern_module(&self, env: &ModuleEnv) -> Vec<u32> {
+        let mut ids: Vec<u32> = Vec::with_capacity(env.types.len());
+        let mut groups = env.rec_groups.clone();
+        if groups.last().map_or(0, |g| g.end) as usize != env.types.len() {
+            // Not decoded from a binary: every type is a group of one.
+            groups = (0..env.types.len() as u32).map(|i| i..i + 1).collect();
+        }
+        for g in groups {
+            let key: Vec<FuncType> = env.types[g.start as usize..g.end as usize]
+                .iter()
+                .map(|t| {
+                    t.map_indices(|i| {
+                        if i >= g.start {
+                            REC_LOCAL | (i - g.start)
+                        } else {
+                            ids.get(i as usize).copied().unwrap_or(u32::MAX)
+                        }
+                    })
+                })
+                .collect();
+            let first = self.intern_group(&key);
+            ids.extend((0..g.len() as u32).map(|k| first + k));
+        }
+        ids
     }
 }
 
@@ -155,13 +212,19 @@ impl ModuleInfo {
         self.osr_entries.get(def as usize)?.get().copied()
     }
 
+    /// `ty` of this module's declarations as the store and the API see it:
+    /// a concrete reference's type index becomes its engine signature id.
+    pub fn engine_type(&self, ty: ValType) -> ValType {
+        ty.map_index(|i| self.sig_ids.get(i as usize).copied().unwrap_or(u32::MAX))
+    }
+
     /// Interned signature id of function `index` (imports included).
     pub fn func_sig(&self, index: u32) -> u32 {
         self.sig_ids[self.env.funcs[index as usize] as usize]
     }
 
     pub fn new(env: ModuleEnv, sigs: &SigRegistry, fuel: bool, engine_id: u64) -> Result<Self, ModuleError> {
-        let sig_ids = env.types.iter().map(|t| sigs.intern(t)).collect();
+        let sig_ids = sigs.intern_module(&env);
         let num_imported_globals = env.num_imported_globals;
         let offsets = VMOffsets::new(
             env.num_imported_funcs,

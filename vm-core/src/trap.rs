@@ -16,11 +16,13 @@ pub enum TrapCode {
     BadConversionToInteger,
     StackOverflow,
     OutOfFuel,
+    /// `call_ref` of a null reference or `ref.as_non_null` of null.
+    NullReference,
 }
 
 impl TrapCode {
     /// Every code, in declaration order (`code as u32` indexes it).
-    pub const ALL: [TrapCode; 10] = [
+    pub const ALL: [TrapCode; 11] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -31,6 +33,7 @@ impl TrapCode {
         TrapCode::BadConversionToInteger,
         TrapCode::StackOverflow,
         TrapCode::OutOfFuel,
+        TrapCode::NullReference,
     ];
 
     /// Inverse of `code as u32` (how compiled code passes trap codes).
@@ -51,6 +54,7 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::NullReference => "null reference",
         }
     }
 }

@@ -11,15 +11,120 @@ pub enum ValType {
     I64,
     F32,
     F64,
-    FuncRef,
-    ExternRef,
     /// A 128-bit vector. It takes two consecutive `ValRaw` cells wherever
     /// values sit in memory (frames, argument buffers): low half first.
     V128,
+    /// A reference (`funcref`, `externref`, `(ref null $t)`, `(ref $t)`...).
+    Ref(RefType),
+}
+
+/// What a reference points at.
+///
+/// `Concrete(i)` names a function type. Its index is relative to where the
+/// type sits: inside a module's declarations (`ModuleEnv`) it is the
+/// module's type index; everywhere else (the embedding API, stores,
+/// imports and exports) it is the engine-wide signature id, the one a
+/// `VMFuncRef` carries, so types from different modules compare by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function (`func`).
+    Func,
+    /// Any host reference (`extern`).
+    Extern,
+    /// No function: the type of `ref.null nofunc`, below every function type.
+    NoFunc,
+    /// No host reference: below `extern`.
+    NoExtern,
+    /// Functions of one type (see above for the index).
+    Concrete(u32),
+}
+
+impl HeapType {
+    /// Is this a function heap type (`func`, a concrete function type or
+    /// `nofunc`)? Else it is `extern` or `noextern`.
+    pub fn is_func(self) -> bool {
+        !matches!(self, HeapType::Extern | HeapType::NoExtern)
+    }
+
+    /// Is `self` a subtype of `other`? Concrete types are final and have no
+    /// declared supertypes (GC's `sub` is not supported), so a concrete type
+    /// is below `func` and equal only to itself.
+    pub fn matches(self, other: HeapType) -> bool {
+        use HeapType::*;
+        self == other
+            || matches!(
+                (self, other),
+                (Concrete(_), Func) | (NoFunc, Func) | (NoFunc, Concrete(_)) | (NoExtern, Extern)
+            )
+    }
+}
+
+/// A reference type: a heap type and whether null is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref`, i.e. `(ref null func)`.
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    /// `externref`, i.e. `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+
+    pub const fn new(nullable: bool, heap: HeapType) -> RefType {
+        RefType { nullable, heap }
+    }
+    pub fn is_nullable(self) -> bool {
+        self.nullable
+    }
+    pub fn heap_type(self) -> HeapType {
+        self.heap
+    }
+    /// Is `self` a subtype of `other` (a value of `self` is a valid `other`)?
+    pub fn matches(self, other: RefType) -> bool {
+        (!self.nullable || other.nullable) && self.heap.matches(other.heap)
+    }
+    /// The same type with its concrete index mapped by `f` (module type
+    /// index to engine signature id, say).
+    pub fn map_index(self, f: impl FnOnce(u32) -> u32) -> RefType {
+        match self.heap {
+            HeapType::Concrete(i) => RefType { heap: HeapType::Concrete(f(i)), ..self },
+            _ => self,
+        }
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
+            (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (nullable, heap) => {
+                f.write_str(if nullable { "(ref null " } else { "(ref " })?;
+                match heap {
+                    HeapType::Func => f.write_str("func")?,
+                    HeapType::Extern => f.write_str("extern")?,
+                    HeapType::NoFunc => f.write_str("nofunc")?,
+                    HeapType::NoExtern => f.write_str("noextern")?,
+                    HeapType::Concrete(i) => write!(f, "{i}")?,
+                }
+                f.write_str(")")
+            }
+        }
+    }
 }
 
 impl ValType {
-    /// Converts a wasmparser value type; `None` for types Tandem does not support.
+    /// `funcref`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
+    /// Converts a wasmparser value type; `None` for types Tandem does not
+    /// support. Concrete heap types keep the module's type index.
     pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
         Some(match ty {
             wasmparser::ValType::I32 => ValType::I32,
@@ -27,15 +132,35 @@ impl ValType {
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
-            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
-            _ => return None,
+            wasmparser::ValType::Ref(r) => ValType::Ref(RefType::from_wasmparser(r)?),
         })
     }
 
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// Is `self` a subtype of `other` (equal, or references that match)?
+    pub fn matches(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Does the type have a default value (zero or null)? Non-nullable
+    /// references do not.
+    pub fn is_defaultable(self) -> bool {
+        !matches!(self, ValType::Ref(r) if !r.nullable)
+    }
+
+    /// The same type with a concrete reference's index mapped by `f`.
+    pub fn map_index(self, f: impl FnOnce(u32) -> u32) -> ValType {
+        match self {
+            ValType::Ref(r) => ValType::Ref(r.map_index(f)),
+            t => t,
+        }
     }
 
     /// How many `ValRaw` cells a value of this type takes: 2 for `v128`
@@ -45,27 +170,34 @@ impl ValType {
         if self == ValType::V128 { 2 } else { 1 }
     }
 
-    /// A one-byte code used in bytecode operands (`Ty` operand kind).
+    /// A one-byte code used in bytecode operands (`Ty` operand kind). It
+    /// names how a value is held, not its full type: every function
+    /// reference has the code of `funcref`, every host reference that of
+    /// `externref`.
     pub fn code(self) -> u8 {
-        self as u8
-    }
-
-    /// The text-format name (`i32`, `funcref`, ...).
-    pub fn name(self) -> &'static str {
         match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-            ValType::V128 => "v128",
+            ValType::I32 => 0,
+            ValType::I64 => 1,
+            ValType::F32 => 2,
+            ValType::F64 => 3,
+            ValType::Ref(r) if r.heap.is_func() => 4,
+            ValType::Ref(_) => 5,
+            ValType::V128 => 6,
         }
     }
 
-    /// Inverse of [`ValType::name`].
+    /// The type that holds a value of `self` at run time (what `code`
+    /// names): references become `funcref` or `externref`.
+    pub fn storage(self) -> ValType {
+        match ValType::from_code(self.code()) {
+            Some(t) => t,
+            None => self,
+        }
+    }
+
+    /// Inverse of `Display` for the types `code` names (`i32`, `funcref`...).
     pub fn from_name(name: &str) -> Option<Self> {
-        (0..=u8::MAX).filter_map(ValType::from_code).find(|t| t.name() == name)
+        (0..=u8::MAX).filter_map(ValType::from_code).find(|t| t.to_string() == name)
     }
 
     /// Inverse of [`ValType::code`].
@@ -75,11 +207,28 @@ impl ValType {
             1 => ValType::I64,
             2 => ValType::F32,
             3 => ValType::F64,
-            4 => ValType::FuncRef,
-            5 => ValType::ExternRef,
+            4 => ValType::FUNCREF,
+            5 => ValType::EXTERNREF,
             6 => ValType::V128,
             _ => return None,
         })
+    }
+}
+
+impl RefType {
+    /// Converts a wasmparser reference type; `None` for GC and exception
+    /// heap types.
+    pub fn from_wasmparser(r: wasmparser::RefType) -> Option<RefType> {
+        use wasmparser::{AbstractHeapType as A, HeapType as H};
+        let heap = match r.heap_type() {
+            H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+            H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+            H::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
+            H::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+            H::Concrete(wasmparser::UnpackedIndex::Module(i)) => HeapType::Concrete(i),
+            _ => return None,
+        };
+        Some(RefType { nullable: r.is_nullable(), heap })
     }
 }
 
@@ -90,7 +239,14 @@ pub const V128_HI_CODE: u8 = 0x40;
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => r.fmt(f),
+        }
     }
 }
 
@@ -110,6 +266,14 @@ impl FuncType {
     }
     pub fn results(&self) -> &[ValType] {
         &self.results
+    }
+    /// The same signature with every concrete reference's index mapped by `f`.
+    pub fn map_indices(&self, mut f: impl FnMut(u32) -> u32) -> FuncType {
+        let mut map = |t: &ValType| t.map_index(&mut f);
+        FuncType {
+            params: self.params.iter().map(&mut map).collect(),
+            results: self.results.iter().map(&mut map).collect(),
+        }
     }
 }
 

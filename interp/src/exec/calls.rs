@@ -25,6 +25,11 @@ handlers! { r, cx, Calls;
         let callee = indirect_callee(cx, o.table, get!(r, o.index).get_u32(), o.sig)?;
         do_tail_call(&mut r, cx, callee, o.args.index())?;
     };
+    ReturnCallRef => {
+        let o = operands!(r, ReturnCallRef);
+        let callee = ref_callee(get!(r, o.callee))?;
+        do_tail_call(&mut r, cx, callee, o.args.index())?;
+    };
     @raw
     // Calls of defined functions: `enter_fast`, else the whole op again in
     // its general handler (`slow`), by a tail call.
@@ -32,4 +37,5 @@ handlers! { r, cx, Calls;
     CallIndirect => fast_call_indirect!();
     @ops
     CallImported => call_imported!();
+    CallRef => call_ref!();
 }

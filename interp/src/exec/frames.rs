@@ -179,6 +179,13 @@ pub(super) unsafe fn indirect_callee(cx: &Ctx<'_>, table: u32, i: u32, sig: u32)
     }
 }
 
+/// The callee of `call_ref`: the funcref in `v`, unless it is null.
+#[inline(always)]
+pub(super) fn ref_callee(v: ValRaw) -> Result<*const VMFuncRef, TrapCode> {
+    let callee = v.get_funcref();
+    if callee.is_null() { Err(TrapCode::NullReference) } else { Ok(callee) }
+}
+
 /// Pushes a frame for an interpreted callee, or calls a host/compiled callee
 /// through its array-call entry. `HOT`: count the callee's call (tiered).
 ///

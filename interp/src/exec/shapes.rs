@@ -126,6 +126,15 @@ macro_rules! call_indirect {
     }};
 }
 
+/// `call_ref`: a null check, then the call.
+macro_rules! call_ref {
+    ($r:ident, $cx:ident, $Op:ident,) => {{
+        let o = operands!($r, $Op);
+        let callee = ref_callee(get!($r, o.callee))?;
+        do_call::<{ hot!($Op) }>(&mut $r, $cx, callee, o.args.index())?;
+    }};
+}
+
 /// The condition of op `$Op` (`Opcode::cond`), a constant.
 macro_rules! cond {
     ($Op:ident) => {

@@ -69,6 +69,12 @@ handlers! { r, cx, Tables;
         let o = operands!(r, RefFunc);
         set!(r, o.dst, ValRaw::funcref((*instance_of(cx.vmctx)).func_ref(o.func)));
     };
+    RefAsNonNull => {
+        let o = operands!(r, RefAsNonNull);
+        if get!(r, o.src).0 == 0 {
+            return Err(TrapCode::NullReference.into());
+        }
+    };
     @raw
     @ops
     RefIsNull => unop!(get_i64, |a| ValRaw((a == 0) as u64));

@@ -22,7 +22,7 @@ use tandem_vm_core::bytecode::{
     AccBank, CompiledFunc, Increment, Lane, MemRef, OPCODE_SIZE, Op, Opcode, Slot, Target, decode, to_acc_form,
     to_reg_form, to_value_form,
 };
-use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError};
+use tandem_vm_core::module_env::{BodyResources, ModuleEnv, ModuleError, supported_features, validator_features};
 use tandem_vm_core::store::ModuleInfo;
 use tandem_vm_core::value::{FuncType, V128_HI_CODE, ValType};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, MemArg, Operator};
@@ -83,7 +83,7 @@ fn cell_count(types: &[ValType]) -> usize {
 /// The cells of values of `types`, in order.
 fn cells_of(types: &[ValType]) -> Cells {
     let mut out = Cells::new();
-    for &ty in types {
+    for ty in types.iter().map(|t| t.storage()) {
         out.push(Cell { ty, hi: false });
         if ty == ValType::V128 {
             out.push(Cell { ty, hi: true });
@@ -224,7 +224,7 @@ fn translate_body(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
     // with the module's features (a body validated with the module decodes
     // the same with all of Tandem's).
     let pending = env.pending.get(def_index as usize);
-    let features = pending.map_or(tandem_vm_core::module_env::supported_features(), |p| p.features);
+    let features = pending.map_or_else(|| validator_features(supported_features()), |p| p.features);
     let bytes = &env.bytes[body.range.clone()];
     let body = FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, body.range.start, features));
     let result_cells = cell_count(ty.results());
@@ -242,7 +242,8 @@ fn translate_body(info: &ModuleInfo, def_index: u32, scratch: &mut Scratch) -> R
         if let Some(v) = &mut validator {
             v.define_locals(offset, count, t)?;
         }
-        let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported("local type", None))?;
+        let t = ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported(format!("local type {t}"), None))?;
+        let t = t.storage();
         num_cells += count as usize * t.cells();
         if num_cells > u16::MAX as usize {
             return Err(ModuleError::limit("more than 65535 local cells"));
@@ -417,17 +418,28 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
     if when { Some(yes) } else { yes.opposite(target) }
 }
 
-/// The cells of a block's params and results.
+/// The cells of a block's params and results (a block type Tandem does
+/// not support, a GC reference, is refused by `check_block_type` first).
 fn block_type(env: &ModuleEnv, bt: BlockType) -> (Cells, Cells) {
     match bt {
         BlockType::Empty => (SmallVec::new(), SmallVec::new()),
         BlockType::Type(t) => {
-            (SmallVec::new(), ValType::from_wasmparser(t).map(|t| cells_of(&[t])).unwrap_or_default())
+            (SmallVec::new(), ValType::from_wasmparser(t).map(|t| cells_of(&[t.storage()])).unwrap_or_default())
         }
         BlockType::FuncType(i) => {
             let ft = &env.types[i as usize];
             (cells_of(ft.params()), cells_of(ft.results()))
         }
+    }
+}
+
+/// Refuses a block type Tandem does not support (a GC reference).
+fn check_block_type(bt: BlockType) -> Result<(), ModuleError> {
+    match bt {
+        BlockType::Type(t) if ValType::from_wasmparser(t).is_none() => {
+            Err(ModuleError::unsupported(format!("block type {t}"), None))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -456,6 +468,15 @@ macro_rules! visit_and_translate {
     // Later proposals Tandem has (the validator checks they are enabled).
     (one @wide_arithmetic $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
     (one @tail_call $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    (one @function_references $($rest:tt)*) => { visit_and_translate!(translate $($rest)*); };
+    // GC: validated (typed function references need the GC feature in the
+    // validator, see `validator_features`), not implemented.
+    (one @gc $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {
+        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+            $($(let _ = $arg;)*)?
+            Err(ModuleError::unsupported(format!("GC operator {}", stringify!($op)), Some(self.offset)))
+        }
+    };
     // Later proposals, which Tandem does not enable: invalid (what the
     // validator would say, without a copy of its code for each of them).
     (one @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident) => {

@@ -176,11 +176,11 @@ impl Translator<'_> {
     }
 
     /// A call (`tail`: a tail call, after which the code is unreachable)
-    /// of function `func`, or (`None`) through table `table` with the
-    /// index on the stack.
-    pub(super) fn call(&mut self, func: Option<u32>, type_index: u32, table: u32, tail: bool) {
+    /// of a function of type `type_index`, named by `callee`.
+    pub(super) fn call(&mut self, callee: Callee, type_index: u32, tail: bool) {
         let ft = self.env.types[type_index as usize].clone();
-        let index = if func.is_none() { Some(self.pop_slot().0) } else { None };
+        // The table index or the funcref, above the arguments.
+        let on_top = if matches!(callee, Callee::Direct(_)) { None } else { Some(self.pop_slot().0) };
         let n = cell_count(ft.params());
         let len = self.stack.len();
         for i in len - n..len {
@@ -189,8 +189,8 @@ impl Translator<'_> {
         let args = self.temp_slot(len - n);
         // Tiered mode: the forms that also count the callee's calls.
         let hot = self.info.hot_counters;
-        match (func, index) {
-            (Some(func), _) => {
+        match (callee, on_top) {
+            (Callee::Direct(func), _) => {
                 let o = &self.info.offsets;
                 let nimp = self.env.num_imported_funcs;
                 if func < nimp {
@@ -209,12 +209,20 @@ impl Translator<'_> {
                     })
                 }
             }
-            (None, Some(index)) => {
+            (Callee::Indirect(table), Some(index)) => {
                 let sig = self.info.sig_ids[type_index as usize];
                 self.emit(match (tail, hot) {
                     (true, _) => Op::ReturnCallIndirect { table, sig, index, args },
                     (false, true) => Op::CallIndirectHot { table, sig, index, args },
                     (false, false) => Op::CallIndirect { table, sig, index, args },
+                })
+            }
+            (Callee::Ref, Some(callee)) => {
+                let sig = self.info.sig_ids[type_index as usize];
+                self.emit(match (tail, hot) {
+                    (true, _) => Op::ReturnCallRef { sig, callee, args },
+                    (false, true) => Op::CallRefHot { sig, callee, args },
+                    (false, false) => Op::CallRef { sig, callee, args },
                 })
             }
             _ => {}
@@ -228,6 +236,49 @@ impl Translator<'_> {
         if tail {
             self.set_unreachable();
         }
+    }
+
+    /// A conditional branch to the label `depth` blocks out, taken when
+    /// `cond`'s slot satisfies `when`; the label's values are on the top
+    /// of the stack.
+    fn branch_if(&mut self, depth: u32, when: Cond, cond: Slot) {
+        let idx = self.ctrl.len() - 1 - depth as usize;
+        if self.ctrl[idx].kind == CtrlKind::Function {
+            let at = self.cond_branch_on(cond, when.not(), 0);
+            self.emit_return();
+            let here = self.pos();
+            self.patch(at, here);
+        } else {
+            let n = self.ctrl[idx].label_types().len();
+            let base = self.ctrl[idx].base;
+            if self.needs_copies(n, base) {
+                let at = self.cond_branch_on(cond, when.not(), 0);
+                self.copy_top_to(n, base);
+                self.jump_to(idx, |target| Op::Br { target });
+                let here = self.pos();
+                self.patch(at, here);
+            } else if self.ctrl[idx].kind == CtrlKind::Loop {
+                let target = self.ctrl[idx].loop_start;
+                self.cond_branch_on(cond, when, target);
+            } else {
+                let at = self.cond_branch_on(cond, when, 0);
+                self.ctrl[idx].branched = true;
+                self.ctrl[idx].patches.push(at);
+            }
+        }
+        self.start_fuel_block();
+    }
+
+    /// `cond_branch` for any `Cond`: references test all 64 bits.
+    fn cond_branch_on(&mut self, cond: Slot, when: Cond, target: u32) -> usize {
+        let target = Target(target);
+        match when {
+            Cond::I32Nez => return self.cond_branch(cond, true, target.0),
+            Cond::I32Eqz => return self.cond_branch(cond, false, target.0),
+            Cond::RefNonNull => self.emit(Op::BrI64Nez { cond, target }),
+            Cond::RefNull => self.emit(Op::BrI64Eqz { cond, target }),
+        }
+        self.code.len() - 4
     }
 
     /// Translates `op` (one out-of-line copy, for the less common operators).
@@ -281,8 +332,12 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             O::Nop => {}
-            O::Block { blockty } => self.open_block(CtrlKind::Block, blockty),
+            O::Block { blockty } => {
+                check_block_type(blockty)?;
+                self.open_block(CtrlKind::Block, blockty)
+            }
             O::Loop { blockty } => {
+                check_block_type(blockty)?;
                 self.open_block(CtrlKind::Loop, blockty);
                 // Back edges jump to `start`: the tier-up counter (tiered
                 // mode), then the loop body's fuel charge.
@@ -296,6 +351,7 @@ impl Translator<'_> {
                 }
             }
             O::If { blockty } => {
+                check_block_type(blockty)?;
                 let (cond, _) = self.pop_slot();
                 let (params, _) = block_type(self.env, blockty);
                 if params.is_empty() {
@@ -336,31 +392,7 @@ impl Translator<'_> {
             }
             O::BrIf { relative_depth } => {
                 let (cond, _) = self.pop_slot();
-                let idx = self.ctrl.len() - 1 - relative_depth as usize;
-                if self.ctrl[idx].kind == CtrlKind::Function {
-                    let at = self.cond_branch(cond, false, 0);
-                    self.emit_return();
-                    let here = self.pos();
-                    self.patch(at, here);
-                } else {
-                    let n = self.ctrl[idx].label_types().len();
-                    let base = self.ctrl[idx].base;
-                    if self.needs_copies(n, base) {
-                        let at = self.cond_branch(cond, false, 0);
-                        self.copy_top_to(n, base);
-                        self.jump_to(idx, |target| Op::Br { target });
-                        let here = self.pos();
-                        self.patch(at, here);
-                    } else if self.ctrl[idx].kind == CtrlKind::Loop {
-                        let target = self.ctrl[idx].loop_start;
-                        self.cond_branch(cond, true, target);
-                    } else {
-                        let at = self.cond_branch(cond, true, 0);
-                        self.ctrl[idx].branched = true;
-                        self.ctrl[idx].patches.push(at);
-                    }
-                }
-                self.start_fuel_block();
+                self.branch_if(relative_depth, Cond::I32Nez, cond);
             }
             O::BrTable { targets } => {
                 let (index, _) = self.pop_slot();
@@ -407,20 +439,22 @@ impl Translator<'_> {
             }
             O::Call { function_index } => {
                 let ty = self.env.funcs[function_index as usize];
-                self.call(Some(function_index), ty, 0, false);
+                self.call(Callee::Direct(function_index), ty, false);
             }
             O::ReturnCall { function_index } => {
                 let ty = self.env.funcs[function_index as usize];
-                self.call(Some(function_index), ty, 0, true);
+                self.call(Callee::Direct(function_index), ty, true);
             }
             O::ReturnCallIndirect { type_index, table_index } => {
                 self.table_index(table_index, 0);
-                self.call(None, type_index, table_index, true)
+                self.call(Callee::Indirect(table_index), type_index, true)
             }
             O::CallIndirect { type_index, table_index } => {
                 self.table_index(table_index, 0);
-                self.call(None, type_index, table_index, false)
+                self.call(Callee::Indirect(table_index), type_index, false)
             }
+            O::CallRef { type_index } => self.call(Callee::Ref, type_index, false),
+            O::ReturnCallRef { type_index } => self.call(Callee::Ref, type_index, true),
             O::Drop => {
                 self.pop();
             }
@@ -566,13 +600,42 @@ impl Translator<'_> {
             }
             O::ElemDrop { elem_index } => self.emit(Op::ElemDrop { elem: elem_index }),
             O::RefNull { hty } => {
-                let ty = if hty == wasmparser::HeapType::FUNC { ValType::FuncRef } else { ValType::ExternRef };
-                self.push(Kind::Const(0), ty);
+                let r = wasmparser::RefType::new(true, hty).and_then(tandem_vm_core::value::RefType::from_wasmparser);
+                let r =
+                    r.ok_or_else(|| ModuleError::unsupported(format!("ref.null of heap type {hty:?} (GC)"), None))?;
+                self.push(Kind::Const(0), ValType::Ref(r).storage());
             }
             O::RefIsNull => un!(I32, RefIsNull),
             O::RefFunc { function_index } => {
-                let dst = self.push_temp(ValType::FuncRef);
+                let dst = self.push_temp(ValType::FUNCREF);
                 self.emit_result(Op::RefFunc { dst, func: function_index }, dst);
+            }
+            O::RefAsNonNull => {
+                // The check reads the operand where it is; the value
+                // stays on the stack unchanged.
+                let len = self.stack.len();
+                let src = self.slot_at(len - 1);
+                self.emit(Op::RefAsNonNull { src });
+            }
+            O::BrOnNull { relative_depth } => {
+                // Branch (dropping the null) when null; else the reference
+                // stays, known non-null. The label's values sit below it,
+                // so the copies of a taken branch leave its slot alone.
+                let len = self.stack.len();
+                let cond = self.slot_at(len - 1);
+                let top = self.pop();
+                self.branch_if(relative_depth, Cond::RefNull, cond);
+                if self.reachable {
+                    self.stack.push(top);
+                }
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // Branch with the reference (the label's last value) when
+                // it is not null; else drop it.
+                let len = self.stack.len();
+                let cond = self.slot_at(len - 1);
+                self.branch_if(relative_depth, Cond::RefNonNull, cond);
+                self.pop();
             }
             O::I32Const { value } => self.push(Kind::Const(value as u32 as u64), I32),
             O::I64Const { value } => self.push(Kind::Const(value as u64), I64),
@@ -894,3 +957,33 @@ macro_rules! simd_translate {
 }
 
 tandem_vm_core::for_each_simd!(simd_translate);
+
+/// What a function calls: a function by index, an element of a table
+/// (index on the stack) or a funcref on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Callee {
+    Direct(u32),
+    Indirect(u32),
+    Ref,
+}
+
+/// When a conditional branch is taken: an i32 is non-zero or zero, a
+/// reference is null or not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cond {
+    I32Nez,
+    I32Eqz,
+    RefNonNull,
+    RefNull,
+}
+
+impl Cond {
+    fn not(self) -> Cond {
+        match self {
+            Cond::I32Nez => Cond::I32Eqz,
+            Cond::I32Eqz => Cond::I32Nez,
+            Cond::RefNonNull => Cond::RefNull,
+            Cond::RefNull => Cond::RefNonNull,
+        }
+    }
+}

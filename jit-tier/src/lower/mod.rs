@@ -76,7 +76,7 @@ const NUM_CLS: usize = 5;
 fn cls(t: ValType) -> Cls {
     match t {
         ValType::I32 => I32,
-        ValType::I64 | ValType::FuncRef | ValType::ExternRef => I64,
+        ValType::I64 | ValType::Ref(_) => I64,
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::V128 => V128,

@@ -184,6 +184,13 @@ impl<'a, 'm> Lower<'a, 'm> {
                 self.trap_if(bad, TrapCode::BadSignature);
                 self.call_or_tail(op, rec, &ty, sig, args, None)?;
             }
+            BaseOp::CallRef { sig, callee, args } | BaseOp::ReturnCallRef { sig, callee, args } => {
+                let ty = self.sig_type(sig)?;
+                let rec = self.get(callee, I64)?;
+                let null = self.b.ins().icmp_imm_s(C::Equal, rec, 0);
+                self.trap_if(null, TrapCode::NullReference);
+                self.call_or_tail(op, rec, &ty, sig, args, None)?;
+            }
             BaseOp::Copy { dst, src, ty } => self.copy(dst, src, ty)?,
             BaseOp::Copy2 { dst, src, dst2, src2, ty, ty2 } => {
                 self.copy(dst, src, ty)?;
@@ -438,6 +445,11 @@ impl<'a, 'm> Lower<'a, 'm> {
                     self.b.ins().iadd_imm_s(self.vmctx, off as i64)
                 };
                 self.set(dst, I64, v);
+            }
+            BaseOp::RefAsNonNull { src } => {
+                let x = self.get(src, I64)?;
+                let null = self.b.ins().icmp_imm_s(C::Equal, x, 0);
+                self.trap_if(null, TrapCode::NullReference);
             }
             BaseOp::RefIsNull { dst, src } => {
                 let x = self.get(src, I64)?;
