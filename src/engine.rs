@@ -1,5 +1,6 @@
 //! `Engine` and `Config`: settings shared by every store and module.
 
+use crate::values::FuncType;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tandem_vm_core::module_env::WasmFeatures;
@@ -338,6 +339,22 @@ impl Engine {
     }
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The engine-wide id of function type `ty`: what
+    /// `HeapType::Concrete` holds outside a module, so a host function,
+    /// global or table can have the type `(ref $t)`; `ty`'s own concrete
+    /// references must be ids too. A module's type declared on its own (not
+    /// in a `rec` group) that does not refer to itself gets the same id;
+    /// types of a `rec` group, and a type that refers to itself, are
+    /// distinct from any type built here (Wasm 3.0's type equivalence).
+    pub fn func_type_id(&self, ty: &FuncType) -> u32 {
+        self.inner.sigs.intern(ty)
+    }
+
+    /// The function type with engine-wide id `id`, if there is one.
+    pub fn func_type(&self, id: u32) -> Option<FuncType> {
+        self.inner.sigs.lookup(id)
     }
 }
 

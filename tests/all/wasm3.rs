@@ -9,8 +9,8 @@ use tandem::{
 
 /// Extended constant expressions: `i32`/`i64` `add`, `sub`, `mul` and
 /// `global.get` of an imported global, in globals' initialisers and in data
-/// and element segment offsets. (`global.get` of a defined global is Wasm
-/// 3.0 too, but wasmparser accepts it only with its GC feature.)
+/// and element segment offsets. (`global.get` of a defined global comes
+/// with typed function references: `TYPED`.)
 const EXTENDED: &str = r#"(module
   (import "env" "base" (global $base i32))
   (global $scaled i64 (i64.mul (i64.const 1000) (i64.sub (i64.const 7) (i64.const 2))))
@@ -614,4 +614,181 @@ fn tail_calls_are_on_by_default_and_can_be_switched_off() {
     cfg.wasm_tail_call(false);
     let msg = Module::new(&Engine::new(&cfg), TAIL).unwrap_err().to_string();
     assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_tail_call"), "{msg}");
+}
+
+/// Typed function references: `(ref $t)` globals, a table of `(ref $t)`
+/// with an initialiser, non-nullable locals, `call_ref` and
+/// `return_call_ref` (to wasm and to an imported host function, in a chain
+/// that must run in constant space), `ref.as_non_null`, `br_on_null` and
+/// `br_on_non_null`. `chain` computes `tail_model`, as `TAIL` does.
+const TYPED: &str = r#"(module
+  (type $t (func (param i64 i64) (result i64)))
+  (type $h (func (param i64) (result i64)))
+  (import "env" "host" (func $host (type $h)))
+  (global $even (ref $t) (ref.func $even))
+  (global $odd (ref $t) (ref.func $odd))
+  (global $to_host (ref null $h) (ref.func $host))
+  (table $tab 2 (ref $t) (ref.func $even))
+  (elem declare func $leaf)
+  (func $even (type $t)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (return_call_ref $h (local.get 1) (ref.func $leaf)))
+      (else (return_call_ref $t (i64.sub (local.get 0) (i64.const 1)) (i64.add (local.get 1) (i64.const 3))
+        (global.get $odd)))))
+  (func $odd (type $t)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (return_call_ref $h (local.get 1) (ref.as_non_null (global.get $to_host))))
+      (else (return_call_ref $t (i64.sub (local.get 0) (i64.const 1)) (i64.xor (local.get 1) (local.get 0))
+        (table.get $tab (i32.const 1))))))
+  (func $leaf (type $h) (i64.mul (local.get 0) (i64.const 10)))
+  (func (export "chain") (param i64) (result i64) (local $f (ref $t))
+    (local.set $f (table.get $tab (i32.const 0)))
+    (call_ref $t (local.get 0) (i64.const 0) (local.get $f)))
+  (func (export "apply") (param $f (ref $h)) (param i64) (result i64)
+    (call_ref $h (local.get 1) (local.get $f)))
+  (func (export "leaf") (type $h) (call $leaf (local.get 0)))
+  (func (export "call_null") (result i64) (call_ref $h (i64.const 1) (ref.null $h)))
+  (func (export "tail_null") (result i64) (return_call_ref $h (i64.const 1) (ref.null $h)))
+  (func (export "as_non_null") (param funcref) (result i32) (ref.is_null (ref.as_non_null (local.get 0))))
+  ;; -1 for null, else f(x).
+  (func (export "on_null") (param $f (ref null $h)) (param i64) (result i64)
+    (block $null
+      (return (call_ref $h (local.get 1) (br_on_null $null (local.get $f)))))
+    (i64.const -1))
+  ;; -2 for null, else f(x).
+  (func (export "on_non_null") (param $f (ref null $h)) (param i64) (result i64)
+    (local.get 1)
+    (block $some (result (ref $h))
+      (br_on_non_null $some (local.get $f))
+      (return (i64.const -2)))
+    (call_ref $h))
+  ;; Wasm 3.0 constant expressions: `global.get` of a defined global.
+  (global $even2 (ref $t) (global.get $even))
+  (func (export "set_even") (table.set $tab (i32.const 1) (global.get $even2))))"#;
+
+#[test]
+fn typed_function_references_in_every_tier() {
+    for tier in tiers() {
+        let mut cfg = Config::new();
+        cfg.tier(tier);
+        if tier == Tier::Tiered {
+            cfg.tier_up_thresholds(2, 3).background_compilation(false);
+        }
+        // A small call-depth limit: a tail call must not take a level.
+        cfg.max_call_depth(100);
+        let engine = Engine::new(&cfg);
+        let module = Module::new(&engine, TYPED).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("env", "host", |x: i64| x.wrapping_neg()).unwrap();
+        let inst = linker.instantiate(&mut store, &module).unwrap();
+        // The initialiser made both of the table's elements `$even`.
+        let set_even = inst.get_typed_func::<(), ()>(&mut store, "set_even").unwrap();
+        set_even.call(&mut store, ()).unwrap();
+        let chain = inst.get_typed_func::<i64, i64>(&mut store, "chain").unwrap();
+        for n in [0, 1, 2, 7, 10_000_000, 10_000_001] {
+            assert_eq!(chain.call(&mut store, n).unwrap(), tail_model(n), "{tier:?} {n}");
+        }
+        let null = |name: &str, store: &mut Store<()>| {
+            let f = inst.get_typed_func::<(), i64>(&mut *store, name).unwrap();
+            f.call(&mut *store, ()).unwrap_err().to_string()
+        };
+        for name in ["call_null", "tail_null"] {
+            assert!(null(name, &mut store).contains("null reference"), "{tier:?} {name}");
+        }
+        let leaf = inst.get_func(&mut store, "leaf").unwrap();
+        let as_non_null = inst.get_typed_func::<Option<tandem::Func>, i32>(&mut store, "as_non_null").unwrap();
+        assert_eq!(as_non_null.call(&mut store, Some(leaf)).unwrap(), 0);
+        let err = as_non_null.call(&mut store, None).unwrap_err().to_string();
+        assert!(err.contains("null reference"), "{tier:?}: {err}");
+        let mut out = [Val::I64(0)];
+        for (name, null_result) in [("on_null", -1), ("on_non_null", -2)] {
+            let f = inst.get_func(&mut store, name).unwrap();
+            f.call(&mut store, &[Val::FuncRef(Some(leaf)), Val::I64(4)], &mut out).unwrap();
+            assert_eq!(out[0], Val::I64(40), "{tier:?} {name}");
+            f.call(&mut store, &[Val::FuncRef(None), Val::I64(4)], &mut out).unwrap();
+            assert_eq!(out[0], Val::I64(null_result), "{tier:?} {name}");
+        }
+        // `apply` takes a non-null `(ref $h)`: null and a function of
+        // another type are refused before the call.
+        let apply = inst.get_func(&mut store, "apply").unwrap();
+        apply.call(&mut store, &[Val::FuncRef(Some(leaf)), Val::I64(5)], &mut out).unwrap();
+        assert_eq!(out[0], Val::I64(50), "{tier:?}");
+        let err = apply.call(&mut store, &[Val::FuncRef(None), Val::I64(5)], &mut out).unwrap_err();
+        assert!(err.to_string().contains("argument 0"), "{err}");
+        let err = apply.call(&mut store, &[Val::FuncRef(Some(apply)), Val::I64(5)], &mut out).unwrap_err();
+        assert!(err.to_string().contains("argument 0"), "{err}");
+    }
+}
+
+/// Concrete reference types across modules and the API: a type declared
+/// by two modules is one type (engine-wide id), so a `(ref $t)` global
+/// links; one of another type does not; a mutable global's type must be
+/// equal, an immutable one's may be a subtype; a host function and a host
+/// global can have concrete reference types.
+#[test]
+fn typed_references_link_by_type_across_modules_and_the_host() {
+    use tandem::{FuncType, HeapType, RefType};
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let exporter = Module::new(
+        &engine,
+        r#"(module (type $h (func (param i64) (result i64)))
+             (func $f (type $h) (i64.add (local.get 0) (i64.const 1)))
+             (global (export "g") (ref $h) (ref.func $f))
+             (global (export "m") (mut (ref null $h)) (ref.func $f)))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &exporter, &[]).unwrap();
+    let g = inst.get_export(&mut store, "g").unwrap();
+    let m = inst.get_export(&mut store, "m").unwrap();
+    let importer = |ty: &str, mutable: bool| {
+        let g = if mutable { format!("(mut {ty})") } else { ty.to_string() };
+        format!(
+            r#"(module (type $h (func (param i64) (result i64))) (type $o (func (param i32) (result i64)))
+                 (import "m" "g" (global $g {g}))
+                 (func (export "run") (param i64) (result i64) (call_ref $h (local.get 0) (ref.as_non_null (global.get $g)))))"#
+        )
+    };
+    let run = |store: &mut Store<()>, text: &str, ext: tandem::Extern| -> Result<i64, String> {
+        let module = Module::new(&engine, text).map_err(|e| e.to_string())?;
+        let inst = Instance::new(&mut *store, &module, &[ext]).map_err(|e| e.to_string())?;
+        let f = inst.get_typed_func::<i64, i64>(&mut *store, "run").unwrap();
+        f.call(&mut *store, 41).map_err(|e| e.to_string())
+    };
+    // Immutable: the exact type, or a supertype (nullable, or any func).
+    for ty in ["(ref $h)", "(ref null $h)"] {
+        assert_eq!(run(&mut store, &importer(ty, false), g), Ok(42), "{ty}");
+    }
+    // Another signature, or a mutable global of a supertype: unlinkable.
+    let other =
+        importer("(ref $o)", false).replace("call_ref $h (local.get 0)", "call_ref $o (i32.wrap_i64 (local.get 0))");
+    let err = run(&mut store, &other, g);
+    assert!(err.as_ref().is_err_and(|e| e.contains("incompatible import type")), "{err:?}");
+    let err = run(&mut store, &importer("(ref null $h)", true), g);
+    assert!(err.as_ref().is_err_and(|e| e.contains("incompatible import type")), "{err:?}");
+    assert_eq!(run(&mut store, &importer("(ref null $h)", true), m), Ok(42));
+    // The host: a global of type `(ref null $h)`, `$h` by its engine id,
+    // holding a host function of that type.
+    let h = engine.func_type_id(&FuncType::new([ValType::I64], [ValType::I64]));
+    let f = tandem::Func::new(&mut store, engine.func_type(h).unwrap(), |_, args, out| {
+        out[0] = Val::I64(args[0].i64().unwrap() * 2);
+        Ok(())
+    });
+    let ref_h = ValType::Ref(RefType::new(true, HeapType::Concrete(h)));
+    let host = Global::new(&mut store, GlobalType { ty: ref_h, mutable: true }, Val::FuncRef(Some(f))).unwrap();
+    assert_eq!(run(&mut store, &importer("(ref null $h)", true), host.into()), Ok(82));
+    // Its type holds only functions of `$h`.
+    let other = tandem::Func::wrap(&mut store, |x: i32| x);
+    let err = host.set(&mut store, Val::FuncRef(Some(other))).unwrap_err();
+    assert!(err.to_string().contains("expected (ref null"), "{err}");
+    assert_eq!(host.ty(&store).ty, ref_h);
+}
+
+#[test]
+fn typed_function_references_are_on_by_default_and_can_be_switched_off() {
+    let mut cfg = Config::new();
+    cfg.wasm_function_references(false);
+    let msg = Module::new(&Engine::new(&cfg), TYPED).unwrap_err().to_string();
+    assert!(msg.starts_with("unsupported feature") && msg.contains("wasm_function_references"), "{msg}");
 }
