@@ -9,8 +9,14 @@ use tandem_fuzz::{generate, oracle};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = arbitrary::Unstructured::new(data);
-    let features = generate::Features { relaxed_simd: true, canonicalize_nans: false };
+    // One input in four: typed function references (with GC, whose
+    // modules are skipped).
+    let typed_refs = data.first().is_some_and(|b| b & 6 == 0);
+    let features = generate::Features { relaxed_simd: true, canonicalize_nans: false, typed_refs };
     let Ok(wasm) = generate::module_with(&mut u, features) else { return };
+    if typed_refs && !generate::tandem_supports(&wasm) {
+        return;
+    }
     let lazy = tandem::Translation::Lazy;
     let other = if data.first().is_some_and(|b| b & 1 == 1) { tandem::Tier::Tiered } else { tandem::Tier::Jit };
     let mut interp = oracle::Tandem::with_tier(tandem::Tier::Interp, lazy).strict_fuel();

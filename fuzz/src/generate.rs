@@ -1,6 +1,6 @@
 //! wasm-smith configured for what Tandem implements: Wasm 2.0 with SIMD,
 //! extended constant expressions, tail calls, multiple memories, memory64 (64-bit
-//! memories and tables) and wide arithmetic,
+//! memories and tables) and wide arithmetic, typed function references on request,
 //! no imports, every item exported, NaNs canonicalised (so results compare
 //! bit for bit across engines).
 
@@ -16,13 +16,17 @@ pub struct Features {
     /// against peers, whose NaN payloads may differ; off between Tandem's
     /// tiers, which must agree on every bit.
     pub canonicalize_nans: bool,
+    /// Typed function references. wasm-smith has them only together with
+    /// GC, which Tandem refuses as unsupported: a caller skips the modules
+    /// `tandem_supports` refuses (most use GC types).
+    pub typed_refs: bool,
 }
 
 /// A module (Wasm 2.0 with SIMD, extended constants, tail calls, multiple
 /// memories, memory64 and wide arithmetic;
 /// relaxed SIMD as `features` says).
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
-    module_with(u, Features { relaxed_simd: false, canonicalize_nans: true })
+    module_with(u, Features { relaxed_simd: false, canonicalize_nans: true, typed_refs: false })
 }
 
 /// A module with `features`.
@@ -33,7 +37,7 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.exceptions_enabled = false;
-    c.gc_enabled = false;
+    c.gc_enabled = features.typed_refs;
     c.tail_call_enabled = true;
     c.memory64_enabled = true;
     c.custom_page_sizes_enabled = false;
@@ -60,4 +64,14 @@ pub fn module_with(u: &mut Unstructured<'_>, features: Features) -> arbitrary::R
     c.min_funcs = 1;
     c.max_funcs = c.max_funcs.max(1);
     Ok(wasm_smith::Module::new(c, u)?.to_bytes())
+}
+
+/// Does Tandem take `wasm` (every body translated up front, so a GC
+/// operator anywhere is found), or refuse it as unsupported (GC)?
+pub fn tandem_supports(wasm: &[u8]) -> bool {
+    let engine = tandem::Engine::new(tandem::Config::new().translation(tandem::Translation::Eager));
+    match tandem::Module::from_binary(&engine, wasm) {
+        Ok(_) => true,
+        Err(e) => !e.to_string().starts_with("unsupported feature"),
+    }
 }

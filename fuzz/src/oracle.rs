@@ -379,6 +379,10 @@ pub struct Wasmtime {
 }
 
 fn wasmtime_trap(e: &wasmtime::Error) -> Outcome {
+    // wasmi has no such trap, so it is not in `peer_trap!`.
+    if let Some(wasmtime::Trap::NullReference) = e.downcast_ref::<wasmtime::Trap>() {
+        return Outcome::Trap(Some(tandem::TrapCode::NullReference));
+    }
     peer_trap!(e.downcast_ref::<wasmtime::Trap>(), wasmtime::Trap)
 }
 
@@ -410,7 +414,9 @@ impl DiffEngine for Wasmtime {
             .wasm_extended_const(true)
             .wasm_multi_memory(true)
             .wasm_memory64(true)
-            .wasm_tail_call(true);
+            .wasm_tail_call(true)
+            .wasm_function_references(true)
+            .wasm_gc(true);
         let engine = wasmtime::Engine::new(&config).ok()?;
         let module = wasmtime::Module::new(&engine, wasm).ok()?;
         let limits = wasmtime::StoreLimitsBuilder::new()
@@ -592,8 +598,15 @@ fn func_types(wasm: &[u8]) -> Vec<Vec<wasmparser::ValType>> {
     for p in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
         match p {
             wasmparser::Payload::TypeSection(r) => {
-                for t in r.into_iter_err_on_gc_types().flatten() {
-                    types.push(t.params().to_vec());
+                // Every type of every recursive group keeps its index; a
+                // GC type's params are empty.
+                for group in r.into_iter().flatten() {
+                    for t in group.types() {
+                        types.push(match &t.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => f.params().to_vec(),
+                            _ => Vec::new(),
+                        });
+                    }
                 }
             }
             wasmparser::Payload::FunctionSection(r) => {
