@@ -1,11 +1,18 @@
-//! Turns a fuzz input into the module the targets generate from it and says
+//! Turns a fuzz input into the module a target generates from it and says
 //! what each engine makes of it:
-//!   cargo run --example show -- artifacts/differential/crash-... [out.wasm]
+//!   cargo run --example show -- artifacts/differential/crash-... [out.wasm] [tiers]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let data = std::fs::read(&args[1]).expect("read the fuzz input");
     let mut u = arbitrary::Unstructured::new(&data);
-    let wasm = tandem_fuzz::generate::module(&mut u).expect("input generates a module");
+    let features = match args.get(3).map(String::as_str) {
+        Some("tiers") => tandem_fuzz::generate::tiers_features(&data),
+        _ => tandem_fuzz::generate::differential_features(&data),
+    };
+    let wasm = tandem_fuzz::generate::module_with(&mut u, features).expect("input generates a module");
+    if features.typed_refs {
+        println!("typed references; compared: {}", tandem_fuzz::generate::tandem_supports(&wasm));
+    }
     if let Some(out) = args.get(2) {
         std::fs::write(out, &wasm).expect("write the module");
     }

@@ -19,11 +19,10 @@ fuzz_target!(|data: &[u8]| {
 
 fn one(data: &[u8]) {
     let mut u = arbitrary::Unstructured::new(data);
-    // One input in four: typed function references, which wasmi 2.0 does
-    // not have, against wasmtime (modules using GC, which wasm-smith mixes
-    // in, are skipped).
-    let typed_refs = data.get(2).is_some_and(|b| b % 4 == 0);
-    let features = generate::Features { relaxed_simd: false, canonicalize_nans: true, typed_refs };
+    // Typed function references (in one input in four) against wasmtime;
+    // modules using GC, which wasm-smith mixes in, are skipped.
+    let features = generate::differential_features(data);
+    let typed_refs = features.typed_refs;
     let Ok(wasm) = generate::module_with(&mut u, features) else { return };
     if typed_refs && !generate::tandem_supports(&wasm) {
         return;

@@ -9,12 +9,9 @@ use tandem_fuzz::{generate, oracle};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = arbitrary::Unstructured::new(data);
-    // One input in four: typed function references (with GC, whose
-    // modules are skipped).
-    let typed_refs = data.first().is_some_and(|b| b & 6 == 0);
-    let features = generate::Features { relaxed_simd: true, canonicalize_nans: false, typed_refs };
+    let features = generate::tiers_features(data);
     let Ok(wasm) = generate::module_with(&mut u, features) else { return };
-    if typed_refs && !generate::tandem_supports(&wasm) {
+    if features.typed_refs && !generate::tandem_supports(&wasm) {
         return;
     }
     let lazy = tandem::Translation::Lazy;
