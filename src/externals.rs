@@ -234,6 +234,8 @@ impl Table {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let opaque = &mut store.as_context_mut().opaque;
         check_store(opaque, self.store_id)?;
+        let ty = opaque.table(self.index).ok_or_else(|| Error::usage("unknown table"))?.ty;
+        init.check(opaque, ty.element, "table growth value")?;
         let raw = init.to_raw(opaque)?;
         opaque
             .grow_table(self.index, delta, raw)

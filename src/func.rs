@@ -173,7 +173,13 @@ impl Func {
     pub fn typed<P: WasmParams, R: WasmResults>(&self, store: impl AsContext) -> Result<TypedFunc<P, R>> {
         let ty = self.ty(&store);
         check_store(&store.as_context().opaque, self.store_id)?;
-        if ty.params() != P::valtypes().as_slice() || ty.results() != R::valtypes().as_slice() {
+        // The Rust parameters must be valid wasm arguments (subtypes of the
+        // parameters), the wasm results valid Rust results.
+        let (params, results) = (P::valtypes(), R::valtypes());
+        let fits = |sub: &[ValType], sup: &[ValType]| {
+            sub.len() == sup.len() && sub.iter().zip(sup).all(|(a, b)| a.matches(*b))
+        };
+        if !fits(&params, ty.params()) || !fits(ty.results(), &results) {
             return Err(Error::type_error(format!(
                 "function is {ty}, not {}",
                 FuncType::new(P::valtypes(), R::valtypes())

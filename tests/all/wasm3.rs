@@ -647,6 +647,7 @@ const TYPED: &str = r#"(module
   (func (export "apply") (param $f (ref $h)) (param i64) (result i64)
     (call_ref $h (local.get 1) (local.get $f)))
   (func (export "leaf") (type $h) (call $leaf (local.get 0)))
+  (func (export "get_leaf") (result (ref $h)) (ref.func $leaf))
   (func (export "call_null") (result i64) (call_ref $h (i64.const 1) (ref.null $h)))
   (func (export "tail_null") (result i64) (return_call_ref $h (i64.const 1) (ref.null $h)))
   (func (export "as_non_null") (param funcref) (result i32) (ref.is_null (ref.as_non_null (local.get 0))))
@@ -718,6 +719,13 @@ fn typed_function_references_in_every_tier() {
         assert!(err.to_string().contains("argument 0"), "{err}");
         let err = apply.call(&mut store, &[Val::FuncRef(Some(apply)), Val::I64(5)], &mut out).unwrap_err();
         assert!(err.to_string().contains("argument 0"), "{err}");
+        // Typed views: a `(ref $h)` result is a valid `Option<Func>`; an
+        // `Option<Func>` (any function, or null) is not a valid `(ref $h)`.
+        let get_leaf = inst.get_typed_func::<(), Option<tandem::Func>>(&mut store, "get_leaf").unwrap();
+        let got = get_leaf.call(&mut store, ()).unwrap().expect("not null");
+        got.call(&mut store, &[Val::I64(3)], &mut out).unwrap();
+        assert_eq!(out[0], Val::I64(30), "{tier:?}");
+        assert!(inst.get_typed_func::<(Option<tandem::Func>, i64), i64>(&mut store, "apply").is_err());
     }
 }
 
@@ -783,6 +791,14 @@ fn typed_references_link_by_type_across_modules_and_the_host() {
     let err = host.set(&mut store, Val::FuncRef(Some(other))).unwrap_err();
     assert!(err.to_string().contains("expected (ref null"), "{err}");
     assert_eq!(host.ty(&store).ty, ref_h);
+    // A host table of non-null `(ref $h)`: no null initialiser, no element
+    // or growth value of another type.
+    let non_null = ValType::Ref(RefType::new(false, HeapType::Concrete(h)));
+    assert!(Table::new(&mut store, TableType::new(non_null, 1, None), Val::FuncRef(None)).is_err());
+    let table = Table::new(&mut store, TableType::new(non_null, 1, None), Val::FuncRef(Some(f))).unwrap();
+    assert!(table.grow(&mut store, 1, Val::FuncRef(Some(other))).is_err());
+    assert!(table.set(&mut store, 0, Val::FuncRef(None)).is_err());
+    assert_eq!(table.grow(&mut store, 1, Val::FuncRef(Some(f))).unwrap(), 1);
 }
 
 #[test]
