@@ -114,35 +114,20 @@ fn main() {
         // is invalid): the proposals that lift its limits are switched off.
         let mut v2 = config.clone();
         v2.wasm_multi_memory(false).wasm_memory64(false).wasm_function_references(false);
-        failed += run_suite("spec wasm-v2", mode, &v2, &files, &[]).failed;
-        failed += run_suite("spec wasm-v3", mode, config, &v3, V3_WAITING).failed;
+        failed += run_suite("spec wasm-v2", mode, &v2, &files).failed;
+        failed += run_suite("spec wasm-v3", mode, config, &v3).failed;
         for (name, files, switch) in &proposals {
             let mut config = config.clone();
             switch(&mut config);
-            failed += run_suite(&format!("spec {name}"), mode, &config, files, WAITING).failed;
+            failed += run_suite(&format!("spec {name}"), mode, &config, files).failed;
         }
         let texts: Vec<(String, &str)> = regressions.iter().map(|(n, t)| (n.clone(), t.as_str())).collect();
-        failed += run_suite("regressions", mode, config, &texts, &[]).failed;
+        failed += run_suite("regressions", mode, config, &texts).failed;
     }
     if failed > 0 {
         std::process::exit(1);
     }
 }
-
-/// Proposal files that need a feature Tandem does not have yet: counted as
-/// skipped, with the reason printed.
-const WAITING: &[(&str, &str)] = &[];
-
-/// `wasm-v3` files that need a Wasm 3.0 feature Tandem does not have yet
-/// (issue 22 and its neighbours): counted as one skip each, with the reason.
-/// Each also holds tests that pass; the whole file waits.
-const V3_WAITING: &[(&str, &str)] = &[
-    ("ref_null.wast", "`anyref` (GC) and `exnref` (exceptions, issue 23) in the file's first module"),
-    ("type-rec.wast", "struct types (GC) in most of its modules"),
-    ("imports.wast", "modules that import or export exception tags (issue 23)"),
-    ("linking.wast", "modules that import or export exception tags (issue 23)"),
-    ("instance.wast", "modules that import or export exception tags (issue 23)"),
-];
 
 /// `tests/regressions/*.wast` whose name contains `filter`, sorted.
 fn regressions(filter: Option<&str>) -> Vec<(String, String)> {

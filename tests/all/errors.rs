@@ -41,10 +41,12 @@ fn operators_beyond_wasm2_are_refused_in_every_translation_mode() {
         (i32x4.extract_lane 2 (v128.const i32x4 1 2 3 4))))"#;
     let invalid = r#"(module (func (export "f") (result i32)
         (i32x4.extract_lane 2 (i64.const 1))))"#;
-    // An operator of a proposal Tandem does not have (threads) is invalid.
+    // An operator of a proposal Tandem does not have (threads) is
+    // unsupported too, saying so.
     let later = r#"(module (memory 1) (func $f (export "f") (result i32)
         (i32.atomic.load (i32.const 0))))"#;
-    for (text, expect) in [(valid, "unsupported feature"), (invalid, "invalid module"), (later, "invalid module")] {
+    for (text, expect) in [(valid, "unsupported feature"), (invalid, "invalid module"), (later, "unsupported feature")]
+    {
         let bytes = wat::parse_str(text).unwrap();
         for mode in [Translation::Lazy, Translation::Eager, Translation::LazyValidation] {
             let mut cfg = Config::new();
@@ -61,6 +63,9 @@ fn operators_beyond_wasm2_are_refused_in_every_translation_mode() {
                 }
             };
             assert!(err.to_string().starts_with(expect), "{mode:?}: {err}");
+            if text == later {
+                assert!(err.to_string().contains("a proposal Tandem does not implement"), "{err}");
+            }
         }
     }
 }

@@ -269,14 +269,28 @@ impl PendingBody {
     /// every feature Tandem has (it uses one the engine switched off, as
     /// `ModuleEnv::with_body_validation` reports for a module), else `e`.
     pub fn classify(&self, e: ModuleError, bytes: &[u8], offset: usize) -> ModuleError {
-        if e.kind != ModuleErrorKind::Invalid || self.features == validator_features(supported_features()) {
+        if e.kind != ModuleErrorKind::Invalid {
             return e;
         }
-        let all = validator_features(supported_features());
-        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, all));
-        let mut v = self.validator_with(all, Default::default());
-        if v.validate(&body).is_ok() { switched_off(&e.message, e.offset) } else { e }
+        let valid_with = |features: WasmFeatures| {
+            let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, features));
+            self.validator_with(features, Default::default()).validate(&body).is_ok()
+        };
+        let ours = validator_features(supported_features());
+        if self.features != ours && valid_with(ours) {
+            switched_off(&e.message, e.offset)
+        } else if valid_with(WasmFeatures::all()) {
+            not_implemented(&e.message, e.offset)
+        } else {
+            e
+        }
     }
+}
+
+/// A module (or body) valid only with a proposal Tandem does not implement
+/// (exceptions, threads, stack switching...): `message` and where.
+fn not_implemented(message: &str, offset: Option<usize>) -> ModuleError {
+    ModuleError::unsupported(format!("{message} (valid with a proposal Tandem does not implement)"), offset)
 }
 
 /// A module (or body) valid with every feature Tandem has but refused
@@ -398,13 +412,13 @@ impl ModuleEnv {
                 // Tell "uses a feature that is switched off" apart from "is
                 // invalid": only a module that is valid with every feature
                 // Tandem has is reported as unsupported.
-                if e.kind == ModuleErrorKind::Invalid
-                    && features != supported_features()
-                    && Validator::new_with_features(validator_features(supported_features()))
-                        .validate_all(bytes)
-                        .is_ok()
-                {
+                let valid_with = |f: WasmFeatures| Validator::new_with_features(f).validate_all(bytes).is_ok();
+                if e.kind != ModuleErrorKind::Invalid {
+                    Err(e)
+                } else if features != supported_features() && valid_with(validator_features(supported_features())) {
                     Err(switched_off(e.message.as_str(), e.offset))
+                } else if valid_with(WasmFeatures::all()) {
+                    Err(not_implemented(e.message.as_str(), e.offset))
                 } else {
                     Err(e)
                 }
