@@ -572,22 +572,28 @@ fn tail_model(mut n: i64) -> i64 {
     }
 }
 
+/// An instance of `text` in `tier` (tiered: compiled on the 2nd call or
+/// 3rd iteration), with a call-depth limit of 100 (a tail call must not
+/// take a level) and `env.host` negating its `i64`.
+fn tail_instance(tier: Tier, text: &str) -> (Store<()>, Instance) {
+    let mut cfg = Config::new();
+    cfg.tier(tier).max_call_depth(100);
+    if tier == Tier::Tiered {
+        cfg.tier_up_thresholds(2, 3).background_compilation(false);
+    }
+    let engine = Engine::new(&cfg);
+    let module = Module::new(&engine, text).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("env", "host", |x: i64| x.wrapping_neg()).unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    (store, inst)
+}
+
 #[test]
 fn tail_calls_run_in_constant_space_in_every_tier() {
     for tier in tiers() {
-        let mut cfg = Config::new();
-        cfg.tier(tier);
-        if tier == Tier::Tiered {
-            cfg.tier_up_thresholds(2, 3).background_compilation(false);
-        }
-        // A small call-depth limit: a tail call must not take a level.
-        cfg.max_call_depth(100);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, TAIL).unwrap();
-        let mut store = Store::new(&engine, ());
-        let mut linker = Linker::new(&engine);
-        linker.func_wrap("env", "host", |x: i64| x.wrapping_neg()).unwrap();
-        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let (mut store, inst) = tail_instance(tier, TAIL);
         let chain = inst.get_typed_func::<i64, i64>(&mut store, "chain").unwrap();
         for n in [0, 1, 2, 7, 10_000_000, 10_000_001] {
             assert_eq!(chain.call(&mut store, n).unwrap(), tail_model(n), "{tier:?} {n}");
@@ -670,19 +676,7 @@ const TYPED: &str = r#"(module
 #[test]
 fn typed_function_references_in_every_tier() {
     for tier in tiers() {
-        let mut cfg = Config::new();
-        cfg.tier(tier);
-        if tier == Tier::Tiered {
-            cfg.tier_up_thresholds(2, 3).background_compilation(false);
-        }
-        // A small call-depth limit: a tail call must not take a level.
-        cfg.max_call_depth(100);
-        let engine = Engine::new(&cfg);
-        let module = Module::new(&engine, TYPED).unwrap();
-        let mut store = Store::new(&engine, ());
-        let mut linker = Linker::new(&engine);
-        linker.func_wrap("env", "host", |x: i64| x.wrapping_neg()).unwrap();
-        let inst = linker.instantiate(&mut store, &module).unwrap();
+        let (mut store, inst) = tail_instance(tier, TYPED);
         // The initialiser made both of the table's elements `$even`.
         let set_even = inst.get_typed_func::<(), ()>(&mut store, "set_even").unwrap();
         set_even.call(&mut store, ()).unwrap();
