@@ -19,14 +19,10 @@ fuzz_target!(|data: &[u8]| {
 
 fn one(data: &[u8]) {
     let mut u = arbitrary::Unstructured::new(data);
-    // Typed function references (in one input in four) against wasmtime;
-    // modules using GC, which wasm-smith mixes in, are skipped.
+    // Typed function references (one input in four) against wasmtime.
     let features = generate::differential_features(data);
     let typed_refs = features.typed_refs;
     let Ok(wasm) = generate::module_with(&mut u, features) else { return };
-    if typed_refs && !generate::tandem_supports(&wasm) {
-        return;
-    }
     let translation =
         if data.first().is_some_and(|b| b & 1 == 1) { tandem::Translation::Eager } else { tandem::Translation::Lazy };
     let tier = match data.get(1).map(|b| b % 3) {

@@ -11,9 +11,6 @@ fuzz_target!(|data: &[u8]| {
     let mut u = arbitrary::Unstructured::new(data);
     let features = generate::tiers_features(data);
     let Ok(wasm) = generate::module_with(&mut u, features) else { return };
-    if features.typed_refs && !generate::tandem_supports(&wasm) {
-        return;
-    }
     let lazy = tandem::Translation::Lazy;
     let other = if data.first().is_some_and(|b| b & 1 == 1) { tandem::Tier::Tiered } else { tandem::Tier::Jit };
     let mut interp = oracle::Tandem::with_tier(tandem::Tier::Interp, lazy).strict_fuel();
