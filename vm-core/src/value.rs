@@ -62,34 +62,57 @@ impl HeapType {
 /// A reference type: a heap type and whether null is allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RefType {
+    // `HeapType` taken apart (`heap_type` puts it together): 8 bytes rather
+    // than 12, so a `ValType` stays 8 bytes. `index` is 0 unless `kind` is
+    // `CONCRETE`, so the derived equality is the types'.
+    index: u32,
+    kind: u8,
     nullable: bool,
-    heap: HeapType,
 }
+
+const CONCRETE: u8 = 4;
+
+// The translator copies value types constantly: 8 bytes, not 12 (with a
+// whole `HeapType` inside, zstd's start-up took 164k more instructions).
+const _: () = assert!(core::mem::size_of::<ValType>() == 8);
 
 impl RefType {
     /// `funcref`, i.e. `(ref null func)`.
-    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    pub const FUNCREF: RefType = RefType::new(true, HeapType::Func);
     /// `externref`, i.e. `(ref null extern)`.
-    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    pub const EXTERNREF: RefType = RefType::new(true, HeapType::Extern);
 
     pub const fn new(nullable: bool, heap: HeapType) -> RefType {
-        RefType { nullable, heap }
+        let (kind, index) = match heap {
+            HeapType::Func => (0, 0),
+            HeapType::Extern => (1, 0),
+            HeapType::NoFunc => (2, 0),
+            HeapType::NoExtern => (3, 0),
+            HeapType::Concrete(i) => (CONCRETE, i),
+        };
+        RefType { index, kind, nullable }
     }
     pub fn is_nullable(self) -> bool {
         self.nullable
     }
     pub fn heap_type(self) -> HeapType {
-        self.heap
+        match self.kind {
+            0 => HeapType::Func,
+            1 => HeapType::Extern,
+            2 => HeapType::NoFunc,
+            3 => HeapType::NoExtern,
+            _ => HeapType::Concrete(self.index),
+        }
     }
     /// Is `self` a subtype of `other` (a value of `self` is a valid `other`)?
     pub fn matches(self, other: RefType) -> bool {
-        (!self.nullable || other.nullable) && self.heap.matches(other.heap)
+        (!self.nullable || other.nullable) && self.heap_type().matches(other.heap_type())
     }
     /// The same type with its concrete index mapped by `f` (module type
     /// index to engine signature id, say).
     pub fn map_index(self, f: impl FnOnce(u32) -> u32) -> RefType {
-        match self.heap {
-            HeapType::Concrete(i) => RefType { heap: HeapType::Concrete(f(i)), ..self },
+        match self.heap_type() {
+            HeapType::Concrete(i) => RefType { index: f(i), ..self },
             _ => self,
         }
     }
@@ -97,7 +120,7 @@ impl RefType {
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.nullable, self.heap) {
+        match (self.nullable, self.heap_type()) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
@@ -180,7 +203,7 @@ impl ValType {
             ValType::I64 => 1,
             ValType::F32 => 2,
             ValType::F64 => 3,
-            ValType::Ref(r) if r.heap.is_func() => 4,
+            ValType::Ref(r) if r.heap_type().is_func() => 4,
             ValType::Ref(_) => 5,
             ValType::V128 => 6,
         }
@@ -228,7 +251,7 @@ impl RefType {
             H::Concrete(wasmparser::UnpackedIndex::Module(i)) => HeapType::Concrete(i),
             _ => return None,
         };
-        Some(RefType { nullable: r.is_nullable(), heap })
+        Some(RefType::new(r.is_nullable(), heap))
     }
 }
 
