@@ -82,6 +82,7 @@ impl RefType {
     /// `externref`, i.e. `(ref null extern)`.
     pub const EXTERNREF: RefType = RefType::new(true, HeapType::Extern);
 
+    /// `(ref null heap)` if `nullable`, else `(ref heap)`.
     pub const fn new(nullable: bool, heap: HeapType) -> RefType {
         let (kind, index) = match heap {
             HeapType::Func => (0, 0),
@@ -92,9 +93,11 @@ impl RefType {
         };
         RefType { index, kind, nullable }
     }
+    /// Does the type include null?
     pub fn is_nullable(self) -> bool {
         self.nullable
     }
+    /// What a non-null value of the type points at.
     pub fn heap_type(self) -> HeapType {
         match self.kind {
             0 => HeapType::Func,
