@@ -222,19 +222,31 @@ impl Runner<'_> {
 
     fn instantiate_wat(&mut self, wat: &mut QuoteWat<'_>) -> Result<Instance, String> {
         let bytes = wat.encode().map_err(|e| format!("cannot encode module: {e}"))?;
-        let result = self.compile_or_wait(&bytes).and_then(|module| self.link(&module));
-        if let Some(name) = wat.name() {
-            match &result {
-                Ok(inst) => {
-                    self.named.insert(name.name().to_string(), *inst);
+        self.compile_or_wait(&bytes).and_then(|module| self.link(&module))
+    }
+
+    /// A new instance (named `name`) becomes the current module; a failed
+    /// one leaves none, and if it waits for a feature (`WAITING`), what
+    /// uses it is skipped.
+    fn make_current(&mut self, result: Result<Instance, String>, name: Option<&str>) -> Outcome {
+        match result {
+            Ok(inst) => {
+                if let Some(name) = name {
+                    self.named.insert(name.to_string(), inst);
                 }
-                Err(why) if why.starts_with(WAITING) => {
-                    self.unavailable_named.insert(name.name().to_string(), why.clone());
+                self.current = Some(inst);
+                self.unavailable = None;
+                Outcome::Pass
+            }
+            Err(e) => {
+                self.current = None;
+                self.unavailable = e.starts_with(WAITING).then(|| e.clone());
+                if let Some(name) = name.filter(|_| e.starts_with(WAITING)) {
+                    self.unavailable_named.insert(name.to_string(), e.clone());
                 }
-                Err(_) => {}
+                Outcome::Fail(e)
             }
         }
-        result
     }
 
     fn arg(&mut self, a: &WastArg<'_>) -> Result<Val, String> {
@@ -325,18 +337,10 @@ impl Runner<'_> {
     fn directive(&mut self, d: WastDirective<'_>) -> Outcome {
         use Outcome::*;
         match d {
-            WastDirective::Module(mut wat) => match self.instantiate_wat(&mut wat) {
-                Ok(inst) => {
-                    self.current = Some(inst);
-                    self.unavailable = None;
-                    Pass
-                }
-                Err(e) => {
-                    self.current = None;
-                    self.unavailable = e.starts_with(WAITING).then(|| e.clone());
-                    Fail(e)
-                }
-            },
+            WastDirective::Module(mut wat) => {
+                let result = self.instantiate_wat(&mut wat);
+                self.make_current(result, wat.name().map(|n| n.name()))
+            }
             WastDirective::Register { name, module, .. } => match self.instance(module) {
                 Ok(inst) => match self.linker.instance(&mut self.store, name, inst) {
                     Ok(_) => Pass,
@@ -441,24 +445,7 @@ impl Runner<'_> {
                         .and_then(|m| self.unavailable_named.get(m.name()).cloned())
                         .unwrap_or_else(|| "module instance of an unknown definition".into())),
                 };
-                match result {
-                    Ok(inst) => {
-                        if let Some(name) = instance {
-                            self.named.insert(name.name().to_string(), inst);
-                        }
-                        self.current = Some(inst);
-                        self.unavailable = None;
-                        Pass
-                    }
-                    Err(e) => {
-                        self.current = None;
-                        self.unavailable = e.starts_with(WAITING).then(|| e.clone());
-                        if let Some(name) = instance.filter(|_| e.starts_with(WAITING)) {
-                            self.unavailable_named.insert(name.name().to_string(), e.clone());
-                        }
-                        Fail(e)
-                    }
-                }
+                self.make_current(result, instance.map(|n| n.name()))
             }
             other => Skip(format!("directive not part of Wasm 2.0: {:?}", std::mem::discriminant(&other))),
         }
