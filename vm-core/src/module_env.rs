@@ -265,32 +265,34 @@ impl PendingBody {
     }
 
     /// The error to report for `e`, the body `bytes` (at `offset` in the
-    /// module) failing validation: unsupported if the body is valid with
-    /// every feature Tandem has (it uses one the engine switched off, as
-    /// `ModuleEnv::with_body_validation` reports for a module), else `e`.
+    /// module) failing validation: as `ModuleEnv::with_body_validation`
+    /// reports for a module (`refine`).
     pub fn classify(&self, e: ModuleError, bytes: &[u8], offset: usize) -> ModuleError {
-        if e.kind != ModuleErrorKind::Invalid {
-            return e;
-        }
-        let valid_with = |features: WasmFeatures| {
+        let all_ours = self.features == validator_features(supported_features());
+        refine(e, all_ours, |features| {
             let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(bytes, offset, features));
             self.validator_with(features, Default::default()).validate(&body).is_ok()
-        };
-        let ours = validator_features(supported_features());
-        if self.features != ours && valid_with(ours) {
-            switched_off(&e.message, e.offset)
-        } else if valid_with(WasmFeatures::all()) {
-            not_implemented(&e.message, e.offset)
-        } else {
-            e
-        }
+        })
     }
 }
 
-/// A module (or body) valid only with a proposal Tandem does not implement
-/// (exceptions, threads, stack switching...): `message` and where.
-fn not_implemented(message: &str, offset: Option<usize>) -> ModuleError {
-    ModuleError::unsupported(format!("{message} (valid with a proposal Tandem does not implement)"), offset)
+/// The error to report for `e`, a module or body failing validation with
+/// an engine's features (`all_ours`: every feature Tandem has), where
+/// `valid_with` validates it again with other features. Only the error path
+/// pays for this. A module valid with every feature Tandem has uses one the
+/// engine switched off (`switched_off`); one valid only with a proposal
+/// Tandem lacks (exceptions, threads, stack switching...) is unsupported
+/// too, saying so; anything else stays `e`.
+fn refine(e: ModuleError, all_ours: bool, valid_with: impl Fn(WasmFeatures) -> bool) -> ModuleError {
+    if e.kind != ModuleErrorKind::Invalid {
+        e
+    } else if !all_ours && valid_with(validator_features(supported_features())) {
+        switched_off(&e.message, e.offset)
+    } else if valid_with(WasmFeatures::all()) {
+        ModuleError::unsupported(format!("{} (valid with a proposal Tandem does not implement)", e.message), e.offset)
+    } else {
+        e
+    }
 }
 
 /// A module (or body) valid with every feature Tandem has but refused
@@ -409,19 +411,8 @@ impl ModuleEnv {
         match Self::parse(bytes, features, bodies) {
             Ok(env) => Ok(env),
             Err(e) => {
-                // Tell "uses a feature that is switched off" apart from "is
-                // invalid": only a module that is valid with every feature
-                // Tandem has is reported as unsupported.
-                let valid_with = |f: WasmFeatures| Validator::new_with_features(f).validate_all(bytes).is_ok();
-                if e.kind != ModuleErrorKind::Invalid {
-                    Err(e)
-                } else if features != supported_features() && valid_with(validator_features(supported_features())) {
-                    Err(switched_off(e.message.as_str(), e.offset))
-                } else if valid_with(WasmFeatures::all()) {
-                    Err(not_implemented(e.message.as_str(), e.offset))
-                } else {
-                    Err(e)
-                }
+                let all_ours = features == supported_features();
+                Err(refine(e, all_ours, |f| Validator::new_with_features(f).validate_all(bytes).is_ok()))
             }
         }
     }

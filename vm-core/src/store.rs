@@ -43,7 +43,7 @@ struct SigTables {
 }
 
 /// In a group key, marks a concrete type index relative to the group.
-pub const REC_LOCAL: u32 = 1 << 31;
+const REC_LOCAL: u32 = 1 << 31;
 
 impl SigRegistry {
     /// The id of `ty`, a type on its own whose concrete references are
@@ -54,7 +54,7 @@ impl SigRegistry {
 
     /// The id of the first type of the group `key` (see `SigRegistry`),
     /// interning it on first sight; the others follow in order.
-    pub fn intern_group(&self, key: &[FuncType]) -> u32 {
+    fn intern_group(&self, key: &[FuncType]) -> u32 {
         let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
         let tables = &mut *guard;
         if let Some(&id) = tables.groups.get(key) {
@@ -78,12 +78,7 @@ impl SigRegistry {
     /// Engine ids of a module's types, interning them by recursive group.
     fn intern_module(&self, env: &ModuleEnv) -> Vec<u32> {
         let mut ids: Vec<u32> = Vec::with_capacity(env.types.len());
-        let mut groups = env.rec_groups.clone();
-        if groups.last().map_or(0, |g| g.end) as usize != env.types.len() {
-            // Not decoded from a binary: every type is a group of one.
-            groups = (0..env.types.len() as u32).map(|i| i..i + 1).collect();
-        }
-        for g in groups {
+        for g in env.rec_groups.iter().cloned() {
             let key: Vec<FuncType> = env.types[g.start as usize..g.end as usize]
                 .iter()
                 .map(|t| {

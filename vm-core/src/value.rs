@@ -111,6 +111,20 @@ impl RefType {
     pub fn matches(self, other: RefType) -> bool {
         (!self.nullable || other.nullable) && self.heap_type().matches(other.heap_type())
     }
+    /// Converts a wasmparser reference type; `None` for GC and exception
+    /// heap types.
+    pub fn from_wasmparser(r: wasmparser::RefType) -> Option<RefType> {
+        use wasmparser::{AbstractHeapType as A, HeapType as H};
+        let heap = match r.heap_type() {
+            H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+            H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+            H::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
+            H::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+            H::Concrete(wasmparser::UnpackedIndex::Module(i)) => HeapType::Concrete(i),
+            _ => return None,
+        };
+        Some(RefType::new(r.is_nullable(), heap))
+    }
     /// The same type with its concrete index mapped by `f` (module type
     /// index to engine signature id, say).
     pub fn map_index(self, f: impl FnOnce(u32) -> u32) -> RefType {
@@ -175,12 +189,6 @@ impl ValType {
         }
     }
 
-    /// Does the type have a default value (zero or null)? Non-nullable
-    /// references do not.
-    pub fn is_defaultable(self) -> bool {
-        !matches!(self, ValType::Ref(r) if !r.nullable)
-    }
-
     /// The same type with a concrete reference's index mapped by `f`.
     pub fn map_index(self, f: impl FnOnce(u32) -> u32) -> ValType {
         match self {
@@ -215,10 +223,7 @@ impl ValType {
     /// The type that holds a value of `self` at run time (what `code`
     /// names): references become `funcref` or `externref`.
     pub fn storage(self) -> ValType {
-        match ValType::from_code(self.code()) {
-            Some(t) => t,
-            None => self,
-        }
+        ValType::from_code(self.code()).unwrap_or(self)
     }
 
     /// Inverse of `Display` for the types `code` names (`i32`, `funcref`...).
@@ -238,23 +243,6 @@ impl ValType {
             6 => ValType::V128,
             _ => return None,
         })
-    }
-}
-
-impl RefType {
-    /// Converts a wasmparser reference type; `None` for GC and exception
-    /// heap types.
-    pub fn from_wasmparser(r: wasmparser::RefType) -> Option<RefType> {
-        use wasmparser::{AbstractHeapType as A, HeapType as H};
-        let heap = match r.heap_type() {
-            H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
-            H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
-            H::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
-            H::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
-            H::Concrete(wasmparser::UnpackedIndex::Module(i)) => HeapType::Concrete(i),
-            _ => return None,
-        };
-        Some(RefType::new(r.is_nullable(), heap))
     }
 }
 

@@ -62,12 +62,16 @@ pub(super) fn compiled_since(callee: *const VMFuncRef, vmctx: *mut u8) -> Option
     }
 }
 
-/// Is `f` interpreted code (so a call can push a frame instead of recursing)?
+/// Does the interpreter run `f` (so a call can push a frame instead of
+/// recursing): its bytecode is cached, or its entry is the interpreter's?
 #[inline(always)]
 pub(super) fn is_interpreted(f: *const VMFuncRef) -> bool {
     // SAFETY: f is a live funcref record (trusted bytecode, checked null).
-    let entry = unsafe { (*f).array_call };
-    core::ptr::fn_addr_eq(entry, interp_array_call as tandem_vm_core::vmctx::VMArrayCallFn)
+    // The entry is read only when there is no bytecode (calls' fast path).
+    unsafe {
+        !(*f).code.is_null()
+            || core::ptr::fn_addr_eq((*f).array_call, interp_array_call as tandem_vm_core::vmctx::VMArrayCallFn)
+    }
 }
 
 /// Bytecode of interpreted function `callee`, translated on first use and

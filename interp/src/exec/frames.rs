@@ -200,7 +200,7 @@ pub(super) unsafe fn do_call<const HOT: bool>(
 ) -> Result<(), Fault> {
     // SAFETY: forwarded contract of this function.
     unsafe {
-        if !(*callee).code.is_null() || is_interpreted(callee) {
+        if is_interpreted(callee) {
             let cvmctx = (*callee).vmctx as *mut u8;
             let cf = code_for(callee)?;
             let cfr = &*cf;
@@ -251,7 +251,7 @@ pub(super) unsafe fn do_tail_call(
     // slots from `args_slot` hold the callee's arguments, and the callee's
     // frame is checked to fit the value stack from the running frame's base.
     unsafe {
-        let interpreted = !(*callee).code.is_null() || is_interpreted(callee);
+        let interpreted = is_interpreted(callee);
         if interpreted || !(*callee).wasm_call.is_null() {
             let cvmctx = (*callee).vmctx as *mut u8;
             let cf = if interpreted { code_for(callee)? } else { bytecode_of(callee)? };

@@ -113,8 +113,8 @@ impl Translator<'_> {
         self.emit(Op::Return {});
     }
 
-    pub(super) fn open_block(&mut self, kind: CtrlKind, bt: BlockType) {
-        let (params, results) = block_type(self.env, bt);
+    pub(super) fn open_block(&mut self, kind: CtrlKind, bt: BlockType) -> Result<(), ModuleError> {
+        let (params, results) = block_type(self.env, bt)?;
         self.materialize_locals();
         let n = params.len();
         let len = self.stack.len();
@@ -133,6 +133,7 @@ impl Translator<'_> {
             shift: 0,
             branched: false,
         });
+        Ok(())
     }
 
     pub(super) fn set_unreachable(&mut self) {

@@ -418,29 +418,21 @@ fn fuse_compare(cmp: Op, when: bool, target: u32) -> Option<Op> {
     if when { Some(yes) } else { yes.opposite(target) }
 }
 
-/// The cells of a block's params and results (a block type Tandem does
-/// not support, a GC reference, is refused by `check_block_type` first).
-fn block_type(env: &ModuleEnv, bt: BlockType) -> (Cells, Cells) {
-    match bt {
+/// The cells of a block's params and results; a block type Tandem does
+/// not support (a GC reference) is refused.
+fn block_type(env: &ModuleEnv, bt: BlockType) -> Result<(Cells, Cells), ModuleError> {
+    Ok(match bt {
         BlockType::Empty => (SmallVec::new(), SmallVec::new()),
         BlockType::Type(t) => {
-            (SmallVec::new(), ValType::from_wasmparser(t).map(|t| cells_of(&[t.storage()])).unwrap_or_default())
+            let ty =
+                ValType::from_wasmparser(t).ok_or_else(|| ModuleError::unsupported(format!("block type {t}"), None))?;
+            (SmallVec::new(), cells_of(&[ty]))
         }
         BlockType::FuncType(i) => {
             let ft = &env.types[i as usize];
             (cells_of(ft.params()), cells_of(ft.results()))
         }
-    }
-}
-
-/// Refuses a block type Tandem does not support (a GC reference).
-fn check_block_type(bt: BlockType) -> Result<(), ModuleError> {
-    match bt {
-        BlockType::Type(t) if ValType::from_wasmparser(t).is_none() => {
-            Err(ModuleError::unsupported(format!("block type {t}"), None))
-        }
-        _ => Ok(()),
-    }
+    })
 }
 
 /// One operator as the reader decodes it: validated (when a validator is

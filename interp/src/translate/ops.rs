@@ -271,13 +271,13 @@ impl Translator<'_> {
 
     /// `cond_branch` for any `Cond`: references test all 64 bits.
     fn cond_branch_on(&mut self, cond: Slot, when: Cond, target: u32) -> usize {
-        let target = Target(target);
-        match when {
-            Cond::I32Nez => return self.cond_branch(cond, true, target.0),
-            Cond::I32Eqz => return self.cond_branch(cond, false, target.0),
-            Cond::RefNonNull => self.emit(Op::BrI64Nez { cond, target }),
-            Cond::RefNull => self.emit(Op::BrI64Eqz { cond, target }),
-        }
+        let op = match when {
+            Cond::I32Nez => return self.cond_branch(cond, true, target),
+            Cond::I32Eqz => return self.cond_branch(cond, false, target),
+            Cond::RefNonNull => Op::BrI64Nez { cond, target: Target(target) },
+            Cond::RefNull => Op::BrI64Eqz { cond, target: Target(target) },
+        };
+        self.emit(op);
         self.code.len() - 4
     }
 
@@ -332,13 +332,9 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             O::Nop => {}
-            O::Block { blockty } => {
-                check_block_type(blockty)?;
-                self.open_block(CtrlKind::Block, blockty)
-            }
+            O::Block { blockty } => self.open_block(CtrlKind::Block, blockty)?,
             O::Loop { blockty } => {
-                check_block_type(blockty)?;
-                self.open_block(CtrlKind::Loop, blockty);
+                self.open_block(CtrlKind::Loop, blockty)?;
                 // Back edges jump to `start`: the tier-up counter (tiered
                 // mode), then the loop body's fuel charge.
                 let start = self.pos();
@@ -351,11 +347,10 @@ impl Translator<'_> {
                 }
             }
             O::If { blockty } => {
-                check_block_type(blockty)?;
                 let (cond, _) = self.pop_slot();
-                let (params, _) = block_type(self.env, blockty);
+                let (params, _) = block_type(self.env, blockty)?;
                 if params.is_empty() {
-                    self.open_block(CtrlKind::If, blockty);
+                    self.open_block(CtrlKind::If, blockty)?;
                 } else {
                     // Keep the originals for `else`: copies go above the
                     // condition's (dead) slot.
@@ -373,7 +368,7 @@ impl Translator<'_> {
                         let dst = self.temp_slot(h);
                         self.emit(Op::Copy { dst, src, ty: cell.code() });
                     }
-                    self.open_block(CtrlKind::If, blockty);
+                    self.open_block(CtrlKind::If, blockty)?;
                     if let Some(c) = self.ctrl.last_mut() {
                         c.shift = n + 1;
                     }
@@ -625,9 +620,7 @@ impl Translator<'_> {
                 let cond = self.slot_at(len - 1);
                 let top = self.pop();
                 self.branch_if(relative_depth, Cond::RefNull, cond);
-                if self.reachable {
-                    self.stack.push(top);
-                }
+                self.stack.push(top);
             }
             O::BrOnNonNull { relative_depth } => {
                 // Branch with the reference (the label's last value) when
