@@ -404,11 +404,10 @@ impl Runner<'_> {
                     Ok(b) => b,
                     Err(e) => return Fail(format!("cannot encode: {e}")),
                 };
-                match self.compile(&bytes) {
-                    Err(e) => match waiting_feature(&e) {
-                        Some(why) => Skip(why[WAITING.len()..].to_string()),
-                        None => Fail(format!("assert_unlinkable ({message}): module rejected: {e}")),
-                    },
+                match self.compile_or_wait(&bytes) {
+                    // A `WAITING` error stays as it is: it becomes a skip.
+                    Err(e) if e.starts_with(WAITING) => Fail(e),
+                    Err(e) => Fail(format!("assert_unlinkable ({message}): {e}")),
                     Ok(module) => match self.linker.instantiate(&mut self.store, &module) {
                         Ok(_) => Fail(format!("assert_unlinkable ({message}): module linked")),
                         Err(_) => Pass,
